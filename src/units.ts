@@ -1,0 +1,72 @@
+// Parsing and printing of sizes and ratios, shared by the facade, the CLI and the store engine.
+
+import { TiermemError } from './errors.js';
+
+const UNITS: Record<string, number> = {
+  '': 1, b: 1,
+  k: 1024, kb: 1024, kib: 1024,
+  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,
+  t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4,
+};
+
+/** Parse '4096', '4KiB', '8GiB', '1.5m' into bytes (binary units). Throws ERR_TIERMEM_INVALID_ARG. */
+export function parseSize(text: string | number, what = 'size'): number {
+  if (typeof text === 'number') {
+    if (!Number.isSafeInteger(text) || text < 0) {
+      throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} must be a non-negative integer number of bytes, got ${text}`);
+    }
+    return text;
+  }
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  if (!m || unit === undefined) {
+    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} '${text}' is not a size: use bytes or a unit such as 4KiB, 512MiB, 8GiB`);
+  }
+  const bytes = Math.round(Number(m[1]) * unit);
+  if (!Number.isSafeInteger(bytes)) {
+    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} '${text}' is too large`);
+  }
+  return bytes;
+}
+
+/** 1536 -> '1.5 KiB'. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return String(bytes);
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = Math.abs(bytes);
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  const s = i === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1);
+  return `${bytes < 0 ? '-' : ''}${s} ${units[i]}`;
+}
+
+/** A DRAM:PMem ratio such as '1:4'. */
+export interface Ratio { dram: number; pmem: number }
+
+/** Parse 'D:P' (non-negative numbers, not both zero) into a ratio. */
+export function parseRatio(text: string): Ratio {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$/.exec(text);
+  if (!m) {
+    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `ratio '${text}' is not of the form DRAM:PMEM, e.g. 1:4`);
+  }
+  const dram = Number(m[1]);
+  const pmem = Number(m[2]);
+  if (dram + pmem <= 0) {
+    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `ratio '${text}' is 0:0; at least one side must be positive`);
+  }
+  return { dram, pmem };
+}
+
+/** DRAM share (0-1) of a ratio. */
+export function ratioToShare(r: Ratio): number {
+  return r.dram / (r.dram + r.pmem);
+}
+
+/** 0.2 -> '1:4' (rounded to two decimals on the PMem side). */
+export function shareToRatio(share: number): string {
+  if (share <= 0) return '0:1';
+  if (share >= 1) return '1:0';
+  const p = (1 - share) / share;
+  return `1:${Number(p.toFixed(2))}`;
+}
