@@ -20,6 +20,7 @@ export class TiermemError extends Error {
 
 /** True for errors thrown by tiermem (native errors carry the same codes). */
 export function isTiermemError(e: unknown): e is Error & { code: TiermemErrorCode } {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'string'
-    && (e as { code: string }).code.startsWith('ERR_TIERMEM_');
+  if (!(e instanceof Error)) return false;
+  const code: unknown = (e as unknown as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('ERR_TIERMEM_');
 }

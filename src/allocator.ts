@@ -1,0 +1,362 @@
+// The zmalloc facade: a thin TypeScript layer over the C core. Routing, allocation, handle
+// checks and accounting all happen in C (native/); this file maps names to the core's enums,
+// builds readable stats from the shared snapshot array, and carries the optional hooks.
+
+import { TiermemError } from './errors.js';
+import { native, type NativeHeap, type NativeLayout } from './native.js';
+import { numaNodes } from './numa.js';
+import { PMEM_SOURCE, choosePmem, registerTempDir, removeTempDir, type PmemChoice } from './pmem-backend.js';
+import {
+  CATEGORIES, TIERS,
+  type Allocator, type AllocatorInfo, type AllocatorOptions, type AllocatorStats, type BackendInfo,
+  type Category, type CellStats, type ExhaustionPolicy, type Handle, type Tier, type TierStats,
+  type TraceSink,
+} from './types.js';
+
+export const DEFAULT_THRESHOLD = 4096;
+
+// Null-prototype maps so that 'toString' or '__proto__' are rejected like any unknown name.
+const CATEGORY_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
+  Object.fromEntries(CATEGORIES.map((c, i) => [c, i])));
+const TIER_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
+  { dram: 0, pmem: 1 });
+const POLICY_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
+  { spill: 0, strict: 1 });
+
+function invalid(msg: string): TiermemError {
+  return new TiermemError('ERR_TIERMEM_INVALID_ARG', msg);
+}
+
+function categoryIndex(category: Category): number {
+  const i = CATEGORY_INDEX[category];
+  if (i === undefined) throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
+  return i;
+}
+
+function tierIndex(tier: Tier): number {
+  const i = TIER_INDEX[tier];
+  if (i === undefined) throw invalid(`unknown tier ${String(tier)}: use dram or pmem`);
+  return i;
+}
+
+function policyIndex(policy: ExhaustionPolicy): number {
+  const i = POLICY_INDEX[policy];
+  if (i === undefined) throw invalid(`unknown policy ${String(policy)}: use spill or strict`);
+  return i;
+}
+
+function checkLimit(bytes: unknown, what: string): number {
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
+    throw invalid(`${what} must be a non-negative integer number of bytes (0 = no limit), got ${String(bytes)}`);
+  }
+  return bytes;
+}
+
+class TieredAllocator implements Allocator {
+  readonly #heap: NativeHeap;
+  readonly #layout: NativeLayout;
+  readonly #pmem: PmemChoice;
+  readonly #dramKind: 'regular' | 'default';
+  #closed = false;
+  // Hooks: one boolean guards both so the hot path pays a single branch when none is set.
+  #hooked = false;
+  #sink: TraceSink | null = null;
+  #volumeEvery = 0;
+  #volume = 0;
+  #volumeHook: (() => void) | null = null;
+
+  constructor(options: AllocatorOptions) {
+    const dram = options.dram ?? 'regular';
+    if (dram !== 'regular' && dram !== 'default') throw invalid(`dram must be 'regular' or 'default', got ${String(dram)}`);
+    const threshold = options.threshold ?? DEFAULT_THRESHOLD;
+    checkLimit(threshold, 'threshold');
+    const limits = options.limits ?? {};
+    const limitDram = checkLimit(limits.dram ?? 0, 'limits.dram');
+    const limitPmem = checkLimit(limits.pmem ?? 0, 'limits.pmem');
+    const policy = policyIndex(options.policy ?? 'spill');
+    const choice = choosePmem(options.pmem ?? 'auto');
+    if (choice.tempDir !== undefined) registerTempDir(choice.tempDir);
+    try {
+      const addon = native();
+      this.#heap = addon.open({
+        dram: dram === 'regular' ? 0 : 1,
+        pmem: PMEM_SOURCE[choice.source],
+        nodes: choice.nodes?.join(','),
+        dir: choice.dir,
+        fileSize: choice.fileSize ?? 0,
+        threshold, limitDram, limitPmem, policy,
+      });
+      this.#layout = addon.layout;
+    } catch (e) {
+      if (choice.tempDir !== undefined) removeTempDir(choice.tempDir);
+      throw e;
+    }
+    this.#pmem = choice;
+    this.#dramKind = dram;
+    options.log?.(`tiermem: DRAM tier: ${this.#heap.kindName(0)}; ${choice.description}`);
+  }
+
+  // ------------------------------------------------------------------ allocation (hot path)
+
+  zmalloc(size: number, category: Category = 'data'): Handle {
+    const h = this.#heap.malloc(size, categoryIndex(category));
+    if (this.#hooked) this.#afterAlloc(h, size, category, null);
+    return h;
+  }
+
+  zcalloc(count: number, size: number, category: Category = 'data'): Handle {
+    const h = this.#heap.calloc(count, size, categoryIndex(category));
+    if (this.#hooked) this.#afterAlloc(h, count * size, category, null);
+    return h;
+  }
+
+  zmallocDram(size: number, category: Category = 'metadata'): Handle {
+    const h = this.#heap.mallocTier(size, 0, categoryIndex(category));
+    if (this.#hooked) this.#afterAlloc(h, size, category, 'dram');
+    return h;
+  }
+
+  zmallocPmem(size: number, category: Category = 'data'): Handle {
+    const h = this.#heap.mallocTier(size, 1, categoryIndex(category));
+    if (this.#hooked) this.#afterAlloc(h, size, category, 'pmem');
+    return h;
+  }
+
+  zrealloc(handle: Handle, size: number): Handle {
+    const h = this.#heap.realloc(handle, size);
+    if (this.#sink !== null) this.#sink.onRealloc(handle, h, size, this.tierOf(h));
+    return h;
+  }
+
+  zfree(handle: Handle): void {
+    this.#heap.free(handle);
+    if (this.#sink !== null) this.#sink.onFree(handle);
+  }
+
+  zmallocSize(handle: Handle): number {
+    return this.#heap.usable(handle);
+  }
+
+  tierOf(handle: Handle): Tier {
+    return this.#heap.blockInfo(handle, 1) === 0 ? 'dram' : 'pmem';
+  }
+
+  categoryOf(handle: Handle): Category {
+    return CATEGORIES[this.#heap.blockInfo(handle, 2)] as Category;
+  }
+
+  /** The tier memkind itself reports for the block (memkind_detect_kind), or null. Slow; for checks. */
+  detectTier(handle: Handle): Tier | null {
+    const t = this.#heap.blockInfo(handle, 3);
+    return t < 0 ? null : (TIERS[t] ?? null);
+  }
+
+  /** memkind's own usable size for the block (memkind_malloc_usable_size). Slow; for checks. */
+  backendUsableSize(handle: Handle): number {
+    return this.#heap.blockInfo(handle, 4);
+  }
+
+  /** Move a block to the other tier behind the same handle (it stays there: pinned). */
+  move(handle: Handle, tier: Tier): void {
+    this.#heap.move(handle, tierIndex(tier));
+  }
+
+  /** Pages of the block per NUMA node (move_pages), and pages not yet backed. */
+  pageNodes(handle: Handle): { nodes: Record<number, number>; absent: number } {
+    const counts = this.#heap.pageNodes(handle, 64);
+    const nodes: Record<number, number> = {};
+    counts.slice(0, 64).forEach((c, i) => { if (c > 0) nodes[i] = c; });
+    return { nodes, absent: counts[64] ?? 0 };
+  }
+
+  /** Number of live allocations. */
+  get liveCount(): number {
+    return this.#heap.liveHandles();
+  }
+
+  // ------------------------------------------------------------------ bytes
+
+  write(handle: Handle, data: Uint8Array | string, offset = 0): number {
+    return this.#heap.write(handle, data, offset);
+  }
+
+  read(handle: Handle, offset?: number, length?: number): Buffer {
+    return this.#heap.read(handle, offset, length);
+  }
+
+  readInto(handle: Handle, target: Uint8Array, offset?: number, length?: number): number {
+    return this.#heap.readInto(handle, target, offset, length);
+  }
+
+  copy(dst: Handle, dstOffset: number, src: Handle, srcOffset: number, length: number): void {
+    this.#heap.copy(dst, dstOffset, src, srcOffset, length);
+  }
+
+  // ------------------------------------------------------------------ batches
+
+  zmallocBatch(sizes: ArrayLike<number>, category: Category = 'data'): Float64Array {
+    const s = sizes instanceof Float64Array ? sizes : Float64Array.from(sizes);
+    const out = new Float64Array(s.length);
+    this.#heap.mallocBatch(s, out, categoryIndex(category));
+    if (this.#hooked) for (let i = 0; i < out.length; i++) this.#afterAlloc(out[i]!, s[i]!, category, null);
+    return out;
+  }
+
+  zfreeBatch(handles: ArrayLike<number>): void {
+    const h = handles instanceof Float64Array ? handles : Float64Array.from(handles);
+    this.#heap.freeBatch(h);
+    if (this.#sink !== null) for (const x of h) this.#sink.onFree(x);
+  }
+
+  // ------------------------------------------------------------------ hooks
+
+  #afterAlloc(handle: Handle, size: number, category: Category, forced: Tier | null): void {
+    if (this.#sink !== null) this.#sink.onAlloc(handle, size, category, forced, this.tierOf(handle));
+    if (this.#volumeHook !== null && forced === null) {
+      this.#volume += size;
+      if (this.#volume >= this.#volumeEvery) {
+        this.#volume = 0;
+        this.#volumeHook();
+      }
+    }
+  }
+
+  setVolumeHook(everyBytes: number, hook: (() => void) | null): void {
+    if (hook !== null) {
+      if (typeof hook !== 'function') throw invalid('hook must be a function or null');
+      if (typeof everyBytes !== 'number' || !Number.isSafeInteger(everyBytes) || everyBytes <= 0) {
+        throw invalid(`everyBytes must be a positive integer, got ${String(everyBytes)}`);
+      }
+    }
+    this.#volumeHook = hook;
+    this.#volumeEvery = hook === null ? 0 : everyBytes;
+    this.#volume = 0;
+    this.#hooked = this.#volumeHook !== null || this.#sink !== null;
+  }
+
+  setTraceSink(sink: TraceSink | null): void {
+    this.#sink = sink;
+    this.#hooked = this.#volumeHook !== null || this.#sink !== null;
+  }
+
+  // ------------------------------------------------------------------ knobs
+
+  get threshold(): number {
+    return this.#heap.getThreshold();
+  }
+
+  set threshold(t: number) {
+    this.#heap.setThreshold(t);
+  }
+
+  get policy(): ExhaustionPolicy {
+    return this.#heap.policy() === 0 ? 'spill' : 'strict';
+  }
+
+  set policy(p: ExhaustionPolicy) {
+    this.#heap.policy(policyIndex(p));
+  }
+
+  setLimit(tier: Tier, bytes: number): void {
+    this.#heap.setLimit(tierIndex(tier), checkLimit(bytes, 'limit'));
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** The raw snapshot (refreshed by this call), laid out as `nativeLayout()` says; zero-copy. */
+  rawStats(): Float64Array {
+    this.#heap.snapshot();
+    return this.#heap.stats;
+  }
+
+  stats(): AllocatorStats {
+    const s = this.rawStats();
+    const L = this.#layout;
+    const tiers = {} as Record<Tier, TierStats>;
+    let total = 0;
+    TIERS.forEach((tier, t) => {
+      const byCategory = {} as Record<Category, CellStats>;
+      let liveBytes = 0, liveCount = 0, allocs = 0, frees = 0;
+      CATEGORIES.forEach((cat, c) => {
+        const o = L.cell + (t * L.categories + c) * L.cellFields;
+        const cell: CellStats = { liveBytes: s[o]!, liveCount: s[o + 1]!, allocs: s[o + 2]!, frees: s[o + 3]! };
+        byCategory[cat] = cell;
+        liveBytes += cell.liveBytes; liveCount += cell.liveCount; allocs += cell.allocs; frees += cell.frees;
+      });
+      const o = L.tier + t * L.tierFields;
+      tiers[tier] = {
+        liveBytes, liveCount, allocs, frees,
+        failures: s[o]!, fallbacks: s[o + 1]!, forcedBytes: s[o + 2]!,
+        limit: s[L.limit + t]!,
+        byCategory,
+        liveHist: s.slice(L.liveHist + t * L.buckets, L.liveHist + (t + 1) * L.buckets),
+      };
+      total += liveBytes;
+    });
+    return {
+      threshold: s[L.threshold]!,
+      tiers,
+      flowBytes: s.slice(L.flowBytes, L.flowBytes + L.buckets),
+      flowCount: s.slice(L.flowCount, L.flowCount + L.buckets),
+      dramShare: total > 0 ? tiers.dram.liveBytes / total : NaN,
+    };
+  }
+
+  info(): AllocatorInfo {
+    const addon = native();
+    const topo = numaNodes();
+    const v = addon.memkindVersion;
+    const dram: BackendInfo = {
+      tier: 'dram',
+      kind: this.#heap.kindName(0),
+      source: this.#dramKind,
+      emulated: false,
+      nodes: this.#dramKind === 'regular' ? topo.filter((n) => !n.cpuless).map((n) => n.node) : topo.map((n) => n.node),
+      description: this.#dramKind === 'regular'
+        ? 'DRAM tier: MEMKIND_REGULAR, bound to the NUMA nodes that have CPUs (never spills onto a KMEM-DAX node)'
+        : 'DRAM tier: MEMKIND_DEFAULT, unbound (the kernel may place pages on any node)',
+    };
+    const c = this.#pmem;
+    const pmem: BackendInfo = {
+      tier: 'pmem',
+      kind: this.#heap.kindName(1),
+      source: c.option === 'auto' ? `auto -> ${c.source}` : c.source,
+      emulated: c.emulated,
+      nodes: c.nodes ?? [],
+      ...(c.dir !== undefined ? { dir: c.dir, fileSize: c.fileSize ?? 0 } : {}),
+      description: c.description,
+    };
+    return {
+      version: addon.version,
+      memkindVersion: `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`,
+      dram, pmem,
+      policy: this.policy,
+      sizeClassFormula: this.#heap.formulaOk(),
+      numa: topo,
+    };
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#heap.close();
+    if (this.#pmem.tempDir !== undefined) removeTempDir(this.#pmem.tempDir);
+  }
+}
+
+export type TieredAllocatorType = TieredAllocator;
+
+/** Create a tiered allocator. Throws ERR_TIERMEM_BACKEND when the requested PMem backend is unavailable. */
+export function createAllocator(options: AllocatorOptions = {}): TieredAllocator {
+  if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+  return new TieredAllocator(options);
+}
+
+/** The offsets of rawStats(). */
+export function nativeLayout(): NativeLayout {
+  return native().layout;
+}

@@ -1,0 +1,8 @@
+// tiermem's public entry point.
+export { createAllocator, nativeLayout, DEFAULT_THRESHOLD } from './allocator.js';
+export type { TieredAllocatorType } from './allocator.js';
+export { TiermemError, isTiermemError } from './errors.js';
+export type { TiermemErrorCode } from './errors.js';
+export { parseSize, formatBytes, parseRatio, ratioToShare, shareToRatio } from './units.js';
+export { numaNodes } from './numa.js';
+export * from './types.js';
