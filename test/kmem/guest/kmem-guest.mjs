@@ -1,0 +1,452 @@
+// @ts-check
+// In-guest part of tiermem's KMEM-DAX integration test (run by test/kmem/guest/init.sh inside
+// the QEMU guest, with the project's dist/ and addon under /app). Plain ES module JS so the
+// guest needs nothing but node; the host side (run.sh, kmem.test.ts) parses the
+// "KMEMCHECK <mode> PASS|FAIL <name> <detail>" lines it prints.
+//
+// Usage: node kmem-guest.mjs <mode> [--only=check,check]
+//   nvdimm       : KMEM-DAX node from an NVDIMM (daxctl system-ram): detect, placement,
+//                  variants, controller, limits, metrics
+//   cpuless-env  : plain CPU-less node 1 with MEMKIND_DAX_KMEM_NODES=1: detect, placement, limits
+//   cpuless-node : plain CPU-less node 1 with pmem 'node:1': detect, placement
+
+import { readFileSync } from 'node:fs';
+import { setImmediate as tick } from 'node:timers/promises';
+
+const MODE = process.argv[2] ?? 'nvdimm';
+const ONLY = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice(7).split(',').filter(Boolean);
+const KMEM_NODE = 1;
+const DRAM_NODE = 0;
+const MiB = 1024 * 1024;
+const PAGE = 4096;
+const T0 = Date.now();
+
+let failures = 0;
+let metricsPrinted = false;
+/** @type {string[]} */
+const notes = [];
+
+/** @param {string} name @param {boolean} ok @param {string} detail */
+function check(name, ok, detail) {
+  if (!ok) failures++;
+  console.log(`KMEMCHECK ${MODE} ${ok ? 'PASS' : 'FAIL'} ${name} ${detail}`);
+}
+/** @param {string} msg */
+function log(msg) {
+  console.log(`[kmem-guest ${((Date.now() - T0) / 1000).toFixed(2)}s] ${msg}`);
+}
+/** @param {string} name */
+const wanted = (name) => ONLY.length === 0 || ONLY.includes(name);
+
+/** Deterministic PRNG (mulberry32), so a failing run can be repeated exactly. @param {number} seed */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+/** Log-uniform integer in [lo, hi]. @param {() => number} r @param {number} lo @param {number} hi */
+const logUniform = (r, lo, hi) => Math.floor(Math.exp(Math.log(lo) + r() * (Math.log(hi + 1) - Math.log(lo))));
+
+// ------------------------------------------------------------------ facade access
+
+const { createAllocator } = await import('/app/dist/allocator.js');
+
+/** @param {string} path */
+async function tryImport(path) {
+  try {
+    return await import(path);
+  } catch (e) {
+    notes.push(`${path} not importable: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
+    return null;
+  }
+}
+
+/** @param {Record<string, unknown>} opts */
+async function open(opts) {
+  const a = await createAllocator({ log: (/** @type {string} */ line) => log(line), ...opts });
+  return a;
+}
+
+/**
+ * Pages of an allocation per NUMA node, from move_pages(2) in the addon. Accepts the facade's
+ * { nodes: Record<node, pages>, absent }, a bare Record<node, pages>, or the native array form
+ * [node0, node1, ..., absent].
+ * @returns {{ nodes: Map<number, number>, absent: number }}
+ */
+function pageNodes(alloc, h) {
+  if (typeof alloc.pageNodes !== 'function') throw new Error('allocator.pageNodes(handle) is missing from the facade');
+  const raw = alloc.pageNodes(h);
+  const nodes = new Map();
+  let absent = 0;
+  if (Array.isArray(raw)) {
+    raw.forEach((v, i) => { if (i === raw.length - 1) absent = v; else if (v) nodes.set(i, v); });
+  } else if (raw && typeof raw.nodes === 'object') {
+    for (const [k, v] of Object.entries(raw.nodes)) if (v) nodes.set(Number(k), Number(v));
+    absent = Number(raw.absent ?? 0);
+  } else {
+    for (const [k, v] of Object.entries(raw)) {
+      if (/^\d+$/.test(k)) { if (v) nodes.set(Number(k), v); } else if (k === 'absent') absent = Number(v);
+    }
+  }
+  return { nodes, absent };
+}
+
+/** Page counts per node of the whole process from /proc/self/numa_maps (N<node>=<pages>). */
+function numaMapsTotals() {
+  const totals = new Map();
+  for (const line of readFileSync('/proc/self/numa_maps', 'utf8').split('\n')) {
+    const kps = /kernelpagesize_kB=(\d+)/.exec(line);
+    const scale = kps ? Number(kps[1]) * 1024 / PAGE : 1;
+    for (const m of line.matchAll(/ N(\d+)=(\d+)/g)) {
+      totals.set(Number(m[1]), (totals.get(Number(m[1])) ?? 0) + Number(m[2]) * scale);
+    }
+  }
+  return totals;
+}
+
+// One scratch buffer for pattern writes and checks: Buffer.fill is a memset, cheap even under TCG.
+let scratch = Buffer.alloc(4 * MiB);
+/** Fill the whole usable size with a seed byte (touches every page). */
+function fill(alloc, h, seed) {
+  const size = alloc.zmallocSize(h);
+  if (scratch.length < size) scratch = Buffer.alloc(size);
+  scratch.fill(seed & 255, 0, size);
+  alloc.write(h, scratch.subarray(0, size));
+}
+/** True when the allocation still holds its seed pattern. */
+function intact(alloc, h, seed) {
+  const data = alloc.read(h);
+  if (scratch.length < data.length) scratch = Buffer.alloc(data.length);
+  scratch.fill(seed & 255, 0, data.length);
+  return data.equals(scratch.subarray(0, data.length));
+}
+
+/**
+ * Checks that every page of each live allocation is on the node of its tier.
+ * @param {Array<{ h: number }>} items
+ * @returns {{ ok: boolean, pages: Record<string, Record<number, number>>, bad: string[] }}
+ */
+function verifyPlacement(alloc, items, pmemNode = KMEM_NODE) {
+  /** @type {Record<string, Record<number, number>>} */
+  const pages = { dram: {}, pmem: {} };
+  const bad = [];
+  for (const { h } of items) {
+    const tier = alloc.tierOf(h);
+    const want = tier === 'pmem' ? pmemNode : DRAM_NODE;
+    const { nodes, absent } = pageNodes(alloc, h);
+    const per = pages[tier] ?? (pages[tier] = {});
+    for (const [n, c] of nodes) per[n] = (per[n] ?? 0) + c;
+    if (absent) per.absent = (per.absent ?? 0) + absent;
+    const wrong = [...nodes].filter(([n]) => n !== want);
+    if (wrong.length || absent) {
+      bad.push(`${tier} size=${alloc.zmallocSize(h)}: ${JSON.stringify(Object.fromEntries(nodes))} absent=${absent}`);
+    }
+  }
+  return { ok: bad.length === 0, pages, bad };
+}
+const fmtPages = (/** @type {Record<number, number>} */ p) =>
+  Object.entries(p).map(([n, c]) => `${n === 'absent' ? 'absent' : 'node' + n}=${c}`).join(',') || 'none';
+
+// ------------------------------------------------------------------ checks
+
+/** pmem 'auto' (or the mode's option) finds the KMEM node and says so in info(). */
+async function checkDetect(pmem, expectKind) {
+  const alloc = await open({ pmem });
+  try {
+    const info = alloc.info();
+    const p = info.pmem;
+    log(`info().pmem = ${JSON.stringify(p)}`);
+    log(`info().dram = ${JSON.stringify({ kind: info.dram.kind, nodes: info.dram.nodes })}`);
+    log(`info().numa = ${JSON.stringify(info.numa.map((/** @type {any} */ n) => ({ node: n.node, cpuless: n.cpuless, totalMiB: Math.round(n.totalBytes / MiB) })))}`);
+    const nodesOk = JSON.stringify(p.nodes) === JSON.stringify([KMEM_NODE]);
+    const kindOk = expectKind.test(p.kind);
+    const emulatedOk = MODE === 'nvdimm' ? p.emulated === false : true;
+    const numa1 = info.numa.find((/** @type {any} */ n) => n.node === KMEM_NODE);
+    check(`detect[${pmem}]`, nodesOk && kindOk && emulatedOk && !!numa1?.cpuless && JSON.stringify(info.dram.nodes) === '[0]',
+      `kind=${p.kind} source=${p.source} emulated=${p.emulated} nodes=${JSON.stringify(p.nodes)} dram.nodes=${JSON.stringify(info.dram.nodes)} node1.cpuless=${numa1?.cpuless}`);
+  } finally {
+    alloc.close();
+  }
+}
+
+/** A mixed workload through zmalloc (plus explicit placements); every page on its tier's node. */
+async function checkPlacement(pmem, label = `placement[${pmem}]`, totalBytes = 96 * MiB) {
+  const alloc = await open({ pmem });
+  try {
+    const r = rng(42);
+    const cats = ['data', 'metadata', 'keys', 'buffers', 'other'];
+    /** @type {Array<{ h: number, seed: number }>} */
+    const items = [];
+    let bytes = 0;
+    for (let i = 0; bytes < totalBytes; i++) {
+      const size = logUniform(r, 16, 1 * MiB);
+      const cat = cats[i % cats.length];
+      // Every 16th allocation placed explicitly, against its size, to cover both forced paths.
+      const h = i % 16 === 7 ? alloc.zmallocPmem(Math.min(size, 2048), cat)
+        : i % 16 === 15 ? alloc.zmallocDram(Math.max(size, 64 * 1024), cat)
+          : alloc.zmalloc(size, cat);
+      fill(alloc, h, i);
+      items.push({ h, seed: i });
+      bytes += alloc.zmallocSize(h);
+    }
+    const v = verifyPlacement(alloc, items);
+    const st = alloc.stats();
+    const n = { dram: 0, pmem: 0 };
+    for (const { h } of items) n[/** @type {'dram'|'pmem'} */ (alloc.tierOf(h))]++;
+    check(label, v.ok && n.dram > 0 && n.pmem > 0,
+      `allocs dram=${n.dram} pmem=${n.pmem} liveMiB dram=${(st.tiers.dram.liveBytes / MiB).toFixed(1)} pmem=${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} pages dram:{${fmtPages(v.pages.dram)}} pmem:{${fmtPages(v.pages.pmem)}}${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`);
+    const corrupt = items.filter(({ h, seed }) => !intact(alloc, h, seed)).length;
+    if (corrupt) check(`${label}-readback`, false, `${corrupt} allocations lost their contents`);
+  } finally {
+    alloc.close();
+  }
+}
+
+/**
+ * The controller steers the threshold to a 1:4 DRAM:PMem split under churn; then the pages the
+ * kernel reports per node (move_pages over every live allocation) must match tiermem's per-tier
+ * accounting within 5%. Sizes >= 16 KiB are jemalloc "large" classes, a whole number of pages
+ * with no sub-page sharing between allocations; jemalloc's cache-oblivious offset still makes each
+ * span one page more, so sizes start at 64 KiB to keep that edge under ~2% of the bytes.
+ * (/proc/self/numa_maps is printed too, but it also counts pages jemalloc keeps after frees.)
+ */
+async function checkController(pmem) {
+  const ctl = await tryImport('/app/dist/controller/index.js');
+  if (!ctl || typeof ctl.attachController !== 'function') {
+    check('controller', false, `attachController not available (${notes.at(-1) ?? 'no export'})`);
+    return;
+  }
+  const alloc = await open({ pmem });
+  const controller = ctl.attachController(alloc, { targetShare: 0.2 });
+  try {
+    const r = rng(7);
+    /** @type {Array<{ h: number, seed: number }>} */
+    const live = [];
+    const liveTarget = 128 * MiB;
+    let liveBytes = 0;
+    let allocated = 0;
+    let seed = 0;
+    // Churn: allocate until the live set is at its target, then keep replacing random victims,
+    // yielding to the event loop now and then so the controller's timer runs too.
+    /** @type {string[]} */
+    const trail = [];
+    for (let batch = 0; allocated < 512 * MiB; batch++) {
+      if (batch % 4 === 0) trail.push(`${(alloc.threshold / 1024).toFixed(0)}K/${alloc.stats().dramShare.toFixed(2)}`);
+      for (let k = 0; k < 32; k++) {
+        const size = logUniform(r, 64 * 1024, 2 * MiB);
+        const h = alloc.zmalloc(size, 'data');
+        fill(alloc, h, ++seed);
+        const u = alloc.zmallocSize(h);
+        live.push({ h, seed });
+        liveBytes += u;
+        allocated += u;
+        while (liveBytes > liveTarget) {
+          const i = Math.floor(r() * live.length);
+          const victim = /** @type {{ h: number, seed: number }} */ (live[i]);
+          live[i] = /** @type {{ h: number, seed: number }} */ (live[live.length - 1]);
+          live.pop();
+          liveBytes -= alloc.zmallocSize(victim.h);
+          alloc.zfree(victim.h);
+        }
+      }
+      await tick();
+    }
+    await new Promise((res) => setTimeout(res, 200));
+    const st = alloc.stats();
+    const share = st.dramShare;
+    const last = controller.last ?? null;
+    log(`controller: status=${controller.status} ticks=${controller.ticks} threshold=${st.threshold} share=${share.toFixed(3)} last=${JSON.stringify(last)}`);
+    log(`controller trail (threshold/share every 128 allocations): ${trail.join(' ')}`);
+    check('controller-share', Math.abs(share - 0.2) <= 0.05,
+      `target 0.200 (1:4) share=${share.toFixed(3)} threshold=${st.threshold} status=${controller.status} ticks=${controller.ticks} churnMiB=${(allocated / MiB).toFixed(0)} live=${live.length}`);
+
+    const v = verifyPlacement(alloc, live);
+    const node0 = (v.pages.dram?.[DRAM_NODE] ?? 0) + (v.pages.pmem?.[DRAM_NODE] ?? 0);
+    const node1 = (v.pages.dram?.[KMEM_NODE] ?? 0) + (v.pages.pmem?.[KMEM_NODE] ?? 0);
+    const dev = (/** @type {number} */ pages, /** @type {number} */ acct) => acct === 0 ? (pages === 0 ? 0 : 1) : Math.abs(pages * PAGE - acct) / acct;
+    const d0 = dev(node0, st.tiers.dram.liveBytes);
+    const d1 = dev(node1, st.tiers.pmem.liveBytes);
+    const nm = numaMapsTotals();
+    check('controller-pages-vs-accounting', v.ok && d0 <= 0.05 && d1 <= 0.05,
+      `node0 ${(node0 * PAGE / MiB).toFixed(1)}MiB vs dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)}MiB (${(d0 * 100).toFixed(2)}%), node1 ${(node1 * PAGE / MiB).toFixed(1)}MiB vs pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)}MiB (${(d1 * 100).toFixed(2)}%); numa_maps process N0=${((nm.get(0) ?? 0) * PAGE / MiB).toFixed(1)}MiB N1=${((nm.get(1) ?? 0) * PAGE / MiB).toFixed(1)}MiB${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`);
+    const corrupt = live.filter(({ h, seed: s }) => !intact(alloc, h, s)).length;
+    check('controller-readback', corrupt === 0, `${live.length} live allocations, ${corrupt} corrupted`);
+    if (wanted('metrics')) await printMetrics(alloc, controller);
+  } finally {
+    controller.stop?.();
+    alloc.close();
+  }
+}
+
+/**
+ * Fill the PMem tier to its byte limit. strict: the next PMem allocation fails with
+ * ERR_TIERMEM_NO_MEMORY and counts a failure. spill: it is served from DRAM (pages on node 0)
+ * and counts a fallback. The DRAM limit spills the other way, onto the KMEM node. Every
+ * earlier allocation keeps its contents throughout.
+ */
+async function checkLimits(pmem) {
+  const limit = 24 * MiB;
+  const alloc = await open({ pmem, limits: { pmem: limit }, policy: 'strict' });
+  try {
+    /** @type {Array<{ h: number, seed: number }>} */
+    const items = [];
+    let seed = 0;
+    let err = null;
+    for (let i = 0; i < 1000 && !err; i++) {
+      try {
+        const h = alloc.zmalloc(1 * MiB, 'data');
+        fill(alloc, h, ++seed);
+        items.push({ h, seed });
+      } catch (e) {
+        err = /** @type {Error & { code?: string }} */ (e);
+      }
+    }
+    let st = alloc.stats();
+    check('limit-strict', err?.code === 'ERR_TIERMEM_NO_MEMORY' && st.tiers.pmem.liveBytes <= limit &&
+      st.tiers.pmem.liveBytes > limit - 2 * MiB && st.tiers.pmem.failures >= 1 && st.tiers.dram.liveBytes < 1 * MiB,
+      `filled ${items.length} x 1MiB, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB limit=${limit / MiB}MiB, next zmalloc threw ${err?.code} failures=${st.tiers.pmem.failures}`);
+    // a small (DRAM-routed) allocation is unaffected by the PMem limit under strict
+    const small = alloc.zmalloc(100, 'keys');
+    check('limit-strict-dram-unaffected', alloc.tierOf(small) === 'dram', `small allocation on ${alloc.tierOf(small)}`);
+    alloc.zfree(small);
+
+    alloc.policy = 'spill';
+    /** @type {Array<{ h: number, seed: number }>} */
+    const spilled = [];
+    for (let i = 0; i < 4; i++) {
+      const h = alloc.zmalloc(1 * MiB, 'data');
+      fill(alloc, h, ++seed);
+      spilled.push({ h, seed });
+    }
+    st = alloc.stats();
+    const sv = verifyPlacement(alloc, spilled);
+    const spilledOk = spilled.every(({ h }) => alloc.tierOf(h) === 'dram');
+    check('limit-spill', spilledOk && sv.ok && st.tiers.pmem.fallbacks >= 4 && st.tiers.pmem.liveBytes <= limit,
+      `4 x 1MiB after the limit -> tiers ${[...new Set(spilled.map(({ h }) => alloc.tierOf(h)))].join(',')}, pages {${fmtPages(sv.pages.dram ?? {})}}, pmem fallbacks=${st.tiers.pmem.fallbacks}, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB`);
+
+    // the other direction: DRAM at its limit spills small allocations onto the KMEM node
+    alloc.setLimit('dram', st.tiers.dram.liveBytes);
+    alloc.setLimit('pmem', 0);
+    const up = [];
+    for (let i = 0; i < 256; i++) {
+      const h = alloc.zmalloc(512, 'keys');
+      fill(alloc, h, ++seed);
+      up.push({ h, seed });
+    }
+    st = alloc.stats();
+    const uv = verifyPlacement(alloc, up);
+    check('limit-spill-dram-to-pmem', up.every(({ h }) => alloc.tierOf(h) === 'pmem') && uv.ok && st.tiers.dram.fallbacks >= 256,
+      `256 x 512B at the DRAM limit -> pages {${fmtPages(uv.pages.pmem ?? {})}}, dram fallbacks=${st.tiers.dram.fallbacks}`);
+
+    const all = [...items, ...spilled, ...up];
+    const corrupt = all.filter(({ h, seed: s }) => !intact(alloc, h, s)).length;
+    check('limit-readback', corrupt === 0, `${all.length} allocations across strict/spill, ${corrupt} corrupted`);
+  } finally {
+    alloc.close();
+  }
+}
+
+/** dax-kmem-all / dax-kmem-preferred land on the KMEM node too (the guest has one). */
+async function checkVariants() {
+  for (const pmem of ['dax-kmem', 'dax-kmem-all', 'dax-kmem-preferred']) {
+    const alloc = await open({ pmem });
+    try {
+      const items = [];
+      for (let i = 0; i < 16; i++) {
+        const h = alloc.zmallocPmem(1 * MiB, 'data');
+        fill(alloc, h, i);
+        items.push({ h });
+      }
+      const v = verifyPlacement(alloc, items);
+      const p = alloc.info().pmem;
+      check(`variant[${pmem}]`, v.ok && JSON.stringify(p.nodes) === '[1]',
+        `kind=${p.kind} nodes=${JSON.stringify(p.nodes)} 16MiB pages {${fmtPages(v.pages.pmem ?? {})}}`);
+    } finally {
+      alloc.close();
+    }
+  }
+}
+
+/** Serve /metrics from inside the guest and print it; per-NUMA-node figures must be there. */
+async function printMetrics(alloc, controller) {
+  metricsPrinted = true;
+  const m = await tryImport('/app/dist/metrics/index.js');
+  if (!m || typeof m.createMetricsRegistry !== 'function') {
+    check('metrics', false, `metrics module not available (${notes.at(-1) ?? 'no export'})`);
+    return;
+  }
+  const registry = m.createMetricsRegistry({ allocator: alloc, controller: () => controller ?? null });
+  const server = await m.startMetricsServer({ registry, port: 0 });
+  try {
+    const res = await fetch(server.url);
+    const body = await res.text();
+    console.log(`---- GET ${server.url} (${res.status})`);
+    for (const line of body.split('\n')) if (line && !line.startsWith('#')) console.log(line);
+    console.log('----');
+    const node1 = /tiermem_numa_node_total_bytes\{[^}]*node="1"[^}]*\} (\d+)/.exec(body);
+    const node0 = /tiermem_numa_node_total_bytes\{[^}]*node="0"[^}]*\} (\d+)/.exec(body);
+    const backend = /tiermem_backend_info\{[^}]*tier="pmem"[^}]*\}/.exec(body);
+    check('metrics', res.status === 200 && !!node1 && !!node0 && !!backend,
+      `status=${res.status} ${body.length}B node0.total=${node0?.[1]} node1.total=${node1?.[1]} ${backend?.[0] ?? 'no backend_info'}`);
+  } finally {
+    await server.close();
+  }
+}
+
+// ------------------------------------------------------------------ main
+
+/** A fresh allocator with a little of everything on both tiers. @param {string} pmem @param {(a: any) => Promise<void>} fn */
+async function withAllocator(pmem, fn) {
+  const alloc = await open({ pmem });
+  try {
+    for (let i = 0; i < 64; i++) fill(alloc, alloc.zmalloc(i % 2 ? 256 : 256 * 1024, 'data'), i);
+    await fn(alloc);
+  } finally {
+    alloc.close();
+  }
+}
+
+/** @param {string} name @param {() => Promise<void>} fn */
+async function step(name, fn) {
+  if (!wanted(name)) return;
+  const t = Date.now();
+  try {
+    await fn();
+  } catch (e) {
+    check(name, false, `threw ${/** @type {Error} */ (e).stack?.split('\n').slice(0, 3).join(' | ')}`);
+  }
+  log(`${name} took ${((Date.now() - t) / 1000).toFixed(2)}s`);
+}
+
+log(`mode=${MODE} node=${process.versions.node} MEMKIND_DAX_KMEM_NODES=${process.env.MEMKIND_DAX_KMEM_NODES ?? '(unset)'}`);
+const KMEM_KIND = /DAX_KMEM/i;
+switch (MODE) {
+  case 'nvdimm':
+    await step('detect', () => checkDetect('auto', KMEM_KIND));
+    await step('placement', () => checkPlacement('auto'));
+    await step('variants', () => checkVariants());
+    await step('limits', () => checkLimits('auto'));
+    await step('controller', () => checkController('auto'));
+    // normally printed by the controller check, with the controller's figures in it
+    if (!metricsPrinted) await step('metrics', () => withAllocator('auto', (a) => printMetrics(a, null)));
+    break;
+  case 'cpuless-env':
+    await step('detect', () => checkDetect('auto', KMEM_KIND));
+    await step('placement', () => checkPlacement('auto', 'placement[auto+MEMKIND_DAX_KMEM_NODES=1]', 48 * MiB));
+    await step('limits', () => checkLimits('auto'));
+    break;
+  case 'cpuless-node':
+    await step('detect', () => checkDetect('node:1', /./));
+    await step('placement', () => checkPlacement('node:1', 'placement[node:1]', 48 * MiB));
+    break;
+  default:
+    check('mode', false, `unknown mode ${MODE}`);
+}
+for (const n of notes) log(`note: ${n}`);
+log(`done: ${failures} failed`);
+process.exitCode = failures ? 1 : 0;
