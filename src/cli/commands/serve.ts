@@ -1,0 +1,115 @@
+// `tiermem serve`: run the service (allocator, controller, store engine, metrics, admin API)
+// from flags and an optional JSON config file; flags win over the file.
+
+import type { Command } from 'commander';
+import { isTiermemError } from '../../errors.js';
+import { readConfigFile, resolveConfig } from '../../service/config.js';
+import type { ServiceConfigInput } from '../../service/config.js';
+import { loadServiceDeps } from '../../service/deps.js';
+import { startService } from '../../service/service.js';
+import { closeOnSignals } from '../../service/signals.js';
+import { numberArg } from '../args.js';
+import { globals } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+
+interface ServeFlags {
+  config?: string;
+  pmem?: string;
+  dram?: string;
+  threshold?: string;
+  ratio?: string;
+  policy?: string;
+  limitDram?: string;
+  limitPmem?: string;
+  controller: boolean;
+  periodMs?: string;
+  minThreshold?: string;
+  maxThreshold?: string;
+  metrics: boolean;
+  metricsHost?: string;
+  metricsPort?: string;
+  processMetrics?: boolean;
+  adminHost?: string;
+  adminPort?: string;
+  store: boolean;
+  host?: string;
+  port?: string;
+}
+
+const int = (v: string | undefined, what: string): number | undefined => (v === undefined ? undefined : numberArg(v, what, 0, 65535));
+
+/** Flags as a config layer; only what was given, so the file and defaults show through. */
+function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string | undefined): ServiceConfigInput {
+  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return drop({
+    pmem: f.pmem,
+    dram: f.dram,
+    threshold: f.threshold,
+    ratio: f.ratio,
+    policy: f.policy,
+    limits: drop({ dram: f.limitDram, pmem: f.limitPmem }),
+    controller: drop({
+      enabled: f.controller === false ? false : undefined,
+      periodMs: f.periodMs === undefined ? undefined : numberArg(f.periodMs, '--period-ms', 1, 3_600_000),
+      minThreshold: f.minThreshold,
+      maxThreshold: f.maxThreshold,
+    }),
+    metrics: drop({
+      enabled: f.metrics === false ? false : undefined,
+      host: f.metricsHost,
+      port: int(f.metricsPort, '--metrics-port'),
+      processMetrics: f.processMetrics,
+    }),
+    admin: drop({ socket, host: f.adminHost, port: int(f.adminPort, '--admin-port'), tokenFile: f.adminPort !== undefined ? tokenFile : undefined }),
+    store: drop({ enabled: f.store === false ? false : undefined, host: f.host, port: int(f.port, '--port') }),
+  });
+}
+
+export function addServeCommand(program: Command): void {
+  program.command('serve')
+    .description('run the service: allocator, controller, store engine (Redis protocol), metrics endpoint and admin API')
+    .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .option('--pmem <spec>', "PMem backend: auto, dax-kmem, node:N, file:DIR[:SIZE] (auto emulates with a file when there is no PMem)")
+    .option('--dram <kind>', 'DRAM kind: regular or default')
+    .option('--threshold <size>', 'initial size threshold, e.g. 4KiB')
+    .option('--ratio <dram:pmem>', 'target DRAM:PMem ratio of live bytes, e.g. 1:4')
+    .option('--policy <policy>', 'when a tier is full: spill or strict')
+    .option('--limit-dram <size>', 'limit on live DRAM bytes, e.g. 2GiB')
+    .option('--limit-pmem <size>', 'limit on live PMem bytes, e.g. 8GiB')
+    .option('--no-controller', 'keep the threshold fixed')
+    .option('--period-ms <ms>', 'controller period')
+    .option('--min-threshold <size>', 'lowest threshold the controller may set')
+    .option('--max-threshold <size>', 'highest threshold the controller may set')
+    .option('--no-metrics', 'no metrics endpoint')
+    .option('--metrics-host <host>', 'metrics address (default 127.0.0.1)')
+    .option('--metrics-port <port>', 'metrics port (default 9477, 0 picks one)')
+    .option('--process-metrics', 'also export Node.js process metrics')
+    .option('--admin-port <port>', 'admin API on loopback HTTP instead of the Unix socket (needs --token-file)')
+    .option('--admin-host <host>', 'loopback address for --admin-port (default 127.0.0.1)')
+    .option('--no-store', 'no store engine')
+    .option('--host <host>', 'store engine address (default 127.0.0.1)')
+    .option('-p, --port <port>', 'store engine port (default 6379)')
+    .action(async (f: ServeFlags, cmd: Command) => {
+      const g = globals(cmd);
+      let config;
+      try {
+        const file = f.config ? readConfigFile(f.config) : {};
+        config = resolveConfig(file, flagsLayer(f, g.socket, g.tokenFile));
+      } catch (e) {
+        if (isTiermemError(e)) throw new CliError(EXIT.USAGE, e.message);
+        throw e;
+      }
+      const log = (line: string): void => { process.stdout.write(`tiermem: ${line}\n`); };
+      let service;
+      try {
+        service = await startService(config, await loadServiceDeps(), log);
+      } catch (e) {
+        const err = e as NodeJS.ErrnoException;
+        if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') throw new CliError(EXIT.USAGE, e.message);
+        const hint = err.code === 'EADDRINUSE' ? ' (another process uses that port: pick another with the port flags)' : '';
+        throw new CliError(EXIT.START_FAILED, `could not start: ${err.message}${hint}`);
+      }
+      log('ready; SIGINT or SIGTERM stops it');
+      closeOnSignals(service, log);
+    });
+}

@@ -1,0 +1,72 @@
+// `tiermem set ratio|threshold|bounds|limit|policy|period|gains`: retune a running service.
+
+import type { Command } from 'commander';
+import type { ControllerStatusReport } from '../../admin/protocol.js';
+import type { ExhaustionPolicy, Tier } from '../../types.js';
+import { formatBytes, shareToRatio } from '../../units.js';
+import { choiceArg, numberArg, ratioArg, sizeArg, tierArg } from '../args.js';
+import { client, print } from '../context.js';
+import { pct } from '../format-status.js';
+
+export function addSetCommands(program: Command): void {
+  const set = program.command('set').description('change a setting of the running service');
+
+  set.command('ratio <dram:pmem>')
+    .description('target DRAM:PMem ratio of live bytes, e.g. 1:4 (DRAM share 20%)')
+    .action(async (text: string, _o: unknown, cmd: Command) => {
+      const share = ratioArg(text);
+      const r = await client(cmd).post<ControllerStatusReport>('/ratio', { ratio: text });
+      print(cmd, r, () => `target DRAM:PMem ${shareToRatio(share)} (DRAM share ${pct(r.params.targetShare)}); controller ${r.status}`);
+    });
+
+  set.command('threshold <size>')
+    .description('fix the size threshold (allocations smaller go to DRAM); pauses the controller until `controller resume`')
+    .action(async (text: string, _o: unknown, cmd: Command) => {
+      const bytes = sizeArg(text, 'threshold');
+      const r = await client(cmd).post<{ threshold: number; controller: ControllerStatusReport | null }>('/threshold', { bytes });
+      print(cmd, r, () => `threshold ${formatBytes(r.threshold)} (${r.threshold} B)${r.controller ? '; controller paused (`tiermem controller resume` hands control back)' : ''}`);
+    });
+
+  set.command('bounds <min> <max>')
+    .description('bounds the controller keeps the threshold within, e.g. 64 1MiB')
+    .action(async (minText: string, maxText: string, _o: unknown, cmd: Command) => {
+      const min = sizeArg(minText, 'min');
+      const max = sizeArg(maxText, 'max');
+      const r = await client(cmd).post<ControllerStatusReport>('/bounds', { min, max });
+      print(cmd, r, () => `threshold bounds ${formatBytes(r.params.minThreshold)} - ${formatBytes(r.params.maxThreshold)}`);
+    });
+
+  set.command('limit <tier> <size>')
+    .description('byte limit on live bytes of a tier (dram or pmem), e.g. pmem 8GiB; 0 removes it')
+    .action(async (tierText: string, sizeText: string, _o: unknown, cmd: Command) => {
+      const tier = tierArg(tierText);
+      const bytes = sizeArg(sizeText, 'limit');
+      const r = await client(cmd).post<Record<Tier, { limit: number; liveBytes: number }>>('/limit', { tier, bytes });
+      print(cmd, r, () => `${tier} limit ${r[tier].limit ? formatBytes(r[tier].limit) : 'none'} (live ${formatBytes(r[tier].liveBytes)})`);
+    });
+
+  set.command('policy <policy>')
+    .description('what happens when a tier is full or at its limit: spill (use the other tier) or strict (fail)')
+    .action(async (text: string, _o: unknown, cmd: Command) => {
+      const policy = choiceArg<ExhaustionPolicy>(text, 'policy', ['spill', 'strict']);
+      const r = await client(cmd).post<{ policy: ExhaustionPolicy }>('/policy', { policy });
+      print(cmd, r, () => `exhaustion policy ${r.policy}`);
+    });
+
+  set.command('period <ms>')
+    .description('controller tick period in milliseconds')
+    .action(async (text: string, _o: unknown, cmd: Command) => {
+      const periodMs = numberArg(text, 'period', 1, 3_600_000);
+      const r = await client(cmd).post<ControllerStatusReport>('/controller', { periodMs });
+      print(cmd, r, () => `controller period ${r.params.periodMs} ms`);
+    });
+
+  set.command('gains <kp> <ki>')
+    .description('controller feedback gains (proportional, integral)')
+    .action(async (kpText: string, kiText: string, _o: unknown, cmd: Command) => {
+      const kp = numberArg(kpText, 'kp', 0, 1e6);
+      const ki = numberArg(kiText, 'ki', 0, 1e6);
+      const r = await client(cmd).post<ControllerStatusReport>('/controller', { kp, ki });
+      print(cmd, r, () => `controller gains kp ${r.params.kp} ki ${r.params.ki}`);
+    });
+}

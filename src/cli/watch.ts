@@ -1,0 +1,113 @@
+// `tiermem watch`: a live terminal view refreshed every second, with charts of the DRAM share
+// (against its target) and of the threshold over time. --json prints one status per line instead.
+
+import type { AdminClient } from '../admin/client.js';
+import { AdminClientError } from '../admin/client.js';
+import type { StatusReport } from '../admin/protocol.js';
+import { formatBytes } from '../units.js';
+import { renderChart } from './chart.js';
+import { pct, summaryLines, tierTable } from './format-status.js';
+
+export interface WatchOptions {
+  intervalMs: number;
+  /** Stop after this many refreshes (scripts, tests, screenshots); 0 = until q or Ctrl-C. */
+  count: number;
+  json: boolean;
+  out: NodeJS.WriteStream;
+}
+
+interface Sample { share: number | null; target: number | null; threshold: number }
+
+const CLEAR = '\x1b[H\x1b[2J';
+const HIDE_CURSOR = '\x1b[?25l';
+const SHOW_CURSOR = '\x1b[?25h';
+
+export function renderFrame(s: StatusReport, history: readonly Sample[], columns: number, intervalMs: number, note = ''): string {
+  const width = Math.max(20, Math.min(columns - 12, 90));
+  const p = s.backend.pmem;
+  const lines = [
+    `tiermem watch   every ${intervalMs / 1000}s   q to quit   ${new Date().toLocaleTimeString()}${note ? `   ${note}` : ''}`,
+    `PMem tier: ${p.emulated ? 'EMULATED' : 'real'} ${p.kind}${p.dir ? ` in ${p.dir}` : ''}   DRAM tier: ${s.backend.dram.kind}`,
+    ...summaryLines(s),
+    '',
+    `DRAM share  (▀▄ measured, ╌ target), last ${Math.round((width * intervalMs) / 1000)} s`,
+    ...renderChart(history.map((h) => h.share), {
+      height: 6, width, min: 0, max: 1, reference: s.targetShare, label: (v) => pct(v).replace('.0%', '%'),
+    }),
+    '',
+    'threshold  (log scale)',
+    ...thresholdChart(s, history, width),
+    '',
+    ...tierTable(s),
+  ];
+  return lines.join('\n');
+}
+
+function thresholdChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
+  const seen = history.map((h) => h.threshold).filter((t) => t > 0);
+  const lo = Math.max(1, Math.min(s.controller?.params.minThreshold || Infinity, ...seen));
+  const hi = Math.max(lo * 2, s.controller?.params.maxThreshold ?? 0, ...seen);
+  // Keep the scale readable when the bounds are very wide: zoom to what was seen, with margin.
+  const min = Math.log2(seen.length ? Math.max(lo, Math.min(...seen) / 4) : lo);
+  const max = Math.log2(seen.length ? Math.min(hi, Math.max(...seen) * 4) : hi);
+  return renderChart(history.map((h) => (h.threshold > 0 ? Math.log2(h.threshold) : null)), {
+    height: 4, width, min, max: Math.max(max, min + 1), label: (v) => formatBytes(Math.round(2 ** v)),
+  });
+}
+
+export async function watch(client: AdminClient, o: WatchOptions): Promise<void> {
+  const history: Sample[] = [];
+  const tty = o.out.isTTY === true && !o.json;
+  let stop = false;
+  let wake: (() => void) | null = null;
+  const quit = (): void => { stop = true; wake?.(); };
+
+  const stdin = process.stdin;
+  const onKey = (k: Buffer): void => { if (k[0] === 0x71 || k[0] === 0x03) quit(); }; // 'q' or Ctrl-C
+  if (tty && stdin.isTTY) {
+    stdin.setRawMode(true);
+    stdin.on('data', onKey);
+    stdin.resume();
+  }
+  process.once('SIGINT', quit);
+  process.once('SIGTERM', quit);
+  if (tty) o.out.write(HIDE_CURSOR);
+
+  let lastGood: StatusReport | null = null;
+  try {
+    for (let n = 0; !stop && (o.count === 0 || n < o.count); n++) {
+      let note = '';
+      try {
+        const s = await client.get<StatusReport>('/status');
+        lastGood = s;
+        history.push({ share: s.dramShare, target: s.targetShare, threshold: s.threshold });
+        if (history.length > 500) history.shift();
+      } catch (e) {
+        // Before the first answer, an unreachable service is an error; afterwards keep retrying.
+        if (!lastGood || !(e instanceof AdminClientError) || e.kind !== 'unreachable') throw e;
+        note = 'service unreachable, retrying';
+      }
+      if (o.json) {
+        if (!note && lastGood) o.out.write(JSON.stringify(lastGood) + '\n');
+      } else if (lastGood) {
+        const frame = renderFrame(lastGood, history, o.out.columns ?? 100, o.intervalMs, note);
+        o.out.write(tty ? CLEAR + frame + '\n' : frame + '\n\n');
+      }
+      if (o.count !== 0 && n + 1 >= o.count) break;
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, o.intervalMs);
+        wake = () => { clearTimeout(t); resolve(); };
+      });
+      wake = null;
+    }
+  } finally {
+    process.off('SIGINT', quit);
+    process.off('SIGTERM', quit);
+    if (tty && stdin.isTTY) {
+      stdin.setRawMode(false);
+      stdin.off('data', onKey);
+      stdin.pause();
+    }
+    if (tty) o.out.write(SHOW_CURSOR);
+  }
+}

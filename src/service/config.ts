@@ -1,0 +1,175 @@
+// Service configuration: defaults, an optional JSON config file, and command-line flags on top.
+// Validated as a whole before anything starts, with messages that name the bad setting.
+
+import { readFileSync } from 'node:fs';
+import { TiermemError } from '../errors.js';
+import type { DramKind, ExhaustionPolicy, Tier } from '../types.js';
+import { parseRatio, parseSize, ratioToShare } from '../units.js';
+import { defaultSocketPath } from '../admin/socket-path.js';
+import { DEFAULT_METRICS_PORT } from '../metrics/server.js';
+import type { ControllerParams } from './ports.js';
+
+export interface ServiceConfig {
+  allocator: {
+    pmem: string;
+    dram: DramKind;
+    threshold: number;
+    limits: Record<Tier, number>;
+    policy: ExhaustionPolicy;
+  };
+  controller: { enabled: boolean; params: Partial<ControllerParams> };
+  metrics: { enabled: boolean; host: string; port: number; processMetrics: boolean };
+  admin: { socketPath: string } | { host: string; port: number; tokenFile: string };
+  store: { enabled: boolean; host: string; port: number };
+}
+
+/** The config file and the flags: everything optional, sizes as numbers or strings with units. */
+export interface ServiceConfigInput {
+  pmem?: string;
+  dram?: string;
+  threshold?: number | string;
+  limits?: { dram?: number | string; pmem?: number | string };
+  policy?: string;
+  /** Target DRAM:PMem ratio such as '1:4'. */
+  ratio?: string;
+  controller?: {
+    enabled?: boolean;
+    periodMs?: number;
+    minThreshold?: number | string;
+    maxThreshold?: number | string;
+    kp?: number;
+    ki?: number;
+    volumeBytes?: number | string;
+  };
+  metrics?: { enabled?: boolean; host?: string; port?: number; processMetrics?: boolean };
+  admin?: { socket?: string; host?: string; port?: number; tokenFile?: string };
+  store?: { enabled?: boolean; host?: string; port?: number };
+}
+
+export const DEFAULT_STORE_PORT = 6379;
+
+const bad = (message: string): TiermemError => new TiermemError('ERR_TIERMEM_INVALID_ARG', message);
+
+function port(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) throw bad(`${what} must be a port number 0-65535, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function bool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') throw bad(`${what} must be true or false, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function str(v: unknown, what: string): string {
+  if (typeof v !== 'string' || v === '') throw bad(`${what} must be a non-empty string, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function num(v: unknown, what: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${what} must be a non-negative number, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function size(v: unknown, what: string): number {
+  if (typeof v !== 'number' && typeof v !== 'string') throw bad(`${what} must be a size such as 4096 or '8GiB', got ${JSON.stringify(v)}`);
+  return parseSize(v, what);
+}
+
+function onlyKeys(o: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(`${where} must be an object`);
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw bad(`unknown setting '${where === 'config' ? k : `${where}.${k}`}'; known: ${allowed.join(', ')}`);
+  }
+  return o as Record<string, unknown>;
+}
+
+/** Read a JSON config file; errors name the file. */
+export function readConfigFile(path: string): ServiceConfigInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw bad(`cannot read config file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text) as ServiceConfigInput;
+  } catch (e) {
+    throw bad(`config file ${path} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Merge the layers (later wins) and validate into a full configuration. */
+export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
+  const merged: Record<string, unknown> = {};
+  for (const layer of layers) {
+    const l = onlyKeys(layer, ['pmem', 'dram', 'threshold', 'limits', 'policy', 'ratio', 'controller', 'metrics', 'admin', 'store'], 'config');
+    for (const [k, v] of Object.entries(l)) {
+      if (v === undefined) continue;
+      const prev = merged[k];
+      merged[k] = typeof v === 'object' && v !== null && typeof prev === 'object' && prev !== null ? { ...prev, ...v } : v;
+    }
+  }
+  const c = merged as ServiceConfigInput;
+
+  const dram = c.dram ?? 'regular';
+  if (dram !== 'regular' && dram !== 'default') throw bad(`dram must be 'regular' or 'default', got ${JSON.stringify(dram)}`);
+  const policy = c.policy ?? 'spill';
+  if (policy !== 'spill' && policy !== 'strict') throw bad(`policy must be 'spill' or 'strict', got ${JSON.stringify(policy)}`);
+  const limits = onlyKeys(c.limits ?? {}, ['dram', 'pmem'], 'limits');
+
+  const ctl = onlyKeys(c.controller ?? {}, ['enabled', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'volumeBytes'], 'controller');
+  const params: Partial<ControllerParams> = {};
+  if (c.ratio !== undefined) params.targetShare = ratioToShare(parseRatio(str(c.ratio, 'ratio')));
+  if (ctl.periodMs !== undefined) params.periodMs = num(ctl.periodMs, 'controller.periodMs');
+  if (ctl.minThreshold !== undefined) params.minThreshold = size(ctl.minThreshold, 'controller.minThreshold');
+  if (ctl.maxThreshold !== undefined) params.maxThreshold = size(ctl.maxThreshold, 'controller.maxThreshold');
+  if (ctl.kp !== undefined) params.kp = num(ctl.kp, 'controller.kp');
+  if (ctl.ki !== undefined) params.ki = num(ctl.ki, 'controller.ki');
+  if (ctl.volumeBytes !== undefined) params.volumeBytes = size(ctl.volumeBytes, 'controller.volumeBytes');
+  if (params.minThreshold !== undefined && params.maxThreshold !== undefined && params.minThreshold > params.maxThreshold) {
+    throw bad(`controller.minThreshold (${params.minThreshold}) must not be above controller.maxThreshold (${params.maxThreshold})`);
+  }
+
+  const m = onlyKeys(c.metrics ?? {}, ['enabled', 'host', 'port', 'processMetrics'], 'metrics');
+  const a = onlyKeys(c.admin ?? {}, ['socket', 'host', 'port', 'tokenFile'], 'admin');
+  const s = onlyKeys(c.store ?? {}, ['enabled', 'host', 'port'], 'store');
+
+  let admin: ServiceConfig['admin'];
+  if (a.port !== undefined || a.tokenFile !== undefined) {
+    if (a.socket !== undefined) throw bad('admin: give either socket, or port and tokenFile (loopback HTTP), not both');
+    if (a.tokenFile === undefined) throw bad('admin: the HTTP admin API needs tokenFile (a file holding the bearer token)');
+    admin = {
+      host: a.host === undefined ? '127.0.0.1' : str(a.host, 'admin.host'),
+      port: port(a.port ?? 0, 'admin.port'),
+      tokenFile: str(a.tokenFile, 'admin.tokenFile'),
+    };
+  } else {
+    admin = { socketPath: a.socket === undefined ? defaultSocketPath() : str(a.socket, 'admin.socket') };
+  }
+
+  return {
+    allocator: {
+      pmem: c.pmem === undefined ? 'auto' : str(c.pmem, 'pmem'),
+      dram,
+      threshold: c.threshold === undefined ? 4096 : size(c.threshold, 'threshold'),
+      limits: {
+        dram: limits.dram === undefined ? 0 : size(limits.dram, 'limits.dram'),
+        pmem: limits.pmem === undefined ? 0 : size(limits.pmem, 'limits.pmem'),
+      },
+      policy,
+    },
+    controller: { enabled: ctl.enabled === undefined ? true : bool(ctl.enabled, 'controller.enabled'), params },
+    metrics: {
+      enabled: m.enabled === undefined ? true : bool(m.enabled, 'metrics.enabled'),
+      host: m.host === undefined ? '127.0.0.1' : str(m.host, 'metrics.host'),
+      port: m.port === undefined ? DEFAULT_METRICS_PORT : port(m.port, 'metrics.port'),
+      processMetrics: m.processMetrics === undefined ? false : bool(m.processMetrics, 'metrics.processMetrics'),
+    },
+    admin,
+    store: {
+      enabled: s.enabled === undefined ? true : bool(s.enabled, 'store.enabled'),
+      host: s.host === undefined ? '127.0.0.1' : str(s.host, 'store.host'),
+      port: s.port === undefined ? DEFAULT_STORE_PORT : port(s.port, 'store.port'),
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// The shapes the service face needs from the controller, the trace recorder and the store
+// engine. They are structural so that those modules satisfy them without importing this file,
+// and so the metrics, admin API and CLI can be tested against any object that fits.
+
+import type { TraceSink } from '../types.js';
+import type { StoreComposition } from '../store/composition.js';
+
+export type ControllerStatus = 'on-target' | 'converging' | 'unreachable' | 'paused';
+export const CONTROLLER_STATUSES: readonly ControllerStatus[] = ['on-target', 'converging', 'unreachable', 'paused'];
+
+export interface ControllerParams {
+  /** Wanted DRAM share of live bytes, 0-1. */
+  targetShare: number;
+  periodMs: number;
+  minThreshold: number;
+  maxThreshold: number;
+  kp: number;
+  ki: number;
+  /** Routed allocation volume that triggers an extra tick (0: timer only). */
+  volumeBytes: number;
+}
+
+export interface ControllerTick {
+  threshold: number;
+  share: number;
+  targetShare: number;
+  status: ControllerStatus;
+  error: number;
+}
+
+export interface ControllerPort {
+  readonly status: ControllerStatus;
+  readonly params: Readonly<ControllerParams>;
+  readonly ticks: number;
+  readonly adjustments: { readonly up: number; readonly down: number };
+  readonly last: ControllerTick | null;
+  /** Validates everything first; throws ERR_TIERMEM_INVALID_ARG and changes nothing on bad values. */
+  set(params: Partial<ControllerParams>): void;
+  pause(): void;
+  resume(): void;
+  stop(): void;
+}
+
+/** A trace recorder: a sink for allocation events that encodes them into the trace format. */
+export interface TraceRecorderPort extends TraceSink {
+  finish(): Uint8Array;
+  readonly events: number;
+}
+
+export interface StorePort {
+  close(): Promise<void>;
+  readonly address: { host?: string; address?: string; port: number } | string | null;
+  composition?(): StoreComposition;
+}
