@@ -1,0 +1,9 @@
+// The ratio controller: params, the pure step function, and its live attachment.
+
+export { DEFAULT_CONTROLLER_PARAMS, MAX_THRESHOLD, mergeParams, type ControllerParams } from './params.js';
+export {
+  createThresholdController, DEFAULT_TUNING, ON_TARGET_BAND,
+  type ControllerInput, type ControllerStatus, type ControllerTick, type ControllerTuning, type ThresholdController,
+} from './core.js';
+export { attachController, type AttachOptions, type ControlledAllocator, type LiveController } from './live.js';
+export { shareBelow, thresholdFor } from './flow.js';

@@ -1,0 +1,99 @@
+// The controller attached to a running allocator: a timer that does not keep the process alive,
+// plus the allocator's volume hook so a bulk load gets ticks between two timer ticks.
+
+import type { Allocator } from '../types.js';
+import { mergeParams, type ControllerParams } from './params.js';
+import { createThresholdController, type ControllerStatus, type ControllerTick } from './core.js';
+
+/** What the live controller needs of an allocator (the facade and the model both provide it). */
+export type ControlledAllocator = Pick<Allocator, 'stats' | 'threshold' | 'setVolumeHook'> & { readonly closed?: boolean };
+
+export interface LiveController {
+  readonly status: ControllerStatus;
+  readonly params: Readonly<ControllerParams>;
+  readonly ticks: number;
+  readonly adjustments: { up: number; down: number };
+  readonly last: ControllerTick | null;
+  /** Validates everything first; on a bad value throws ERR_TIERMEM_INVALID_ARG and changes nothing. */
+  set(p: Partial<ControllerParams>): void;
+  /** Stop moving the threshold (ticks still measure); status 'paused'. */
+  pause(): void;
+  resume(): void;
+  /** One control step now: read stats, compute, apply the threshold unless paused. */
+  tick(): ControllerTick;
+  /** Detach: no more timer, no volume hook. Idempotent. */
+  stop(): void;
+}
+
+export interface AttachOptions {
+  /** Run the timer (default true). The simulator and tests drive tick() themselves. */
+  timer?: boolean;
+}
+
+export function attachController(
+  alloc: ControlledAllocator,
+  params: Partial<ControllerParams> = {},
+  options: AttachOptions = {},
+): LiveController {
+  const core = createThresholdController(params);
+  const useTimer = options.timer ?? true;
+  let timer: NodeJS.Timeout | null = null;
+  let paused = false;
+  let stopped = false;
+  let last: ControllerTick | null = null;
+
+  function tick(): ControllerTick {
+    const t = core.step(alloc.stats());
+    if (!paused && !stopped && t.threshold !== alloc.threshold) alloc.threshold = t.threshold;
+    last = paused ? { ...t, status: 'paused', threshold: alloc.threshold } : t;
+    return last;
+  }
+
+  function onTimer(): void {
+    if (alloc.closed) { stop(); return; }
+    // A tick that throws (allocator closed under us) must not take the process down from a timer.
+    try { tick(); } catch { stop(); }
+  }
+
+  function arm(): void {
+    if (timer) clearInterval(timer);
+    timer = null;
+    if (stopped) return;
+    if (useTimer) {
+      timer = setInterval(onTimer, core.params.periodMs);
+      timer.unref();
+    }
+    const every = core.params.volumeBytes;
+    alloc.setVolumeHook(every, every > 0 ? onTimer : null);
+  }
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    if (timer) clearInterval(timer);
+    timer = null;
+    if (!alloc.closed) {
+      try { alloc.setVolumeHook(0, null); } catch { /* closed meanwhile: nothing to detach */ }
+    }
+  }
+
+  arm();
+
+  return {
+    get status() { return paused ? 'paused' : core.last?.status ?? 'converging'; },
+    get params() { return core.params; },
+    get ticks() { return core.ticks; },
+    get adjustments() { return core.adjustments; },
+    get last() { return last; },
+    set(patch) {
+      const before = core.params;
+      mergeParams(before, patch); // throws before anything changes
+      core.set(patch);
+      if (core.params.periodMs !== before.periodMs || core.params.volumeBytes !== before.volumeBytes) arm();
+    },
+    pause() { paused = true; },
+    resume() { paused = false; },
+    tick,
+    stop,
+  };
+}

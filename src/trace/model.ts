@@ -1,0 +1,165 @@
+// A model of the native allocator for simulation: same routing rule (size < threshold -> DRAM),
+// same usable sizes, same statistics (live bytes and histograms per tier, routed flow by
+// requested size, forced bytes), same volume hook and trace sink; no memory behind it, no limits.
+
+import { CATEGORIES, type Allocator, type AllocatorStats, type CellStats, type Category, type Handle, type Tier, type TierStats, type TraceSink } from '../types.js';
+import { TiermemError } from '../errors.js';
+import { bucketOf, HIST_BUCKETS, usableSize } from './sizeclass.js';
+
+/** The allocator surface the simulator drives; the real facade and the model both provide it. */
+export type SimAllocator = Pick<Allocator,
+  'zmalloc' | 'zmallocDram' | 'zmallocPmem' | 'zrealloc' | 'zfree' | 'stats' | 'threshold' | 'setVolumeHook' | 'setTraceSink' | 'tierOf'>;
+
+const DRAM = 1;
+const PMEM = 2;
+
+interface TierCounters {
+  liveBytes: number; liveCount: number; allocs: number; frees: number; forcedBytes: number;
+  hist: Float64Array; cells: CellStats[];
+}
+
+function newTier(): TierCounters {
+  return {
+    liveBytes: 0, liveCount: 0, allocs: 0, frees: 0, forcedBytes: 0,
+    hist: new Float64Array(HIST_BUCKETS),
+    cells: CATEGORIES.map(() => ({ liveBytes: 0, liveCount: 0, allocs: 0, frees: 0 })),
+  };
+}
+
+function badSize(size: number): never {
+  throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `size must be a non-negative integer, got ${size}`);
+}
+
+export class ModelAllocator implements SimAllocator {
+  threshold: number;
+  private usable = new Float64Array(1024);
+  private tier = new Uint8Array(1024); // 0 = not live
+  private pinned = new Uint8Array(1024);
+  private cat = new Uint8Array(1024);
+  private next = 1;
+  private readonly tiers = [newTier(), newTier(), newTier()]; // index by DRAM / PMEM
+  private readonly flowBytes = new Float64Array(HIST_BUCKETS);
+  private readonly flowCount = new Float64Array(HIST_BUCKETS);
+  private hookEvery = 0;
+  private hook: (() => void) | null = null;
+  private sinceHook = 0;
+  private sink: TraceSink | null = null;
+
+  constructor(threshold = 4096) { this.threshold = threshold; }
+
+  private grow(h: number): void {
+    if (h < this.usable.length) return;
+    const n = Math.max(h + 1, this.usable.length * 2);
+    const u = new Float64Array(n); u.set(this.usable); this.usable = u;
+    const t = new Uint8Array(n); t.set(this.tier); this.tier = t;
+    const p = new Uint8Array(n); p.set(this.pinned); this.pinned = p;
+    const c = new Uint8Array(n); c.set(this.cat); this.cat = c;
+  }
+
+  private place(size: number, category: Category, forced: number): Handle {
+    if (!Number.isSafeInteger(size) || size < 0) badSize(size);
+    const t = forced || (size < this.threshold ? DRAM : PMEM);
+    const u = usableSize(size);
+    const h = this.next++;
+    this.grow(h);
+    const ci = Math.max(0, CATEGORIES.indexOf(category));
+    this.usable[h] = u; this.tier[h] = t; this.pinned[h] = forced ? 1 : 0; this.cat[h] = ci;
+    const tc = this.tiers[t]!;
+    tc.liveBytes += u; tc.liveCount++; tc.allocs++;
+    tc.hist[bucketOf(u)]! += u;
+    const cell = tc.cells[ci]!;
+    cell.liveBytes += u; cell.liveCount++; cell.allocs++;
+    if (forced) tc.forcedBytes += u;
+    else {
+      const b = bucketOf(size);
+      this.flowBytes[b]! += u; this.flowCount[b]!++;
+    }
+    return h;
+  }
+
+  private unplace(h: Handle): void {
+    const t = Number.isInteger(h) && h > 0 && h < this.next ? this.tier[h] ?? 0 : 0;
+    if (!t) throw new TiermemError('ERR_TIERMEM_INVALID_HANDLE', `handle ${h} is not live`);
+    const u = this.usable[h]!;
+    const tc = this.tiers[t]!;
+    tc.liveBytes -= u; tc.liveCount--; tc.frees++;
+    tc.hist[bucketOf(u)]! -= u;
+    const cell = tc.cells[this.cat[h]!]!;
+    cell.liveBytes -= u; cell.liveCount--; cell.frees++;
+    this.tier[h] = 0;
+  }
+
+  private routed(h: Handle): Handle {
+    if (this.hook && this.hookEvery > 0) {
+      this.sinceHook += this.usable[h]!;
+      if (this.sinceHook >= this.hookEvery) { this.sinceHook = 0; this.hook(); }
+    }
+    return h;
+  }
+
+  private tierName(h: Handle): Tier { return this.tier[h] === DRAM ? 'dram' : 'pmem'; }
+
+  zmalloc(size: number, category: Category = 'data'): Handle {
+    const h = this.place(size, category, 0);
+    this.sink?.onAlloc(h, size, category, null, this.tierName(h));
+    return this.routed(h);
+  }
+  zmallocDram(size: number, category: Category = 'data'): Handle {
+    const h = this.place(size, category, DRAM);
+    this.sink?.onAlloc(h, size, category, 'dram', 'dram');
+    return h;
+  }
+  zmallocPmem(size: number, category: Category = 'data'): Handle {
+    const h = this.place(size, category, PMEM);
+    this.sink?.onAlloc(h, size, category, 'pmem', 'pmem');
+    return h;
+  }
+  /** Like the core: a pinned (forced) block keeps its tier, a routed one is routed by its new size. */
+  zrealloc(handle: Handle, size: number): Handle {
+    const forced = this.pinned[handle] ? this.tier[handle] ?? 0 : 0;
+    const category = CATEGORIES[this.cat[handle] ?? 0] ?? 'data';
+    this.unplace(handle);
+    const h = this.place(size, category, forced);
+    this.sink?.onRealloc(handle, h, size, this.tierName(h));
+    return forced ? h : this.routed(h);
+  }
+  zfree(handle: Handle): void {
+    this.unplace(handle);
+    this.sink?.onFree(handle);
+  }
+  tierOf(handle: Handle): Tier {
+    if (!this.tier[handle]) throw new TiermemError('ERR_TIERMEM_INVALID_HANDLE', `handle ${handle} is not live`);
+    return this.tierName(handle);
+  }
+  setVolumeHook(everyBytes: number, hook: (() => void) | null): void {
+    this.hookEvery = hook ? everyBytes : 0;
+    this.hook = hook;
+    this.sinceHook = 0;
+  }
+  setTraceSink(sink: TraceSink | null): void { this.sink = sink; }
+
+  /** Live bytes of one tier, without building a full stats object (for per-allocation baselines). */
+  liveBytes(t: Tier): number { return this.tiers[t === 'dram' ? DRAM : PMEM]!.liveBytes; }
+
+  stats(): AllocatorStats {
+    const tier = (t: number): TierStats => {
+      const c = this.tiers[t]!;
+      const byCategory = {} as Record<Category, CellStats>;
+      CATEGORIES.forEach((name, i) => { byCategory[name] = { ...c.cells[i]! }; });
+      return {
+        liveBytes: c.liveBytes, liveCount: c.liveCount, allocs: c.allocs, frees: c.frees,
+        failures: 0, fallbacks: 0, forcedBytes: c.forcedBytes, limit: 0, byCategory, liveHist: c.hist.slice(),
+      };
+    };
+    const dram = tier(DRAM);
+    const pmem = tier(PMEM);
+    const total = dram.liveBytes + pmem.liveBytes;
+    return {
+      threshold: this.threshold,
+      tiers: { dram, pmem },
+      flowBytes: this.flowBytes.slice(),
+      flowCount: this.flowCount.slice(),
+      dramShare: total > 0 ? dram.liveBytes / total : NaN,
+    };
+  }
+}
