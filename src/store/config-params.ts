@@ -1,0 +1,157 @@
+// CONFIG GET/SET parameters: the tiering knobs (threshold, target ratio and its bounds, exhaustion
+// policy, tier limits) plus the few standard ones clients and redis-benchmark ask for.
+
+import { parseRatio, ratioToShare, shareToRatio } from '../units.js';
+import type { StoreEngine } from './engine.js';
+
+export interface ConfigParam {
+  readonly name: string;
+  get(e: StoreEngine): string;
+  /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
+  set?(e: StoreEngine, value: string): string | null;
+}
+
+const MEMORY_UNITS: Record<string, number> = {
+  '': 1, b: 1, k: 1000, kb: 1024, kib: 1024, m: 1e6, mb: 1024 ** 2, mib: 1024 ** 2,
+  g: 1e9, gb: 1024 ** 3, gib: 1024 ** 3, t: 1e12, tb: 1024 ** 4, tib: 1024 ** 4,
+};
+
+/** Redis memory values: '100', '1k' (1000), '1kb' (1024), '2gb'; also IEC ('1GiB'). */
+export function parseMemory(v: string): number | null {
+  const m = /^(\d+)([a-zA-Z]*)$/.exec(v.trim());
+  if (!m) return null;
+  const unit = MEMORY_UNITS[m[2]!.toLowerCase()];
+  if (unit === undefined) return null;
+  const n = Number(m[1]) * unit;
+  return Number.isSafeInteger(n) ? n : null;
+}
+
+const NOT_MEMORY = 'argument must be a memory value';
+
+function memoryParam(name: string, get: (e: StoreEngine) => number, set: (e: StoreEngine, n: number) => string | null): ConfigParam {
+  return {
+    name,
+    get: (e) => String(get(e)),
+    set: (e, v) => {
+      const n = parseMemory(v);
+      return n === null ? NOT_MEMORY : set(e, n);
+    },
+  };
+}
+
+function fixed(name: string, value: string): ConfigParam {
+  return { name, get: () => value };
+}
+
+/** Run a controller/allocator setter, turning its validation error into a CONFIG SET reason. */
+function attempt(fn: () => void): string | null {
+  try {
+    fn();
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
+const NO_CONTROLLER = 'no ratio controller is attached to this store';
+
+export const CONFIG_PARAMS: readonly ConfigParam[] = [
+  memoryParam('pmem-threshold', (e) => e.alloc.threshold, (e, n) => attempt(() => {
+    // A fixed threshold means the controller must stop moving it.
+    e.alloc.threshold = n;
+    if (e.controller) e.controller.pause();
+    e.staticThreshold = true;
+  })),
+  {
+    name: 'memory-alloc-policy',
+    get: (e) => (e.controller && e.controller.status !== 'paused' ? 'ratio' : 'threshold'),
+    set: (e, v) => {
+      const p = v.toLowerCase();
+      if (p === 'threshold') {
+        e.controller?.pause();
+        e.staticThreshold = true;
+        return null;
+      }
+      if (p === 'ratio') {
+        if (!e.controller) return NO_CONTROLLER;
+        e.controller.resume();
+        e.staticThreshold = false;
+        return null;
+      }
+      return 'argument(s) must be one of the following: ratio, threshold';
+    },
+  },
+  {
+    name: 'dram-pmem-ratio',
+    get: (e) => (e.controller ? shareToRatio(e.controller.params.targetShare) : ''),
+    set: (e, v) => {
+      const c = e.controller;
+      if (!c) return NO_CONTROLLER;
+      return attempt(() => {
+        c.set({ targetShare: ratioToShare(parseRatio(v)) });
+        c.resume(); // a new target means: steer to it
+        e.staticThreshold = false;
+      });
+    },
+  },
+  memoryParam('dynamic-threshold-min', (e) => e.controller?.params.minThreshold ?? 0, (e, n) => {
+    const c = e.controller;
+    return c ? attempt(() => c.set({ minThreshold: n })) : NO_CONTROLLER;
+  }),
+  memoryParam('dynamic-threshold-max', (e) => e.controller?.params.maxThreshold ?? 0, (e, n) => {
+    const c = e.controller;
+    return c ? attempt(() => c.set({ maxThreshold: n })) : NO_CONTROLLER;
+  }),
+  {
+    name: 'tier-policy',
+    get: (e) => e.alloc.policy,
+    set: (e, v) => {
+      const p = v.toLowerCase();
+      if (p !== 'spill' && p !== 'strict') return 'argument(s) must be one of the following: spill, strict';
+      e.alloc.policy = p;
+      return null;
+    },
+  },
+  memoryParam('dram-limit', (e) => e.alloc.stats().tiers.dram.limit, (e, n) => attempt(() => e.alloc.setLimit('dram', n))),
+  memoryParam('pmem-limit', (e) => e.alloc.stats().tiers.pmem.limit, (e, n) => attempt(() => e.alloc.setLimit('pmem', n))),
+  memoryParam('proto-max-bulk-len', (e) => e.limits.maxBulkLen, (e, n) => {
+    if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
+    e.limits.maxBulkLen = n;
+    return null;
+  }),
+  memoryParam('client-query-buffer-limit', (e) => e.limits.maxQueryBuffer, (e, n) => {
+    if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
+    e.limits.maxQueryBuffer = n;
+    return null;
+  }),
+  {
+    // Redis's format; only the 'normal' class's hard limit applies (no replicas, no pub/sub here).
+    name: 'client-output-buffer-limit',
+    get: (e) => `normal ${e.limits.maxOutputBuffer} 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60`,
+    set: (e, v) => {
+      const t = v.trim().split(/\s+/);
+      if (t.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+      for (let i = 0; i < t.length; i += 4) {
+        const cls = t[i]!.toLowerCase();
+        if (!['normal', 'replica', 'slave', 'pubsub'].includes(cls)) return 'Invalid client class specified in buffer limit configuration.';
+        const hard = parseMemory(t[i + 1]!);
+        if (hard === null || parseMemory(t[i + 2]!) === null || !/^\d+$/.test(t[i + 3]!)) {
+          return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
+        }
+        if (cls === 'normal') e.limits.maxOutputBuffer = hard;
+      }
+      return null;
+    },
+  },
+  { name: 'save', get: () => '', set: (_e, v) => (v.trim() === '' ? null : 'this store does not persist (save must be empty)') },
+  { name: 'appendonly', get: () => 'no', set: (_e, v) => (v.toLowerCase() === 'no' ? null : 'this store does not persist (appendonly must be no)') },
+  fixed('databases', '1'),
+  fixed('maxmemory', '0'),
+  fixed('maxmemory-policy', 'noeviction'),
+  fixed('maxclients', '10000'),
+  fixed('hz', '10'),
+  fixed('timeout', '0'),
+  { name: 'port', get: (e) => String(e.port) },
+];
+
+export const CONFIG_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(CONFIG_PARAMS.map((p) => [p.name, p]));

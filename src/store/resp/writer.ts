@@ -1,0 +1,157 @@
+// RESP2 reply writer. All replies to one read event are appended to one growable buffer and go
+// out as a single socket.write (take()), so a pipeline of 16 commands costs one syscall, not 16.
+// The buffer is shared by all connections: commands run synchronously, one read event at a time.
+
+import type { Allocator, Handle } from '../../types.js';
+
+interface Latin1Fast {
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+const SMALL_INTS: Buffer[] = [];
+for (let i = 0; i < 64; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
+const BULK_HEADERS: Buffer[] = [];
+for (let i = 0; i < 1024; i++) BULK_HEADERS.push(Buffer.from(`$${i}\r\n`));
+
+const KEEP_CAPACITY = 1024 * 1024;
+
+export class ReplyWriter {
+  private buf = Buffer.allocUnsafe(64 * 1024);
+  pos = 0;
+  /** Error replies written (INFO stats). */
+  errors = 0;
+
+  /** Make room for n more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const b = Buffer.allocUnsafe(Math.max(this.pos + n, this.buf.length * 2));
+    this.buf.copy(b, 0, 0, this.pos);
+    this.buf = b;
+  }
+
+  /** The replies written since the last take(), as a Buffer the socket may keep. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafe(this.pos);
+    this.buf.copy(out, 0, 0, this.pos);
+    this.pos = 0;
+    if (this.buf.length > KEEP_CAPACITY) this.buf = Buffer.allocUnsafe(64 * 1024);
+    return out;
+  }
+
+  /** Forget unsent replies (the client went away). */
+  discard(): void {
+    this.pos = 0;
+  }
+
+  raw(b: Uint8Array): void {
+    this.ensure(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  private latin1(s: string): void {
+    this.pos += (this.buf as unknown as Latin1Fast).latin1Write(s, this.pos, s.length);
+  }
+
+  private crlf(): void {
+    this.buf[this.pos++] = 13;
+    this.buf[this.pos++] = 10;
+  }
+
+  /** +text (must not contain CR/LF). */
+  simple(s: string): void {
+    this.ensure(s.length + 3);
+    this.buf[this.pos++] = 43;
+    this.latin1(s);
+    this.crlf();
+  }
+
+  /** -message; CR and LF become spaces as in Redis's addReplyErrorLength. */
+  error(msg: string): void {
+    const s = /[\r\n]/.test(msg) ? msg.replace(/[\r\n]/g, ' ') : msg;
+    this.errors++;
+    this.ensure(s.length + 3);
+    this.buf[this.pos++] = 45;
+    this.latin1(s);
+    this.crlf();
+  }
+
+  /** :n for a safe integer or a bigint (int64 results). */
+  int(n: number | bigint): void {
+    if (typeof n === 'number' && n >= 0 && n < 64) {
+      this.raw(SMALL_INTS[n]!);
+      return;
+    }
+    const s = String(n);
+    this.ensure(s.length + 3);
+    this.buf[this.pos++] = 58;
+    this.latin1(s);
+    this.crlf();
+  }
+
+  private header(prefix: number, n: number): void {
+    if (prefix === 36 && n < 1024) {
+      this.raw(BULK_HEADERS[n]!);
+      return;
+    }
+    const s = String(n);
+    this.ensure(s.length + 3);
+    this.buf[this.pos++] = prefix;
+    this.latin1(s);
+    this.crlf();
+  }
+
+  arrayHeader(n: number): void {
+    this.header(42, n);
+  }
+
+  nullBulk(): void {
+    this.raw(NULL_BULK);
+  }
+
+  nullArray(): void {
+    this.raw(NULL_ARRAY);
+  }
+
+  bulk(b: Uint8Array): void {
+    this.header(36, b.length);
+    this.ensure(b.length + 2);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+    this.crlf();
+  }
+
+  /** A binary-safe string (one char per byte), e.g. a key. */
+  bulkLatin1(s: string): void {
+    this.header(36, s.length);
+    this.ensure(s.length + 2);
+    this.latin1(s);
+    this.crlf();
+  }
+
+  /** UTF-8 text such as INFO output. */
+  bulkText(s: string): void {
+    const n = Buffer.byteLength(s);
+    this.header(36, n);
+    this.ensure(n + 2);
+    this.pos += this.buf.write(s, this.pos, n, 'utf8');
+    this.crlf();
+  }
+
+  /** A value held in tiermem: copied straight from its allocation into the reply buffer. */
+  bulkFromAlloc(alloc: Allocator, h: Handle, len: number, offset = 0): void {
+    this.header(36, len);
+    this.ensure(len + 2);
+    if (len > 0) alloc.readInto(h, this.buf.subarray(this.pos, this.pos + len), offset, len);
+    this.pos += len;
+    this.crlf();
+  }
+
+  ok(): void {
+    this.raw(OK);
+  }
+}
+
+const NULL_BULK = Buffer.from('$-1\r\n');
+const NULL_ARRAY = Buffer.from('*-1\r\n');
+const OK = Buffer.from('+OK\r\n');
