@@ -203,7 +203,7 @@ describe('store commands (redis-cli)', () => {
     expect(await t.cli('client', 'list')).toMatch(/^id=\d+ addr=127\.0\.0\.1:\d+ name= .*cmd=client\|list$/);
     expect(await t.cli('command', 'count')).toMatch(/^\(integer\) \d+$/);
     const info = await t.cli('command', 'info', 'get', 'nosuch');
-    expect(info).toContain('1) 1) "get"\n   2) (integer) 2');
+    expect(info).toContain('1)  1) "get"\n    2) (integer) 2\n    3) 1) readonly\n       2) fast');
     expect(info).toContain('2) (nil)');
     expect(await t.cli('select', '0')).toBe('OK');
     expect(await t.cli('quit')).toBe('OK');
