@@ -63,7 +63,7 @@ export function raw(port: number, payload: string | Buffer | (string | Buffer)[]
     s.on('connect', async () => {
       const parts = Array.isArray(payload) ? payload : [payload];
       for (const p of parts) {
-        s.write(p);
+        await new Promise((r) => s.write(p, r));
         await new Promise((r) => setTimeout(r, 10)); // separate reads: exercises partial frames
       }
       arm();
@@ -73,7 +73,11 @@ export function raw(port: number, payload: string | Buffer | (string | Buffer)[]
       arm();
     });
     s.on('close', () => finish(true));
-    s.on('error', (e) => ((e as NodeJS.ErrnoException).code === 'ECONNRESET' ? finish(true) : reject(e)));
+    s.on('error', (e) => {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ECONNRESET' || code === 'EPIPE') finish(true);
+      else reject(e);
+    });
   });
 }
 
