@@ -17,7 +17,7 @@ function usage<T>(f: () => T): T {
 }
 
 export function sizeArg(text: string, what: string): number {
-  if (/^\s*-/.test(text)) throw new CliError(EXIT.USAGE, `${what} '${text}' is negative; sizes are bytes >= 0, e.g. 4096 or 4KiB`);
+  if (/^\s*-\d/.test(text)) throw new CliError(EXIT.USAGE, `${what} '${text}' is negative; sizes are bytes >= 0, e.g. 4096 or 4KiB`);
   return usage(() => parseSize(text, what));
 }
 

@@ -30,10 +30,8 @@ export function renderFrame(s: StatusReport, history: readonly Sample[], columns
     `PMem tier: ${p.emulated ? 'EMULATED' : 'real'} ${p.kind}${p.dir ? ` in ${p.dir}` : ''}   DRAM tier: ${s.backend.dram.kind}`,
     ...summaryLines(s),
     '',
-    `DRAM share  (▀▄ measured, ╌ target), last ${Math.round((width * intervalMs) / 1000)} s`,
-    ...renderChart(history.map((h) => h.share), {
-      height: 6, width, min: 0, max: 1, reference: s.targetShare, label: (v) => pct(v).replace('.0%', '%'),
-    }),
+    `DRAM share  (▀▄ measured, ╌ target), window ${Math.round((width * intervalMs) / 1000)} s`,
+    ...shareChart(s, history, width),
     '',
     'threshold  (log scale)',
     ...thresholdChart(s, history, width),
@@ -41,6 +39,17 @@ export function renderFrame(s: StatusReport, history: readonly Sample[], columns
     ...tierTable(s),
   ];
   return lines.join('\n');
+}
+
+/** The share axis zooms to what was seen and the target, in 5-point steps, so small errors show. */
+function shareChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
+  const seen = history.slice(-width).map((h) => h.share).filter((x): x is number => x !== null);
+  if (s.targetShare !== null) seen.push(s.targetShare);
+  const lo = seen.length ? Math.max(0, Math.floor((Math.min(...seen) - 0.025) * 20) / 20) : 0;
+  const hi = seen.length ? Math.min(1, Math.ceil((Math.max(...seen) + 0.025) * 20) / 20) : 1;
+  return renderChart(history.map((h) => h.share), {
+    height: 7, width, min: lo, max: Math.max(hi, lo + 0.05), reference: s.targetShare, label: (v) => pct(v),
+  });
 }
 
 function thresholdChart(s: StatusReport, history: readonly Sample[], width: number): string[] {

@@ -20,6 +20,7 @@ export function addSetCommands(program: Command): void {
     });
 
   set.command('threshold <size>')
+    .allowUnknownOption() // so that '-8GiB' reaches the size check instead of reading as an option
     .description('fix the size threshold (allocations smaller go to DRAM); pauses the controller until `controller resume`')
     .action(async (text: string, _o: unknown, cmd: Command) => {
       const bytes = sizeArg(text, 'threshold');
@@ -28,6 +29,7 @@ export function addSetCommands(program: Command): void {
     });
 
   set.command('bounds <min> <max>')
+    .allowUnknownOption() // so that '-8GiB' reaches the size check instead of reading as an option
     .description('bounds the controller keeps the threshold within, e.g. 64 1MiB')
     .action(async (minText: string, maxText: string, _o: unknown, cmd: Command) => {
       const min = sizeArg(minText, 'min');
@@ -37,6 +39,7 @@ export function addSetCommands(program: Command): void {
     });
 
   set.command('limit <tier> <size>')
+    .allowUnknownOption() // so that '-8GiB' reaches the size check instead of reading as an option
     .description('byte limit on live bytes of a tier (dram or pmem), e.g. pmem 8GiB; 0 removes it')
     .action(async (tierText: string, sizeText: string, _o: unknown, cmd: Command) => {
       const tier = tierArg(tierText);
