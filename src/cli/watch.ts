@@ -27,7 +27,7 @@ export function renderFrame(s: StatusReport, history: readonly Sample[], columns
   const p = s.backend.pmem;
   const lines = [
     `tiermem watch   every ${intervalMs / 1000}s   q to quit   ${new Date().toLocaleTimeString()}${note ? `   ${note}` : ''}`,
-    `PMem tier: ${p.emulated ? 'EMULATED' : 'real'} ${p.kind}${p.dir ? ` in ${p.dir}` : ''}   DRAM tier: ${s.backend.dram.kind}`,
+    `PMem tier ${p.emulated ? 'EMULATED' : 'real'}: ${p.kind}${p.dir ? ` in ${p.dir}` : ''}`,
     ...summaryLines(s),
     '',
     `DRAM share  (▀▄ measured, ╌ target), window ${Math.round((width * intervalMs) / 1000)} s`,
@@ -38,7 +38,8 @@ export function renderFrame(s: StatusReport, history: readonly Sample[], columns
     '',
     ...tierTable(s),
   ];
-  return lines.join('\n');
+  // Clip rather than wrap: a wrapped line would scroll the frame.
+  return lines.map((l) => [...l].slice(0, columns).join('')).join('\n');
 }
 
 /** The share axis zooms to what was seen and the target, in 5-point steps, so small errors show. */
