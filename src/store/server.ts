@@ -50,6 +50,7 @@ export class StoreNetServer {
     const socket = client.socket;
     e.stats.netInput += chunk.length;
     p.feed(chunk);
+    client.lastCommandAt = Date.now();
     for (;;) {
       const r = p.next();
       if (r === NEED_MORE) break;
@@ -59,7 +60,6 @@ export class StoreNetServer {
         client.closeAfterReply = true;
         break;
       }
-      client.lastCommandAt = Date.now();
       e.execute(client, p.args);
       if (client.closeAfterReply) break;
       if (out.pos > FLUSH_AT) this.send(client);

@@ -21,6 +21,12 @@ export function setString(c: Ctx, key: string, e: Entry | undefined, valueArg: n
 
 export function setBytes(c: Ctx, key: string, e: Entry | undefined, data: Uint8Array, keepTtl: boolean): Entry {
   const ks = c.ks;
+  if (e !== undefined && e.type === STRING && e.h !== NO_HANDLE && overwriteInPlace(c, e, data.length)) {
+    c.alloc.write(e.h, data, 0);
+    e.len = data.length;
+    if (!keepTtl && e.expSlot >= 0) ks.persist(e);
+    return e;
+  }
   const usable = c.values.fill(scratch, STRING, data);
   if (e !== undefined && e.type === STRING) {
     c.values.release(e, STRING);
@@ -40,6 +46,18 @@ export function setBytes(c: Ctx, key: string, e: Entry | undefined, data: Uint8A
   e.bytes = usable;
   scratch.h = NO_HANDLE;
   return e;
+}
+
+/**
+ * An overwrite may reuse the old block when the new value fits its usable size without wasting
+ * more than half of it, and routing would put the new size on the tier the block is on: the
+ * result is what free + zmalloc would give (same tier, same size class), for one native call
+ * instead of five.
+ */
+function overwriteInPlace(c: Ctx, e: Entry, len: number): boolean {
+  const usable = Math.floor(e.meta / 2);
+  if (len > usable || len * 2 <= usable) return false;
+  return (len < c.alloc.threshold) === ((e.meta & 1) === 0);
 }
 
 function get(c: Ctx): void {
