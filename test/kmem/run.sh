@@ -30,7 +30,8 @@
 # result line: crash or timeout).
 #
 # Env knobs: SCENARIOS, CACHE (default test/kmem/cache), ACCEL (auto|kvm|tcg),
-#   SMP (2), QEMU_TIMEOUT (per boot, 120 s), NVDIMM_MB (1024), GUEST_ARGS (extra
+#   SMP (2), QEMU_TIMEOUT (per boot, 120 s), RAM_MB (node 0, 1024), NVDIMM_MB (768,
+#   a multiple of 128), NODE1_MB (cpuless node 1, 512), GUEST_ARGS (extra
 #   args for the guest test, e.g. "--only=placement"), EXTRA_APPEND (kernel cmdline),
 #   REFRESH=1 (ignore the cache: re-download and rebuild everything).
 set -euo pipefail
@@ -42,7 +43,11 @@ SCENARIOS=${SCENARIOS:-"nvdimm cpuless"}
 ACCEL=${ACCEL:-auto}
 SMP=${SMP:-2}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
-NVDIMM_MB=${NVDIMM_MB:-1024}
+# Guest memory is kept small on purpose: under TCG the kernel's page init and the kmem
+# hot-plug of the NVDIMM cost time in proportion to it, and the test needs < 300 MB per node.
+RAM_MB=${RAM_MB:-1024}
+NVDIMM_MB=${NVDIMM_MB:-768}
+NODE1_MB=${NODE1_MB:-512}
 GUEST_ARGS=${GUEST_ARGS:-}
 REFRESH=${REFRESH:-0}
 NODE_BIN=${NODE_BIN:-$(command -v node || true)}
@@ -325,22 +330,22 @@ for sc in $SCENARIOS; do
         # end, so the guest-visible pmem stays 128 MiB-block aligned.
         nvsz=$((NVDIMM_MB * 1024 * 1024 + 128 * 1024))
         rm -f "$VMTMP/nvdimm.img"; truncate -s $nvsz "$VMTMP/nvdimm.img"
-        Q+=(-machine pc,nvdimm=on -m 2G,slots=4,maxmem=$((NVDIMM_MB / 1024 + 4))G
-            -object memory-backend-ram,id=ram0,size=2G
+        Q+=(-machine pc,nvdimm=on -m ${RAM_MB}M,slots=4,maxmem=$((RAM_MB + NVDIMM_MB + 1024))M
+            -object memory-backend-ram,id=ram0,size=${RAM_MB}M
             -numa node,nodeid=0,cpus=0-$((SMP-1)),memdev=ram0
             -numa node,nodeid=1
             -object memory-backend-file,id=nv1,share=on,mem-path=$VMTMP/nvdimm.img,size=$nvsz
             -device nvdimm,id=nvdimm1,memdev=nv1,label-size=128K,node=1) ;;
     cpuless)
-        Q+=(-machine pc -m 3G
-            -object memory-backend-ram,id=ram0,size=2G
-            -object memory-backend-ram,id=ram1,size=1G
+        Q+=(-machine pc -m $((RAM_MB + NODE1_MB))M
+            -object memory-backend-ram,id=ram0,size=${RAM_MB}M
+            -object memory-backend-ram,id=ram1,size=${NODE1_MB}M
             -numa node,nodeid=0,cpus=0-$((SMP-1)),memdev=ram0
             -numa node,nodeid=1,memdev=ram1) ;;
     *) die "unknown scenario $sc" ;;
     esac
-    # guest arguments travel on the kernel command line (no spaces inside one word)
-    Q+=(-append "$KAPPEND tiermem.mode=$sc tiermem.args=$(echo "$GUEST_ARGS" | tr ' ' ',')")
+    # guest arguments travel on the kernel command line as one word (spaces as ~)
+    Q+=(-append "$KAPPEND tiermem.mode=$sc tiermem.args=$(echo "$GUEST_ARGS" | tr ' ' '~')")
     echo "${Q[*]}" > "$OUT/qemu-$sc.cmd"
     t0=$(date +%s.%N)
     set +e

@@ -15,12 +15,12 @@ MODE=nvdimm ARGS=
 for a in $(cat /proc/cmdline); do
     case "$a" in
     tiermem.mode=*) MODE=${a#tiermem.mode=} ;;
-    tiermem.args=*) ARGS=$(echo "${a#tiermem.args=}" | tr ',' ' ') ;;
+    tiermem.args=*) ARGS=$(echo "${a#tiermem.args=}" | tr '~' ' ') ;;
     esac
 done
 ts() { cut -d' ' -f1 /proc/uptime; }
 log() { echo "[guest $(ts)s] $*"; }
-run() { log "# $*"; "$@"; rc=$?; [ $rc = 0 ] || log "(exit $rc)"; return $rc; }
+run() { log "# $*"; "$@"; rc=$?; log "(exit $rc)"; return $rc; }
 finish() {
     log "guest done, status $1"
     echo "KMEMVM_RESULT=$1 MODE=$MODE UPTIME=$(ts)"

@@ -10,7 +10,9 @@
 //   cpuless-env  : plain CPU-less node 1 with MEMKIND_DAX_KMEM_NODES=1: detect, placement, limits
 //   cpuless-node : plain CPU-less node 1 with pmem 'node:1': detect, placement
 
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { setImmediate as tick } from 'node:timers/promises';
 
 const MODE = process.argv[2] ?? 'nvdimm';
@@ -54,7 +56,15 @@ const logUniform = (r, lo, hi) => Math.floor(Math.exp(Math.log(lo) + r() * (Math
 
 // ------------------------------------------------------------------ facade access
 
-const { createAllocator } = await import('/app/dist/allocator.js');
+/** @type {(opts: Record<string, unknown>) => any} */
+let createAllocator;
+try {
+  // @ts-ignore -- the guest's path (run.sh puts the project's dist/ under /app)
+  ({ createAllocator } = await import('/app/dist/allocator.js'));
+} catch (e) {
+  check('import', false, `/app/dist/allocator.js: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
+  process.exit(1);
+}
 
 /** @param {string} path */
 async function tryImport(path) {
@@ -129,10 +139,10 @@ function intact(alloc, h, seed) {
 /**
  * Checks that every page of each live allocation is on the node of its tier.
  * @param {Array<{ h: number }>} items
- * @returns {{ ok: boolean, pages: Record<string, Record<number, number>>, bad: string[] }}
+ * @returns {{ ok: boolean, pages: Record<string, Record<string, number>>, bad: string[] }}
  */
 function verifyPlacement(alloc, items, pmemNode = KMEM_NODE) {
-  /** @type {Record<string, Record<number, number>>} */
+  /** @type {Record<string, Record<string, number>>} */
   const pages = { dram: {}, pmem: {} };
   const bad = [];
   for (const { h } of items) {
@@ -149,7 +159,7 @@ function verifyPlacement(alloc, items, pmemNode = KMEM_NODE) {
   }
   return { ok: bad.length === 0, pages, bad };
 }
-const fmtPages = (/** @type {Record<number, number>} */ p) =>
+const fmtPages = (/** @type {Record<string, number> | undefined} */ p = {}) =>
   Object.entries(p).map(([n, c]) => `${n === 'absent' ? 'absent' : 'node' + n}=${c}`).join(',') || 'none';
 
 // ------------------------------------------------------------------ checks
@@ -227,15 +237,18 @@ async function checkController(pmem) {
     const r = rng(7);
     /** @type {Array<{ h: number, seed: number }>} */
     const live = [];
-    const liveTarget = 128 * MiB;
+    const liveTarget = 160 * MiB;
     let liveBytes = 0;
     let allocated = 0;
     let seed = 0;
     // Churn: allocate until the live set is at its target, then keep replacing random victims,
-    // yielding to the event loop now and then so the controller's timer runs too.
+    // yielding to the event loop now and then so the controller's timer runs too. At least
+    // 384 MiB (the live set turns over twice), then until the controller reports on-target
+    // twice in a row, at most 768 MiB.
     /** @type {string[]} */
     const trail = [];
-    for (let batch = 0; allocated < 512 * MiB; batch++) {
+    let onTarget = 0;
+    for (let batch = 0; allocated < 768 * MiB && !(allocated >= 384 * MiB && onTarget >= 2); batch++) {
       if (batch % 4 === 0) trail.push(`${(alloc.threshold / 1024).toFixed(0)}K/${alloc.stats().dramShare.toFixed(2)}`);
       for (let k = 0; k < 32; k++) {
         const size = logUniform(r, 64 * 1024, 2 * MiB);
@@ -255,6 +268,7 @@ async function checkController(pmem) {
         }
       }
       await tick();
+      onTarget = controller.status === 'on-target' ? onTarget + 1 : 0;
     }
     await new Promise((res) => setTimeout(res, 200));
     const st = alloc.stats();
@@ -274,6 +288,15 @@ async function checkController(pmem) {
     const nm = numaMapsTotals();
     check('controller-pages-vs-accounting', v.ok && d0 <= 0.05 && d1 <= 0.05,
       `node0 ${(node0 * PAGE / MiB).toFixed(1)}MiB vs dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)}MiB (${(d0 * 100).toFixed(2)}%), node1 ${(node1 * PAGE / MiB).toFixed(1)}MiB vs pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)}MiB (${(d1 * 100).toFixed(2)}%); numa_maps process N0=${((nm.get(0) ?? 0) * PAGE / MiB).toFixed(1)}MiB N1=${((nm.get(1) ?? 0) * PAGE / MiB).toFixed(1)}MiB${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`);
+    log('controller: pages checked, numastat and readback next');
+    // What an operator would look at: numastat's per-node view of this process.
+    try {
+      console.log(`---- numastat -p ${process.pid} (live set: dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)} MiB, pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} MiB)`);
+      console.log(execFileSync('numastat', ['-p', String(process.pid)], { encoding: 'utf8' }).trimEnd());
+      console.log('----');
+    } catch (e) {
+      log(`numastat failed: ${/** @type {Error} */ (e).message}`);
+    }
     const corrupt = live.filter(({ h, seed: s }) => !intact(alloc, h, s)).length;
     check('controller-readback', corrupt === 0, `${live.length} live allocations, ${corrupt} corrupted`);
     if (wanted('metrics')) await printMetrics(alloc, controller);
@@ -383,8 +406,17 @@ async function printMetrics(alloc, controller) {
   const registry = m.createMetricsRegistry({ allocator: alloc, controller: () => controller ?? null });
   const server = await m.startMetricsServer({ registry, port: 0 });
   try {
-    const res = await fetch(server.url);
-    const body = await res.text();
+    // node:http without keep-alive (agent: false): fetch() costs seconds of module loading under
+    // TCG, and a pooled keep-alive socket would hold the process open after the checks.
+    const res = await new Promise((resolve, reject) => {
+      get(server.url, { agent: false }, (r) => {
+        let data = '';
+        r.setEncoding('utf8');
+        r.on('data', (c) => { data += c; });
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, body: data }));
+      }).on('error', reject);
+    });
+    const body = res.body;
     console.log(`---- GET ${server.url} (${res.status})`);
     for (const line of body.split('\n')) if (line && !line.startsWith('#')) console.log(line);
     console.log('----');
@@ -449,4 +481,5 @@ switch (MODE) {
 }
 for (const n of notes) log(`note: ${n}`);
 log(`done: ${failures} failed`);
-process.exitCode = failures ? 1 : 0;
+// exit now rather than wait for stray handles (sockets, timers) to wind down
+process.exit(failures ? 1 : 0);
