@@ -1,6 +1,7 @@
 // Every command through redis-cli, against Redis's own replies: the cases below were captured
 // from redis-server 7.0.15 with the same commands, except SELECT 1 (this store has only db 0).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachController } from '../src/controller/index.js';
 import { startTestStore, type TestStore } from './store-harness.js';
 
 const CASES: [string[], string][] = [
@@ -278,5 +279,43 @@ describe('store commands (redis-cli)', () => {
     expect(stats).toContain('"dataset.bytes"');
     expect(stats).toContain('"type.string"');
     await t.cli('config', 'set', 'pmem-threshold', '256');
+  });
+
+  it('CONFIG SET of the target ratio and bounds drives an attached controller', async () => {
+    const ctlStore = await startTestStore({ threshold: 4096 });
+    const ctl = attachController(ctlStore.alloc, { targetShare: 0.5 }, { timer: false });
+    await ctlStore.server.close(); // keep its allocator, serve it again with the controller attached
+    const { startStoreServer } = await import('../src/store/index.js');
+    const s = await startStoreServer({ allocator: ctlStore.alloc, port: 0, controller: ctl });
+    const port = String(s.address.port);
+    const { execFile } = await import('node:child_process');
+    const call = (...args: string[]): Promise<string> => new Promise((res, rej) => {
+      execFile('redis-cli', ['--no-raw', '-p', port, ...args], (err, out) => (err ? rej(err) : res(out.replace(/\n$/, ''))));
+    });
+    try {
+      expect(await call('config', 'get', 'dram-pmem-ratio')).toBe('1) "dram-pmem-ratio"\n2) "1:1"');
+      expect(await call('config', 'set', 'dram-pmem-ratio', '1:4')).toBe('OK');
+      expect(ctl.params.targetShare).toBeCloseTo(0.2);
+      expect(await call('config', 'get', 'memory-alloc-policy')).toBe('1) "memory-alloc-policy"\n2) "ratio"');
+      expect(await call('config', 'set', 'dynamic-threshold-min', '64', 'dynamic-threshold-max', '1mb')).toBe('OK');
+      expect(ctl.params.minThreshold).toBe(64);
+      expect(ctl.params.maxThreshold).toBe(1024 * 1024);
+      expect(await call('config', 'set', 'dynamic-threshold-min', '2mb')).toMatch(
+        /^\(error\) ERR CONFIG SET failed \(possibly related to argument 'dynamic-threshold-min'\) - /,
+      );
+      expect(ctl.params.minThreshold).toBe(64);
+      expect(await call('config', 'set', 'pmem-threshold', '1000')).toBe('OK');
+      expect(ctl.status).toBe('paused');
+      expect(ctlStore.alloc.threshold).toBe(1000);
+      expect(await call('config', 'get', 'memory-alloc-policy')).toBe('1) "memory-alloc-policy"\n2) "threshold"');
+      expect(await call('info', 'tiering')).toContain('controller_status:paused');
+      expect(await call('config', 'set', 'memory-alloc-policy', 'ratio')).toBe('OK');
+      expect(ctl.status).not.toBe('paused');
+      expect(await call('info', 'memory')).toContain('dram_share_target:0.2000');
+    } finally {
+      ctl.stop();
+      await s.close();
+      ctlStore.alloc.close();
+    }
   });
 });
