@@ -1,12 +1,12 @@
 // The admin API on a real service: every endpoint, and every kind of bad input answered with an
 // error that changes nothing; the Unix socket is 0600; the HTTP form needs the bearer token.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdminClient, AdminClientError } from '../src/admin/index.js';
+import { AdminClient, AdminClientError, createRoutes, startAdminServer, TraceSession } from '../src/admin/index.js';
 import type { ControllerStatusReport, StatusReport, TraceResult } from '../src/admin/index.js';
 import { resolveConfig } from '../src/service/config.js';
 import { loadServiceDeps } from '../src/service/deps.js';
@@ -31,6 +31,14 @@ afterAll(async () => {
   await service?.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** Admin routes over the running service (a second allocator cannot be opened in this process). */
+function routes(): ReturnType<typeof createRoutes> {
+  return createRoutes({
+    allocator: service.allocator, controller: service.controller, traces: new TraceSession(service.allocator, null),
+    endpoints: () => ({ metrics: null, store: null }), startedAt: Date.now(),
+  });
+}
 
 /** A raw request, for bodies the client would never send. */
 function raw(method: string, path: string, body?: string, target: { socketPath: string } | { port: number } = { socketPath },
@@ -118,6 +126,8 @@ describe('admin API over the Unix socket', () => {
   });
 
   it('rejects malformed, unknown and out-of-range input with an error and changes nothing', async () => {
+    // Paused, so that only a request could move the threshold while we compare.
+    await api.post('/controller/pause');
     const before = await state();
     const cases: Array<[string, string, string | undefined, number, string]> = [
       ['POST', '/v1/ratio', '{"ratio": "1:x"}', 400, 'ERR_TIERMEM_INVALID_ARG'],
@@ -163,18 +173,19 @@ describe('admin API over the Unix socket', () => {
     await api.post('/trace/start');
     await expect(api.post('/trace/start')).rejects.toMatchObject({ kind: 'rejected', code: 'ERR_ADMIN_CONFLICT' });
     await api.post('/trace/stop');
+    await api.post('/controller/resume');
   });
 
   it('refuses a second service on a live socket and replaces a stale one', async () => {
-    const again = resolveConfig({ admin: { socket: socketPath }, metrics: { enabled: false }, store: { enabled: false }, controller: { enabled: false } });
-    await expect(startService(again, await loadServiceDeps())).rejects.toThrow(/already listening/);
+    await expect(startAdminServer(routes(), { socketPath })).rejects.toThrow(/already listening/);
     // A crashed service leaves its socket file behind with nobody listening.
     const stalePath = join(dir, 'stale.sock');
     execFileSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(stalePath)})`]);
     expect(statSync(stalePath).isSocket()).toBe(true);
-    const second = await startService(resolveConfig({ admin: { socket: stalePath }, metrics: { enabled: false }, store: { enabled: false } }), await loadServiceDeps());
+    const second = await startAdminServer(routes(), { socketPath: stalePath });
     expect((await new AdminClient({ socketPath: stalePath }).get<StatusReport>('/status')).version).toBeTruthy();
     await second.close();
+    expect(existsSync(stalePath)).toBe(false);
   });
 
   it('reports an unreachable socket as such', async () => {
@@ -187,22 +198,22 @@ describe('admin API over the Unix socket', () => {
 describe('admin API over loopback HTTP', () => {
   it('creates a 0600 token file and requires the bearer token', async () => {
     const tokenFile = join(dir, 'token');
-    const s = await startService(resolveConfig({ admin: { port: 0, tokenFile }, metrics: { enabled: false }, store: { enabled: false } }), await loadServiceDeps());
+    const s = await startAdminServer(routes(), { host: '127.0.0.1', port: 0, tokenFile });
     try {
-      expect(s.admin.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(s.address).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
-      const port = Number(new URL(s.admin.address).port);
+      const port = Number(new URL(s.address).port);
       expect((await raw('GET', '/v1/status', undefined, { port })).status).toBe(401);
       expect((await raw('GET', '/v1/status', undefined, { port }, { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
       const token = readFileSync(tokenFile, 'utf8').trim();
       const ok = await raw('POST', '/v1/ratio', '{"ratio":"1:1"}', { port }, { authorization: `Bearer ${token}` });
       expect(ok.status).toBe(200);
-      const c = new AdminClient({ url: s.admin.address, tokenFile });
+      const c = new AdminClient({ url: s.address, tokenFile });
       expect((await c.get<StatusReport>('/status')).targetShare).toBe(0.5);
+      await c.post('/ratio', { ratio: '1:4' });
     } finally {
       await s.close();
     }
-    await expect(startService(resolveConfig({ admin: { host: '0.0.0.0', port: 0, tokenFile }, metrics: { enabled: false }, store: { enabled: false } }), await loadServiceDeps()))
-      .rejects.toThrow(/loopback/);
+    await expect(startAdminServer(routes(), { host: '0.0.0.0', port: 0, tokenFile })).rejects.toThrow(/loopback/);
   });
 });

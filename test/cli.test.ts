@@ -211,6 +211,7 @@ describe('tiermem serve', () => {
     const st = await cli(['--socket', sock, 'status', '--json']);
     expect(st.code, st.stderr).toBe(EXIT.OK);
     expect((JSON.parse(st.stdout) as StatusReport).targetShare).toBe(0.25);
+    await expectUserError(['serve', '--socket', sock, '--no-metrics', '--no-store'], EXIT.START_FAILED, /already listening on/);
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.log()).toContain('stopped');

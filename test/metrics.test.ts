@@ -138,6 +138,9 @@ describe('metrics registry', () => {
       if (processMetrics) expect(names.has('tiermem_process_cpu_seconds_total')).toBe(true);
     }
     // Nothing live: the share is NaN, which the exposition format and promtool accept.
+    // (One file-backed allocator per process at a time: memkind 1.14 cannot hold two.)
+    c.stop();
+    a.close();
     const empty = allocator();
     const text = await createMetricsRegistry({ allocator: empty }).metrics();
     expect(Number.isNaN(parse(text).get('tiermem_dram_share_ratio'))).toBe(true);

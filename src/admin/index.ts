@@ -2,7 +2,7 @@ export { AdminClient, AdminClientError } from './client.js';
 export type { AdminFailure, AdminTarget } from './client.js';
 export { AdminError, createRoutes } from './handlers.js';
 export type { AdminContext, Route } from './handlers.js';
-export { loadOrCreateToken, startAdminServer } from './server.js';
+export { claimSocketPath, loadOrCreateToken, startAdminServer } from './server.js';
 export type { AdminListen, AdminServer } from './server.js';
 export { TraceSession } from './trace-session.js';
 export type { FinishedTrace } from './trace-session.js';

@@ -76,6 +76,18 @@ function socketAlive(path: string): Promise<boolean> {
   });
 }
 
+/**
+ * Make `path` free for a new socket: refuse when another service answers on it or it is not a
+ * socket, remove a stale one left by a crashed service. The service calls this before opening the
+ * allocator, so "already running" is reported before any heavy start-up work.
+ */
+export async function claimSocketPath(path: string): Promise<void> {
+  if (!existsSync(path)) return;
+  if (!lstatSync(path).isSocket()) throw new Error(`admin socket path ${path} exists and is not a socket`);
+  if (await socketAlive(path)) throw new Error(`another tiermem service is already listening on ${path}`);
+  unlinkSync(path);
+}
+
 export async function startAdminServer(routes: Map<string, Route>, listen: AdminListen): Promise<AdminServer> {
   let tokenDigest: Buffer | null = null;
   if ('tokenFile' in listen) {
@@ -124,11 +136,7 @@ export async function startAdminServer(routes: Map<string, Route>, listen: Admin
 
   if ('socketPath' in listen) {
     const path = listen.socketPath;
-    if (existsSync(path)) {
-      if (!lstatSync(path).isSocket()) throw new Error(`admin socket path ${path} exists and is not a socket`);
-      if (await socketAlive(path)) throw new Error(`another tiermem service is already listening on ${path}`);
-      unlinkSync(path); // stale socket left by a crashed service
-    }
+    await claimSocketPath(path);
     // The socket is created with the process umask: narrow it for the bind so that no other
     // user can connect even for an instant, then chmod as well in case the filesystem ignores it.
     const oldMask = process.umask(0o177);

@@ -8,7 +8,7 @@ import { createMetricsRegistry } from '../metrics/registry.js';
 import { startMetricsServer } from '../metrics/server.js';
 import type { MetricsServer } from '../metrics/server.js';
 import { createRoutes } from '../admin/handlers.js';
-import { startAdminServer } from '../admin/server.js';
+import { claimSocketPath, startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
 import { TraceSession } from '../admin/trace-session.js';
 import type { ServiceConfig } from './config.js';
@@ -56,6 +56,7 @@ export async function startService(config: ServiceConfig, deps: ServiceDeps, log
   };
 
   try {
+    if ('socketPath' in config.admin) await claimSocketPath(config.admin.socketPath);
     const a = config.allocator;
     const allocator = deps.createAllocator({
       pmem: a.pmem, dram: a.dram, threshold: a.threshold, limits: a.limits, policy: a.policy,
