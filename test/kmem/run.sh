@@ -16,7 +16,7 @@
 #   smoke   : nvdimm machine, only `node -e` and the addon's load (infrastructure check)
 #
 # Caching (test/kmem/cache/, gitignored): the guest .debs, the extracted kernel,
-# and the compressed "base" initramfs (busybox, ndctl/daxctl/numactl, libs, kernel
+# and the "base" initramfs (busybox, ndctl/daxctl/numactl, libs, kernel
 # modules, node) are reused while their inputs are unchanged; only the small "app"
 # layer (addon, dist/, node_modules, guest scripts) is rebuilt every run and
 # appended to the base (the kernel unpacks concatenated cpio archives in order).
@@ -44,7 +44,8 @@ ACCEL=${ACCEL:-auto}
 SMP=${SMP:-2}
 QEMU_TIMEOUT=${QEMU_TIMEOUT:-120}
 # Guest memory is kept small on purpose: under TCG the kernel's page init and the kmem
-# hot-plug of the NVDIMM cost time in proportion to it, and the test needs < 300 MB per node.
+# hot-plug of the NVDIMM cost time in proportion to it. The test uses about 250 MB of
+# node 1 (memkind keeps freed pages) and 250 MB of node 0 besides the initramfs.
 RAM_MB=${RAM_MB:-1024}
 NVDIMM_MB=${NVDIMM_MB:-768}
 NODE1_MB=${NODE1_MB:-512}
