@@ -5,7 +5,7 @@
 import { TiermemError } from './errors.js';
 import { native, type NativeHeap, type NativeLayout } from './native.js';
 import { numaNodes } from './numa.js';
-import { PMEM_SOURCE, choosePmem, registerTempDir, removeTempDir, type PmemChoice } from './pmem-backend.js';
+import { PMEM_SOURCE, choosePmem, releaseEmulationDir, type PmemChoice } from './pmem-backend.js';
 import {
   CATEGORIES, TIERS,
   type Allocator, type AllocatorInfo, type AllocatorOptions, type AllocatorStats, type BackendInfo,
@@ -75,7 +75,6 @@ class TieredAllocator implements Allocator {
     const limitPmem = checkLimit(limits.pmem ?? 0, 'limits.pmem');
     const policy = policyIndex(options.policy ?? 'spill');
     const choice = choosePmem(options.pmem ?? 'auto');
-    if (choice.tempDir !== undefined) registerTempDir(choice.tempDir);
     try {
       const addon = native();
       this.#heap = addon.open({
@@ -88,7 +87,7 @@ class TieredAllocator implements Allocator {
       });
       this.#layout = addon.layout;
     } catch (e) {
-      if (choice.tempDir !== undefined) removeTempDir(choice.tempDir);
+      if (choice.tempDir !== undefined) releaseEmulationDir(choice.tempDir);
       throw e;
     }
     this.#pmem = choice;
@@ -344,7 +343,7 @@ class TieredAllocator implements Allocator {
     if (this.#closed) return;
     this.#closed = true;
     this.#heap.close();
-    if (this.#pmem.tempDir !== undefined) removeTempDir(this.#pmem.tempDir);
+    if (this.#pmem.tempDir !== undefined) releaseEmulationDir(this.#pmem.tempDir);
   }
 }
 

@@ -77,7 +77,7 @@ export function choosePmem(option: string = 'auto'): PmemChoice {
         description: `PMem tier: real KMEM-DAX NUMA node ${nodes.join(',') || '?'} (MEMKIND_DAX_KMEM, detected automatically)`,
       };
     }
-    const dir = mkdtempSync(join(tmpdir(), 'tiermem-pmem-'));
+    const dir = acquireEmulationDir();
     return {
       source: 'file', option, dir, fileSize: 0, tempDir: dir, emulated: true,
       description: `PMem tier: EMULATED with memkind's file-backed kind in ${dir} (no KMEM-DAX node found: ${describeTopology(topo)}); set pmem to 'node:N' or 'file:DIR' to choose`,
@@ -118,19 +118,31 @@ export function choosePmem(option: string = 'auto'): PmemChoice {
   throw backendError(`unknown pmem option '${option}': use auto, dax-kmem, dax-kmem-all, dax-kmem-preferred, node:N[,M] or file:DIR[:SIZE]`);
 }
 
-// Emulation directories are removed at close, and at exit for allocators never closed.
-const liveTempDirs = new Set<string>();
+// memkind 1.14 crashes with two file-backed kinds in use at once (see native/src/backend_memkind.c),
+// so every 'auto' allocator of a process shares one emulation directory (and the C side shares its
+// kind). The directory is removed when the last of them closes, or at exit.
+let emulation: { dir: string; refs: number } | null = null;
 let exitHookInstalled = false;
 
-export function registerTempDir(dir: string): void {
-  liveTempDirs.add(dir);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => { for (const d of liveTempDirs) removeTempDir(d); });
+function acquireEmulationDir(): string {
+  if (emulation === null) {
+    emulation = { dir: mkdtempSync(join(tmpdir(), 'tiermem-pmem-')), refs: 0 };
+    if (!exitHookInstalled) {
+      exitHookInstalled = true;
+      process.on('exit', () => {
+        if (emulation !== null) rmSync(emulation.dir, { recursive: true, force: true });
+      });
+    }
   }
+  emulation.refs++;
+  return emulation.dir;
 }
 
-export function removeTempDir(dir: string): void {
-  liveTempDirs.delete(dir);
-  try { rmSync(dir, { recursive: true, force: true }); } catch { /* already gone */ }
+/** Give back a directory from choosePmem('auto') (at close, or when opening failed). */
+export function releaseEmulationDir(dir: string): void {
+  if (emulation === null || emulation.dir !== dir) return;
+  if (--emulation.refs === 0) {
+    try { rmSync(dir, { recursive: true, force: true }); } catch { /* already gone */ }
+    emulation = null;
+  }
 }

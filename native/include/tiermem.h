@@ -81,7 +81,9 @@ typedef struct tm_config {
   tm_dram_kind dram;
   tm_pmem_source pmem;
   const char *pmem_nodes;   /* TM_PMEM_NODES: "1" or "1,2" (sets MEMKIND_DAX_KMEM_NODES) */
-  const char *pmem_dir;     /* TM_PMEM_FILE: directory */
+  const char *pmem_dir;     /* TM_PMEM_FILE: directory. memkind 1.14 crashes with two file-backed
+                               kinds in use at once, so a process holds one: heaps asking for the
+                               same directory and size share it, a different one is refused. */
   size_t pmem_file_size;    /* TM_PMEM_FILE: 0 (unlimited) or >= 16 MiB */
   size_t threshold;         /* initial routing threshold */
   size_t limit[TM_TIER_COUNT]; /* byte limits on live usable bytes, 0 = none */
@@ -100,6 +102,8 @@ void tm_heap_destroy(tm_heap *h);
 int tm_heap_formula_ok(const tm_heap *h);
 /* memkind's name for a tier's kind, e.g. "MEMKIND_REGULAR", "memkind_pmem". */
 const char *tm_heap_kind_name(const tm_heap *h, tm_tier tier);
+/* The memkind_t behind a tier (as void *), for benchmarks against raw memkind on the same kind. */
+void *tm_heap_memkind(const tm_heap *h, tm_tier tier);
 /* Whether memkind reports a KMEM-DAX kind available (without creating a heap). */
 int tm_dax_kmem_available(void);
 /* memkind's version as major*1000000 + minor*1000 + patch. */

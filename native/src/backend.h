@@ -22,6 +22,8 @@ size_t tm_backend_usable(tm_backend_kind *k, void *p);
 /* Whether memkind says p belongs to kind k. */
 int tm_backend_owns(tm_backend_kind *k, const void *p);
 const char *tm_backend_name(const tm_backend_kind *k);
+/* The underlying memkind_t, for benchmarks that compare with raw memkind on the same kind. */
+void *tm_backend_memkind(const tm_backend_kind *k);
 
 int tm_backend_dax_kmem_available(void);
 int tm_backend_version(void);

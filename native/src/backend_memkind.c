@@ -11,9 +11,57 @@
 
 struct tm_backend_kind {
   memkind_t kind;
-  int owned;          /* created by us (file-backed): destroy on close */
+  int owned;          /* a file-backed kind: release through the registry on close */
   char name[64];
 };
+
+/* memkind 1.14 crashes (SIGSEGV inside jemalloc) when two file-backed kinds are in use at once
+ * in one process: two kinds with a churn of 16 KiB blocks are enough; one kind, or a kind
+ * destroyed before the next is created, is fine. So the process keeps at most one file-backed
+ * kind, shared by every heap that asks for the same directory and size (accounting is per heap
+ * anyway), and refuses a different one while it is in use. */
+static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct { memkind_t kind; char dir[4096]; size_t size; int refs; } file_kind;
+
+static memkind_t file_kind_acquire(const char *dir, size_t size, char *err, size_t err_len) {
+  memkind_t kind = NULL;
+  pthread_mutex_lock(&file_lock);
+  if (file_kind.refs > 0) {
+    if (strcmp(file_kind.dir, dir) == 0 && file_kind.size == size) {
+      file_kind.refs++;
+      kind = file_kind.kind;
+    } else {
+      snprintf(err, err_len,
+               "a file-backed PMem tier on %s is already open in this process; memkind 1.14 crashes "
+               "with two file-backed kinds in use at once, so close that allocator first or use the "
+               "same directory and size", file_kind.dir);
+    }
+  } else {
+    int rc = memkind_create_pmem(dir, size, &kind);
+    if (rc != MEMKIND_SUCCESS) {
+      char msg[MEMKIND_ERROR_MESSAGE_SIZE];
+      memkind_error_message(rc, msg, sizeof msg);
+      snprintf(err, err_len, "memkind_create_pmem(%s, %zu) failed: %s", dir, size, msg);
+      kind = NULL;
+    } else {
+      file_kind.kind = kind;
+      snprintf(file_kind.dir, sizeof file_kind.dir, "%s", dir);
+      file_kind.size = size;
+      file_kind.refs = 1;
+    }
+  }
+  pthread_mutex_unlock(&file_lock);
+  return kind;
+}
+
+static void file_kind_release(memkind_t kind) {
+  pthread_mutex_lock(&file_lock);
+  if (file_kind.refs > 0 && file_kind.kind == kind && --file_kind.refs == 0) {
+    memkind_destroy_kind(kind);
+    file_kind.kind = NULL;
+  }
+  pthread_mutex_unlock(&file_lock);
+}
 
 static tm_backend_kind *wrap(memkind_t kind, int owned, const char *name) {
   tm_backend_kind *k = calloc(1, sizeof *k);
@@ -36,10 +84,20 @@ tm_backend_kind *tm_backend_open_dram(tm_dram_kind which, char *err, size_t err_
   return k;
 }
 
-/* MEMKIND_DAX_KMEM reads MEMKIND_DAX_KMEM_NODES once, when the kind first initialises, so a
- * process can bind it to one node set only. Remember which one it was. */
+/* MEMKIND_DAX_KMEM reads MEMKIND_DAX_KMEM_NODES once, when the kind is first used (even by
+ * memkind_check_available), so a process can bind it to one node set only. Remember which. */
 static pthread_mutex_t nodes_lock = PTHREAD_MUTEX_INITIALIZER;
 static char nodes_bound[128];
+
+/* Called before any use of a DAX_KMEM kind: fixes what memkind will see. */
+static void dax_touch(void) {
+  pthread_mutex_lock(&nodes_lock);
+  if (nodes_bound[0] == '\0') {
+    const char *env = getenv("MEMKIND_DAX_KMEM_NODES");
+    snprintf(nodes_bound, sizeof nodes_bound, "%s", env && env[0] ? env : "auto");
+  }
+  pthread_mutex_unlock(&nodes_lock);
+}
 
 static int bind_dax_nodes(const char *nodes, char *err, size_t err_len) {
   int rc = 0;
@@ -48,9 +106,15 @@ static int bind_dax_nodes(const char *nodes, char *err, size_t err_len) {
     snprintf(nodes_bound, sizeof nodes_bound, "%s", nodes);
     setenv("MEMKIND_DAX_KMEM_NODES", nodes, 1);
   } else if (strcmp(nodes_bound, nodes) != 0) {
-    snprintf(err, err_len,
-             "MEMKIND_DAX_KMEM is already bound to node(s) %s in this process; memkind cannot "
-             "rebind it to %s (use one node set per process)", nodes_bound, nodes);
+    if (strcmp(nodes_bound, "auto") == 0)
+      snprintf(err, err_len,
+               "MEMKIND_DAX_KMEM was already initialised in this process with automatic node "
+               "detection (pmem 'auto' or 'dax-kmem' came first); memkind reads "
+               "MEMKIND_DAX_KMEM_NODES once, so open the 'node:%s' allocator first in the process", nodes);
+    else
+      snprintf(err, err_len,
+               "MEMKIND_DAX_KMEM is already bound to node(s) %s in this process; memkind cannot "
+               "rebind it to %s (use one node set per process)", nodes_bound, nodes);
     rc = -1;
   }
   pthread_mutex_unlock(&nodes_lock);
@@ -77,17 +141,11 @@ tm_backend_kind *tm_backend_open_pmem(const tm_config *cfg, char *err, size_t er
         snprintf(err, err_len, "no directory given for the file-backed PMem tier");
         return NULL;
       }
-      int rc = memkind_create_pmem(cfg->pmem_dir, cfg->pmem_file_size, &kind);
-      if (rc != MEMKIND_SUCCESS) {
-        char msg[MEMKIND_ERROR_MESSAGE_SIZE];
-        memkind_error_message(rc, msg, sizeof msg);
-        snprintf(err, err_len, "memkind_create_pmem(%s, %zu) failed: %s", cfg->pmem_dir,
-                 cfg->pmem_file_size, msg);
-        return NULL;
-      }
+      kind = file_kind_acquire(cfg->pmem_dir, cfg->pmem_file_size, err, err_len);
+      if (kind == NULL) return NULL;
       tm_backend_kind *k = wrap(kind, 1, "MEMKIND_PMEM (file-backed)");
       if (k == NULL) {
-        memkind_destroy_kind(kind);
+        file_kind_release(kind);
         snprintf(err, err_len, "out of memory");
       }
       return k;
@@ -96,6 +154,7 @@ tm_backend_kind *tm_backend_open_pmem(const tm_config *cfg, char *err, size_t er
       snprintf(err, err_len, "unknown PMem backend %d", (int)cfg->pmem);
       return NULL;
   }
+  dax_touch();
   if (memkind_check_available(kind) != MEMKIND_SUCCESS) {
     snprintf(err, err_len, "%s is not available: memkind found no KMEM-DAX NUMA node%s", name,
              cfg->pmem == TM_PMEM_NODES ? " among the named nodes" : "");
@@ -108,7 +167,7 @@ tm_backend_kind *tm_backend_open_pmem(const tm_config *cfg, char *err, size_t er
 
 void tm_backend_close(tm_backend_kind *k) {
   if (k == NULL) return;
-  if (k->owned) memkind_destroy_kind(k->kind);
+  if (k->owned) file_kind_release(k->kind);
   free(k);
 }
 
@@ -129,8 +188,10 @@ int tm_backend_owns(tm_backend_kind *k, const void *p) {
   return memkind_detect_kind((void *)p) == k->kind;
 }
 const char *tm_backend_name(const tm_backend_kind *k) { return k->name; }
+void *tm_backend_memkind(const tm_backend_kind *k) { return k->kind; }
 
 int tm_backend_dax_kmem_available(void) {
+  dax_touch();
   return memkind_check_available(MEMKIND_DAX_KMEM) == MEMKIND_SUCCESS;
 }
 int tm_backend_version(void) { return memkind_get_version(); }

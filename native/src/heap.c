@@ -73,6 +73,7 @@ const char *tm_heap_kind_name(const tm_heap *h, tm_tier tier) {
   return tm_backend_name(h->kind[tier]);
 }
 int tm_heap_formula_ok(const tm_heap *h) { return h->formula_ok; }
+void *tm_heap_memkind(const tm_heap *h, tm_tier tier) { return tm_backend_memkind(h->kind[tier]); }
 int tm_dax_kmem_available(void) { return tm_backend_dax_kmem_available(); }
 int tm_memkind_version(void) { return tm_backend_version(); }
 size_t tm_size_class(size_t size) { return tm_size_class_inline(size); }
@@ -105,23 +106,23 @@ void tm_set_limit(tm_heap *h, tm_tier tier, size_t bytes) {
 
 /* ------------------------------------------------------------------------------ accounting */
 
-static inline size_t usable_of(tm_heap *h, tm_tier t, void *p, size_t size) {
+#define HOT static inline __attribute__((always_inline))
+
+HOT size_t usable_of(tm_heap *h, tm_tier t, void *p, size_t size) {
   return __builtin_expect(h->formula_ok, 1) ? tm_size_class_inline(size)
                                             : tm_backend_usable(h->kind[t], p);
 }
 
-static inline void account_alloc(tm_shard *sh, const tm_block *b) {
+HOT void account_alloc(tm_shard *sh, const tm_block *b) {
   tm_cell *c = &sh->cell[b->tier][b->cat];
   c->live_bytes += (int64_t)b->usable;
-  c->live_count++;
   c->allocs++;
   sh->live_hist[b->tier][tm_bucket(b->usable)] += (int64_t)b->usable;
 }
 
-static inline void account_free(tm_shard *sh, const tm_block *b) {
+HOT void account_free(tm_shard *sh, const tm_block *b) {
   tm_cell *c = &sh->cell[b->tier][b->cat];
   c->live_bytes -= (int64_t)b->usable;
-  c->live_count--;
   c->frees++;
   sh->live_hist[b->tier][tm_bucket(b->usable)] -= (int64_t)b->usable;
 }
@@ -137,13 +138,13 @@ static int reserve(tm_heap *h, tm_tier t, size_t bytes) {
   return 1;
 }
 
-static inline void unreserve(tm_heap *h, tm_tier t, size_t bytes) {
+HOT void unreserve(tm_heap *h, tm_tier t, size_t bytes) {
   if (atomic_load_explicit(&h->limits_on, memory_order_relaxed))
     atomic_fetch_sub(&h->reserved[t], (int64_t)bytes);
 }
 
 /* Try to allocate on exactly tier t: limit first, then the backend. */
-static void *try_tier(tm_heap *h, tm_tier t, size_t size, int zero) {
+HOT void *try_tier(tm_heap *h, tm_tier t, size_t size, int zero) {
   int limited = atomic_load_explicit(&h->limits_on, memory_order_relaxed);
   if (limited && !reserve(h, t, tm_size_class_inline(size))) return NULL;
   void *p = zero ? tm_backend_calloc(h->kind[t], 1, size) : tm_backend_malloc(h->kind[t], size);
@@ -152,7 +153,7 @@ static void *try_tier(tm_heap *h, tm_tier t, size_t size, int zero) {
 }
 
 /* Place `size` bytes wanting tier `want`; apply the policy when it is full. */
-static int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, int routed,
+HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, int routed,
                  tm_block *out) {
   if ((unsigned)cat >= TM_CAT_COUNT) return TM_EINVAL;
   if (size > TM_MAX_SIZE) return TM_ETOOBIG;

@@ -15,10 +15,11 @@ static inline size_t tm_size_class_inline(size_t s) {
   return (s + delta - 1) & ~(delta - 1);
 }
 
-/* Power-of-two histogram bucket of a size: floor(log2(s)), 0 for s <= 1, clamped to the last. */
+/* Power-of-two histogram bucket of a size: floor(log2(s)), 0 for s <= 1. Sizes are capped at
+ * TM_MAX_SIZE (2^46), and a usable size at its class (< 2^47), so the bucket is below 48. */
+_Static_assert(TM_MAX_SIZE <= ((size_t)1 << (TM_HIST_BUCKETS - 2)), "histogram too small for TM_MAX_SIZE");
 static inline unsigned tm_bucket(size_t s) {
-  unsigned b = s <= 1 ? 0u : 63u - (unsigned)__builtin_clzl(s);
-  return b < TM_HIST_BUCKETS ? b : TM_HIST_BUCKETS - 1;
+  return 63u - (unsigned)__builtin_clzl(s | 1);
 }
 
 #endif

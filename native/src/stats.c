@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-__thread uint64_t tm_tls_stats_id;
-__thread tm_shard *tm_tls_shard;
+__thread tm_tls_cache tm_tls __attribute__((tls_model("initial-exec")));
 
 static atomic_uint_fast64_t next_id = 1;
 
@@ -34,8 +33,8 @@ static __thread struct { uint64_t id; tm_shard *shard; } tls_owned[8];
 tm_shard *tm_stats_shard_slow(tm_stats *s) {
   for (size_t i = 0; i < 8; i++) {
     if (tls_owned[i].id == s->id) {
-      tm_tls_stats_id = s->id;
-      return tm_tls_shard = tls_owned[i].shard;
+      tm_tls.id = s->id;
+      return tm_tls.shard = tls_owned[i].shard;
     }
   }
   tm_shard *sh = calloc(1, sizeof *sh);
@@ -47,8 +46,8 @@ tm_shard *tm_stats_shard_slow(tm_stats *s) {
   size_t slot = (size_t)(s->id % 8);
   tls_owned[slot].id = s->id;
   tls_owned[slot].shard = sh;
-  tm_tls_stats_id = s->id;
-  return tm_tls_shard = sh;
+  tm_tls.id = s->id;
+  return tm_tls.shard = sh;
 }
 
 void tm_stats_sum(tm_stats *s, double *out) {
@@ -59,7 +58,7 @@ void tm_stats_sum(tm_stats *s, double *out) {
         const tm_cell *cl = &sh->cell[t][c];
         double *o = out + TM_S_CELL(t, c);
         o[0] += (double)cl->live_bytes;
-        o[1] += (double)cl->live_count;
+        o[1] += (double)cl->allocs - (double)cl->frees;
         o[2] += (double)cl->allocs;
         o[3] += (double)cl->frees;
       }

@@ -9,8 +9,9 @@
 
 #include "tiermem.h"
 
+/* Live count is allocs - frees, derived at read time: one store less per call. */
 typedef struct tm_cell {
-  int64_t live_bytes, live_count;
+  int64_t live_bytes;
   uint64_t allocs, frees;
 } tm_cell;
 
@@ -36,11 +37,12 @@ void tm_stats_destroy(tm_stats *s);
 /* Slow path: find or create the calling thread's shard. */
 tm_shard *tm_stats_shard_slow(tm_stats *s);
 
-/* The calling thread's shard for this heap: one TLS compare on the hot path. */
-extern __thread uint64_t tm_tls_stats_id;
-extern __thread tm_shard *tm_tls_shard;
+/* The calling thread's shard for this heap: one TLS compare on the hot path. initial-exec keeps
+ * the access a single %fs-relative load even inside the dlopen()ed addon (no __tls_get_addr). */
+typedef struct tm_tls_cache { uint64_t id; tm_shard *shard; } tm_tls_cache;
+extern __thread tm_tls_cache tm_tls __attribute__((tls_model("initial-exec")));
 static inline tm_shard *tm_stats_shard(tm_stats *s) {
-  if (__builtin_expect(tm_tls_stats_id == s->id, 1)) return tm_tls_shard;
+  if (__builtin_expect(tm_tls.id == s->id, 1)) return tm_tls.shard;
   return tm_stats_shard_slow(s);
 }
 
