@@ -103,6 +103,13 @@ class TieredAllocator implements Allocator {
     return h;
   }
 
+  /** zmalloc(data.length) + write(data) in one native call (routed by data.length). */
+  zmallocFrom(data: Uint8Array, category: Category = 'data'): Handle {
+    const h = this.#heap.mallocFrom(data, categoryIndex(category));
+    if (this.#hooked) this.#afterAlloc(h, data.length, category, null);
+    return h;
+  }
+
   zcalloc(count: number, size: number, category: Category = 'data'): Handle {
     const h = this.#heap.calloc(count, size, categoryIndex(category));
     if (this.#hooked) this.#afterAlloc(h, count * size, category, null);

@@ -24,6 +24,7 @@ export interface NativeHeap {
   stats: Float64Array;
   malloc(size: number, category?: number): number;
   calloc(count: number, size: number, category?: number): number;
+  mallocFrom(data: Uint8Array, category?: number): number;
   mallocTier(size: number, tier: number, category?: number): number;
   realloc(handle: number, size: number): number;
   free(handle: number): void;

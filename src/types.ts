@@ -119,6 +119,8 @@ export interface NumaNode {
 export interface Allocator {
   zmalloc(size: number, category?: Category): Handle;
   zcalloc(count: number, size: number, category?: Category): Handle;
+  /** zmalloc(data.length) and a copy of `data` into it, in one native call. */
+  zmallocFrom(data: Uint8Array, category?: Category): Handle;
   zrealloc(handle: Handle, size: number): Handle;
   zfree(handle: Handle): void;
   zmallocSize(handle: Handle): number;

@@ -118,6 +118,18 @@ describe('byte access', () => {
   });
 });
 
+describe('zmallocFrom', () => {
+  it('allocates by the data length and copies in one call, routed like zmalloc', () => {
+    a = open({ threshold: 100 });
+    const small = a.zmallocFrom(Buffer.from('abc'), 'keys');
+    const big = a.zmallocFrom(Buffer.alloc(500, 9));
+    expect([a.tierOf(small), a.tierOf(big), a.categoryOf(small)]).toEqual(['dram', 'pmem', 'keys']);
+    expect(a.read(small, 0, 3).toString()).toBe('abc');
+    expect(a.read(big, 0, 500).every((b) => b === 9)).toBe(true);
+    expect(() => a.zmallocFrom('abc' as never)).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_INVALID_ARG' }));
+  });
+});
+
 describe('batches', () => {
   it('allocates and frees many blocks in one call', () => {
     a = open({ threshold: 1000 });

@@ -66,6 +66,22 @@ static napi_value js_malloc(napi_env env, napi_callback_info info) {
   return publish(env, ctx, &b);
 }
 
+/* mallocFrom(data, category): allocate data.length bytes (routed) and copy data in, in one
+ * crossing; what a store does for every value it sets. */
+static napi_value js_malloc_from(napi_env env, napi_callback_info info) {
+  PROLOGUE(2);
+  uint8_t *data;
+  size_t len;
+  uint32_t cat;
+  if (tm_arg_bytes(env, argv[0], "data", &data, &len) != 0) return NULL;
+  if (tm_arg_enum(env, argv[1], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
+  tm_block b;
+  int rc = tm_malloc(ctx->heap, len, (tm_category)cat, &b);
+  if (rc != TM_OK) { throw_alloc(env, rc, len, "zmallocFrom"); return NULL; }
+  if (len) memcpy(b.ptr, data, len);
+  return publish(env, ctx, &b);
+}
+
 static napi_value js_calloc(napi_env env, napi_callback_info info) {
   PROLOGUE(3);
   size_t count, size;
@@ -163,36 +179,43 @@ static int check_range(napi_env env, const tm_block *b, size_t off, size_t len) 
   return 0;
 }
 
+/* A string argument: UTF-8 straight into the block (no intermediate Buffer in JS). */
+static napi_value write_string(napi_env env, tm_block *b, napi_value str, size_t off) {
+  size_t len;
+  NAPI_CALL(env, napi_get_value_string_utf8(env, str, NULL, 0, &len));
+  if (check_range(env, b, off, len) != 0) return NULL;
+  if (len == 0) return tm_make_double(env, 0);
+  /* napi writes a NUL after the text; give it the room only if the block has it. */
+  if (len < b->usable - off) {
+    NAPI_CALL(env, napi_get_value_string_utf8(env, str, (char *)b->ptr + off, len + 1, &len));
+  } else {
+    char *tmp = malloc(len + 1);
+    if (tmp == NULL) { tm_napi_throw(env, E_NO_MEMORY, "out of memory"); return NULL; }
+    napi_status st = napi_get_value_string_utf8(env, str, tmp, len + 1, &len);
+    if (st == napi_ok) memcpy((char *)b->ptr + off, tmp, len);
+    free(tmp);
+    NAPI_CALL(env, st);
+  }
+  return tm_make_double(env, (double)len);
+}
+
 /* write(handle, data, offset) -> bytes written. data: bytes or a string (UTF-8). */
 static napi_value js_write(napi_env env, napi_callback_info info) {
   PROLOGUE(3);
-  size_t off;
+  size_t off, len;
+  uint8_t *data;
   tm_block *b = live_block(env, ctx, argv[0], NULL);
   if (b == NULL) return NULL;
   if (tm_arg_size_opt(env, argv[2], "offset", MAX_SIZE, 0, &off) != 0) return NULL;
-  napi_valuetype t;
-  NAPI_CALL(env, napi_typeof(env, argv[1], &t));
-  if (t == napi_string) {
-    size_t len;
-    NAPI_CALL(env, napi_get_value_string_utf8(env, argv[1], NULL, 0, &len));
-    if (check_range(env, b, off, len) != 0) return NULL;
-    if (len == 0) return tm_make_double(env, 0);
-    /* napi writes a NUL after the text; give it the room only if the block has it. */
-    if (len < b->usable - off) {
-      NAPI_CALL(env, napi_get_value_string_utf8(env, argv[1], (char *)b->ptr + off, len + 1, &len));
-    } else {
-      char *tmp = malloc(len + 1);
-      if (tmp == NULL) { tm_napi_throw(env, E_NO_MEMORY, "out of memory"); return NULL; }
-      napi_status st = napi_get_value_string_utf8(env, argv[1], tmp, len + 1, &len);
-      if (st == napi_ok) memcpy((char *)b->ptr + off, tmp, len);
-      free(tmp);
-      NAPI_CALL(env, st);
-    }
-    return tm_make_double(env, (double)len);
+  int rc = tm_arg_bytes_try(env, argv[1], &data, &len);
+  if (rc < 0) return NULL;
+  if (rc > 0) {
+    napi_valuetype t;
+    NAPI_CALL(env, napi_typeof(env, argv[1], &t));
+    if (t == napi_string) return write_string(env, b, argv[1], off);
+    tm_napi_throw(env, E_INVALID_ARG, "data must be a string, Buffer, TypedArray or DataView");
+    return NULL;
   }
-  uint8_t *data;
-  size_t len;
-  if (tm_arg_bytes(env, argv[1], "data", &data, &len) != 0) return NULL;
   if (check_range(env, b, off, len) != 0) return NULL;
   if (len) memcpy((char *)b->ptr + off, data, len);
   return tm_make_double(env, (double)len);
@@ -444,6 +467,7 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 
 const tm_fn_def tm_heap_functions[] = {
   { "malloc", js_malloc },          { "calloc", js_calloc },
+  { "mallocFrom", js_malloc_from },
   { "mallocTier", js_malloc_tier }, { "realloc", js_realloc },
   { "free", js_free },              { "move", js_move },
   { "usable", js_usable },          { "blockInfo", js_block_info },

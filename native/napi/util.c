@@ -60,6 +60,8 @@ int tm_arg_size(napi_env env, napi_value v, const char *what, double max, size_t
 
 int tm_arg_size_opt(napi_env env, napi_value v, const char *what, double max, size_t dflt,
                     size_t *out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) == napi_ok) return tm_arg_size(env, v, what, max, out);
   napi_valuetype t;
   NAPI_CALL_INT(env, napi_typeof(env, v, &t));
   if (t == napi_undefined) { *out = dflt; return 0; }
@@ -82,28 +84,27 @@ int tm_arg_handle(napi_env env, napi_value v, tm_handle *out) {
 
 int tm_arg_enum(napi_env env, napi_value v, const char *what, uint32_t count, uint32_t dflt,
                 uint32_t *out) {
-  napi_valuetype t;
-  NAPI_CALL_INT(env, napi_typeof(env, v, &t));
-  if (t == napi_undefined) { *out = dflt; return 0; }
+  /* Fast path: one call for the integer the facade always passes. */
   double d;
-  if (t != napi_number || napi_get_value_double(env, v, &d) != napi_ok || d < 0 || d >= count ||
-      d != floor(d)) {
-    tm_napi_throw(env, E_INVALID_ARG, "unknown %s", what);
-    return -1;
+  if (napi_get_value_double(env, v, &d) == napi_ok) {
+    if (d >= 0 && d < count && d == floor(d)) { *out = (uint32_t)d; return 0; }
+  } else {
+    napi_valuetype t;
+    NAPI_CALL_INT(env, napi_typeof(env, v, &t));
+    if (t == napi_undefined) { *out = dflt; return 0; }
   }
-  *out = (uint32_t)d;
-  return 0;
+  tm_napi_throw(env, E_INVALID_ARG, "unknown %s", what);
+  return -1;
 }
 
-int tm_arg_bytes(napi_env env, napi_value v, const char *what, uint8_t **data, size_t *len) {
-  bool is_ta = false, is_dv = false;
-  NAPI_CALL_INT(env, napi_is_typedarray(env, v, &is_ta));
-  if (is_ta) {
-    napi_typedarray_type type;
-    size_t length, offset;
-    napi_value ab;
-    void *p;
-    NAPI_CALL_INT(env, napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &offset));
+int tm_arg_bytes_try(napi_env env, napi_value v, uint8_t **data, size_t *len) {
+  /* Try the common case (a Buffer or other TypedArray) first: for anything else the call just
+   * returns napi_invalid_arg without throwing, and the slower checks below decide. */
+  napi_typedarray_type type;
+  size_t length, offset;
+  napi_value ab;
+  void *p;
+  if (napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &offset) == napi_ok) {
     size_t elem = 1;
     switch (type) {
       case napi_int16_array: case napi_uint16_array: elem = 2; break;
@@ -115,18 +116,24 @@ int tm_arg_bytes(napi_env env, napi_value v, const char *what, uint8_t **data, s
     *len = length * elem;
     return 0;
   }
+  bool is_dv = false;
   NAPI_CALL_INT(env, napi_is_dataview(env, v, &is_dv));
   if (is_dv) {
-    napi_value ab;
-    size_t offset;
-    void *p;
     NAPI_CALL_INT(env, napi_get_dataview_info(env, v, len, &p, &ab, &offset));
     *data = p;
     return 0;
   }
-  tm_napi_throw(env, E_INVALID_ARG, "%s must be a Buffer, TypedArray or DataView, got %s", what,
-                type_name(env, v));
-  return -1;
+  return 1;
+}
+
+int tm_arg_bytes(napi_env env, napi_value v, const char *what, uint8_t **data, size_t *len) {
+  int rc = tm_arg_bytes_try(env, v, data, len);
+  if (rc > 0) {
+    tm_napi_throw(env, E_INVALID_ARG, "%s must be a Buffer, TypedArray or DataView, got %s", what,
+                  type_name(env, v));
+    return -1;
+  }
+  return rc;
 }
 
 napi_value tm_make_double(napi_env env, double d) {

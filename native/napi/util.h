@@ -52,7 +52,9 @@ int tm_arg_handle(napi_env env, napi_value v, tm_handle *out);
 /* An integer enum value in [0, count); undefined gives dflt. */
 int tm_arg_enum(napi_env env, napi_value v, const char *what, uint32_t count, uint32_t dflt,
                 uint32_t *out);
-/* Bytes of a TypedArray / Buffer / DataView argument. */
+/* Bytes of a TypedArray / Buffer / DataView: 0 ok, 1 not such a value (nothing thrown), -1 thrown. */
+int tm_arg_bytes_try(napi_env env, napi_value v, uint8_t **data, size_t *len);
+/* Bytes of a TypedArray / Buffer / DataView argument (throws otherwise). */
 int tm_arg_bytes(napi_env env, napi_value v, const char *what, uint8_t **data, size_t *len);
 
 napi_value tm_make_double(napi_env env, double d);
