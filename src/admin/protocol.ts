@@ -1,7 +1,7 @@
 // The admin API's wire contract: JSON over HTTP, on a Unix socket or loopback TCP.
 // Every response is an AdminResponse; errors carry a stable code and a one-line message.
 
-import type { AllocatorInfo, BackendInfo, Category, CellStats, ExhaustionPolicy, NumaNode, Tier } from '../types.js';
+import type { AllocatorInfo, BackendInfo, ExhaustionPolicy, NumaNode, Tier, TierStats } from '../types.js';
 import type { ControllerParams, ControllerStatus, ControllerTick } from '../service/ports.js';
 
 export const API_PREFIX = '/v1';
@@ -18,17 +18,8 @@ export type AdminErrorCode =
 
 export type AdminResponse<T> = { ok: true; result: T } | { ok: false; error: { code: AdminErrorCode; message: string } };
 
-export interface TierStatus {
-  liveBytes: number;
-  liveCount: number;
-  allocs: number;
-  frees: number;
-  failures: number;
-  fallbacks: number;
-  forcedBytes: number;
-  limit: number;
-  byCategory: Record<Category, CellStats>;
-}
+/** A tier's figures as the admin API reports them (the histogram is left out). */
+export type TierStatus = Omit<TierStats, 'liveHist'>;
 
 export interface ControllerStatusReport {
   status: ControllerStatus;

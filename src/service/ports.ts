@@ -5,28 +5,10 @@
 import type { TraceSink } from '../types.js';
 import type { StoreComposition } from '../store/composition.js';
 
-export type ControllerStatus = 'on-target' | 'converging' | 'unreachable' | 'paused';
+// The controller's own types: one definition, shared.
+export type { ControllerParams, ControllerStatus, ControllerTick } from '../controller/index.js';
+import type { ControllerParams, ControllerStatus, ControllerTick } from '../controller/index.js';
 export const CONTROLLER_STATUSES: readonly ControllerStatus[] = ['on-target', 'converging', 'unreachable', 'paused'];
-
-export interface ControllerParams {
-  /** Wanted DRAM share of live bytes, 0-1. */
-  targetShare: number;
-  periodMs: number;
-  minThreshold: number;
-  maxThreshold: number;
-  kp: number;
-  ki: number;
-  /** Routed allocation volume that triggers an extra tick (0: timer only). */
-  volumeBytes: number;
-}
-
-export interface ControllerTick {
-  threshold: number;
-  share: number;
-  targetShare: number;
-  status: ControllerStatus;
-  error: number;
-}
 
 export interface ControllerPort {
   readonly status: ControllerStatus;
