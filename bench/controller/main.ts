@@ -2,6 +2,7 @@
 // the bang-bang bound, on the model allocator. Prints a table, writes plot-ready CSVs.
 //
 //   npx tsc -p bench/controller/tsconfig.json && node bench/out/bench/controller/main.js [--scale 0.5] [--out bench/out]
+//     [--only controller] [--trace steady] [--tuning '{"dwell":4}']   (for quick runs while tuning)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import {
   bangBangPolicy, controllerPolicy, decodeTrace, ModelAllocator, runMetrics, SCENARIOS, simulate,
   type RunMetrics, type Scenario, type SimResult, type ThresholdPolicy,
 } from '../../src/trace/index.js';
+import type { ControllerTuning } from '../../src/controller/index.js';
 import { memtierPolicy, tieredMemDbPolicy } from './baselines.js';
 
 const MIN = 16;
@@ -33,19 +35,24 @@ function main(): void {
   const outDir = arg('--out', 'bench/out');
   mkdirSync(outDir, { recursive: true });
   const rows: Row[] = [];
+  const only = arg('--only', '');
+  const traceName = arg('--trace', '');
+  const tuning = JSON.parse(arg('--tuning', '{}')) as Partial<ControllerTuning>;
   const tickCsv = ['scenario,controller,tick,target,share,threshold,status'];
   for (const make of SCENARIOS) {
     const sc = make(scale);
+    if (traceName && sc.name !== traceName) continue;
     const trace = decodeTrace(sc.trace);
     const bb = simulate(trace, bangBangPolicy(sc.targetShare), { targetShare: sc.targetShare });
     const bound = runMetrics(bb).segments.map((s) => s.enter);
     const policies: [ThresholdPolicy, number][] = [
-      [controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: MIN, maxThreshold: MAX }), 4096],
+      [controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: MIN, maxThreshold: MAX }, tuning), 4096],
       [tieredMemDbPolicy(sc.targetShare, MIN, MAX), 4096],
       [memtierPolicy(sc.targetShare, MIN, MAX), 4096],
       [memtierPolicy(sc.targetShare, 512, 1535, 'memtier-default'), 1024],
     ];
     for (const [policy, t0] of policies) {
+      if (only && policy.name !== only) continue;
       const run = simulate(trace, policy, { targetShare: sc.targetShare, alloc: new ModelAllocator(t0) });
       rows.push({ scenario: sc, run, m: runMetrics(run), bound });
       for (const s of run.samples) {

@@ -5,16 +5,19 @@
 // Placement is decided when a block is allocated, so the live split (the stock) can only be
 // steered through the routed allocations of the next tick (the flow). Each step:
 //  1. measures the tick: routed flow by size, forced bytes, and the bytes freed (by balance);
+//     with no (or negligible) routed flow it holds: nothing it could do changes the stock;
 //  2. feed-forward: the flow share that holds the split where it is wanted when frees take from
 //     each tier in proportion to its stock (the only thing a random delete can do on average),
-//     corrected for forced bytes;
+//     corrected for forced bytes, read off a flow histogram averaged by volume (not by tick);
 //  3. proportional pull: extra flow share that removes kp of the stock error within one tick,
 //     scaled by stock/flow (how much the churn allows), bounded to [0, 1];
 //  4. integral: the learned bias between the share the size map predicted for the threshold in
 //     force and the share the stock actually took, which corrects the coarse power-of-two map;
 //     it stops learning while the flow is saturated (anti-windup);
-//  5. maps the wanted share to a threshold through the recent size distribution, clamps it to
-//     [min, max], and holds it when the move is not needed (which is what keeps reversals rare);
+//  5. maps the wanted share to a threshold, clamps it to [min, max], and moves only when the
+//     move is needed: outside the band at once; inside it only past a dead band scaled to the
+//     measured noise of the stock error or on a persistent drift (CUSUM), after a dwell for a
+//     reversal, and only when the move changes the split it settles at materially;
 //  6. calls the target unreachable when even the bound threshold cannot produce it.
 
 import type { Tier } from '../types.js';
@@ -39,6 +42,8 @@ export interface ControllerInput {
   threshold: number;
   tiers: Record<Tier, { liveBytes: number; forcedBytes: number }>;
   flowBytes: ArrayLike<number>;
+  /** Routed allocations by bucket; lets the histogram wait for enough blocks (optional). */
+  flowCount?: ArrayLike<number>;
 }
 
 /** |error| at or below which the status is 'on-target' (2 percentage points of DRAM share). */
@@ -53,29 +58,60 @@ export interface ControllerTuning {
   /** Pull gain (times kp) while on target: inside the band the stock is steered mostly by moving
    *  the steady point, which needs no move back, so noise does not turn into reversals. */
   bandPull: number;
-  /** Hold the threshold while |error| (doubled for a reversal) and the error the current threshold
-   *  would settle at are below these: the first is the stock's churn noise, the second a real shift. */
-  holdError: number;
+  /** Inside the band, the stock error is acted on only beyond `noiseBand` times its measured
+   *  standard deviation, kept within [holdMin, holdMax]. */
+  noiseBand: number;
+  holdMin: number;
+  holdMax: number;
+  /** CUSUM drift test on the per-tick settle error of the threshold in force: slack and limit,
+   *  in units of its measured standard deviation. */
+  cusumSlack: number;
+  cusumLimit: number;
+  /** Inside the band, also move when the current threshold is predicted to settle this far off. */
   holdSteady: number;
-  /** Smallest threshold move, as log2 of the ratio. */
-  minStep: number;
-  /** Weight of a new tick in the size distribution, and the shape change that replaces it outright. */
-  histWeight: number;
+  /** Smallest move worth making: the change of the split the threshold settles at (share). */
+  minShift: number;
+  /** Ticks since the last move before a move the other way is allowed inside the band. */
+  dwell: number;
+  /** Routed flow below this fraction of the live stock is no flow: hold. */
+  idleFlow: number;
+  /** The flow histogram remembers about this fraction of the stock's worth of flow (volume
+   *  weighting: a thin tick barely moves it), and is replaced outright on a shape change larger
+   *  than histReset (total variation) in one tick, or than histShift in two ticks running. */
+  histMemory: number;
   histReset: number;
+  histShift: number;
+  /** Blocks of flow gathered before the histogram takes them in (a thin early tick of a few
+   *  huge blocks says little about the shape). */
+  histItems: number;
   /** Weight of a new tick in the flow, forced and free estimates. */
   rateWeight: number;
+  /** Early (volume) tick after routed flow of this fraction of the live stock, at least
+   *  volumeFloor bytes, at most the volumeBytes parameter (0 there turns it off). */
+  volumeShare: number;
+  volumeFloor: number;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   deadZone: 0.0005,
   maxPull: 1,
   bandPull: 0.5,
-  holdError: 0.004,
+  noiseBand: 2.5,
+  holdMin: 0.004,
+  holdMax: 0.01,
+  cusumSlack: 0.5,
+  cusumLimit: 5,
   holdSteady: 0.01,
-  minStep: 0.02,
-  histWeight: 0.1,
-  histReset: 0.3,
+  minShift: 0.003,
+  dwell: 4,
+  idleFlow: 1e-4,
+  histMemory: 0.5,
+  histReset: 0.5,
+  histShift: 0.3,
+  histItems: 256,
   rateWeight: 0.5,
+  volumeShare: 0.05,
+  volumeFloor: 64 * 1024,
 });
 
 export interface ThresholdController {
@@ -85,12 +121,16 @@ export interface ThresholdController {
   readonly last: ControllerTick | null;
   /** The learned bias of the size map (flow-share units); exposed for tests and metrics. */
   readonly bias: number;
+  /** Routed bytes after which the next early tick should run (0 = none): a share of the live
+   *  stock, so a flow that is large next to the stock (a size shift, a load into a small
+   *  store) is steered within the timer period. */
+  readonly volumeTrigger: number;
   /** Validate and apply a patch all-or-nothing (throws ERR_TIERMEM_INVALID_ARG). */
   set(p: Partial<ControllerParams>): void;
   step(input: ControllerInput): ControllerTick;
 }
 
-interface Snapshot { dram: number; pmem: number; forcedDram: number; forcedPmem: number; flow: Float64Array }
+interface Snapshot { dram: number; pmem: number; forcedDram: number; forcedPmem: number; flow: Float64Array; count: number }
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
@@ -102,23 +142,43 @@ export function createThresholdController(
   const tu: ControllerTuning = { ...DEFAULT_TUNING, ...tuning };
   let prev: Snapshot | null = null;
   let hist: Float64Array | null = null;
-  // Per-tick estimates; `fromHistory` marks the first tick's, taken over the whole past.
+  let shifting = false; // the last batch of flow was far from the histogram
+  let pend: Float64Array | null = null; // flow not yet taken into the histogram
+  let pendBytes = 0;
+  let pendItems = 0;
+  // Routed flow per timer tick, and forced and freed bytes per routed byte (ratios hold across
+  // ticks of any length, which early ticks make uneven). `fromHistory`: the first tick's, taken
+  // over the whole past.
   let rate = { routed: 0, forcedDram: 0, forcedPmem: 0, freed: 0 };
   let fromHistory = true;
+  let armed = 0; // the early-tick volume asked for after the last tick
   let bias = 0;
+  // Noise of the stock error (level) and of the per-tick settle error, and the drift test.
+  let errMean = 0;
+  let errVar = 0;
+  let settleVar = 0;
+  let noiseTicks = 0;
+  let cusumUp = 0;
+  let cusumDown = 0;
   let ticks = 0;
   let lastDir = 0;
+  let lastMove = -Infinity;
+  let stock = 0;
   let last: ControllerTick | null = null;
   const adjustments = { up: 0, down: 0 };
+
+  function resetNoise(): void { cusumUp = 0; cusumDown = 0; }
 
   function step(input: ControllerInput): ControllerTick {
     ticks++;
     const sd = input.tiers.dram.liveBytes;
     const sp = input.tiers.pmem.liveBytes;
     const total = sd + sp;
+    stock = total;
     const share = total > 0 ? sd / total : NaN;
     const target = p.targetShare;
     const error = total > 0 ? share - target : 0;
+    const inBand = Math.abs(error) <= ON_TARGET_BAND;
     const cur = input.threshold;
 
     // 1. The tick just ended.
@@ -130,57 +190,110 @@ export function createThresholdController(
       dFlow[b] = d > 0 ? d : 0;
       routed += dFlow[b] ?? 0;
     }
+    let count = NaN;
+    if (input.flowCount) { count = 0; for (let b = 0; b < input.flowCount.length; b++) count += input.flowCount[b] ?? 0; }
+    const items = Number.isFinite(count) && prev && Number.isFinite(prev.count) ? count - prev.count : Number.isFinite(count) && !prev ? count : Infinity;
     const fd = Math.max(0, input.tiers.dram.forcedBytes - (prev?.forcedDram ?? 0));
     const fp = Math.max(0, input.tiers.pmem.forcedBytes - (prev?.forcedPmem ?? 0));
     const prevTotal = prev ? prev.dram + prev.pmem : 0;
     const freed = Math.max(0, prevTotal + routed + fd + fp - total);
-
-    // 4 (measure). The share the stock took from the routed flow, frees taken in proportion.
-    if (prev && prevTotal > 0 && routed > 0 && last?.status !== 'unreachable') {
-      const predicted = shareBelow(dFlow, cur);
-      if (predicted > 0.02 && predicted < 0.98) {
-        const took = (sd - prev.dram - fd + (prev.dram / prevTotal) * freed) / routed;
-        const seen = clamp(took - predicted, -1, 1);
-        bias = clamp(bias + p.ki * (seen - bias), -0.5, 0.5);
-      }
-    }
-
-    // Estimates for the next tick.
     const first = prev === null;
-    const w = first || fromHistory ? 1 : tu.rateWeight;
-    rate = {
-      routed: (1 - w) * rate.routed + w * routed,
-      forcedDram: (1 - w) * rate.forcedDram + w * fd,
-      forcedPmem: (1 - w) * rate.forcedPmem + w * fp,
-      freed: (1 - w) * rate.freed + w * freed,
-    };
-    fromHistory = first;
-    if (routed > 0 && (routed >= 0.1 * rate.routed || hist === null)) {
-      const norm = dFlow.map((v) => v / routed);
-      if (hist === null || hist.length !== norm.length || shapeDistance(hist, norm) > tu.histReset) {
-        hist = norm;
-        bias = 0; // the old bias belonged to the old distribution
-      } else {
-        for (let b = 0; b < hist.length; b++) hist[b] = (1 - tu.histWeight) * (hist[b] ?? 0) + tu.histWeight * (norm[b] ?? 0);
+    // No routed flow: the threshold cannot have moved the stock and a new one would not either;
+    // the estimates keep what they knew (a thin tick would only add noise).
+    const idle = !first && routed <= tu.idleFlow * Math.max(total, prevTotal);
+
+    if (!idle) {
+      // 4 (measure). The share the stock took from the routed flow, frees taken in proportion.
+      let took = NaN;
+      if (prev && prevTotal > 0 && routed > 0) took = (sd - prev.dram - fd + (prev.dram / prevTotal) * freed) / routed;
+      if (Number.isFinite(took) && last?.status !== 'unreachable' && hist !== null) {
+        const predicted = shareBelow(dFlow, cur);
+        if (predicted > 0.02 && predicted < 0.98) {
+          const seen = clamp(took - predicted, -1, 1);
+          // Weighted by the tick's volume: a thin early tick is a small sample.
+          const k = p.ki * (rate.routed > 0 ? Math.min(1, routed / rate.routed) : 1);
+          bias = clamp(bias + k * (seen - bias), -0.5, 0.5);
+        }
+      }
+
+      // Estimates for the next tick.
+      const w = first || fromHistory ? 1 : tu.rateWeight;
+      const early = armed > 0 && routed >= 0.9 * armed; // ended by the volume hook, not the timer
+      const r = Math.max(routed, 1e-300);
+      rate = {
+        // An early tick only says the timer's flow is at least this much.
+        routed: early ? Math.max(rate.routed, routed) : (1 - w) * rate.routed + w * routed,
+        forcedDram: (1 - w) * rate.forcedDram + (w * fd) / r,
+        forcedPmem: (1 - w) * rate.forcedPmem + (w * fp) / r,
+        freed: (1 - w) * rate.freed + (w * freed) / r,
+      };
+      const settleOf = (f: number): number => (f + rate.forcedDram) / (1 + rate.forcedDram + rate.forcedPmem);
+      // Drift test: the split the stock heads for with the flow of this tick, against the target.
+      // Ticks are roughly independent in it (unlike the stock error, which carries its past).
+      if (Number.isFinite(took) && !first && inBand && hist !== null) {
+        const s = settleOf(clamp(took, 0, 1)) - target;
+        settleVar = noiseTicks === 0 ? s * s : 0.9 * settleVar + 0.1 * s * s;
+        const sig = Math.max(Math.sqrt(settleVar), 1e-3);
+        cusumUp = Math.max(0, cusumUp + s / sig - tu.cusumSlack);
+        cusumDown = Math.max(0, cusumDown - s / sig - tu.cusumSlack);
+      }
+      if (!first && inBand) {
+        errMean = noiseTicks === 0 ? error : 0.9 * errMean + 0.1 * error;
+        const dev = error - errMean;
+        errVar = noiseTicks === 0 ? 0 : 0.9 * errVar + 0.1 * dev * dev;
+        noiseTicks++;
+      }
+      fromHistory = first;
+      if (routed > 0) {
+        // A tick whose own flow has a wholly new shape starts the batch afresh (older pending flow
+        // belongs to the old shape).
+        const fresh = hist !== null && items >= tu.histItems / 4 && shapeDistance(hist, dFlow) > tu.histReset;
+        if (fresh || pend === null || pend.length !== dFlow.length) { pend = new Float64Array(dFlow.length); pendBytes = 0; pendItems = 0; }
+        for (let b = 0; b < dFlow.length; b++) pend[b]! += dFlow[b] ?? 0;
+        pendBytes += routed;
+        pendItems += items;
+      }
+      const norm = pend !== null && pendBytes > 0 ? pend.map((v) => v / pendBytes) : null;
+      const dist = norm === null || hist === null || hist.length !== norm.length ? 1 : shapeDistance(hist, norm);
+      // A batch is enough with histItems blocks, or a quarter of that showing a wholly new shape.
+      if (norm !== null && (pendItems >= tu.histItems || hist === null || (pendItems >= tu.histItems / 4 && dist > tu.histReset))) {
+        if (dist > tu.histReset || (dist > tu.histShift && shifting)) {
+          hist = norm;
+          bias = 0; // the old bias belonged to the old distribution
+          shifting = false;
+          resetNoise();
+        } else if (hist !== null) {
+          shifting = dist > tu.histShift;
+          // Volume weighting: the histogram forgets in bytes of flow, not in ticks.
+          const hw = total > 0 ? 1 - Math.exp(-pendBytes / (tu.histMemory * total)) : 1;
+          for (let b = 0; b < hist.length; b++) hist[b] = (1 - hw) * (hist[b] ?? 0) + hw * (norm[b] ?? 0);
+        }
+        pend = null;
       }
     }
-    prev = { dram: sd, pmem: sp, forcedDram: input.tiers.dram.forcedBytes, forcedPmem: input.tiers.pmem.forcedBytes, flow };
+    prev = { dram: sd, pmem: sp, forcedDram: input.tiers.dram.forcedBytes, forcedPmem: input.tiers.pmem.forcedBytes, flow, count };
 
     let next = clamp(cur, p.minThreshold, p.maxThreshold);
-    let status: ControllerStatus = Math.abs(error) <= ON_TARGET_BAND ? 'on-target' : 'converging';
+    let status: ControllerStatus = inBand ? 'on-target' : 'converging';
     const R = rate.routed;
-    const F = rate.forcedDram + rate.forcedPmem;
+    const F = rate.forcedDram + rate.forcedPmem; // per routed byte
+    armed = volumeTrigger();
     if (hist !== null && R > 0) {
       // Flow shares the bounds can produce, and the split each would settle at.
       const fLo = clamp(shareBelow(hist, p.minThreshold) + bias, 0, 1);
       const fHi = clamp(shareBelow(hist, p.maxThreshold) + bias, 0, 1);
-      const settle = (f: number): number => (f * R + rate.forcedDram) / (R + F);
-      // 2. Feed-forward and 3. pull.
-      const ff = (target * (R + F) - rate.forcedDram) / R;
+      const settle = (f: number): number => (f + rate.forcedDram) / (1 + F);
+      // 2. Feed-forward and 3. pull, sized for the flow until the next tick (an early tick cuts it).
+      const ff = target * (1 + F) - rate.forcedDram;
+      const Rn = armed > 0 ? Math.min(R, armed) : R;
       const e = Math.sign(error) * Math.max(0, Math.abs(error) - tu.deadZone);
-      const remaining = Math.max(0, total - Math.min(rate.freed, total));
-      const gain = Math.abs(error) <= ON_TARGET_BAND ? p.kp * tu.bandPull : p.kp;
-      const pull = total > 0 ? clamp((-gain * e * remaining) / R, -tu.maxPull, tu.maxPull) : 0;
+      const remaining = Math.max(0, total - Math.min(rate.freed * Rn, total));
+      // Inside the band the stock error is mostly churn noise, which fades by itself: pulling at
+      // it only makes a move and a move back. Pull (gently) only past the noise band.
+      const sigma = noiseTicks >= 5 ? Math.sqrt(errVar) : 0;
+      const hold = clamp(tu.noiseBand * sigma, tu.holdMin, tu.holdMax);
+      const gain = !inBand ? p.kp : Math.abs(error) > hold ? p.kp * tu.bandPull : 0;
+      const pull = total > 0 ? clamp((-gain * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
       const want = clamp(ff + pull, fLo, fHi);
       const raw = thresholdFor(hist, clamp(want - bias, 0, 1)) ?? cur;
       // Saturated at a bound's share: the bound itself, not the map's rounding of it.
@@ -192,22 +305,43 @@ export function createThresholdController(
         status = 'unreachable';
       }
 
-      // 5. Hold when neither the stock nor the split the current threshold settles at is off.
-      const dir = Math.sign(cand - cur);
-      const steadyErr = settle(clamp(shareBelow(hist, cur) + bias, 0, 1)) - target;
-      const widen = dir !== 0 && dir !== lastDir ? 2 : 1;
-      const quiet = Math.abs(error) < tu.holdError * widen && Math.abs(steadyErr) < tu.holdSteady;
-      const small = cur > 0 && cand > 0 && Math.abs(Math.log2(cand / cur)) < tu.minStep;
-      const outOfBounds = cur < p.minThreshold || cur > p.maxThreshold || ((cand === p.minThreshold || cand === p.maxThreshold) && !quiet);
-      if (outOfBounds || (!quiet && !small)) next = cand;
+      // 5. Move or hold.
+      const fOf = (t: number): number => clamp(shareBelow(hist!, t) + bias, 0, 1);
+      const fCur = fOf(next);
+      const fCand = want <= fLo || want >= fHi ? want : fOf(cand);
+      const shift = Math.abs(settle(fCand) - settle(fCur));
+      const dir = Math.sign(cand - next);
+      const outOfBounds = cur < p.minThreshold || cur > p.maxThreshold;
+      let move = false;
+      if (idle || dir === 0) move = false;
+      else if (!inBand) move = shift >= tu.minShift;
+      else {
+        // The threshold in force settles far off (the return from a pull, a shifted size mix).
+        const off = Math.abs(settle(fCur) - target) > tu.holdSteady;
+        const drift = cusumUp > tu.cusumLimit ? 1 : cusumDown > tu.cusumLimit ? -1 : 0;
+        // A move must work against the excursion or the drift that asks for it; one the other way
+        // from the last move must also wait out a dwell: noise comes and goes, a real shift stays.
+        const against = (s: number): boolean => s !== 0 && dir === -s;
+        const wanted = off || (Math.abs(error) > hold && against(Math.sign(error))) || against(drift);
+        const rested = dir === lastDir || ticks - lastMove >= tu.dwell;
+        move = wanted && shift >= tu.minShift && (rested || off);
+      }
+      if (!idle && (outOfBounds || move)) next = cand;
     }
     if (next !== cur) {
       const dir = next > cur ? 1 : -1;
       if (dir > 0) adjustments.up++; else adjustments.down++;
       lastDir = dir;
+      lastMove = ticks;
+      resetNoise();
     }
     last = { threshold: next, share, targetShare: target, status, error };
     return last;
+  }
+
+  function volumeTrigger(): number {
+    if (p.volumeBytes <= 0) return 0;
+    return Math.max(1, Math.round(Math.min(p.volumeBytes, Math.max(tu.volumeFloor, tu.volumeShare * stock))));
   }
 
   return {
@@ -216,6 +350,7 @@ export function createThresholdController(
     get adjustments() { return { ...adjustments }; },
     get last() { return last; },
     get bias() { return bias; },
+    get volumeTrigger() { return volumeTrigger(); },
     set(patch) { p = mergeParams(p, patch); },
     step,
   };

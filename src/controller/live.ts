@@ -42,11 +42,21 @@ export function attachController(
   let stopped = false;
   let last: ControllerTick | null = null;
 
+  let armedVolume = 0;
+
   function tick(): ControllerTick {
     const t = core.step(alloc.stats());
     if (!paused && !stopped && t.threshold !== alloc.threshold) alloc.threshold = t.threshold;
     last = paused ? { ...t, status: 'paused', threshold: alloc.threshold } : t;
+    // Re-arm after every tick: the early-tick volume follows the live stock, and it counts the
+    // flow since this tick (which is what the controller sized its pull for).
+    if (!stopped && (core.volumeTrigger > 0 || armedVolume > 0)) armHook();
     return last;
+  }
+
+  function armHook(): void {
+    armedVolume = core.volumeTrigger;
+    alloc.setVolumeHook(armedVolume, armedVolume > 0 ? onTimer : null);
   }
 
   function onTimer(): void {
@@ -63,8 +73,7 @@ export function attachController(
       timer = setInterval(onTimer, core.params.periodMs);
       timer.unref();
     }
-    const every = core.params.volumeBytes;
-    alloc.setVolumeHook(every, every > 0 ? onTimer : null);
+    armHook();
   }
 
   function stop(): void {

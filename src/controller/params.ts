@@ -14,7 +14,7 @@ export interface ControllerParams {
   kp: number;
   /** Gain of the integral term that learns the residual bias of the size-distribution map. */
   ki: number;
-  /** Routed bytes that trigger an early tick (bulk loads), 0 = off. */
+  /** Most routed bytes between early ticks (they come after 5% of the live stock), 0 = off. */
   volumeBytes: number;
 }
 

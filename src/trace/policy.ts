@@ -8,7 +8,7 @@ import type { SimAllocator } from './model.js';
 
 export interface ThresholdPolicy {
   readonly name: string;
-  /** Routed bytes between early (volume) ticks; 0 = timer only. */
+  /** Routed bytes until the next early (volume) tick; 0 = timer only. Read again after every tick. */
   readonly volumeBytes: number;
   /** One timer (or volume) tick: read the allocator, set its threshold. */
   tick(a: SimAllocator): void;
@@ -23,7 +23,7 @@ export function controllerPolicy(params: Partial<ControllerParams> = {}, tuning:
   const core = createThresholdController(params, tuning);
   return {
     name: 'controller',
-    get volumeBytes() { return core.params.volumeBytes; },
+    get volumeBytes() { return core.volumeTrigger; },
     tick(a) {
       const t = core.step(a.stats());
       if (t.threshold !== a.threshold) a.threshold = t.threshold;

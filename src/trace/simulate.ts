@@ -60,7 +60,15 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     const t = a.threshold;
     if (t !== lastT) { moves.push(t > lastT ? 1 : -1); lastT = t; }
   };
-  a.setVolumeHook(policy.volumeBytes, policy.volumeBytes > 0 ? () => { policy.tick(a); track(); } : null);
+  // The policy may ask for a different early-tick volume after each tick (a share of the stock).
+  let armed = -1;
+  const arm = (): void => {
+    const v = policy.volumeBytes;
+    if (v === 0 && armed === 0) return;
+    armed = v; // re-armed after every tick: the volume counts from the last tick, as live
+    a.setVolumeHook(v, v > 0 ? () => { policy.tick(a); track(); arm(); } : null);
+  };
+  arm();
 
   const timerTick = (): void => {
     const s = a.stats();
@@ -68,6 +76,7 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     const p = s.tiers.pmem.liveBytes;
     policy.tick(a);
     track();
+    arm();
     samples.push({
       tick: samples.length + 1, share: d + p > 0 ? d / (d + p) : 0, target, threshold: a.threshold,
       status: policy.status?.(), dramBytes: d, pmemBytes: p,
