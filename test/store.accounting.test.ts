@@ -3,9 +3,12 @@
 // memkind's own usable sizes of the live value blocks agree exactly; FLUSHALL and expiry give
 // every byte back.
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { TIERS } from '../src/types.js';
 import { expectedAccounting, rng, type TestAllocator } from './helpers.js';
 import { startTestStore, type TestStore } from './store-harness.js';
@@ -15,8 +18,10 @@ const run = promisify(execFile);
 describe('store accounting', () => {
   let t: TestStore;
   let r: Redis;
+  let moves: MockInstance;
   beforeAll(async () => {
     t = await startTestStore({ threshold: 256 });
+    moves = vi.spyOn(t.alloc, 'move');
     r = new Redis({ port: t.port, lazyConnect: true });
     await r.connect();
   });
@@ -160,5 +165,14 @@ describe('store accounting', () => {
     expectExact();
     await r.flushall();
     expectEmpty();
+  });
+
+  it('never moves a value block behind its handle (the composition caches each value\'s tier)', () => {
+    expect(moves).not.toHaveBeenCalled(); // through all the workloads above
+    const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .flatMap((d) => (d.isDirectory() ? files(join(dir, d.name)) : [join(dir, d.name)]));
+    for (const f of files(fileURLToPath(new URL('../src/store', import.meta.url)))) {
+      expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.move\(/);
+    }
   });
 });

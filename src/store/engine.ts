@@ -56,6 +56,11 @@ export class StoreEngine {
   staticThreshold = false;
   readonly commands: readonly CommandSpec[] = allCommands;
   private readonly table = new Map<string, CommandSpec>();
+  /**
+   * Commands bucketed by name length and first letter (low 5 bits: case-insensitive), matched on
+   * the argument's bytes: dispatch builds no name string and hashes nothing.
+   */
+  private readonly buckets: CommandSpec[][] = [];
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(
@@ -72,6 +77,8 @@ export class StoreEngine {
       // and an exact hit avoids a toLowerCase per command.
       this.table.set(spec.name, spec);
       this.table.set(spec.name.toUpperCase(), spec);
+      const b = bucketOf(spec.name.length, spec.name.charCodeAt(0));
+      (this.buckets[b] ??= []).push(spec);
     }
     const s = alloc.stats();
     this.baselineBytes = s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes;
@@ -90,9 +97,9 @@ export class StoreEngine {
   /** Run one command; its reply goes to this.out. */
   execute(client: Client, args: CommandArgs): void {
     const out = this.out;
-    const name = args.str(0);
-    let spec = this.table.get(name);
+    let spec = this.find(args);
     if (spec === undefined) {
+      const name = args.str(0);
       spec = this.table.get(name.toLowerCase());
       if (spec === undefined) {
         let rest = '';
@@ -127,6 +134,16 @@ export class StoreEngine {
       if (isTiermemError(e) && e.code === 'ERR_TIERMEM_NO_MEMORY') this.errorReply(OOM);
       else this.errorReply(`ERR internal error: ${e instanceof Error ? e.message : String(e)}`);
     }
+  }
+
+  /** The command named by argument 0, matched case-insensitively on its bytes. */
+  private find(args: CommandArgs): CommandSpec | undefined {
+    const len = args.len(0);
+    if (len === 0) return undefined;
+    const list = this.buckets[bucketOf(len, args.buf[args.start[0]!]!)];
+    if (list === undefined) return undefined;
+    for (let i = 0; i < list.length; i++) if (args.is(0, list[i]!.name)) return list[i];
+    return undefined;
   }
 
   private errorReply(msg: string): void {
@@ -174,4 +191,9 @@ export class StoreEngine {
     this.expiry.stop();
     this.ks.flush();
   }
+}
+
+/** Bucket of a command name: its length (names are short) and first byte's low 5 bits. */
+function bucketOf(len: number, firstByte: number): number {
+  return (len < 64 ? len : 63) * 32 + (firstByte & 31);
 }

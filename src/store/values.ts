@@ -1,9 +1,15 @@
 // Value bytes live in tiermem: zmalloc(size, 'data') routes them to DRAM or PMem by the threshold.
 // A slot remembers the handle, the value length and (packed in `meta`) the allocation's usable
 // size and tier, so freeing needs no native query and accounting stays exact.
+//
+// Because the tier is cached here, nothing may move a value's block behind its handle (the
+// allocator's move()): the composition counters would keep it on the old tier. The store never
+// calls move(); a value changes tier only by being re-allocated (free + zmalloc, zrealloc), which
+// goes through unaccount()/account(). test/store.accounting.test.ts checks that.
 
 import type { Allocator, Handle } from '../types.js';
 import type { Composition } from './composition.js';
+import type { CommandArgs } from './resp/args.js';
 
 /** Where a value is: string entries, hash values and list elements all have this shape. */
 export interface ValueSlot {
@@ -38,10 +44,8 @@ export class ValueStore {
       slot.meta = 0;
       return 0;
     }
-    const a = this.alloc;
-    const h = a.zmalloc(len, 'data');
-    a.write(h, data, 0);
-    return this.account(slot, type, h);
+    // Allocate and copy in one native call; throws (ERR_TIERMEM_NO_MEMORY) with `slot` intact.
+    return this.account(slot, type, this.alloc.zmallocFrom(data, 'data'));
   }
 
   /** A new list element or hash value. */
@@ -49,6 +53,22 @@ export class ValueStore {
     const r = new ValueRef(NO_HANDLE, 0, 0);
     this.fill(r, type, data);
     return r;
+  }
+
+  /**
+   * A value for each argument from `first` on, every `step`-th: all or none. If an allocation
+   * fails, those made so far are freed and the error is rethrown, so a command can allocate
+   * before it changes anything and fail without a trace.
+   */
+  makeAll(args: CommandArgs, type: number, first: number, step: number): ValueRef[] {
+    const refs: ValueRef[] = [];
+    try {
+      for (let i = first; i < args.argc; i += step) refs.push(this.make(type, args.bytes(i)));
+    } catch (err) {
+      this.releaseAll(refs, type);
+      throw err;
+    }
+    return refs;
   }
 
   /** Record a fresh allocation `h` in `slot` and in the composition; returns its usable bytes. */

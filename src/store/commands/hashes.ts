@@ -9,11 +9,10 @@ import type { Ctx } from './context.js';
 import { HASH_NOT_INTEGER, OVERFLOW, WRONGTYPE, wrongArity } from './errors.js';
 import { command, ONE_KEY, type CommandSpec } from './spec.js';
 
-/** The hash at key for writing (created if absent), or null after a WRONGTYPE reply. */
-function hashForWrite(c: Ctx, key: string): Entry | null {
+/** The hash at key for writing: undefined if absent (the caller creates it), null after WRONGTYPE. */
+function hashForWrite(c: Ctx, key: string): Entry | undefined | null {
   const e = c.ks.get(key);
-  if (e === undefined) return c.ks.create(key, HASH);
-  if (e.type !== HASH) {
+  if (e !== undefined && e.type !== HASH) {
     c.out.error(WRONGTYPE);
     return null;
   }
@@ -30,9 +29,8 @@ function hashForRead(c: Ctx, key: string): Entry | undefined | null {
   return e;
 }
 
-/** Set field to the bytes of argument `arg`; true if the field is new. */
-function setField(c: Ctx, e: Entry, field: string, data: Uint8Array): boolean {
-  const ref = c.values.make(HASH, data);
+/** Set field to `ref`, a value allocated for it; true if the field is new. */
+function setField(c: Ctx, e: Entry, field: string, ref: ValueRef): boolean {
   const map = e.hash;
   const old = map.get(field);
   let delta = c.values.usable(ref);
@@ -48,10 +46,16 @@ function hsetGeneric(c: Ctx, name: string): number {
     c.out.error(wrongArity(name));
     return -1;
   }
-  const e = hashForWrite(c, a.str(1));
-  if (e === null) return -1;
+  const key = a.str(1);
+  const cur = hashForWrite(c, key);
+  if (cur === null) return -1;
+  // All values are allocated before anything changes: if one allocation fails (a full tier under
+  // the strict policy), the ones made so far are freed and the OOM error leaves the keyspace as
+  // it was, with no empty hash created.
+  const refs = c.values.makeAll(a, HASH, 3, 2);
+  const e = cur ?? c.ks.create(key, HASH);
   let added = 0;
-  for (let i = 2; i < a.argc; i += 2) if (setField(c, e, a.str(i), a.bytes(i + 1))) added++;
+  for (let i = 2, j = 0; i < a.argc; i += 2, j++) if (setField(c, e, a.str(i), refs[j]!)) added++;
   return added;
 }
 
@@ -145,8 +149,8 @@ function hincrby(c: Ctx): void {
   const r = addInt64(cur, incr);
   if (r === null) return c.out.error(OVERFLOW);
   const n = intBuf.write(String(r), 0, 'latin1');
-  const e = cur0 ?? c.ks.create(key, HASH);
-  setField(c, e, field, intBuf.subarray(0, n));
+  const made = c.values.make(HASH, intBuf.subarray(0, n)); // before the key exists: see hsetGeneric
+  setField(c, cur0 ?? c.ks.create(key, HASH), field, made);
   c.out.int(r);
 }
 

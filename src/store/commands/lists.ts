@@ -12,11 +12,13 @@ function push(c: Ctx, front: boolean): void {
   const key = a.str(1);
   let e = c.ks.get(key);
   if (e !== undefined && e.type !== LIST) return c.out.error(WRONGTYPE);
+  // Allocate every element first: a failed allocation frees the others and leaves no empty list.
+  const refs = c.values.makeAll(a, LIST, 2, 1);
   e ??= c.ks.create(key, LIST);
   const list = e.list;
   let added = 0;
-  for (let i = 2; i < a.argc; i++) {
-    const ref = c.values.make(LIST, a.bytes(i));
+  for (let i = 0; i < refs.length; i++) {
+    const ref = refs[i]!;
     if (front) list.pushFront(ref);
     else list.pushBack(ref);
     added += c.values.usable(ref);

@@ -5,7 +5,7 @@ import { Buffer } from 'node:buffer';
 import { STRING } from '../data/types.js';
 import type { Entry } from '../keyspace.js';
 import { addInt64, INT64_MIN, normalize, parseInt64, type Int64 } from '../numbers.js';
-import { NO_HANDLE, ValueRef } from '../values.js';
+import { NO_HANDLE, usableOf, ValueRef, type ValueSlot } from '../values.js';
 import type { Ctx } from './context.js';
 import { invalidExpire, NOT_INTEGER, OVERFLOW, STRING_TOO_BIG, SYNTAX, WRONGTYPE } from './errors.js';
 import { command, ONE_KEY, type CommandSpec } from './spec.js';
@@ -27,7 +27,13 @@ export function setBytes(c: Ctx, key: string, e: Entry | undefined, data: Uint8A
     if (!keepTtl && e.expSlot >= 0) ks.persist(e);
     return e;
   }
-  const usable = c.values.fill(scratch, STRING, data);
+  c.values.fill(scratch, STRING, data);
+  return adopt(c, key, e, scratch, keepTtl);
+}
+
+/** Make `slot`'s fresh allocation the string value of key, freeing what `e` held; empties slot. */
+function adopt(c: Ctx, key: string, e: Entry | undefined, slot: ValueSlot, keepTtl: boolean): Entry {
+  const ks = c.ks;
   if (e !== undefined && e.type === STRING) {
     c.values.release(e, STRING);
     if (!keepTtl && e.expSlot >= 0) ks.persist(e);
@@ -40,24 +46,35 @@ export function setBytes(c: Ctx, key: string, e: Entry | undefined, data: Uint8A
     e = ks.create(key, STRING);
     if (at !== 0) ks.setExpire(e, at);
   }
-  e.h = scratch.h;
-  e.len = scratch.len;
-  e.meta = scratch.meta;
-  e.bytes = usable;
-  scratch.h = NO_HANDLE;
+  e.h = slot.h;
+  e.len = slot.len;
+  e.meta = slot.meta;
+  e.bytes = usableOf(slot);
+  slot.h = NO_HANDLE;
   return e;
 }
 
 /**
- * An overwrite may reuse the old block when the new value fits its usable size without wasting
- * more than half of it, and routing would put the new size on the tier the block is on: the
- * result is what free + zmalloc would give (same tier, same size class), for one native call
- * instead of five.
+ * An overwrite reuses the old block when the new value fits its usable size without wasting more
+ * than half of it, and the block's tier is still acceptable for the new size:
+ * - under a static threshold (no controller, or CONFIG SET pmem-threshold), when routing would
+ *   put the new size on that tier: the result is what free + zmalloc would give (same tier, same
+ *   size class), for one native call instead of four;
+ * - while the ratio controller steers, the threshold is a control signal that moves with every
+ *   adjustment (and flips around a size that dominates the data), so a block stays unless the
+ *   threshold has moved decisively past the value: a DRAM block while len < 2 * threshold, a PMem
+ *   block while len >= threshold / 2. Re-allocating on every flip would cost four native calls
+ *   per overwrite and churn both tiers without changing the share; the controller steers through
+ *   new placements, and a decisive move (such as threshold 0) still re-routes overwritten values.
  */
 function overwriteInPlace(c: Ctx, e: Entry, len: number): boolean {
   const usable = Math.floor(e.meta / 2);
   if (len > usable || len * 2 <= usable) return false;
-  return (len < c.alloc.threshold) === ((e.meta & 1) === 0);
+  const t = c.alloc.threshold;
+  const dram = (e.meta & 1) === 0;
+  const eng = c.engine;
+  if (eng.controller === null || eng.staticThreshold) return (len < t) === dram;
+  return dram ? len < t * 2 : len * 2 >= t;
 }
 
 function get(c: Ctx): void {
@@ -154,9 +171,11 @@ function mget(c: Ctx): void {
 function mset(c: Ctx): void {
   const a = c.args;
   if (a.argc % 2 === 0) return c.out.error("ERR wrong number of arguments for 'mset' command");
-  for (let i = 1; i < a.argc; i += 2) {
+  // All values first, so that a failed allocation changes no key (Redis rejects the whole MSET).
+  const refs = c.values.makeAll(a, STRING, 2, 2);
+  for (let i = 1, j = 0; i < a.argc; i += 2, j++) {
     const key = a.str(i);
-    setString(c, key, c.ks.get(key), i + 1, false);
+    adopt(c, key, c.ks.get(key), refs[j]!, false);
   }
   c.out.ok();
 }

@@ -52,18 +52,21 @@ export class RequestParser {
     return this.mbLeft > 0 && this.bulkLen >= 0 ? this.pos - this.cmdStart + this.bulkLen + 2 : 0;
   }
 
-  /** Start on a new read chunk. */
-  feed(chunk: Buffer): void {
+  /**
+   * Start on a new read chunk: its first `len` bytes. The chunk may be a read buffer that is
+   * reused for the next read: settle() copies whatever must outlive it.
+   */
+  feed(chunk: Buffer, len = chunk.length): void {
     if (this.buf !== this.own || this.end === 0) {
       this.buf = chunk;
-      this.end = chunk.length;
+      this.end = len;
       this.pos = 0;
       this.cmdStart = 0;
       return;
     }
-    const need = this.end + chunk.length;
+    const need = this.end + len;
     if (need > this.own.length) this.grow(need);
-    chunk.copy(this.own, this.end);
+    chunk.copy(this.own, this.end, 0, len);
     this.buf = this.own;
     this.end = need;
   }
