@@ -27,10 +27,20 @@ function invalid(msg: string): TiermemError {
   return new TiermemError('ERR_TIERMEM_INVALID_ARG', msg);
 }
 
-function categoryIndex(category: Category): number {
-  const i = CATEGORY_INDEX[category];
-  if (i === undefined) throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
-  return i;
+// A switch on interned strings is a few compares; a dictionary lookup costs more per call.
+function categoryIndex(category: Category | undefined): number {
+  switch (category) {
+    case undefined: case 'data': return 0;
+    case 'metadata': return 1;
+    case 'keys': return 2;
+    case 'buffers': return 3;
+    case 'other': return 4;
+    default: {
+      const i = CATEGORY_INDEX[category];
+      if (i === undefined) throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
+      return i;
+    }
+  }
 }
 
 function tierIndex(tier: Tier): number {
@@ -97,16 +107,16 @@ class TieredAllocator implements Allocator {
 
   // ------------------------------------------------------------------ allocation (hot path)
 
-  zmalloc(size: number, category: Category = 'data'): Handle {
+  zmalloc(size: number, category?: Category): Handle {
     const h = this.#heap.malloc(size, categoryIndex(category));
-    if (this.#hooked) this.#afterAlloc(h, size, category, null);
+    if (this.#hooked) this.#afterAlloc(h, size, category ?? 'data', null);
     return h;
   }
 
   /** zmalloc(data.length) + write(data) in one native call (routed by data.length). */
-  zmallocFrom(data: Uint8Array, category: Category = 'data'): Handle {
+  zmallocFrom(data: Uint8Array, category?: Category): Handle {
     const h = this.#heap.mallocFrom(data, categoryIndex(category));
-    if (this.#hooked) this.#afterAlloc(h, data.length, category, null);
+    if (this.#hooked) this.#afterAlloc(h, data.length, category ?? 'data', null);
     return h;
   }
 

@@ -104,6 +104,15 @@ int tm_arg_bytes_try(napi_env env, napi_value v, uint8_t **data, size_t *len) {
   size_t length, offset;
   napi_value ab;
   void *p;
+  /* Buffers first: napi_get_buffer_info reads the data pointer directly, while
+   * napi_get_typedarray_info takes a shared_ptr to the backing store (atomics) each call. */
+  bool is_buffer = false;
+  NAPI_CALL_INT(env, napi_is_buffer(env, v, &is_buffer));
+  if (is_buffer) {
+    NAPI_CALL_INT(env, napi_get_buffer_info(env, v, &p, len));
+    *data = p;
+    return 0;
+  }
   if (napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &offset) == napi_ok) {
     size_t elem = 1;
     switch (type) {
