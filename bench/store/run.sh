@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # redis-benchmark against Debian's redis-server and the tiermem store (DRAM-only and 1:4 tiered),
 # in the same run: 50 clients, 256 B values, SET and GET, unpipelined and with -P 16.
-# Usage: bench/store/run.sh [requests per test, default 200000]   (needs `npm run build` first)
+# Usage: bench/store/run.sh [requests per test, default 200000] [rounds, default 3]
+#   (needs `npm run build` first)
+# Each round runs every test against the three servers back to back, in a rotating order, and
+# yields one ratio per store and test; the table gives medians over the rounds (requests per
+# second and ratios), so a burst of load from other jobs skews one round, not the result.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=${1:-200000}
+ROUNDS=${2:-3}
 OUT=bench/out/store
 mkdir -p "$OUT"
 [ -f dist/store/index.js ] || { echo "dist/ is missing: run npm run build:ts" >&2; exit 1; }
@@ -35,14 +40,38 @@ bench() { # port pipeline test -> requests per second
     | sed -E 's/.*: ([0-9.]+) requests per second.*/\1/'
 }
 
-echo "redis-benchmark -c 50 -d 256 -r 100000 -n $N; redis-server $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/'), node $(node --version)"
-printf '| test | -P | redis-server | tiermem DRAM-only | ratio | tiermem 1:4 tiered | ratio |\n|---|---|---|---|---|---|---|\n'
-for P in 1 16; do
-  for T in set get; do
-    r=$(bench "$RPORT" "$P" "$T"); d=$(bench "$DPORT" "$P" "$T"); t=$(bench "$TPORT" "$P" "$T")
-    awk -v T="$T" -v P="$P" -v r="$r" -v d="$d" -v t="$t" 'BEGIN {
-      printf "| %s | %s | %.0f | %.0f | %.2fx | %.0f | %.2fx |\n", toupper(T), P, r, d, d / r, t, t / r }'
+RAW="$OUT/rounds.txt"
+: >"$RAW"
+servers=(redis dram tiered)
+ports=("$RPORT" "$DPORT" "$TPORT")
+for round in $(seq 1 "$ROUNDS"); do
+  for P in 1 16; do
+    for T in set get; do
+      for k in 0 1 2; do
+        i=$(( (k + round - 1) % 3 ))
+        echo "$round $P $T ${servers[$i]} $(bench "${ports[$i]}" "$P" "$T")" >>"$RAW"
+      done
+    done
   done
 done
+
+echo "redis-benchmark -c 50 -d 256 -r 100000 -n $N -P 1|16 -t set|get; median of $ROUNDS rounds;" \
+  "redis-server $(redis-server --version | sed -E 's/.*v=([0-9.]+).*/\1/'), node $(node --version)"
+node -e '
+const lines = require("fs").readFileSync(process.argv[1], "utf8").trim().split("\n").map((l) => l.split(" "));
+const med = (a) => { const s = [...a].sort((x, y) => x - y); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const rps = (round, P, T, who) => Number(lines.find((l) => l[0] === round && l[1] === P && l[2] === T && l[3] === who)[4]);
+const rounds = [...new Set(lines.map((l) => l[0]))];
+console.log("| test | -P | redis-server | tiermem DRAM-only | ratio | tiermem 1:4 tiered | ratio | ratios per round (DRAM-only; tiered) |");
+console.log("|---|---|---|---|---|---|---|---|");
+for (const P of ["1", "16"]) for (const T of ["set", "get"]) {
+  const r = rounds.map((x) => rps(x, P, T, "redis"));
+  const d = rounds.map((x) => rps(x, P, T, "dram"));
+  const t = rounds.map((x) => rps(x, P, T, "tiered"));
+  const dr = d.map((v, i) => v / r[i]);
+  const tr = t.map((v, i) => v / r[i]);
+  const f = (a) => a.map((x) => x.toFixed(2)).join(" ");
+  console.log(`| ${T.toUpperCase()} | ${P} | ${med(r).toFixed(0)} | ${med(d).toFixed(0)} | ${med(dr).toFixed(2)}x | ${med(t).toFixed(0)} | ${med(tr).toFixed(2)}x | ${f(dr)}; ${f(tr)} |`);
+}' "$RAW"
 redis-cli -p "$TPORT" info tiering | grep -E '^(pmem_threshold|memory_alloc_policy|controller_status|type_string)' || true
 redis-cli -p "$TPORT" info memory | grep -E '^(used_memory_dram|used_memory_pmem|dram_share)' || true

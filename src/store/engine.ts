@@ -126,11 +126,11 @@ export class StoreEngine {
     const ctx = this.ctx;
     ctx.client = client;
     ctx.args = args;
-    const mark = out.pos;
+    const mark = out.length;
     try {
       spec.handler(ctx);
     } catch (e) {
-      out.pos = mark; // drop a half-written reply
+      out.truncate(mark); // drop a half-written reply
       if (isTiermemError(e) && e.code === 'ERR_TIERMEM_NO_MEMORY') this.errorReply(OOM);
       else this.errorReply(`ERR internal error: ${e instanceof Error ? e.message : String(e)}`);
     }

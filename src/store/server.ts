@@ -112,7 +112,7 @@ export class StoreNetServer {
       }
       e.execute(client, p.args);
       if (client.closeAfterReply) break;
-      if (out.pos > FLUSH_AT) this.send(client);
+      if (out.length > FLUSH_AT) this.send(client);
     }
     if (client.closeAfterReply) {
       this.send(client);
@@ -132,7 +132,7 @@ export class StoreNetServer {
 
   private send(client: Client): void {
     const out = this.engine.out;
-    if (out.pos === 0) return;
+    if (out.length === 0) return;
     const socket = client.socket;
     const b = out.take();
     this.engine.stats.netOutput += b.length;

@@ -126,7 +126,7 @@ export class RequestParser {
           if (r === COMMAND && this.args.argc === 0) continue;
           return r;
         }
-        const cr = buf.indexOf(CR, pos);
+        const cr = findCR(buf, pos, end);
         if (cr < 0 || cr + 1 >= end) {
           if (end - pos > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big mbulk count string');
           return NEED_MORE;
@@ -147,7 +147,7 @@ export class RequestParser {
         let pos = this.pos;
         if (this.bulkLen < 0) {
           if (pos >= end) return NEED_MORE;
-          const cr = buf.indexOf(CR, pos);
+          const cr = findCR(buf, pos, end);
           if (cr < 0 || cr + 1 >= end) {
             if (end - pos > PROTO_INLINE_MAX_SIZE) return this.fail('Protocol error: too big bulk count string');
             return NEED_MORE;
@@ -221,6 +221,17 @@ export class RequestParser {
 
 const EMPTY = Buffer.alloc(0);
 const BAD = -Infinity;
+
+/**
+ * The first CR in buf[from, end), looking no further than a header line may be long; -1 if none.
+ * A JS loop: header lines ("*3", "$256") are a few bytes, where Buffer.indexOf's native call
+ * costs more than the scan, and it ignores the stale bytes a reused read buffer holds past `end`.
+ */
+function findCR(buf: Buffer, from: number, end: number): number {
+  const stop = Math.min(end, from + PROTO_INLINE_MAX_SIZE + 1);
+  for (let i = from; i < stop; i++) if (buf[i] === CR) return i;
+  return -1;
+}
 
 function roundUp(n: number): number {
   return n < 16384 ? 16384 : n;

@@ -1,6 +1,10 @@
 // RESP2 reply writer. All replies to one read event are appended to one growable buffer and go
 // out as a single socket.write (take()), so a pipeline of 16 commands costs one syscall, not 16.
 // The buffer is shared by all connections: commands run synchronously, one read event at a time.
+//
+// Replies are written into a slab and take() hands the socket a view of the bytes written since
+// the last take(), not a copy: bytes before `start` are never written again, and a slab with
+// little room left is replaced (the old one lives on while sockets still hold views of it).
 
 import type { Allocator, Handle } from '../../types.js';
 
@@ -13,34 +17,55 @@ for (let i = 0; i < 64; i++) SMALL_INTS.push(Buffer.from(`:${i}\r\n`));
 const BULK_HEADERS: Buffer[] = [];
 for (let i = 0; i < 1024; i++) BULK_HEADERS.push(Buffer.from(`$${i}\r\n`));
 
+const SLAB = 256 * 1024;
+/** take() starts a new slab when less than this is left in the current one. */
+const MIN_ROOM = 16 * 1024;
+/** A slab grown beyond this for one big reply is not kept. */
 const KEEP_CAPACITY = 1024 * 1024;
 
 export class ReplyWriter {
-  private buf = Buffer.allocUnsafe(64 * 1024);
+  private buf = Buffer.allocUnsafe(SLAB);
+  /** Start of the replies not yet taken. */
+  private start = 0;
   pos = 0;
   /** Error replies written (INFO stats). */
   errors = 0;
 
+  /** Bytes written since the last take(). */
+  get length(): number {
+    return this.pos - this.start;
+  }
+
+  /** Drop what was written after the first `len` bytes since the last take() (a half-written reply). */
+  truncate(len: number): void {
+    this.pos = this.start + len;
+  }
+
   /** Make room for n more bytes. */
   ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const b = Buffer.allocUnsafe(Math.max(this.pos + n, this.buf.length * 2));
-    this.buf.copy(b, 0, 0, this.pos);
+    const pending = this.pos - this.start;
+    const b = Buffer.allocUnsafe(Math.max(SLAB, (pending + n) * 2));
+    this.buf.copy(b, 0, this.start, this.pos);
     this.buf = b;
+    this.start = 0;
+    this.pos = pending;
   }
 
   /** The replies written since the last take(), as a Buffer the socket may keep. */
   take(): Buffer {
-    const out = Buffer.allocUnsafe(this.pos);
-    this.buf.copy(out, 0, 0, this.pos);
-    this.pos = 0;
-    if (this.buf.length > KEEP_CAPACITY) this.buf = Buffer.allocUnsafe(64 * 1024);
+    const out = this.buf.subarray(this.start, this.pos);
+    this.start = this.pos;
+    if (this.buf.length - this.pos < MIN_ROOM || this.buf.length > KEEP_CAPACITY) {
+      this.buf = Buffer.allocUnsafe(SLAB);
+      this.start = this.pos = 0;
+    }
     return out;
   }
 
   /** Forget unsent replies (the client went away). */
   discard(): void {
-    this.pos = 0;
+    this.pos = this.start;
   }
 
   raw(b: Uint8Array): void {
