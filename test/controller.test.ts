@@ -207,15 +207,29 @@ describe('holding still', () => {
 
   it('steady trace: few moves once settled, and few of them reversals', () => {
     const { m, r } = run(get('steady'));
-    // Churn noise inside the band is left alone unless it leaves the noise band; each
-    // correction is a pull and a return, so the fraction stays well above the 10%
-    // (measured 9 of 16 on this half-scale trace): the bound guards against chasing noise.
-    expect(m.moves).toBeLessThanOrEqual(20);
-    expect(m.reversalFraction).toBeLessThanOrEqual(0.6);
+    // Churn noise inside the band is left alone unless it leaves the noise band; each correction
+    // is a pull and a walk back in same-direction steps, so it costs one or two reversals over
+    // several moves (measured 9 of 23 on this half-scale trace, still far above the 10%):
+    // the bounds guard against chasing noise.
+    expect(m.moves).toBeLessThanOrEqual(30);
+    expect(m.reversals).toBeLessThanOrEqual(10);
+    expect(m.reversalFraction).toBeLessThanOrEqual(0.45);
     const late = r.samples.slice(20);
     let lateMoves = 0;
     for (let k = 1; k < late.length; k++) if (late[k]!.threshold !== late[k - 1]!.threshold) lateMoves++;
-    expect(lateMoves).toBeLessThanOrEqual(8); // over 55 timer ticks
+    expect(lateMoves).toBeLessThanOrEqual(14); // over 55 timer ticks
+  });
+
+  it('walks back from a pull in same-direction steps: fewer reversals than a one-jump return', () => {
+    for (const name of ['steady', 'size-shift', 'growth']) {
+      const sc = get(name);
+      const jump = simulate(decodeTrace(sc.trace), controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26 }, { gradualReturn: false }),
+        { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) });
+      const { m } = run(sc);
+      const mj = runMetrics(jump);
+      expect(m.reversals).toBeLessThanOrEqual(mj.reversals);
+      expect(m.reversalFraction).toBeLessThan(mj.reversalFraction);
+    }
   });
 
   it('asks for early ticks after a share of the live stock, capped by volumeBytes', () => {

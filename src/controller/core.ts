@@ -17,7 +17,10 @@
 //  5. maps the wanted share to a threshold, clamps it to [min, max], and moves only when the
 //     move is needed: outside the band at once; inside it only past a dead band scaled to the
 //     measured noise of the stock error or on a persistent drift (CUSUM), after a dwell for a
-//     reversal, and only when the move changes the split it settles at materially;
+//     reversal, and only when the move changes the split it settles at materially; after a
+//     pull the threshold walks back to the steady one in same-direction steps as the error
+//     fades (the pull is recomputed from the remaining error, never grows, never overshoots the
+//     steady threshold), so a correction costs one or two reversals over several moves;
 //  6. calls the target unreachable when even the bound threshold cannot produce it.
 
 import type { Tier } from '../types.js';
@@ -90,6 +93,8 @@ export interface ControllerTuning {
    *  volumeFloor bytes, at most the volumeBytes parameter (0 there turns it off). */
   volumeShare: number;
   volumeFloor: number;
+  /** After a pull, walk back to the steady threshold in same-direction steps as the error fades. */
+  gradualReturn: boolean;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
@@ -112,6 +117,7 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   rateWeight: 0.5,
   volumeShare: 0.05,
   volumeFloor: 64 * 1024,
+  gradualReturn: true,
 });
 
 export interface ThresholdController {
@@ -163,6 +169,8 @@ export function createThresholdController(
   let ticks = 0;
   let lastDir = 0;
   let lastMove = -Infinity;
+  // The pull in force (flow-share units): its sign, the gain it was made with, and its size.
+  let ret: { sign: number; gain: number; cap: number; err0: number; stepped: boolean } | null = null;
   let stock = 0;
   let last: ControllerTick | null = null;
   const adjustments = { up: 0, down: 0 };
@@ -293,11 +301,44 @@ export function createThresholdController(
       const sigma = noiseTicks >= 5 ? Math.sqrt(errVar) : 0;
       const hold = clamp(tu.noiseBand * sigma, tu.holdMin, tu.holdMax);
       const gain = !inBand ? p.kp : Math.abs(error) > hold ? p.kp * tu.bandPull : 0;
-      const pull = total > 0 ? clamp((-gain * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
+      let pull = total > 0 ? clamp((-gain * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
+      // The threshold that holds the split once the stock is there (no pull).
+      const thresholdOf = (w: number): number => {
+        const r = thresholdFor(hist!, clamp(w - bias, 0, 1)) ?? cur;
+        return w <= fLo ? p.minThreshold : w >= fHi ? p.maxThreshold : clamp(r, p.minThreshold, p.maxThreshold);
+      };
+      const steadyT = thresholdOf(clamp(ff, fLo, fHi));
+      // Return from a pull: the pull decays with the remaining error (its own gain, recomputed each
+      // tick), capped by the pull already in force, so the threshold walks back to the steady one
+      // in same-direction steps and never past it. Out of the band a larger pull the same way, or
+      // any pull the other way, starts afresh.
+      let returning = false;
+      if (ret !== null && tu.gradualReturn && !idle) {
+        const s = ret.sign;
+        const pe = total > 0 ? clamp((-ret.gain * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
+        const rd = Math.sign(steadyT - next); // direction of the way back, in threshold
+        // A larger pull the same way: out of the band, or inside it past the noise band when the
+        // error has grown since the pull (or no step back was taken yet, so it is no reversal).
+        const regrow = Math.abs(error) > hold && (!ret.stepped || Math.abs(error) > ret.err0);
+        if ((!inBand || regrow) && Math.sign(pull) === s && Math.abs(pull) > ret.cap) ret = null;
+        else if (!inBand && Math.sign(pull) === -s) ret = null;
+        else if (rd === s) ret = null; // the steady threshold moved past us to the pull side: a new situation
+        else {
+          const m = Math.sign(pe) === s ? Math.min(Math.abs(pe), ret.cap) : 0;
+          pull = s * m;
+          ret.cap = m;
+          returning = rd !== 0;
+          if (!returning) ret = null;
+        }
+      }
       const want = clamp(ff + pull, fLo, fHi);
-      const raw = thresholdFor(hist, clamp(want - bias, 0, 1)) ?? cur;
-      // Saturated at a bound's share: the bound itself, not the map's rounding of it.
-      const cand = want <= fLo ? p.minThreshold : want >= fHi ? p.maxThreshold : clamp(raw, p.minThreshold, p.maxThreshold);
+      let cand = thresholdOf(want);
+      if (returning) {
+        // Only towards the steady threshold, and not past it.
+        const rd = Math.sign(steadyT - next);
+        if (Math.sign(cand - next) !== rd) cand = next;
+        else if (rd > 0 ? cand > steadyT : cand < steadyT) cand = steadyT;
+      }
 
       // 6. Unreachable: even the bound threshold settles outside the band, and the stock is out.
       const tol = ON_TARGET_BAND / 4;
@@ -314,7 +355,7 @@ export function createThresholdController(
       const outOfBounds = cur < p.minThreshold || cur > p.maxThreshold;
       let move = false;
       if (idle || dir === 0) move = false;
-      else if (!inBand) move = shift >= tu.minShift;
+      else if (!inBand || returning) move = shift >= tu.minShift; // a step back needs no dwell
       else {
         // The threshold in force settles far off (the return from a pull, a shifted size mix).
         const off = Math.abs(settle(fCur) - target) > tu.holdSteady;
@@ -326,7 +367,12 @@ export function createThresholdController(
         const rested = dir === lastDir || ticks - lastMove >= tu.dwell;
         move = wanted && shift >= tu.minShift && (rested || off);
       }
-      if (!idle && (outOfBounds || move)) next = cand;
+      if (!idle && (outOfBounds || move)) {
+        if (cand !== next && !returning && pull !== 0) ret = { sign: Math.sign(pull), gain, cap: Math.abs(want - ff), err0: Math.abs(error), stepped: false };
+        else if (returning && cand !== next && ret !== null) ret.stepped = true;
+        if (returning && cand === steadyT) ret = null;
+        next = cand;
+      }
     }
     if (next !== cur) {
       const dir = next > cur ? 1 : -1;
