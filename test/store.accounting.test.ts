@@ -11,6 +11,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { TIERS } from '../src/types.js';
 import { expectedAccounting, rng, type TestAllocator } from './helpers.js';
+import { startStoreServer, type TieringController } from '../src/store/index.js';
 import { startTestStore, type TestStore } from './store-harness.js';
 
 const run = promisify(execFile);
@@ -174,5 +175,54 @@ describe('store accounting', () => {
     for (const f of files(fileURLToPath(new URL('../src/store', import.meta.url)))) {
       expect(readFileSync(f, 'utf8'), f).not.toMatch(/\.move\(/);
     }
+  });
+
+  it('overwrites in place while a controller moves the threshold around the value size', async () => {
+    // A second store on the same allocator, with a controller: the threshold is moved by hand.
+    const controller: TieringController = {
+      params: { targetShare: 0.2, minThreshold: 0, maxThreshold: 1 << 30 },
+      status: 'converging', set() {}, pause() {}, resume() {},
+    };
+    const s2 = await startStoreServer({ allocator: t.alloc, port: 0, controller });
+    const r2 = new Redis({ port: s2.address.port });
+    const v = (c: string): string => c.repeat(256);
+    const tier = (h: number): string => t.alloc.tierOf(h);
+    try {
+      t.alloc.threshold = 257;
+      await r2.set('k', v('a'));
+      const [h] = s2.valueHandles();
+      expect(tier(h!)).toBe('dram');
+      for (const th of [256, 200, 300, 129, 4096]) { // flips across 256 B: no re-allocation
+        t.alloc.threshold = th;
+        await r2.set('k', v('b'));
+        expect(s2.valueHandles()).toEqual([h]);
+      }
+      expect(await r2.get('k')).toBe(v('b'));
+      t.alloc.threshold = 128; // decisively below: the overwrite goes to PMem
+      await r2.set('k', v('c'));
+      const [h2] = s2.valueHandles();
+      expect(h2).not.toBe(h);
+      expect(tier(h2!)).toBe('pmem');
+      t.alloc.threshold = 512; // a PMem block stays while len >= threshold / 2
+      await r2.set('k', v('d'));
+      expect(s2.valueHandles()).toEqual([h2]);
+      t.alloc.threshold = 513;
+      await r2.set('k', v('e'));
+      const [h3] = s2.valueHandles();
+      expect(tier(h3!)).toBe('dram');
+      // A static threshold (CONFIG SET pmem-threshold pauses the controller) routes exactly.
+      expect(await r2.config('SET', 'pmem-threshold', '256')).toBe('OK');
+      await r2.set('k', v('f'));
+      const [h4] = s2.valueHandles();
+      expect(tier(h4!)).toBe('pmem');
+      expect(await r2.get('k')).toBe(v('f'));
+      const c = s2.composition().types.string.tiers;
+      expect(c).toEqual({ dram: { allocations: 0, bytes: 0 }, pmem: { allocations: 1, bytes: t.alloc.zmallocSize(h4!) } });
+    } finally {
+      r2.disconnect();
+      await s2.close();
+      t.alloc.threshold = 256;
+    }
+    expectEmpty();
   });
 });

@@ -56,6 +56,12 @@ export class StoreNetServer {
       this.adopt = false;
       return null;
     }
+    if ((socket as unknown as AdoptableSocket)._handle !== handle) {
+      // A Node that ignores the option: nothing was taken over, the husk still works.
+      socket.destroy();
+      this.adopt = false;
+      return null;
+    }
     husk._handle = null;
     accepted.destroy();
     return socket;
