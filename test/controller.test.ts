@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attachController, createThresholdController, DEFAULT_CONTROLLER_PARAMS, shareBelow, thresholdFor, type ControllerParams,
+  attachController, createThresholdController, DEFAULT_CONTROLLER_PARAMS, DEFAULT_TUNING, shareBelow, thresholdFor, type ControllerParams,
 } from '../src/controller/index.js';
 import {
   bangBangPolicy, controllerPolicy, decodeTrace, ModelAllocator, runMetrics, SCENARIOS, simulate, type Scenario,
@@ -229,6 +229,21 @@ describe('holding still', () => {
       const mj = runMetrics(jump);
       expect(m.reversals).toBeLessThanOrEqual(mj.reversals);
       expect(m.reversalFraction).toBeLessThan(mj.reversalFraction);
+    }
+  });
+
+  it('steadyBand (opt-in, off by default): no in-band pulls, still converges and holds the band', () => {
+    expect(DEFAULT_TUNING.steadyBand).toBe(false);
+    for (const name of ['steady', 'target-change']) {
+      const sc = get(name);
+      const r = simulate(decodeTrace(sc.trace), controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26 }, { steadyBand: true }),
+        { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) });
+      const m = runMetrics(r);
+      for (const s of m.segments) {
+        expect(s.settle).toBeLessThan(Infinity);
+        expect(s.steadyError).toBeLessThanOrEqual(0.01); // looser than the default law: no in-band pulls
+      }
+      expect(r.samples[r.samples.length - 1]!.status).toBe('on-target');
     }
   });
 

@@ -95,6 +95,25 @@ export interface ControllerTuning {
   volumeFloor: number;
   /** After a pull, walk back to the steady threshold in same-direction steps as the error fades. */
   gradualReturn: boolean;
+  /** Opt-in experiment (issue 3, reversals): inside the band, no correction of the stock at all
+   *  (no pull, noise band or drift test). The threshold moves only when the split the threshold
+   *  in force settles at, averaged over ticks (steadyWeight), is `steadyMove` (share) or more off
+   *  target, and then in one move that takes the settled split back by that average; straight to
+   *  the steady threshold when one tick's estimate is more than steadyJump off. Out of the band,
+   *  and for the walk back from a pull (also from a pull parked on a bound), the law is unchanged.
+   *  Measured at scale 1 it is not better: reversals 17-54% (default 21-45%), steady error
+   *  0.09-0.49 points (default 0.12-0.30), forced-30 settles in 3 ticks against a bound of 2. */
+  steadyBand: boolean;
+  steadyMove: number;
+  /** With steadyBand: weight of a tick in the average of the settle error of the threshold in
+   *  force (the decision uses that average, not one tick's estimate, which is flow-sampling noise). */
+  steadyWeight: number;
+  /** With steadyBand: when the threshold in force is predicted to settle further off than this
+   *  (one tick's estimate), it goes straight to the steady threshold. */
+  steadyJump: number;
+  /** With steadyBand, a move against the previous move's direction needs this many times
+   *  steadyMove (hysteresis: noise in the steady estimate comes and goes, a real drift stays). */
+  steadyReverse: number;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
@@ -118,6 +137,11 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   volumeShare: 0.05,
   volumeFloor: 64 * 1024,
   gradualReturn: true,
+  steadyBand: false,
+  steadyMove: 0.005,
+  steadyWeight: 0.1,
+  steadyJump: 0.02,
+  steadyReverse: 1,
 });
 
 export interface ThresholdController {
@@ -172,6 +196,7 @@ export function createThresholdController(
   // The pull in force (flow-share units): its sign, the gain it was made with, and its size.
   let ret: { sign: number; gain: number; cap: number; err0: number; stepped: boolean } | null = null;
   let stock = 0;
+  let steadyAcc = 0; // steadyBand: average predicted settle error of the threshold in force
   let last: ControllerTick | null = null;
   const adjustments = { up: 0, down: 0 };
 
@@ -300,7 +325,7 @@ export function createThresholdController(
       // it only makes a move and a move back. Pull (gently) only past the noise band.
       const sigma = noiseTicks >= 5 ? Math.sqrt(errVar) : 0;
       const hold = clamp(tu.noiseBand * sigma, tu.holdMin, tu.holdMax);
-      const gain = !inBand ? p.kp : Math.abs(error) > hold ? p.kp * tu.bandPull : 0;
+      const gain = !inBand ? p.kp : tu.steadyBand ? 0 : Math.abs(error) > hold ? p.kp * tu.bandPull : 0;
       let pull = total > 0 ? clamp((-gain * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
       // The threshold that holds the split once the stock is there (no pull).
       const thresholdOf = (w: number): number => {
@@ -354,8 +379,24 @@ export function createThresholdController(
       const dir = Math.sign(cand - next);
       const outOfBounds = cur < p.minThreshold || cur > p.maxThreshold;
       let move = false;
-      if (idle || dir === 0) move = false;
-      else if (!inBand || returning) move = shift >= tu.minShift; // a step back needs no dwell
+      if (idle) move = false;
+      else if (!inBand || returning) move = dir !== 0 && shift >= tu.minShift; // a step back needs no dwell
+      else if (tu.steadyBand) {
+        // Only the drift of the steady point itself, averaged over ticks, in one move that takes
+        // the settled split back by the averaged error.
+        const k = tu.steadyWeight * (R > 0 ? Math.min(1, routed / R) : 1);
+        steadyAcc += k * (settle(fCur) - target - steadyAcc);
+        // The threshold in force settles far off (a pull left in place, a changed size mix): to
+        // the steady threshold at once.
+        const far = Math.abs(settle(fCur) - target) > tu.steadyJump;
+        const fNew = far ? clamp(ff, fLo, fHi) : clamp(fCur - steadyAcc * (1 + F), fLo, fHi);
+        const c2 = far ? steadyT : thresholdOf(fNew);
+        const d2 = Math.sign(c2 - next);
+        const need = tu.steadyMove * (d2 === lastDir || lastDir === 0 ? 1 : tu.steadyReverse);
+        const sh2 = Math.abs(settle(fNew <= fLo || fNew >= fHi ? fNew : fOf(c2)) - settle(fCur));
+        move = d2 !== 0 && (far || Math.abs(steadyAcc) >= need) && sh2 >= tu.minShift;
+        if (move) cand = c2;
+      } else if (dir === 0) move = false;
       else {
         // The threshold in force settles far off (the return from a pull, a shifted size mix).
         const off = Math.abs(settle(fCur) - target) > tu.holdSteady;
@@ -367,6 +408,11 @@ export function createThresholdController(
         const rested = dir === lastDir || ticks - lastMove >= tu.dwell;
         move = wanted && shift >= tu.minShift && (rested || off);
       }
+      // steadyBand: a pull already in force that asks for no move (parked on a bound) is still one
+      // to walk back from once the band is reached, not to leave in place.
+      if (tu.steadyBand && !idle && ret === null && !returning && pull !== 0 && cand === next && next !== steadyT) {
+        ret = { sign: Math.sign(pull), gain, cap: Math.abs(want - ff), err0: Math.abs(error), stepped: false };
+      }
       if (!idle && (outOfBounds || move)) {
         if (cand !== next && !returning && pull !== 0) ret = { sign: Math.sign(pull), gain, cap: Math.abs(want - ff), err0: Math.abs(error), stepped: false };
         else if (returning && cand !== next && ret !== null) ret.stepped = true;
@@ -374,6 +420,7 @@ export function createThresholdController(
         next = cand;
       }
     }
+    if (next !== cur || !inBand || ret !== null) steadyAcc = 0;
     if (next !== cur) {
       const dir = next > cur ? 1 : -1;
       if (dir > 0) adjustments.up++; else adjustments.down++;
