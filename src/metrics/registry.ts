@@ -96,38 +96,29 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
 
   const registry = new Registry();
 
-  function gauge<L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void {
-    new Gauge<L>({
-      name: METRIC_PREFIX + name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        this.reset();
-        let n = 0;
-        const r = snapshot.get();
-        if (r) fill(r, (labels, v) => { n++; this.set(labels, v); });
-        if (n === 0) dropDefault(this);
-      },
-    });
+  // Every metric is filled at scrape time from the one snapshot; a metric with nothing to
+  // report loses its default sample rather than showing a false 0. Counters carry the native
+  // cumulative figures out (reset, then inc by the total), gauges set them.
+  function metric<L extends string>(kind: 'gauge' | 'counter', name: string, help: string,
+    labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void {
+    const config = { name: METRIC_PREFIX + name, help, labelNames, registers: [registry] };
+    if (kind === 'gauge') {
+      new Gauge<L>({ ...config, collect() { collectInto(this, (labels, v) => this.set(labels, v)); } });
+    } else {
+      new Counter<L>({ ...config, collect() { collectInto(this, (labels, v) => this.inc(labels, v)); } });
+    }
+    function collectInto(m: Gauge<L> | Counter<L>, put: Emit<L>): void {
+      m.reset();
+      let n = 0;
+      const r = snapshot.get();
+      if (r) fill(r, (labels, v) => { n++; put(labels, v); });
+      if (n === 0) dropDefault(m);
+    }
   }
-
-  function counter<L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void {
-    new Counter<L>({
-      name: METRIC_PREFIX + name,
-      help,
-      labelNames,
-      registers: [registry],
-      collect() {
-        // The native counters are the truth; the prom-client counter only carries them out.
-        this.reset();
-        let n = 0;
-        const r = snapshot.get();
-        if (r) fill(r, (labels, v) => { n++; this.inc(labels, v); });
-        if (n === 0) dropDefault(this);
-      },
-    });
-  }
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void =>
+    metric('gauge', name, help, labelNames, fill);
+  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void =>
+    metric('counter', name, help, labelNames, fill);
 
   const perTier = (fill: (r: Reading, tier: Tier) => number) => (r: Reading, emit: Emit<'tier'>) => {
     for (const tier of TIERS) emit({ tier }, fill(r, tier));
