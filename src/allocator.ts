@@ -16,8 +16,6 @@ import {
 export const DEFAULT_THRESHOLD = 4096;
 
 // Null-prototype maps so that 'toString' or '__proto__' are rejected like any unknown name.
-const CATEGORY_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
-  Object.fromEntries(CATEGORIES.map((c, i) => [c, i])));
 const TIER_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
   { dram: 0, pmem: 1 });
 const POLICY_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
@@ -35,11 +33,7 @@ function categoryIndex(category: Category | undefined): number {
     case 'keys': return 2;
     case 'buffers': return 3;
     case 'other': return 4;
-    default: {
-      const i = CATEGORY_INDEX[category];
-      if (i === undefined) throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
-      return i;
-    }
+    default: throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
   }
 }
 

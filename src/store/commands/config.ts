@@ -5,7 +5,7 @@ import { globMatch } from '../glob.js';
 import type { Ctx } from './context.js';
 import { wrongArity } from './errors.js';
 import { replyHelp } from './help.js';
-import { command, NO_KEYS, type CommandSpec } from './spec.js';
+import { command, NO_KEYS, type CommandSpec, container } from './spec.js';
 
 function configGet(c: Ctx): void {
   const a = c.args;
@@ -62,12 +62,9 @@ function configHelp(c: Ctx): void {
   ]);
 }
 
-function noop(): void {
-  /* container */
-}
 
 export const configCommands: CommandSpec[] = [
-  command('config', -2, '', NO_KEYS, noop, [
+  command('config', -2, '', NO_KEYS, container, [
     command('config|get', -3, 'admin noscript loading stale', NO_KEYS, configGet),
     command('config|set', -4, 'admin noscript loading stale', NO_KEYS, configSet),
     command('config|resetstat', 2, 'admin noscript loading stale', NO_KEYS, configResetstat),

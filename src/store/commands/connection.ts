@@ -3,7 +3,7 @@
 import type { Ctx } from './context.js';
 import { wrongArity } from './errors.js';
 import { replyHelp } from './help.js';
-import { command, NO_KEYS, type CommandSpec } from './spec.js';
+import { command, NO_KEYS, type CommandSpec, container } from './spec.js';
 
 /** The Redis version we answer to HELLO/INFO with: the protocol and semantics we follow. */
 export const REDIS_COMPAT_VERSION = '7.0.0';
@@ -135,9 +135,6 @@ function clientHelp(c: Ctx): void {
   ]);
 }
 
-function noop(): void {
-  /* containers dispatch to subcommands */
-}
 
 function commandAll(c: Ctx): void {
   const specs = c.engine.commands;
@@ -204,7 +201,7 @@ export const connectionCommands: CommandSpec[] = [
   command('select', 2, 'loading stale fast', NO_KEYS, select),
   command('quit', -1, 'allow_busy fast', NO_KEYS, quit),
   command('hello', -1, 'noscript loading stale fast', NO_KEYS, hello),
-  command('client', -2, '', NO_KEYS, noop, [
+  command('client', -2, '', NO_KEYS, container, [
     command('client|setname', 3, 'noscript loading stale', NO_KEYS, clientSetname),
     command('client|getname', 2, 'noscript loading stale', NO_KEYS, clientGetname),
     command('client|id', 2, 'noscript loading stale', NO_KEYS, clientId),

@@ -7,7 +7,7 @@ import { formatBytes } from '../../units.js';
 import type { Ctx } from './context.js';
 import { SYNTAX } from './errors.js';
 import { replyHelp } from './help.js';
-import { command, NO_KEYS, type CommandSpec } from './spec.js';
+import { command, NO_KEYS, type CommandSpec, container } from './spec.js';
 
 /** Estimated V8 bytes for a keyspace entry and for each element reference of a collection. */
 const ENTRY_OVERHEAD = 96;
@@ -100,12 +100,9 @@ function help(c: Ctx): void {
   ]);
 }
 
-function noop(): void {
-  /* container */
-}
 
 export const memoryCommands: CommandSpec[] = [
-  command('memory', -2, '', NO_KEYS, noop, [
+  command('memory', -2, '', NO_KEYS, container, [
     command('memory|usage', -3, 'readonly', [2, 2, 1], usage),
     command('memory|stats', 2, 'readonly', NO_KEYS, stats),
     command('memory|doctor', 2, 'readonly', NO_KEYS, doctor),

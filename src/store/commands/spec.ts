@@ -18,6 +18,11 @@ export interface CommandSpec {
   readonly subcommands?: ReadonlyMap<string, CommandSpec>;
 }
 
+/** The handler of a container command (CONFIG, MEMORY, CLIENT...): dispatch goes to its subcommands. */
+export function container(): void {
+  /* never runs as a command of its own */
+}
+
 /** Declare a command: keys is [first, last, step] as in COMMAND INFO. */
 export function command(
   name: string,
