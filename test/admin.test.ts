@@ -89,8 +89,8 @@ describe('admin API over the Unix socket', () => {
     expect(c.params.targetShare).toBe(0.5);
     c = await api.post<ControllerStatusReport>('/bounds', { min: 64, max: '1MiB' });
     expect([c.params.minThreshold, c.params.maxThreshold]).toEqual([64, 1 << 20]);
-    c = await api.post<ControllerStatusReport>('/controller', { periodMs: 250, kp: 0.5, ki: 0.1, volumeBytes: '1MiB' });
-    expect(c.params).toMatchObject({ periodMs: 250, kp: 0.5, ki: 0.1, volumeBytes: 1 << 20 });
+    c = await api.post<ControllerStatusReport>('/controller', { periodMs: 250, kp: 0.5, ki: 0.1, trimKp: 8, trimKi: 50, volumeBytes: '1MiB' });
+    expect(c.params).toMatchObject({ periodMs: 250, kp: 0.5, ki: 0.1, trimKp: 8, trimKi: 50, volumeBytes: 1 << 20 });
 
     const t = await api.post<{ threshold: number; controller: ControllerStatusReport }>('/threshold', { bytes: '2KiB' });
     expect(t.threshold).toBe(2048);
@@ -148,6 +148,7 @@ describe('admin API over the Unix socket', () => {
       ['POST', '/v1/controller', '{"periodMs": 0}', 400, 'ERR_TIERMEM_INVALID_ARG'],
       ['POST', '/v1/controller', '{"kp": "NaN"}', 400, 'ERR_TIERMEM_INVALID_ARG'],
       ['POST', '/v1/controller', '{"kp": 0.5, "ki": 7}', 400, 'ERR_TIERMEM_INVALID_ARG'],
+      ['POST', '/v1/controller', '{"trimKp": 5, "trimKi": 99999}', 400, 'ERR_TIERMEM_INVALID_ARG'],
       ['POST', '/v1/controller', '{}', 400, 'ERR_TIERMEM_INVALID_ARG'],
       ['POST', '/v1/limit', '{"tier": "nvme", "bytes": 1}', 400, 'ERR_TIERMEM_INVALID_ARG'],
       ['POST', '/v1/limit', '{"tier": "pmem", "bytes": "-8GiB"}', 400, 'ERR_TIERMEM_INVALID_ARG'],

@@ -104,6 +104,8 @@ describe('tiermem client commands', () => {
     expect(service.controller?.params.periodMs).toBe(200);
     expect((await cli(['set', 'gains', '0.5', '0.2'])).code).toBe(EXIT.OK);
     expect(service.controller?.params).toMatchObject({ kp: 0.5, ki: 0.2 });
+    expect((await cli(['set', 'gains', '0.5', '0.2', '12', '80'])).code).toBe(EXIT.OK);
+    expect(service.controller?.params).toMatchObject({ kp: 0.5, ki: 0.2, trimKp: 12, trimKi: 80 });
     expect((await cli(['set', 'ratio', '1:4'])).code).toBe(EXIT.OK);
   });
 

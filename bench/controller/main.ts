@@ -61,7 +61,7 @@ function main(): void {
     }
   }
 
-  const header = ['trace', 'controller', 'settle', 'bound', 'steady err pp', 'overshoot pp', 'moves', 'reversals %', 'status'];
+  const header = ['trace', 'controller', 'settle', 'bound', 'steady err pp', 'overshoot pp', 'moves', 'reversals %', 'reversals', 'status'];
   const table: string[][] = [];
   const csv = ['trace,controller,segment,target,unreachable,settle_ticks,bound_ticks,steady_error,overshoot,moves,reversal_fraction,final_status'];
   for (const r of rows) {
@@ -73,7 +73,7 @@ function main(): void {
     table.push([
       r.scenario.name, r.run.policy, ticks(Math.max(0, ...settleSlack)), ticks(boundWorst),
       pp(segs.reduce((a, s) => a + s.steadyError, 0) / Math.max(1, segs.length)), pp(worst((s) => s.overshoot)),
-      String(r.m.moves), (r.m.reversalFraction * 100).toFixed(0),
+      String(r.m.moves), (r.m.reversalFraction * 100).toFixed(0), String(r.m.reversals),
       statuses.length ? `unreachable seg: ${statuses.join('/')}` : (r.run.samples[r.run.samples.length - 1]?.status ?? '-'),
     ]);
     r.m.segments.forEach((s, i) => {

@@ -142,13 +142,15 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
 
   // Controller tuning: period, gains and the volume trigger.
   add('POST', '/controller', (body) => {
-    const b = checkKeys(body, ['periodMs', 'kp', 'ki', 'volumeBytes']);
+    const b = checkKeys(body, ['periodMs', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes']);
     const p: Partial<ControllerParams> = {};
     if (b.periodMs !== undefined) p.periodMs = numberField(b, 'periodMs', 1, 3_600_000);
     if (b.kp !== undefined) p.kp = numberField(b, 'kp', 0, 1e6);
     if (b.ki !== undefined) p.ki = numberField(b, 'ki', 0, 1e6);
+    if (b.trimKp !== undefined) p.trimKp = numberField(b, 'trimKp', 0, 1e6);
+    if (b.trimKi !== undefined) p.trimKi = numberField(b, 'trimKi', 0, 1e6);
     if (b.volumeBytes !== undefined) p.volumeBytes = sizeField(b, 'volumeBytes');
-    if (Object.keys(p).length === 0) throw invalid('give at least one of periodMs, kp, ki, volumeBytes');
+    if (Object.keys(p).length === 0) throw invalid('give at least one of periodMs, kp, ki, trimKp, trimKi, volumeBytes');
     return setParams(p);
   });
 

@@ -10,11 +10,17 @@ export interface ControllerParams {
   /** Bounds of the routing threshold in bytes; the controller clamps into them. */
   minThreshold: number;
   maxThreshold: number;
-  /** Fraction of the live-share error removed per tick through the flow (1 = deadbeat). */
+  /** Out of the band: fraction of the live-share error removed per tick through the flow
+   *  (1 = deadbeat). */
   kp: number;
-  /** Gain of the integral term that learns the residual bias of the size-distribution map. */
+  /** Out of the band: gain of the integral term that learns the residual bias of the size map. */
   ki: number;
-  /** Most routed bytes between early ticks (they come after 5% of the live stock), 0 = off. */
+  /** Inside the band (the trim): proportional gain, flow share per unit of live-share error
+   *  (10: a split 0.1 point too high sends 1 point less of the flow to DRAM). */
+  trimKp: number;
+  /** Inside the band: integral gain, flow share per unit of error and of stock turnover. */
+  trimKi: number;
+  /** Most routed bytes between early ticks (they come after 0.5% of the live stock), 0 = off. */
   volumeBytes: number;
 }
 
@@ -28,11 +34,13 @@ export const DEFAULT_CONTROLLER_PARAMS: Readonly<ControllerParams> = Object.free
   maxThreshold: 2 ** 40,
   kp: 0.8,
   ki: 0.1,
+  trimKp: 10,
+  trimKi: 100,
   volumeBytes: 64 * 1024 * 1024,
 });
 
 const KEYS: readonly (keyof ControllerParams)[] = [
-  'targetShare', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'volumeBytes',
+  'targetShare', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes',
 ];
 
 function bad(message: string): never {
@@ -67,6 +75,8 @@ export function mergeParams(base: Readonly<ControllerParams>, patch: Partial<Con
   if (p.minThreshold > p.maxThreshold) bad(`controller minThreshold ${p.minThreshold} is above maxThreshold ${p.maxThreshold}`);
   checkRange('kp', p.kp, 0, 1, false);
   checkRange('ki', p.ki, 0, 1, false);
+  checkRange('trimKp', p.trimKp, 0, 1000, false);
+  checkRange('trimKi', p.trimKi, 0, 10000, false);
   checkRange('volumeBytes', p.volumeBytes, 0, Number.MAX_SAFE_INTEGER, true);
   return p;
 }

@@ -39,6 +39,8 @@ export interface ServiceConfigInput {
     maxThreshold?: number | string;
     kp?: number;
     ki?: number;
+    trimKp?: number;
+    trimKi?: number;
     volumeBytes?: number | string;
   };
   metrics?: { enabled?: boolean; host?: string; port?: number; processMetrics?: boolean };
@@ -117,7 +119,7 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
   if (policy !== 'spill' && policy !== 'strict') throw bad(`policy must be 'spill' or 'strict', got ${JSON.stringify(policy)}`);
   const limits = onlyKeys(c.limits ?? {}, ['dram', 'pmem'], 'limits');
 
-  const ctl = onlyKeys(c.controller ?? {}, ['enabled', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'volumeBytes'], 'controller');
+  const ctl = onlyKeys(c.controller ?? {}, ['enabled', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes'], 'controller');
   const params: Partial<ControllerParams> = {};
   if (c.ratio !== undefined) params.targetShare = ratioToShare(parseRatio(str(c.ratio, 'ratio')));
   if (ctl.periodMs !== undefined) params.periodMs = num(ctl.periodMs, 'controller.periodMs');
@@ -125,6 +127,8 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
   if (ctl.maxThreshold !== undefined) params.maxThreshold = size(ctl.maxThreshold, 'controller.maxThreshold');
   if (ctl.kp !== undefined) params.kp = num(ctl.kp, 'controller.kp');
   if (ctl.ki !== undefined) params.ki = num(ctl.ki, 'controller.ki');
+  if (ctl.trimKp !== undefined) params.trimKp = num(ctl.trimKp, 'controller.trimKp');
+  if (ctl.trimKi !== undefined) params.trimKi = num(ctl.trimKi, 'controller.trimKi');
   if (ctl.volumeBytes !== undefined) params.volumeBytes = size(ctl.volumeBytes, 'controller.volumeBytes');
   if (params.minThreshold !== undefined && params.maxThreshold !== undefined && params.minThreshold > params.maxThreshold) {
     throw bad(`controller.minThreshold (${params.minThreshold}) must not be above controller.maxThreshold (${params.maxThreshold})`);

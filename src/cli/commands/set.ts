@@ -64,12 +64,13 @@ export function addSetCommands(program: Command): void {
       print(cmd, r, () => `controller period ${r.params.periodMs} ms`);
     });
 
-  set.command('gains <kp> <ki>')
-    .description('controller feedback gains (proportional, integral)')
-    .action(async (kpText: string, kiText: string, _o: unknown, cmd: Command) => {
-      const kp = numberArg(kpText, 'kp', 0, 1e6);
-      const ki = numberArg(kiText, 'ki', 0, 1e6);
-      const r = await client(cmd).post<ControllerStatusReport>('/controller', { kp, ki });
-      print(cmd, r, () => `controller gains kp ${r.params.kp} ki ${r.params.ki}`);
+  set.command('gains <kp> <ki> [trimKp] [trimKi]')
+    .description('controller gains: out of the band (pull fraction, map-bias learning), and optionally inside it (trim PI)')
+    .action(async (kpText: string, kiText: string, trimKpText: string | undefined, trimKiText: string | undefined, _o: unknown, cmd: Command) => {
+      const body: Record<string, number> = { kp: numberArg(kpText, 'kp', 0, 1e6), ki: numberArg(kiText, 'ki', 0, 1e6) };
+      if (trimKpText !== undefined) body.trimKp = numberArg(trimKpText, 'trimKp', 0, 1e6);
+      if (trimKiText !== undefined) body.trimKi = numberArg(trimKiText, 'trimKi', 0, 1e6);
+      const r = await client(cmd).post<ControllerStatusReport>('/controller', body);
+      print(cmd, r, () => `controller gains kp ${r.params.kp} ki ${r.params.ki} trimKp ${r.params.trimKp} trimKi ${r.params.trimKi}`);
     });
 }

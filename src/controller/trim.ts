@@ -1,0 +1,94 @@
+// The in-band law ("trim"): once the live split is inside the +/-2 point band, the threshold
+// follows a PI signal on the stock error, in velocity form, moved in log-threshold space and
+// through a play (backlash), on every early tick (a fine slice of the stock's turnover).
+//
+// Why this shape (issue 3, reversals): the stock error is smooth but its small-scale wiggles are
+// real churn noise. A positional law recomputed from the size map every tick turns the map's own
+// sampling noise into threshold moves back and forth; here the map only scales a step (its slope)
+// and picks the entry point, so the direction of every move is the sign of the PI increment.
+// The integral part follows the sign of the (filtered) error, which changes rarely; the
+// proportional part follows its wiggles, and the play, as wide as a few standard deviations of
+// those wiggles, keeps them from reversing the threshold. Time is counted in stock turnover
+// (routed bytes / live bytes), not in ticks, so the gains hold for any tick length and any
+// churn: with the split s and the flow share f, ds/d(turnover) = f - s.
+
+export interface TrimTuning {
+  /** Low-pass of the stock error, in stock turnover (0.02: the error averaged over 2% of the
+   *  stock's worth of flow). */
+  tau: number;
+  /** Play of the PI signal (flow share): at least `play`, and `playNoise` standard deviations of
+   *  its proportional increments. */
+  play: number;
+  playNoise: number;
+  /** Smallest slope of the size map used to scale a step (flow share per doubling). */
+  minSlope: number;
+}
+
+export interface TrimStep {
+  /** Stock error (share - target). */
+  error: number;
+  /** Routed bytes of this tick over the live bytes. */
+  turnover: number;
+  /** Proportional gain (flow share per unit of error) and integral gain (per unit of error and of
+   *  stock turnover). */
+  kp: number;
+  ki: number;
+  /** Slope of the size map at a log2 threshold: flow share per doubling of the threshold. */
+  slopeAt(log2Threshold: number): number;
+  min: number;
+  max: number;
+}
+
+export interface Trim {
+  /** Whether the trim is steering (it was entered and not released since). */
+  readonly engaged: boolean;
+  /** Start from this threshold (the entry point the caller chose). */
+  engage(threshold: number, error: number): void;
+  /** Hand the threshold back (the split left the band, or the controller was reset). */
+  release(): void;
+  /** One step; returns the threshold (an integer in [min, max]). */
+  step(s: TrimStep): number;
+}
+
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+export function createTrim(t: TrimTuning): Trim {
+  let x: number | null = null; // log2 of the threshold, kept continuous (the byte is the output)
+  let filtered = 0; // low-passed stock error
+  let signal = 0; // the PI signal (flow share)
+  let out = 0; // the signal after the play
+  let noiseVar = 0; // variance of the proportional increments (kept across entries)
+
+  return {
+    get engaged() { return x !== null; },
+    engage(threshold, error) {
+      x = Math.log2(Math.max(1, threshold));
+      filtered = error;
+      signal = 0;
+      out = 0;
+      // noiseVar is kept: it measures the workload, not this entry.
+    },
+    release() { x = null; },
+    step(s) {
+      if (x === null) throw new Error('trim.step before engage');
+      const before = filtered;
+      filtered += Math.min(1, s.turnover / t.tau) * (s.error - filtered);
+      const dp = -s.kp * (filtered - before);
+      noiseVar = 0.95 * noiseVar + 0.05 * dp * dp;
+      signal += dp - s.ki * s.turnover * filtered;
+      const play = Math.max(t.play, t.playNoise * Math.sqrt(noiseVar));
+      const prevOut = out;
+      if (signal > out + play) out = signal - play;
+      else if (signal < out - play) out = signal + play;
+      const du = out - prevOut;
+      const lo = Math.log2(Math.max(1, s.min));
+      const hi = Math.log2(Math.max(1, s.max));
+      if (du !== 0) {
+        x = clamp(x + du / Math.max(t.minSlope, s.slopeAt(x)), lo, hi);
+        // Anti-windup: parked on a bound, the signal does not run on past what the output did.
+        if (x <= lo || x >= hi) signal = out;
+      }
+      return clamp(Math.round(2 ** x), s.min, s.max);
+    },
+  };
+}
