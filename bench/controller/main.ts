@@ -10,7 +10,7 @@ import {
   bangBangPolicy, controllerPolicy, decodeTrace, ModelAllocator, runMetrics, SCENARIOS, simulate,
   type RunMetrics, type Scenario, type SimResult, type ThresholdPolicy,
 } from '../../src/trace/index.js';
-import type { ControllerTuning } from '../../src/controller/index.js';
+import type { ControllerTuningPatch } from '../../src/controller/index.js';
 import { memtierPolicy, tieredMemDbPolicy } from './baselines.js';
 
 const MIN = 16;
@@ -37,7 +37,7 @@ function main(): void {
   const rows: Row[] = [];
   const only = arg('--only', '');
   const traceName = arg('--trace', '');
-  const tuning = JSON.parse(arg('--tuning', '{}')) as Partial<ControllerTuning>;
+  const tuning = JSON.parse(arg('--tuning', '{}')) as ControllerTuningPatch;
   const tickCsv = ['scenario,controller,tick,target,share,threshold,status'];
   for (const make of SCENARIOS) {
     const sc = make(scale);

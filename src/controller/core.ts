@@ -97,6 +97,9 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   trim: Object.freeze({ tau: 0.02, play: 0.003, playNoise: 2, minSlope: 0.02 }),
 });
 
+/** A partial tuning, the trim's fields partial too. */
+export type ControllerTuningPatch = Partial<Omit<ControllerTuning, 'trim'>> & { trim?: Partial<TrimTuning> };
+
 export interface ThresholdController {
   readonly params: Readonly<ControllerParams>;
   readonly ticks: number;
@@ -119,7 +122,7 @@ const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.m
 
 export function createThresholdController(
   params: Partial<ControllerParams> = {},
-  tuning: Partial<ControllerTuning> = {},
+  tuning: ControllerTuningPatch = {},
 ): ThresholdController {
   let p = mergeParams(DEFAULT_CONTROLLER_PARAMS, params);
   const tu: ControllerTuning = { ...DEFAULT_TUNING, ...tuning, trim: { ...DEFAULT_TUNING.trim, ...tuning.trim } };
@@ -237,7 +240,9 @@ export function createThresholdController(
     const R = rate.routed;
     const F = rate.forcedDram + rate.forcedPmem; // per routed byte
     armed = volumeTrigger();
-    if (!inBand) trim.release();
+    // Out of the band, or someone else set the threshold (an operator, a paused controller): the
+    // trim re-enters from the feed-forward point instead of stepping on from a stale position.
+    if (!inBand || (last !== null && cur !== last.threshold)) trim.release();
     if (hist !== null && R > 0) {
       const h = hist;
       // Flow shares the bounds can produce, and the split each would settle at.

@@ -3,7 +3,9 @@
 export { DEFAULT_CONTROLLER_PARAMS, MAX_THRESHOLD, mergeParams, type ControllerParams } from './params.js';
 export {
   createThresholdController, DEFAULT_TUNING, ON_TARGET_BAND,
-  type ControllerInput, type ControllerStatus, type ControllerTick, type ControllerTuning, type ThresholdController,
+  type ControllerInput, type ControllerStatus, type ControllerTick, type ControllerTuning, type ControllerTuningPatch,
+  type ThresholdController,
 } from './core.js';
 export { attachController, type AttachOptions, type ControlledAllocator, type LiveController } from './live.js';
 export { shareBelow, thresholdFor } from './flow.js';
+export { createTrim, type Trim, type TrimStep, type TrimTuning } from './trim.js';

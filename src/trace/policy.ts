@@ -2,7 +2,7 @@
 // and the bang-bang oracle are others.
 
 import type { ControllerStatus } from '../controller/core.js';
-import { createThresholdController, type ControllerTuning } from '../controller/core.js';
+import { createThresholdController, type ControllerTuningPatch } from '../controller/core.js';
 import type { ControllerParams } from '../controller/params.js';
 import type { SimAllocator } from './model.js';
 
@@ -19,7 +19,7 @@ export interface ThresholdPolicy {
 }
 
 /** The ratio controller as a simulator policy (the same pure step the live service runs). */
-export function controllerPolicy(params: Partial<ControllerParams> = {}, tuning: Partial<ControllerTuning> = {}): ThresholdPolicy {
+export function controllerPolicy(params: Partial<ControllerParams> = {}, tuning: ControllerTuningPatch = {}): ThresholdPolicy {
   const core = createThresholdController(params, tuning);
   return {
     name: 'controller',
