@@ -2,14 +2,15 @@
 # Set up tiermem on Debian 12 (Node 20 + npm present): install the missing system packages with
 # apt-get, the npm dependencies (which builds the C addon with node-gyp), and compile TypeScript.
 #   bash scripts/setup.sh          what the service needs
-#   bash scripts/setup.sh --test   also what the test suite needs (redis tools, prometheus, qemu)
+#   bash scripts/setup.sh --test   also what the test suite and CI's checks need (redis tools,
+#                                  prometheus, qemu, clang-format)
 # Idempotent: a second run installs nothing and rebuilds quickly.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 runtime=(libmemkind-dev libnuma-dev python3 make g++ pkg-config)
 testing=(redis-tools redis-server prometheus numactl
-         qemu-system-x86 cpio gzip zstd xz-utils kmod binutils libc6-dev gcc)
+         qemu-system-x86 cpio gzip zstd xz-utils kmod binutils libc6-dev gcc clang-format)
 want=("${runtime[@]}")
 [ "${1:-}" = "--test" ] && want+=("${testing[@]}")
 

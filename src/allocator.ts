@@ -1,53 +1,54 @@
 // The zmalloc facade: a thin TypeScript layer over the C core. Routing, allocation, handle
-// checks and accounting all happen in C (native/); this file maps names to the core's enums,
-// builds readable stats from the shared snapshot array, and carries the optional hooks.
+// checks and accounting all happen in C (native/); this file maps names to the core's enums (a
+// name's index in its list in types.ts), builds readable stats from the shared snapshot array,
+// and carries the optional hooks.
 
 import { TiermemError } from './errors.js';
-import { native, type NativeHeap, type NativeLayout } from './native.js';
+import { native, type NativeHeap, type NativeLayout, type NativeStore } from './native.js';
 import { numaNodes } from './numa.js';
-import { PMEM_SOURCE, choosePmem, releaseEmulationDir, type PmemChoice } from './pmem-backend.js';
+import { choiceError } from './units.js';
+import { PMEM_SOURCES, choosePmem, releaseEmulationDir, type PmemChoice } from './pmem-backend.js';
 import {
-  CATEGORIES, TIERS,
-  type Allocator, type AllocatorInfo, type AllocatorOptions, type AllocatorStats, type BackendInfo,
-  type Category, type CellStats, type ExhaustionPolicy, type Handle, type Tier, type TierStats,
+  CATEGORIES,
+  DEFAULT_THRESHOLD,
+  DRAM_KINDS,
+  POLICIES,
+  TIERS,
+  type Allocator,
+  type AllocatorInfo,
+  type AllocatorOptions,
+  type AllocatorStats,
+  type BackendInfo,
+  type Category,
+  type CellStats,
+  type DramKind,
+  type ExhaustionPolicy,
+  type Handle,
+  type PageNodes,
+  type Tier,
+  type TierStats,
   type TraceSink,
 } from './types.js';
-
-export const DEFAULT_THRESHOLD = 4096;
-
-// Null-prototype maps so that 'toString' or '__proto__' are rejected like any unknown name.
-const TIER_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
-  { dram: 0, pmem: 1 });
-const POLICY_INDEX: Record<string, number> = Object.assign(Object.create(null) as Record<string, number>,
-  { spill: 0, strict: 1 });
 
 function invalid(msg: string): TiermemError {
   return new TiermemError('ERR_TIERMEM_INVALID_ARG', msg);
 }
 
-// A switch on interned strings is a few compares; a dictionary lookup costs more per call.
-function categoryIndex(category: Category | undefined): number {
-  switch (category) {
-    case undefined: case 'data': return 0;
-    case 'metadata': return 1;
-    case 'keys': return 2;
-    case 'buffers': return 3;
-    case 'other': return 4;
-    default: throw invalid(`unknown category ${String(category)}: use one of ${CATEGORIES.join(', ')}`);
-  }
-}
-
-function tierIndex(tier: Tier): number {
-  const i = TIER_INDEX[tier];
-  if (i === undefined) throw invalid(`unknown tier ${String(tier)}: use dram or pmem`);
+/**
+ * The core's integer for a name: its index in `names` (each list is in its C enum's order). The one
+ * mapping from names to integers; indexOf compares strings only, so 'toString' or '__proto__' are
+ * unknown names like any other, and on five interned strings it costs a few compares.
+ */
+function enumIndex<T extends string>(names: readonly T[], value: T, what: string): number {
+  const i = names.indexOf(value);
+  if (i < 0) throw choiceError(names, value, what);
   return i;
 }
 
-function policyIndex(policy: ExhaustionPolicy): number {
-  const i = POLICY_INDEX[policy];
-  if (i === undefined) throw invalid(`unknown policy ${String(policy)}: use spill or strict`);
-  return i;
-}
+const categoryIndex = (category: Category | undefined): number =>
+  category === undefined ? 0 : enumIndex(CATEGORIES, category, 'category');
+const tierIndex = (tier: Tier): number => enumIndex(TIERS, tier, 'tier');
+const policyIndex = (policy: ExhaustionPolicy): number => enumIndex(POLICIES, policy, 'policy');
 
 function checkLimit(bytes: unknown, what: string): number {
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
@@ -60,7 +61,7 @@ class TieredAllocator implements Allocator {
   readonly #heap: NativeHeap;
   readonly #layout: NativeLayout;
   readonly #pmem: PmemChoice;
-  readonly #dramKind: 'regular' | 'default';
+  readonly #dramKind: DramKind;
   #closed = false;
   // Hooks: one boolean guards both so the hot path pays a single branch when none is set.
   #hooked = false;
@@ -71,7 +72,7 @@ class TieredAllocator implements Allocator {
 
   constructor(options: AllocatorOptions) {
     const dram = options.dram ?? 'regular';
-    if (dram !== 'regular' && dram !== 'default') throw invalid(`dram must be 'regular' or 'default', got ${String(dram)}`);
+    const dramIndex = enumIndex(DRAM_KINDS, dram, 'dram');
     const threshold = options.threshold ?? DEFAULT_THRESHOLD;
     checkLimit(threshold, 'threshold');
     const limits = options.limits ?? {};
@@ -82,21 +83,25 @@ class TieredAllocator implements Allocator {
     try {
       const addon = native();
       this.#heap = addon.open({
-        dram: dram === 'regular' ? 0 : 1,
-        pmem: PMEM_SOURCE[choice.source],
+        dram: dramIndex,
+        pmem: enumIndex(PMEM_SOURCES, choice.source, 'pmem source'),
         nodes: choice.nodes?.join(','),
         dir: choice.dir,
         fileSize: choice.fileSize ?? 0,
-        threshold, limitDram, limitPmem, policy,
+        threshold,
+        limitDram,
+        limitPmem,
+        policy,
       });
       this.#layout = addon.layout;
+      heaps.set(this, this.#heap);
     } catch (e) {
       if (choice.tempDir !== undefined) releaseEmulationDir(choice.tempDir);
       throw e;
     }
     this.#pmem = choice;
     this.#dramKind = dram;
-    options.log?.(`tiermem: DRAM tier: ${this.#heap.kindName(0)}; ${choice.description}`);
+    options.log?.(`tiermem: DRAM tier: ${this.#heap.kindName(tierIndex('dram'))}; ${choice.description}`);
   }
 
   // ------------------------------------------------------------------ allocation (hot path)
@@ -121,13 +126,13 @@ class TieredAllocator implements Allocator {
   }
 
   zmallocDram(size: number, category: Category = 'metadata'): Handle {
-    const h = this.#heap.mallocTier(size, 0, categoryIndex(category));
+    const h = this.#heap.mallocDram(size, categoryIndex(category));
     if (this.#hooked) this.#afterAlloc(h, size, category, 'dram');
     return h;
   }
 
   zmallocPmem(size: number, category: Category = 'data'): Handle {
-    const h = this.#heap.mallocTier(size, 1, categoryIndex(category));
+    const h = this.#heap.mallocPmem(size, categoryIndex(category));
     if (this.#hooked) this.#afterAlloc(h, size, category, 'pmem');
     return h;
   }
@@ -148,22 +153,21 @@ class TieredAllocator implements Allocator {
   }
 
   tierOf(handle: Handle): Tier {
-    return this.#heap.blockInfo(handle, 1) === 0 ? 'dram' : 'pmem';
+    return TIERS[this.#heap.tierOf(handle)]!;
   }
 
   categoryOf(handle: Handle): Category {
-    return CATEGORIES[this.#heap.blockInfo(handle, 2)] as Category;
+    return CATEGORIES[this.#heap.categoryOf(handle)]!;
   }
 
   /** The tier memkind itself reports for the block (memkind_detect_kind), or null. Slow; for checks. */
   detectTier(handle: Handle): Tier | null {
-    const t = this.#heap.blockInfo(handle, 3);
-    return t < 0 ? null : (TIERS[t] ?? null);
+    return TIERS[this.#heap.detectTier(handle)] ?? null;
   }
 
   /** memkind's own usable size for the block (memkind_malloc_usable_size). Slow; for checks. */
   backendUsableSize(handle: Handle): number {
-    return this.#heap.blockInfo(handle, 4);
+    return this.#heap.backendUsable(handle);
   }
 
   /** Move a block to the other tier behind the same handle (it stays there: pinned). */
@@ -172,10 +176,12 @@ class TieredAllocator implements Allocator {
   }
 
   /** Pages of the block per NUMA node (move_pages), and pages not yet backed. */
-  pageNodes(handle: Handle): { nodes: Record<number, number>; absent: number } {
+  pageNodes(handle: Handle): PageNodes {
     const counts = this.#heap.pageNodes(handle, 64);
     const nodes: Record<number, number> = {};
-    counts.slice(0, 64).forEach((c, i) => { if (c > 0) nodes[i] = c; });
+    counts.slice(0, 64).forEach((c, i) => {
+      if (c > 0) nodes[i] = c;
+    });
     return { nodes, absent: counts[64] ?? 0 };
   }
 
@@ -260,7 +266,7 @@ class TieredAllocator implements Allocator {
   }
 
   get policy(): ExhaustionPolicy {
-    return this.#heap.policy() === 0 ? 'spill' : 'strict';
+    return POLICIES[this.#heap.policy()]!;
   }
 
   set policy(p: ExhaustionPolicy) {
@@ -286,17 +292,28 @@ class TieredAllocator implements Allocator {
     let total = 0;
     TIERS.forEach((tier, t) => {
       const byCategory = {} as Record<Category, CellStats>;
-      let liveBytes = 0, liveCount = 0, allocs = 0, frees = 0;
+      let liveBytes = 0,
+        liveCount = 0,
+        allocs = 0,
+        frees = 0;
       CATEGORIES.forEach((cat, c) => {
         const o = L.cell + (t * L.categories + c) * L.cellFields;
         const cell: CellStats = { liveBytes: s[o]!, liveCount: s[o + 1]!, allocs: s[o + 2]!, frees: s[o + 3]! };
         byCategory[cat] = cell;
-        liveBytes += cell.liveBytes; liveCount += cell.liveCount; allocs += cell.allocs; frees += cell.frees;
+        liveBytes += cell.liveBytes;
+        liveCount += cell.liveCount;
+        allocs += cell.allocs;
+        frees += cell.frees;
       });
       const o = L.tier + t * L.tierFields;
       tiers[tier] = {
-        liveBytes, liveCount, allocs, frees,
-        failures: s[o]!, fallbacks: s[o + 1]!, forcedBytes: s[o + 2]!,
+        liveBytes,
+        liveCount,
+        allocs,
+        frees,
+        failures: s[o]!,
+        fallbacks: s[o + 1]!,
+        forcedBytes: s[o + 2]!,
         limit: s[L.limit + t]!,
         byCategory,
         liveHist: s.slice(L.liveHist + t * L.buckets, L.liveHist + (t + 1) * L.buckets),
@@ -318,18 +335,19 @@ class TieredAllocator implements Allocator {
     const v = addon.memkindVersion;
     const dram: BackendInfo = {
       tier: 'dram',
-      kind: this.#heap.kindName(0),
+      kind: this.#heap.kindName(tierIndex('dram')),
       source: this.#dramKind,
       emulated: false,
       nodes: this.#dramKind === 'regular' ? topo.filter((n) => !n.cpuless).map((n) => n.node) : topo.map((n) => n.node),
-      description: this.#dramKind === 'regular'
-        ? 'DRAM tier: MEMKIND_REGULAR, bound to the NUMA nodes that have CPUs (never spills onto a KMEM-DAX node)'
-        : 'DRAM tier: MEMKIND_DEFAULT, unbound (the kernel may place pages on any node)',
+      description:
+        this.#dramKind === 'regular'
+          ? 'DRAM tier: MEMKIND_REGULAR, bound to the NUMA nodes that have CPUs (never spills onto a KMEM-DAX node)'
+          : 'DRAM tier: MEMKIND_DEFAULT, unbound (the kernel may place pages on any node)',
     };
     const c = this.#pmem;
     const pmem: BackendInfo = {
       tier: 'pmem',
-      kind: this.#heap.kindName(1),
+      kind: this.#heap.kindName(tierIndex('pmem')),
       source: c.option === 'auto' ? `auto -> ${c.source}` : c.source,
       emulated: c.emulated,
       nodes: c.nodes ?? [],
@@ -339,7 +357,8 @@ class TieredAllocator implements Allocator {
     return {
       version: addon.version,
       memkindVersion: `${Math.floor(v / 1e6)}.${Math.floor(v / 1e3) % 1000}.${v % 1000}`,
-      dram, pmem,
+      dram,
+      pmem,
       policy: this.policy,
       sizeClassFormula: this.#heap.formulaOk(),
       numa: topo,
@@ -358,12 +377,24 @@ class TieredAllocator implements Allocator {
   }
 }
 
-export type TieredAllocatorType = TieredAllocator;
-
 /** Create a tiered allocator. Throws ERR_TIERMEM_BACKEND when the requested PMem backend is unavailable. */
-export function createAllocator(options: AllocatorOptions = {}): TieredAllocator {
+export function createAllocator(options: AllocatorOptions = {}): Allocator {
   if (options === null || typeof options !== 'object') throw invalid('options must be an object');
   return new TieredAllocator(options);
+}
+
+/** The native heap behind each allocator, for the store engine that lives in it. */
+const heaps = new WeakMap<Allocator, NativeHeap>();
+
+/**
+ * Open the C store engine on an allocator's heap (internal: src/store uses it). Its keys,
+ * metadata, values and buffers are all allocated and accounted in that heap.
+ */
+export function openStore(alloc: Allocator, config: { databases?: number }): NativeStore {
+  const heap = heaps.get(alloc);
+  if (heap === undefined) throw invalid('openStore needs an allocator made by createAllocator');
+  if (alloc.closed) throw new TiermemError('ERR_TIERMEM_CLOSED', 'the allocator is closed');
+  return heap.storeOpen(config);
 }
 
 /** The offsets of rawStats(). */

@@ -1,6 +1,6 @@
 // tiermem's public entry point.
-export { createAllocator, nativeLayout, DEFAULT_THRESHOLD } from './allocator.js';
-export type { TieredAllocatorType } from './allocator.js';
+export { createAllocator, nativeLayout } from './allocator.js';
+export type { NativeLayout } from './native.js';
 export { TiermemError, isTiermemError } from './errors.js';
 export type { TiermemErrorCode } from './errors.js';
 export { parseSize, formatBytes, parseRatio, ratioToShare, shareToRatio } from './units.js';

@@ -11,9 +11,9 @@ import { describeTopology, numaNodes } from './numa.js';
 import { formatBytes, parseSize } from './units.js';
 import type { NumaNode } from './types.js';
 
-/** tm_pmem_source in native/include/tiermem.h. */
-export const PMEM_SOURCE = { 'dax-kmem': 0, 'dax-kmem-all': 1, 'dax-kmem-preferred': 2, node: 3, file: 4 } as const;
-export type PmemSource = keyof typeof PMEM_SOURCE;
+/** tm_pmem_source in native/include/tiermem.h, in its order (a source's index is its integer). */
+export const PMEM_SOURCES = ['dax-kmem', 'dax-kmem-all', 'dax-kmem-preferred', 'node', 'file'] as const;
+export type PmemSource = (typeof PMEM_SOURCES)[number];
 
 /** memkind refuses file-backed kinds smaller than this (MEMKIND_PMEM_MIN_SIZE). */
 export const MIN_FILE_SIZE = 16 * 1024 * 1024;
@@ -32,7 +32,7 @@ export interface PmemChoice {
 }
 
 const FIX_HINT =
-  "put a devdax device in system-ram mode (`daxctl reconfigure-device --mode=system-ram dax0.0`), " +
+  'put a devdax device in system-ram mode (`daxctl reconfigure-device --mode=system-ram dax0.0`), ' +
   "name a NUMA node (pmem: 'node:1'), or use a directory (pmem: 'file:/mnt/pmem')";
 
 function backendError(msg: string): TiermemError {
@@ -53,7 +53,9 @@ function parseFileOption(rest: string): { dir: string; size: number } {
   }
   if (dir === '') throw backendError("pmem 'file:' needs a directory, e.g. 'file:/mnt/pmem' or 'file:/mnt/pmem:8GiB'");
   if (size !== 0 && size < MIN_FILE_SIZE) {
-    throw backendError(`file-backed PMem size ${formatBytes(size)} is below memkind's minimum of 16 MiB (use 0 for unlimited)`);
+    throw backendError(
+      `file-backed PMem size ${formatBytes(size)} is below memkind's minimum of 16 MiB (use 0 for unlimited)`,
+    );
   }
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw backendError(`pmem directory ${dir} does not exist or is not a directory`);
@@ -73,22 +75,38 @@ export function choosePmem(option: string = 'auto'): PmemChoice {
     if (native().daxKmemAvailable()) {
       const nodes = kmemNodes(topo);
       return {
-        source: 'dax-kmem', option, nodes, emulated: false,
+        source: 'dax-kmem',
+        option,
+        nodes,
+        emulated: false,
         description: `PMem tier: real KMEM-DAX NUMA node ${nodes.join(',') || '?'} (MEMKIND_DAX_KMEM, detected automatically)`,
       };
     }
     const dir = acquireEmulationDir();
     return {
-      source: 'file', option, dir, fileSize: 0, tempDir: dir, emulated: true,
+      source: 'file',
+      option,
+      dir,
+      fileSize: 0,
+      tempDir: dir,
+      emulated: true,
       description: `PMem tier: EMULATED with memkind's file-backed kind in ${dir} (no KMEM-DAX node found: ${describeTopology(topo)}); set pmem to 'node:N' or 'file:DIR' to choose`,
     };
   }
   if (option === 'dax-kmem' || option === 'dax-kmem-all' || option === 'dax-kmem-preferred') {
     if (!native().daxKmemAvailable()) {
-      throw backendError(`pmem '${option}': memkind found no KMEM-DAX NUMA node. This machine has ${describeTopology(topo)}. To fix: ${FIX_HINT}`);
+      throw backendError(
+        `pmem '${option}': memkind found no KMEM-DAX NUMA node. This machine has ${describeTopology(topo)}. To fix: ${FIX_HINT}`,
+      );
     }
     const nodes = kmemNodes(topo);
-    return { source: option, option, nodes, emulated: false, description: `PMem tier: KMEM-DAX node(s) ${nodes.join(',')} (${option})` };
+    return {
+      source: option,
+      option,
+      nodes,
+      emulated: false,
+      description: `PMem tier: KMEM-DAX node(s) ${nodes.join(',')} (${option})`,
+    };
   }
   if (option.startsWith('node:')) {
     const parts = option.slice(5).split(',');
@@ -98,24 +116,36 @@ export function choosePmem(option: string = 'auto'): PmemChoice {
     }
     const missing = nodes.filter((n) => !topo.some((t) => t.node === n));
     if (topo.length > 0 && missing.length > 0) {
-      throw backendError(`pmem '${option}': no NUMA node ${missing.join(',')}. This machine has ${describeTopology(topo)}`);
+      throw backendError(
+        `pmem '${option}': no NUMA node ${missing.join(',')}. This machine has ${describeTopology(topo)}`,
+      );
     }
     const ordinary = nodes.filter((n) => topo.find((t) => t.node === n)?.cpuless === false);
     return {
-      source: 'node', option, nodes, emulated: ordinary.length > 0,
-      description: ordinary.length > 0
-        ? `PMem tier: EMULATED on ordinary NUMA node(s) ${nodes.join(',')} (they have CPUs), bound through MEMKIND_DAX_KMEM_NODES`
-        : `PMem tier: CPU-less NUMA node(s) ${nodes.join(',')}, bound through MEMKIND_DAX_KMEM_NODES`,
+      source: 'node',
+      option,
+      nodes,
+      emulated: ordinary.length > 0,
+      description:
+        ordinary.length > 0
+          ? `PMem tier: EMULATED on ordinary NUMA node(s) ${nodes.join(',')} (they have CPUs), bound through MEMKIND_DAX_KMEM_NODES`
+          : `PMem tier: CPU-less NUMA node(s) ${nodes.join(',')}, bound through MEMKIND_DAX_KMEM_NODES`,
     };
   }
   if (option.startsWith('file:')) {
     const { dir, size } = parseFileOption(option.slice(5));
     return {
-      source: 'file', option, dir, fileSize: size, emulated: true,
+      source: 'file',
+      option,
+      dir,
+      fileSize: size,
+      emulated: true,
       description: `PMem tier: memkind file-backed kind in ${dir}${size ? ` (max ${formatBytes(size)})` : ''}; on an FS-DAX mount this is real PMem, on an ordinary filesystem an emulation`,
     };
   }
-  throw backendError(`unknown pmem option '${option}': use auto, dax-kmem, dax-kmem-all, dax-kmem-preferred, node:N[,M] or file:DIR[:SIZE]`);
+  throw backendError(
+    `unknown pmem option '${option}': use auto, dax-kmem, dax-kmem-all, dax-kmem-preferred, node:N[,M] or file:DIR[:SIZE]`,
+  );
 }
 
 // memkind 1.14 crashes with two file-backed kinds in use at once (see native/src/backend_memkind.c),
@@ -142,7 +172,11 @@ function acquireEmulationDir(): string {
 export function releaseEmulationDir(dir: string): void {
   if (emulation === null || emulation.dir !== dir) return;
   if (--emulation.refs === 0) {
-    try { rmSync(dir, { recursive: true, force: true }); } catch { /* already gone */ }
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      /* already gone */
+    }
     emulation = null;
   }
 }

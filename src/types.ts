@@ -1,8 +1,13 @@
 // Public types of tiermem's allocator facade. The allocator itself lives in C (native/);
 // these types describe what the TypeScript facade exposes over it.
 
+// Each name list below is in the order of its C enum in native/include/tiermem.h: a name's index
+// is the integer the core uses (the facade maps names to integers by index and back, nowhere else;
+// test/allocator.routing.test.ts checks the lengths against the core's *_COUNT constants).
+
 /** The two memory tiers. DRAM is fast and small, PMem (Optane, CXL, or its emulation) large and slow. */
 export type Tier = 'dram' | 'pmem';
+/** tm_tier. */
 export const TIERS: readonly Tier[] = ['dram', 'pmem'];
 
 /**
@@ -10,6 +15,7 @@ export const TIERS: readonly Tier[] = ['dram', 'pmem'];
  * small so that a counter update is an array index, not a lookup.
  */
 export type Category = 'data' | 'metadata' | 'keys' | 'buffers' | 'other';
+/** tm_category. */
 export const CATEGORIES: readonly Category[] = ['data', 'metadata', 'keys', 'buffers', 'other'];
 
 /** An allocation's name: a checked integer (index + generation) into the native handle table. */
@@ -17,9 +23,16 @@ export type Handle = number;
 
 /** What happens when the chosen tier is full or at its byte limit. */
 export type ExhaustionPolicy = 'spill' | 'strict';
+/** tm_policy. */
+export const POLICIES: readonly ExhaustionPolicy[] = ['spill', 'strict'];
 
 /** How the DRAM tier binds its pages. */
 export type DramKind = 'regular' | 'default';
+/** tm_dram_kind. */
+export const DRAM_KINDS: readonly DramKind[] = ['regular', 'default'];
+
+/** The initial routing threshold in bytes when none is given (the facade and the service). */
+export const DEFAULT_THRESHOLD = 4096;
 
 export interface AllocatorOptions {
   /**
@@ -30,7 +43,7 @@ export interface AllocatorOptions {
   pmem?: string;
   /** DRAM tier kind: 'regular' (default; bound to the NUMA nodes that have CPUs) or 'default' (unbound). */
   dram?: DramKind;
-  /** Initial size threshold in bytes: size < threshold goes to DRAM. Default 4096. */
+  /** Initial size threshold in bytes: size < threshold goes to DRAM. Default DEFAULT_THRESHOLD (4096). */
   threshold?: number;
   /** Byte limits on live usable bytes per tier; 0 or absent means no limit. */
   limits?: Partial<Record<Tier, number>>;
@@ -115,6 +128,12 @@ export interface NumaNode {
   freeBytes: number;
 }
 
+/** Pages of a block per NUMA node (node -> pages; only nodes that hold some), and pages not yet backed. */
+export interface PageNodes {
+  nodes: Record<number, number>;
+  absent: number;
+}
+
 /** The tiered allocator. Every method throws a TiermemError with a `code` on bad input. */
 export interface Allocator {
   zmalloc(size: number, category?: Category): Handle;
@@ -128,6 +147,8 @@ export interface Allocator {
   zmallocPmem(size: number, category?: Category): Handle;
   tierOf(handle: Handle): Tier;
   categoryOf(handle: Handle): Category;
+  /** Move a block to the other tier behind the same handle (it stays there: pinned). */
+  move(handle: Handle, tier: Tier): void;
   /** Copy bytes of `data` into the allocation at `offset`. Returns bytes written. */
   write(handle: Handle, data: Uint8Array | string, offset?: number): number;
   /** Copy `length` bytes (default: to the end of the usable size) out into a new Buffer. */
@@ -140,6 +161,10 @@ export interface Allocator {
   zmallocBatch(sizes: ArrayLike<number>, category?: Category): Float64Array;
   zfreeBatch(handles: ArrayLike<number>): void;
   stats(): AllocatorStats;
+  /** The raw snapshot, refreshed by this call, laid out as nativeLayout() says; zero-copy. */
+  rawStats(): Float64Array;
+  /** Number of live allocations. */
+  readonly liveCount: number;
   /** The routing threshold in bytes (size < threshold goes to DRAM); an atomic in C. */
   threshold: number;
   /** Per-tier byte limits (0 = none) and the exhaustion policy, changeable at run time. */
@@ -153,6 +178,12 @@ export interface Allocator {
   /** Receive every allocation event (for trace recording); null stops. One sink at a time. */
   setTraceSink(sink: TraceSink | null): void;
   info(): AllocatorInfo;
+  /** Checks (slow; not for the hot path): pages per NUMA node (move_pages), the tier memkind itself
+   *  detects for the block (memkind_detect_kind; null for neither), and memkind's own usable size. */
+  pageNodes(handle: Handle): PageNodes;
+  detectTier(handle: Handle): Tier | null;
+  backendUsableSize(handle: Handle): number;
+  /** Free every live block and release the tiers; later calls throw ERR_TIERMEM_CLOSED. */
   close(): void;
   readonly closed: boolean;
 }

@@ -3,25 +3,40 @@
 import { TiermemError } from './errors.js';
 
 const UNITS: Record<string, number> = {
-  '': 1, b: 1,
-  k: 1024, kb: 1024, kib: 1024,
-  m: 1024 ** 2, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1024 ** 3, gb: 1024 ** 3, gib: 1024 ** 3,
-  t: 1024 ** 4, tb: 1024 ** 4, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  kib: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1024 ** 4,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** Parse '4096', '4KiB', '8GiB', '1.5m' into bytes (binary units). Throws ERR_TIERMEM_INVALID_ARG. */
 export function parseSize(text: string | number, what = 'size'): number {
   if (typeof text === 'number') {
     if (!Number.isSafeInteger(text) || text < 0) {
-      throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} must be a non-negative integer number of bytes, got ${text}`);
+      throw new TiermemError(
+        'ERR_TIERMEM_INVALID_ARG',
+        `${what} must be a non-negative integer number of bytes, got ${text}`,
+      );
     }
     return text;
   }
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
   if (!m || unit === undefined) {
-    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} '${text}' is not a size: use bytes or a unit such as 4KiB, 512MiB, 8GiB`);
+    throw new TiermemError(
+      'ERR_TIERMEM_INVALID_ARG',
+      `${what} '${text}' is not a size: use bytes or a unit such as 4KiB, 512MiB, 8GiB`,
+    );
   }
   const bytes = Math.round(Number(m[1]) * unit);
   if (!Number.isSafeInteger(bytes)) {
@@ -36,13 +51,19 @@ export function formatBytes(bytes: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let v = Math.abs(bytes);
   let i = 0;
-  while (v >= 1024 && i < units.length - 1) { v /= 1024; i++; }
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
   const s = i === 0 ? String(v) : v.toFixed(v < 10 ? 2 : 1);
   return `${bytes < 0 ? '-' : ''}${s} ${units[i]}`;
 }
 
 /** A DRAM:PMem ratio such as '1:4'. */
-export interface Ratio { dram: number; pmem: number }
+export interface Ratio {
+  dram: number;
+  pmem: number;
+}
 
 /** Parse 'D:P' (non-negative numbers, not both zero) into a ratio. */
 export function parseRatio(text: string): Ratio {
@@ -69,4 +90,16 @@ export function shareToRatio(share: number): string {
   if (share >= 1) return '1:0';
   const p = (1 - share) / share;
   return `1:${Number(p.toFixed(2))}`;
+}
+
+/** The error for a name that is not one of `names`: "policy 'lax' is not one of spill, strict". */
+export function choiceError(names: readonly string[], value: unknown, what: string): TiermemError {
+  const shown = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
+  return new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} ${shown} is not one of ${names.join(', ')}`);
+}
+
+/** `value` when it is one of `names` (a tier, a policy, a DRAM kind...); throws ERR_TIERMEM_INVALID_ARG. */
+export function parseChoice<T extends string>(names: readonly T[], value: unknown, what: string): T {
+  if (typeof value === 'string' && (names as readonly string[]).includes(value)) return value as T;
+  throw choiceError(names, value, what);
 }

@@ -22,7 +22,12 @@ let socketPath: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiermem-admin-'));
   socketPath = join(dir, 'admin.sock');
-  const config = resolveConfig({ admin: { socket: socketPath }, metrics: { port: 0 }, store: { enabled: false }, threshold: 1024 });
+  const config = resolveConfig({
+    admin: { socket: socketPath },
+    metrics: { port: 0 },
+    store: { enabled: false },
+    threshold: 1024,
+  });
   service = await startService(config, await loadServiceDeps());
   api = new AdminClient({ socketPath });
 });
@@ -35,20 +40,40 @@ afterAll(async () => {
 /** Admin routes over the running service (a second allocator cannot be opened in this process). */
 function routes(): ReturnType<typeof createRoutes> {
   return createRoutes({
-    allocator: service.allocator, controller: service.controller, traces: new TraceSession(service.allocator, null),
-    endpoints: () => ({ metrics: null, store: null }), startedAt: Date.now(),
+    allocator: service.allocator,
+    controller: service.controller,
+    traces: new TraceSession(service.allocator, null),
+    endpoints: () => ({ metrics: null, store: null }),
+    startedAt: Date.now(),
   });
 }
 
 /** A raw request, for bodies the client would never send. */
-function raw(method: string, path: string, body?: string, target: { socketPath: string } | { port: number } = { socketPath },
-  headers: Record<string, string> = {}): Promise<{ status: number; json: { ok: boolean; error?: { code: string; message: string }; result?: unknown } }> {
+function raw(
+  method: string,
+  path: string,
+  body?: string,
+  target: { socketPath: string } | { port: number } = { socketPath },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: { ok: boolean; error?: { code: string; message: string }; result?: unknown } }> {
   return new Promise((resolve, reject) => {
-    const req = request({ ...target, ...('port' in target ? { host: '127.0.0.1' } : {}), method, path, headers: { 'content-type': 'application/json', ...headers }, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as never }));
-    });
+    const req = request(
+      {
+        ...target,
+        ...('port' in target ? { host: '127.0.0.1' } : {}),
+        method,
+        path,
+        headers: { 'content-type': 'application/json', ...headers },
+        agent: false,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) as never }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -58,9 +83,13 @@ function raw(method: string, path: string, body?: string, target: { socketPath: 
 async function state(): Promise<string> {
   const s = await api.get<StatusReport>('/status');
   return JSON.stringify({
-    threshold: s.threshold, policy: s.policy, target: s.targetShare,
-    params: s.controller?.params, paused: s.controller?.status === 'paused',
-    limits: [s.tiers.dram.limit, s.tiers.pmem.limit], trace: s.trace.recording,
+    threshold: s.threshold,
+    policy: s.policy,
+    target: s.targetShare,
+    params: s.controller?.params,
+    paused: s.controller?.status === 'paused',
+    limits: [s.tiers.dram.limit, s.tiers.pmem.limit],
+    trace: s.trace.recording,
   });
 }
 
@@ -89,10 +118,19 @@ describe('admin API over the Unix socket', () => {
     expect(c.params.targetShare).toBe(0.5);
     c = await api.post<ControllerStatusReport>('/bounds', { min: 64, max: '1MiB' });
     expect([c.params.minThreshold, c.params.maxThreshold]).toEqual([64, 1 << 20]);
-    c = await api.post<ControllerStatusReport>('/controller', { periodMs: 250, kp: 0.5, ki: 0.1, trimKp: 8, trimKi: 50, volumeBytes: '1MiB' });
+    c = await api.post<ControllerStatusReport>('/controller', {
+      periodMs: 250,
+      kp: 0.5,
+      ki: 0.1,
+      trimKp: 8,
+      trimKi: 50,
+      volumeBytes: '1MiB',
+    });
     expect(c.params).toMatchObject({ periodMs: 250, kp: 0.5, ki: 0.1, trimKp: 8, trimKi: 50, volumeBytes: 1 << 20 });
 
-    const t = await api.post<{ threshold: number; controller: ControllerStatusReport }>('/threshold', { bytes: '2KiB' });
+    const t = await api.post<{ threshold: number; controller: ControllerStatusReport }>('/threshold', {
+      bytes: '2KiB',
+    });
     expect(t.threshold).toBe(2048);
     expect(t.controller.status).toBe('paused');
     await new Promise((r) => setTimeout(r, 600)); // a few controller periods: the threshold stays put
@@ -205,7 +243,10 @@ describe('admin API over loopback HTTP', () => {
       expect(statSync(tokenFile).mode & 0o777).toBe(0o600);
       const port = Number(new URL(s.address).port);
       expect((await raw('GET', '/v1/status', undefined, { port })).status).toBe(401);
-      expect((await raw('GET', '/v1/status', undefined, { port }, { authorization: 'Bearer wrong-token-0123456789' })).status).toBe(401);
+      expect(
+        (await raw('GET', '/v1/status', undefined, { port }, { authorization: 'Bearer wrong-token-0123456789' }))
+          .status,
+      ).toBe(401);
       const token = readFileSync(tokenFile, 'utf8').trim();
       const ok = await raw('POST', '/v1/ratio', '{"ratio":"1:1"}', { port }, { authorization: `Bearer ${token}` });
       expect(ok.status).toBe(200);

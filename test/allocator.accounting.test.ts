@@ -26,7 +26,8 @@ describe('exact accounting', () => {
     a = open({ threshold: 2048 });
     const r = rng(42);
     const live = new Set<number>();
-    let allocs = 0, frees = 0;
+    let allocs = 0,
+      frees = 0;
     for (let step = 0; step < 4000; step++) {
       const x = r();
       if (x < 0.55 || live.size === 0) {

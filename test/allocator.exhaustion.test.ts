@@ -3,7 +3,12 @@ import { open, liveFigures, tempDir, type TestAllocator } from './helpers.js';
 
 let a: TestAllocator | undefined;
 let cleanup: (() => void) | undefined;
-afterEach(() => { a?.close(); a = undefined; cleanup?.(); cleanup = undefined; });
+afterEach(() => {
+  a?.close();
+  a = undefined;
+  cleanup?.();
+  cleanup = undefined;
+});
 
 const MiB = 1 << 20;
 
@@ -16,13 +21,21 @@ function intact(al: TestAllocator, h: number, i: number): boolean {
 }
 
 describe('tier exhaustion on a small file-backed PMem tier (16 MiB)', () => {
-  it("strict: fails with ERR_TIERMEM_NO_MEMORY, counts a failure, and leaves everything else intact", () => {
-    const t = tempDir(); cleanup = t.cleanup;
+  it('strict: fails with ERR_TIERMEM_NO_MEMORY, counts a failure, and leaves everything else intact', () => {
+    const t = tempDir();
+    cleanup = t.cleanup;
     a = open({ pmem: `file:${t.dir}:16MiB`, policy: 'strict', threshold: 4096 });
     const blocks: number[] = [];
     let err: unknown;
     for (let i = 0; i < 64; i++) {
-      try { const h = a.zmalloc(MiB); fill(a, h, i); blocks.push(h); } catch (e) { err = e; break; }
+      try {
+        const h = a.zmalloc(MiB);
+        fill(a, h, i);
+        blocks.push(h);
+      } catch (e) {
+        err = e;
+        break;
+      }
     }
     expect(err).toMatchObject({ code: 'ERR_TIERMEM_NO_MEMORY' });
     expect(blocks.length).toBeGreaterThan(4);
@@ -43,10 +56,15 @@ describe('tier exhaustion on a small file-backed PMem tier (16 MiB)', () => {
   });
 
   it('spill: serves from DRAM, counts fallbacks, and earlier PMem blocks stay readable', () => {
-    const t = tempDir(); cleanup = t.cleanup;
+    const t = tempDir();
+    cleanup = t.cleanup;
     a = open({ pmem: `file:${t.dir}:16MiB`, policy: 'spill', threshold: 4096 });
     const blocks: number[] = [];
-    for (let i = 0; i < 40; i++) { const h = a.zmalloc(MiB); fill(a, h, i); blocks.push(h); }
+    for (let i = 0; i < 40; i++) {
+      const h = a.zmalloc(MiB);
+      fill(a, h, i);
+      blocks.push(h);
+    }
     const tiers = blocks.map((h) => a!.tierOf(h));
     const firstDram = tiers.indexOf('dram');
     expect(firstDram).toBeGreaterThan(4);

@@ -4,7 +4,7 @@ import { open, liveFigures, type TestAllocator } from './helpers.js';
 let a: TestAllocator;
 afterEach(() => a?.close());
 
-const code = (c: string) => expect.objectContaining({ code: c });
+const code = (c: string): Error => expect.objectContaining({ code: c }) as Error;
 
 describe('misuse gives a clear error and leaves state intact', () => {
   it('rejects double free, stale and forged handles', () => {
@@ -23,8 +23,25 @@ describe('misuse gives a clear error and leaves state intact', () => {
     expect(() => a.zfree(h)).toThrow(code('ERR_TIERMEM_INVALID_HANDLE'));
     expect(() => a.read(h)).toThrow(code('ERR_TIERMEM_INVALID_HANDLE'));
     expect(() => a.zrealloc(h, 10)).toThrow(code('ERR_TIERMEM_INVALID_HANDLE'));
-    for (const forged of [0, 1, 12345, keep + 1, keep + 2 ** 28, 2 ** 51, 2 ** 52, 2 ** 60, -1, -keep, 1.5, keep + 0.5, NaN, Infinity]) {
-      expect(() => a.zfree(forged), String(forged)).toThrow(/ERR_TIERMEM_INVALID_(HANDLE|ARG)|not (live|a tiermem handle)/);
+    for (const forged of [
+      0,
+      1,
+      12345,
+      keep + 1,
+      keep + 2 ** 28,
+      2 ** 51,
+      2 ** 52,
+      2 ** 60,
+      -1,
+      -keep,
+      1.5,
+      keep + 0.5,
+      NaN,
+      Infinity,
+    ]) {
+      expect(() => a.zfree(forged), String(forged)).toThrow(
+        /ERR_TIERMEM_INVALID_(HANDLE|ARG)|not (live|a tiermem handle)/,
+      );
     }
     for (const wrong of ['1', null, undefined, {}, [], true, 10n] as unknown[]) {
       expect(() => a.zfree(wrong as number)).toThrow(code('ERR_TIERMEM_INVALID_ARG'));

@@ -112,8 +112,12 @@ describe('byte access', () => {
     expect(() => a.write(h, 'x'.repeat(17))).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }));
     expect(() => a.read(h, 10, 7)).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }));
     expect(() => a.read(h, 17)).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }));
-    expect(() => a.copy(g, a.zmallocSize(g) - 15, h, 0, 16)).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }));
-    expect(() => a.readInto(h, Buffer.alloc(2), 0, 4)).toThrow(expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }));
+    expect(() => a.copy(g, a.zmallocSize(g) - 15, h, 0, 16)).toThrow(
+      expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }),
+    );
+    expect(() => a.readInto(h, Buffer.alloc(2), 0, 4)).toThrow(
+      expect.objectContaining({ code: 'ERR_TIERMEM_OUT_OF_BOUNDS' }),
+    );
     expect(a.read(h).length).toBe(16);
   });
 });

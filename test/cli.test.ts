@@ -21,16 +21,27 @@ let dir: string;
 let socket: string;
 let service: Service;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run the CLI asynchronously: the service answering it lives in this process. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [MAIN, ...args], { env: { ...process.env, TIERMEM_ADMIN_SOCKET: socket, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [MAIN, ...args], {
+      env: { ...process.env, TIERMEM_ADMIN_SOCKET: socket, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
-    p.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    p.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    p.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
     p.on('error', reject);
     p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
@@ -50,7 +61,10 @@ beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run npx tsc -p tsconfig.json first (npm test does)`);
   dir = mkdtempSync(join(tmpdir(), 'tiermem-cli-'));
   socket = join(dir, 'admin.sock');
-  service = await startService(resolveConfig({ admin: { socket }, metrics: { port: 0 }, store: { enabled: false }, threshold: 1024 }), await loadServiceDeps());
+  service = await startService(
+    resolveConfig({ admin: { socket }, metrics: { port: 0 }, store: { enabled: false }, threshold: 1024 }),
+    await loadServiceDeps(),
+  );
   for (let i = 0; i < 200; i++) service.allocator.zmalloc(64 + i * 30, 'data');
 });
 
@@ -69,7 +83,9 @@ describe('tiermem client commands', () => {
     expect(r.stdout).toMatch(/^data\s/m);
     const j = await cli(['status', '--json']);
     const s = JSON.parse(j.stdout) as StatusReport;
-    expect(s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes).toBe(service.allocator.stats().tiers.dram.liveBytes + service.allocator.stats().tiers.pmem.liveBytes);
+    expect(s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes).toBe(
+      service.allocator.stats().tiers.dram.liveBytes + service.allocator.stats().tiers.pmem.liveBytes,
+    );
     expect(s.targetShare).toBe(0.2);
   });
 
@@ -106,11 +122,17 @@ describe('tiermem client commands', () => {
     expect(service.controller?.params).toMatchObject({ kp: 0.5, ki: 0.2 });
     expect((await cli(['set', 'gains', '0.5', '0.2', '12', '80'])).code).toBe(EXIT.OK);
     expect(service.controller?.params).toMatchObject({ kp: 0.5, ki: 0.2, trimKp: 12, trimKi: 80 });
+    expect((await cli(['set', 'param', 'volumeBytes', '2MiB'])).code).toBe(EXIT.OK);
+    expect(service.controller?.params.volumeBytes).toBe(2 << 20);
     expect((await cli(['set', 'ratio', '1:4'])).code).toBe(EXIT.OK);
   });
 
   it('bad input: usage errors exit 2, refusals 4, an unreachable socket 3; nothing changes', async () => {
-    const before = JSON.stringify({ t: service.allocator.threshold, p: service.controller?.params, pol: service.allocator.policy });
+    const before = JSON.stringify({
+      t: service.allocator.threshold,
+      p: service.controller?.params,
+      pol: service.allocator.policy,
+    });
     await expectUserError(['set', 'ratio', '1:x'], EXIT.USAGE, /ratio '1:x' is not of the form DRAM:PMEM/);
     await expectUserError(['set', 'ratio', '1/4'], EXIT.USAGE, /DRAM:PMEM, e\.g\. 1:4/);
     await expectUserError(['set', 'ratio', '0:0'], EXIT.USAGE, /0:0/);
@@ -125,10 +147,23 @@ describe('tiermem client commands', () => {
     await expectUserError(['frobnicate'], EXIT.USAGE, /unknown command/);
     await expectUserError(['status', '--frob'], EXIT.USAGE, /unknown option/);
     await expectUserError(['set', 'bounds', '1MiB', '64'], EXIT.REJECTED, /refused: .*min/);
-    await expectUserError(['set', 'gains', '5', '0'], EXIT.REJECTED, /refused: .*kp/);
-    await expectUserError(['--socket', join(dir, 'nobody.sock'), 'status'], EXIT.UNREACHABLE, /cannot reach the tiermem service .*nobody\.sock/);
-    await expectUserError(['--socket', join(dir, 'nobody.sock'), 'set', 'ratio', '1:4'], EXIT.UNREACHABLE, /is 'tiermem serve' running/);
-    expect(JSON.stringify({ t: service.allocator.threshold, p: service.controller?.params, pol: service.allocator.policy })).toBe(before);
+    // Checked against the parameter table before anything is sent (the service would refuse it too).
+    await expectUserError(['set', 'gains', '5', '0'], EXIT.USAGE, /kp must be between 0 and 1, got 5/);
+    await expectUserError(['set', 'param', 'trimKi', '99999'], EXIT.USAGE, /trimKi must be between 0 and 10000/);
+    await expectUserError(['set', 'param', 'colour', '1'], EXIT.USAGE, /'colour' is not a controller parameter/);
+    await expectUserError(
+      ['--socket', join(dir, 'nobody.sock'), 'status'],
+      EXIT.UNREACHABLE,
+      /cannot reach the tiermem service .*nobody\.sock/,
+    );
+    await expectUserError(
+      ['--socket', join(dir, 'nobody.sock'), 'set', 'ratio', '1:4'],
+      EXIT.UNREACHABLE,
+      /is 'tiermem serve' running/,
+    );
+    expect(
+      JSON.stringify({ t: service.allocator.threshold, p: service.controller?.params, pol: service.allocator.policy }),
+    ).toBe(before);
     // --json errors are one JSON line.
     const j = await cli(['--json', 'set', 'ratio', '1:x']);
     expect(j.code).toBe(EXIT.USAGE);
@@ -147,7 +182,11 @@ describe('tiermem client commands', () => {
     expect(lines).toHaveLength(2);
     expect((JSON.parse(lines[1]!) as StatusReport).targetShare).toBe(0.2);
     await expectUserError(['watch', '--interval', '5'], EXIT.USAGE, /--interval must be between/);
-    await expectUserError(['--socket', join(dir, 'nobody.sock'), 'watch', '--count', '1'], EXIT.UNREACHABLE, /cannot reach/);
+    await expectUserError(
+      ['--socket', join(dir, 'nobody.sock'), 'watch', '--count', '1'],
+      EXIT.UNREACHABLE,
+      /cannot reach/,
+    );
   });
 
   it('record a trace from the service, then recommend a threshold from it offline', async () => {
@@ -174,31 +213,59 @@ describe('tiermem client commands', () => {
     expect(out.predictedShare).toBeLessThan(0.23);
     expect(out.histogram.length).toBeGreaterThan(10);
 
-    await expectUserError(['record', '--seconds', '1', '-o', join(dir, 'no', 'such', 'dir', 't.bin')], EXIT.USAGE, /cannot write/);
+    await expectUserError(
+      ['record', '--seconds', '1', '-o', join(dir, 'no', 'such', 'dir', 't.bin')],
+      EXIT.USAGE,
+      /cannot write/,
+    );
     await expectUserError(['record', '--seconds', '-1', '-o', join(dir, 'x.bin')], EXIT.USAGE, /--seconds/);
     await expectUserError(['record', '--seconds', '1'], EXIT.USAGE, /required option/);
-    await expectUserError(['--socket', join(dir, 'nobody.sock'), 'record', '--seconds', '1', '-o', join(dir, 'y.bin')], EXIT.UNREACHABLE, /cannot reach/);
+    await expectUserError(
+      ['--socket', join(dir, 'nobody.sock'), 'record', '--seconds', '1', '-o', join(dir, 'y.bin')],
+      EXIT.UNREACHABLE,
+      /cannot reach/,
+    );
     expect(existsSync(join(dir, 'y.bin'))).toBe(false);
     await expectUserError(['recommend', '--trace', file, '--ratio', '1:'], EXIT.USAGE, /DRAM:PMEM/);
-    await expectUserError(['recommend', '--trace', join(dir, 'missing.bin'), '--ratio', '1:4'], EXIT.USAGE, /cannot read trace .*ENOENT/);
+    await expectUserError(
+      ['recommend', '--trace', join(dir, 'missing.bin'), '--ratio', '1:4'],
+      EXIT.USAGE,
+      /cannot read trace .*ENOENT/,
+    );
     writeFileSync(join(dir, 'junk.bin'), 'not a trace at all');
-    await expectUserError(['recommend', '--trace', join(dir, 'junk.bin'), '--ratio', '1:4'], EXIT.USAGE, /not a tiermem trace/);
+    await expectUserError(
+      ['recommend', '--trace', join(dir, 'junk.bin'), '--ratio', '1:4'],
+      EXIT.USAGE,
+      /not a tiermem trace/,
+    );
     for (const h of live) service.allocator.zfree(h);
   });
 });
 
 /** Start `tiermem serve` as a subprocess and wait for its ready line. */
-function serve(args: string[]): Promise<{ proc: ReturnType<typeof spawn>; log: () => string; exited: Promise<number | null> }> {
+function serve(
+  args: string[],
+): Promise<{ proc: ReturnType<typeof spawn>; log: () => string; exited: Promise<number | null> }> {
   const proc = spawn(process.execPath, [MAIN, 'serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  proc.stdout?.on('data', (c: Buffer) => { out += c.toString(); });
-  proc.stderr?.on('data', (c: Buffer) => { out += c.toString(); });
+  proc.stdout?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
+  proc.stderr?.on('data', (c: Buffer) => {
+    out += c.toString();
+  });
   const exited = new Promise<number | null>((r) => proc.on('exit', (code) => r(code)));
   return new Promise((resolve, reject) => {
     const t = setInterval(() => {
-      if (out.includes('ready;')) { clearInterval(t); resolve({ proc, log: () => out, exited }); }
+      if (out.includes('ready;')) {
+        clearInterval(t);
+        resolve({ proc, log: () => out, exited });
+      }
     }, 50);
-    void exited.then((code) => { clearInterval(t); reject(new Error(`serve exited ${code}: ${out}`)); });
+    void exited.then((code) => {
+      clearInterval(t);
+      reject(new Error(`serve exited ${code}: ${out}`));
+    });
   });
 }
 
@@ -213,7 +280,11 @@ describe('tiermem serve', () => {
     const st = await cli(['--socket', sock, 'status', '--json']);
     expect(st.code, st.stderr).toBe(EXIT.OK);
     expect((JSON.parse(st.stdout) as StatusReport).targetShare).toBe(0.25);
-    await expectUserError(['serve', '--socket', sock, '--no-metrics', '--no-store'], EXIT.START_FAILED, /already listening on/);
+    await expectUserError(
+      ['serve', '--socket', sock, '--no-metrics', '--no-store'],
+      EXIT.START_FAILED,
+      /already listening on/,
+    );
     s.proc.kill('SIGTERM');
     expect(await s.exited).toBe(0);
     expect(s.log()).toContain('stopped');
@@ -228,7 +299,11 @@ describe('tiermem serve', () => {
     const ok = await cli(['--admin-url', url!, '--token-file', tokenFile, 'set', 'ratio', '1:1']);
     expect(ok.code, ok.stderr).toBe(EXIT.OK);
     writeFileSync(join(dir, 'wrong-token'), 'x'.repeat(40));
-    await expectUserError(['--admin-url', url!, '--token-file', join(dir, 'wrong-token'), 'status'], EXIT.UNAUTHORIZED, /bearer token/);
+    await expectUserError(
+      ['--admin-url', url!, '--token-file', join(dir, 'wrong-token'), 'status'],
+      EXIT.UNAUTHORIZED,
+      /bearer token/,
+    );
     await expectUserError(['--admin-url', url!, 'status'], EXIT.USAGE, /--token-file/);
     s.proc.kill('SIGINT');
     expect(await s.exited).toBe(0);
@@ -244,7 +319,11 @@ describe('tiermem serve', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()));
     const port = (busy.address() as { port: number }).port;
     try {
-      await expectUserError(['serve', '--socket', join(dir, 'busy.sock'), '--metrics-port', String(port), '--port', '0'], EXIT.START_FAILED, /could not start: .*EADDRINUSE/);
+      await expectUserError(
+        ['serve', '--socket', join(dir, 'busy.sock'), '--metrics-port', String(port), '--port', '0'],
+        EXIT.START_FAILED,
+        /could not start: .*EADDRINUSE/,
+      );
     } finally {
       busy.close();
     }
@@ -253,7 +332,16 @@ describe('tiermem serve', () => {
 
   it('reads a JSON config file, flags override it', async () => {
     const sock = join(dir, 'cfg.sock');
-    writeFileSync(join(dir, 'cfg.json'), JSON.stringify({ ratio: '1:1', threshold: '2KiB', controller: { periodMs: 500 }, store: { enabled: false }, metrics: { enabled: false } }));
+    writeFileSync(
+      join(dir, 'cfg.json'),
+      JSON.stringify({
+        ratio: '1:1',
+        threshold: '2KiB',
+        controller: { periodMs: 500 },
+        store: { enabled: false },
+        metrics: { enabled: false },
+      }),
+    );
     const s = await serve(['--config', join(dir, 'cfg.json'), '--socket', sock, '--ratio', '1:4']);
     const st = JSON.parse((await cli(['--socket', sock, 'status', '--json'])).stdout) as StatusReport;
     expect(st.targetShare).toBe(0.2);

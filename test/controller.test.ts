@@ -1,9 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import {
-  attachController, createThresholdController, DEFAULT_CONTROLLER_PARAMS, DEFAULT_TUNING, shareBelow, thresholdFor, type ControllerParams,
+  attachController,
+  createThresholdController,
+  DEFAULT_CONTROLLER_PARAMS,
+  DEFAULT_TUNING,
+  shareBelow,
+  thresholdFor,
+  type ControllerParams,
 } from '../src/controller/index.js';
 import {
-  bangBangPolicy, controllerPolicy, decodeTrace, ModelAllocator, runMetrics, SCENARIOS, simulate, type Scenario,
+  bangBangPolicy,
+  controllerPolicy,
+  decodeTrace,
+  ModelAllocator,
+  runMetrics,
+  SCENARIOS,
+  simulate,
+  type Scenario,
 } from '../src/trace/index.js';
 import { parseRatio, ratioToShare } from '../src/units.js';
 import { createTrim } from '../src/controller/trim.js';
@@ -11,25 +24,40 @@ import { isTiermemError } from '../src/errors.js';
 
 // Shortened scenarios keep the suite lean on shared 2-core machines; the benchmark runs scale 1.
 const SCALE = 0.5;
-const scenarios = new Map<string, Scenario>(SCENARIOS.map((make) => { const s = make(SCALE); return [s.name, s]; }));
+const scenarios = new Map<string, Scenario>(
+  SCENARIOS.map((make) => {
+    const s = make(SCALE);
+    return [s.name, s];
+  }),
+);
 const get = (name: string): Scenario => scenarios.get(name)!;
 
 function run(sc: Scenario, params: Partial<ControllerParams> = {}) {
-  const r = simulate(decodeTrace(sc.trace), controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26, ...params }),
-    { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) });
+  const r = simulate(
+    decodeTrace(sc.trace),
+    controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26, ...params }),
+    { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) },
+  );
   return { r, m: runMetrics(r) };
 }
 
 function expectInvalid(f: () => void): void {
   let err: unknown;
-  try { f(); } catch (e) { err = e; }
+  try {
+    f();
+  } catch (e) {
+    err = e;
+  }
   expect(isTiermemError(err) && err.code).toBe('ERR_TIERMEM_INVALID_ARG');
 }
 
 describe('size-distribution map', () => {
   it('inverts: the threshold for a share gives that share back', () => {
     const h = new Float64Array(48);
-    h[6] = 10; h[7] = 30; h[8] = 40; h[9] = 20;
+    h[6] = 10;
+    h[7] = 30;
+    h[8] = 40;
+    h[9] = 20;
     for (const f of [0.05, 0.2, 0.5, 0.8, 0.95]) {
       const t = thresholdFor(h, f)!;
       expect(shareBelow(h, t)).toBeCloseTo(f, 2);
@@ -41,11 +69,22 @@ describe('size-distribution map', () => {
 });
 
 describe('convergence on the generated traces', () => {
-  for (const name of ['steady', 'size-shift', 'growth', 'churn', 'forced-30', 'target-change', 'bimodal', 'bulk-load']) {
+  for (const name of [
+    'steady',
+    'size-shift',
+    'growth',
+    'churn',
+    'forced-30',
+    'target-change',
+    'bimodal',
+    'bulk-load',
+  ]) {
     it(`${name}: every segment settles inside +/-2 points and stays, small steady error`, () => {
       const sc = get(name);
       const { r, m } = run(sc);
-      const bound = runMetrics(simulate(decodeTrace(sc.trace), bangBangPolicy(sc.targetShare), { targetShare: sc.targetShare })).segments;
+      const bound = runMetrics(
+        simulate(decodeTrace(sc.trace), bangBangPolicy(sc.targetShare), { targetShare: sc.targetShare }),
+      ).segments;
       m.segments.forEach((seg, i) => {
         expect(seg.settle, `segment ${i} settles`).toBeLessThan(Infinity);
         // No slower than the fastest any rule could enter the band (bang-bang) plus 3 ticks,
@@ -81,7 +120,9 @@ describe('bounds, unreachable targets and anti-windup', () => {
     expect(lastOfFirst.share).toBeGreaterThan(0.28);
     expect(lastOfFirst.share).toBeLessThan(0.33);
     // No wound-up state: the reachable target after it settles as fast as on a fresh start.
-    const bound = runMetrics(simulate(decodeTrace(sc.trace), bangBangPolicy(sc.targetShare), { targetShare: sc.targetShare })).segments;
+    const bound = runMetrics(
+      simulate(decodeTrace(sc.trace), bangBangPolicy(sc.targetShare), { targetShare: sc.targetShare }),
+    ).segments;
     expect(second!.settle).toBeLessThanOrEqual(Math.max(3, bound[1]!.enter) + 3);
     expect(r.samples.at(-1)!.status).toBe('on-target');
   });
@@ -93,8 +134,15 @@ describe('bounds, unreachable targets and anti-windup', () => {
     for (let t = 1; t <= 200; t++) {
       flow[8] = t * 1000; // steady routed flow of ~256 B blocks
       dram += 300; // and forced DRAM bytes: 30% of everything, so 5% is out of reach
-      const tick = c.step({ threshold: 256, tiers: { dram: { liveBytes: dram, forcedBytes: dram }, pmem: { liveBytes: t * 1000, forcedBytes: 0 } }, flowBytes: flow });
-      if (t > 2) { expect(tick.status).toBe('unreachable'); expect(tick.threshold).toBeLessThanOrEqual(256); } // nothing routed to DRAM
+      const tick = c.step({
+        threshold: 256,
+        tiers: { dram: { liveBytes: dram, forcedBytes: dram }, pmem: { liveBytes: t * 1000, forcedBytes: 0 } },
+        flowBytes: flow,
+      });
+      if (t > 2) {
+        expect(tick.status).toBe('unreachable');
+        expect(tick.threshold).toBeLessThanOrEqual(256);
+      } // nothing routed to DRAM
     }
     expect(Math.abs(c.bias)).toBeLessThan(0.5);
   });
@@ -106,9 +154,23 @@ describe('parameters', () => {
     const live = attachController(a, { targetShare: 0.2 }, { timer: false });
     const before = { ...live.params };
     const bad: Partial<ControllerParams>[] = [
-      { targetShare: NaN }, { targetShare: -0.1 }, { targetShare: 1.5 }, { periodMs: 0 }, { periodMs: -5 },
-      { minThreshold: -1 }, { minThreshold: 5000, maxThreshold: 4000 }, { maxThreshold: 10 , minThreshold: 20 },
-      { kp: NaN }, { kp: -1 }, { ki: 2 }, { trimKp: -1 }, { trimKi: NaN }, { trimKp: 1e9 }, { volumeBytes: -1 }, { volumeBytes: 1.5 }, { minThreshold: 1.5 },
+      { targetShare: NaN },
+      { targetShare: -0.1 },
+      { targetShare: 1.5 },
+      { periodMs: 0 },
+      { periodMs: -5 },
+      { minThreshold: -1 },
+      { minThreshold: 5000, maxThreshold: 4000 },
+      { maxThreshold: 10, minThreshold: 20 },
+      { kp: NaN },
+      { kp: -1 },
+      { ki: 2 },
+      { trimKp: -1 },
+      { trimKi: NaN },
+      { trimKp: 1e9 },
+      { volumeBytes: -1 },
+      { volumeBytes: 1.5 },
+      { minThreshold: 1.5 },
       { targetShare: 0.5, kp: Infinity }, // the good half of a patch is not applied either
       { unknown: 1 } as unknown as Partial<ControllerParams>,
     ];
@@ -207,7 +269,17 @@ describe('holding still', () => {
   });
 
   it('at most about 10% of threshold moves reverse direction, on every trace', () => {
-    for (const name of ['steady', 'size-shift', 'growth', 'churn', 'forced-30', 'target-change', 'bimodal', 'bulk-load', 'unreachable']) {
+    for (const name of [
+      'steady',
+      'size-shift',
+      'growth',
+      'churn',
+      'forced-30',
+      'target-change',
+      'bimodal',
+      'bulk-load',
+      'unreachable',
+    ]) {
       const { m } = run(get(name));
       // The trim moves in many small steps and reverses only when its PI signal turns by more
       // than the play: measured 7-10% on these half-scale traces (7-10% at scale 1).
@@ -255,7 +327,11 @@ describe('holding still', () => {
     const flow = new Float64Array(48);
     const at = (live: number): number => {
       flow[8] = (flow[8] ?? 0) + live / 10;
-      c.step({ threshold: 256, tiers: { dram: { liveBytes: live * 0.2, forcedBytes: 0 }, pmem: { liveBytes: live * 0.8, forcedBytes: 0 } }, flowBytes: flow });
+      c.step({
+        threshold: 256,
+        tiers: { dram: { liveBytes: live * 0.2, forcedBytes: 0 }, pmem: { liveBytes: live * 0.8, forcedBytes: 0 } },
+        flowBytes: flow,
+      });
       return c.volumeTrigger;
     };
     const small = at(4 * 1024 * 1024);

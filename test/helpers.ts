@@ -3,10 +3,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAllocator, type TieredAllocatorType } from '../src/allocator.js';
-import { CATEGORIES, TIERS, type AllocatorOptions, type Category, type Tier } from '../src/types.js';
+import { createAllocator } from '../src/allocator.js';
+import { createRng } from '../src/trace/random.js';
+import { CATEGORIES, TIERS, type Allocator, type AllocatorOptions, type Category, type Tier } from '../src/types.js';
 
-export type TestAllocator = TieredAllocatorType;
+export type TestAllocator = Allocator;
 
 /** A directory for a file-backed tier, removed by the returned cleanup. */
 export function tempDir(prefix = 'tiermem-test-'): { dir: string; cleanup: () => void } {
@@ -20,7 +21,10 @@ export function open(options: AllocatorOptions = {}): TestAllocator {
 
 /** Sum memkind_malloc_usable_size over live blocks per tier x category, using memkind's own
  *  kind detection for the tier: an oracle independent of the core's counters. */
-export function expectedAccounting(a: TestAllocator, live: Iterable<number>): Record<Tier, Record<Category, { bytes: number; count: number }>> {
+export function expectedAccounting(
+  a: TestAllocator,
+  live: Iterable<number>,
+): Record<Tier, Record<Category, { bytes: number; count: number }>> {
   const out = {} as Record<Tier, Record<Category, { bytes: number; count: number }>>;
   for (const t of TIERS) {
     out[t] = {} as Record<Category, { bytes: number; count: number }>;
@@ -39,17 +43,21 @@ export function expectedAccounting(a: TestAllocator, live: Iterable<number>): Re
 /** The parts of stats() that must not change when an operation is rejected. */
 export function liveFigures(a: TestAllocator): string {
   const s = a.stats();
-  return JSON.stringify(TIERS.map((t) => [s.tiers[t].liveBytes, s.tiers[t].liveCount, s.tiers[t].allocs, s.tiers[t].frees, s.tiers[t].failures, s.tiers[t].fallbacks, Array.from(s.tiers[t].liveHist)]).concat([[a.liveCount, s.threshold]]));
+  return JSON.stringify(
+    TIERS.map((t) => [
+      s.tiers[t].liveBytes,
+      s.tiers[t].liveCount,
+      s.tiers[t].allocs,
+      s.tiers[t].frees,
+      s.tiers[t].failures,
+      s.tiers[t].fallbacks,
+      Array.from(s.tiers[t].liveHist),
+    ]).concat([[a.liveCount, s.threshold]]),
+  );
 }
 
-/** Deterministic PRNG (mulberry32) so failures reproduce. */
+/** Deterministic PRNG (the traces' mulberry32, src/trace/random.ts) so failures reproduce. */
 export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = createRng(seed);
+  return () => r.next();
 }

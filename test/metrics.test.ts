@@ -83,7 +83,11 @@ describe('metrics registry', () => {
     expect(m.get(`tiermem_controller_status{status="${c.status}"}`)).toBe(1);
     expect([...m.entries()].filter(([k, v]) => k.startsWith('tiermem_controller_status{') && v === 1)).toHaveLength(1);
     expect(m.get(`tiermem_build_info{version="${info.version}",memkind_version="${info.memkindVersion}"}`)).toBe(1);
-    expect(m.get(`tiermem_backend_info{tier="pmem",kind="${info.pmem.kind}",source="${info.pmem.source}",emulated="${info.pmem.emulated}"}`)).toBe(1);
+    expect(
+      m.get(
+        `tiermem_backend_info{tier="pmem",kind="${info.pmem.kind}",source="${info.pmem.source}",emulated="${info.pmem.emulated}"}`,
+      ),
+    ).toBe(1);
     expect(m.get('tiermem_exhaustion_policy_info{policy="spill"}')).toBe(1);
 
     // NUMA nodes of the tiers, with sysfs figures.
@@ -99,7 +103,9 @@ describe('metrics registry', () => {
     c.pause();
     expect(parse(await reg.metrics()).get('tiermem_controller_status{status="paused"}')).toBe(1);
     const bare = parse(await createMetricsRegistry({ allocator: a }).metrics());
-    expect([...bare.keys()].some((k) => k.startsWith('tiermem_controller_') || k.startsWith('tiermem_target_'))).toBe(false);
+    expect([...bare.keys()].some((k) => k.startsWith('tiermem_controller_') || k.startsWith('tiermem_target_'))).toBe(
+      false,
+    );
   });
 
   it('reads stats() once per scrape and never between scrapes', async () => {
@@ -107,7 +113,11 @@ describe('metrics registry', () => {
     let calls = 0;
     const counted = new Proxy(a, {
       get(target, prop) {
-        if (prop === 'stats') return () => { calls++; return target.stats(); };
+        if (prop === 'stats')
+          return () => {
+            calls++;
+            return target.stats();
+          };
         const v = Reflect.get(target, prop, target) as unknown;
         return typeof v === 'function' ? (v as (...x: unknown[]) => unknown).bind(target) : v;
       },
@@ -133,7 +143,12 @@ describe('metrics registry', () => {
       const r = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
       expect(r.stdout + r.stderr, `promtool (processMetrics ${processMetrics})`).toBe('');
       expect(r.status).toBe(0);
-      const names = new Set(text.split('\n').filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ')[2]!));
+      const names = new Set(
+        text
+          .split('\n')
+          .filter((l) => l.startsWith('# TYPE '))
+          .map((l) => l.split(' ')[2]!),
+      );
       for (const n of names) expect(n.startsWith('tiermem_'), n).toBe(true);
       if (processMetrics) expect(names.has('tiermem_process_cpu_seconds_total')).toBe(true);
     }
@@ -151,7 +166,10 @@ describe('metrics registry', () => {
     const root = mkdtempSync(join(tmpdir(), 'tiermem-sysfs-'));
     cleanups.push(() => rmSync(root, { recursive: true, force: true }));
     mkdirSync(join(root, 'node3'));
-    writeFileSync(join(root, 'node3', 'meminfo'), 'Node 3 MemTotal:       16384 kB\nNode 3 MemFree:         4096 kB\nNode 3 MemUsed:  12288 kB\n');
+    writeFileSync(
+      join(root, 'node3', 'meminfo'),
+      'Node 3 MemTotal:       16384 kB\nNode 3 MemFree:         4096 kB\nNode 3 MemUsed:  12288 kB\n',
+    );
     expect(readNodeMemory(3, root)).toEqual({ node: 3, totalBytes: 16384 * 1024, freeBytes: 4096 * 1024 });
     expect(readNodeMemory(4, root)).toBeNull();
     writeFileSync(join(root, 'node3', 'meminfo'), 'garbage\n');

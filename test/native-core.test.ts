@@ -9,7 +9,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 describe('C core under AddressSanitizer', () => {
   it('passes every check with no sanitizer report', () => {
     const out = execFileSync('make', ['-s', '-C', join(here, 'native'), 'run'], {
-      encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:abort_on_error=0', UBSAN_OPTIONS: 'print_stacktrace=1' },
     });
     const m = /core_test: (\d+) checks, (\d+) failed/.exec(out);

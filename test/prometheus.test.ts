@@ -25,7 +25,11 @@ function freePort(): Promise<number> {
   });
 }
 
-interface QueryResult { status: string; error?: string; data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> } }
+interface QueryResult {
+  status: string;
+  error?: string;
+  data?: { resultType: string; result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+}
 
 let dir: string;
 let service: Service;
@@ -35,7 +39,7 @@ let promLog = '';
 
 async function query(q: string): Promise<QueryResult> {
   const r = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(q)}`);
-  return await r.json() as QueryResult;
+  return (await r.json()) as QueryResult;
 }
 
 async function until<T>(what: string, f: () => Promise<T | null>, ms = 30_000): Promise<T> {
@@ -44,7 +48,9 @@ async function until<T>(what: string, f: () => Promise<T | null>, ms = 30_000): 
     try {
       const v = await f();
       if (v !== null) return v;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; prometheus log:\n${promLog.slice(-2000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -53,8 +59,11 @@ async function until<T>(what: string, f: () => Promise<T | null>, ms = 30_000): 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tiermem-prom-'));
   const config = resolveConfig({
-    admin: { socket: join(dir, 'admin.sock') }, metrics: { port: 0 }, store: { enabled: false },
-    threshold: 1024, controller: { enabled: false },
+    admin: { socket: join(dir, 'admin.sock') },
+    metrics: { port: 0 },
+    store: { enabled: false },
+    threshold: 1024,
+    controller: { enabled: false },
   });
   service = await startService(config, await loadServiceDeps());
   // A fixed workload: the share then stays put while Prometheus scrapes.
@@ -64,26 +73,37 @@ beforeAll(async () => {
   const target = new URL(service.metrics!.url).host;
   const port = await freePort();
   promUrl = `http://127.0.0.1:${port}`;
-  writeFileSync(join(dir, 'prometheus.yml'), [
-    'global:',
-    '  scrape_interval: 1s',
-    '  evaluation_interval: 1s',
-    'rule_files:',
-    `  - ${join(ROOT, 'prometheus', 'alerts.yml')}`,
-    'scrape_configs:',
-    '  - job_name: tiermem',
-    '    static_configs:',
-    `      - targets: ['${target}']`,
-    '',
-  ].join('\n'));
-  prom = spawn('prometheus', [
-    `--config.file=${join(dir, 'prometheus.yml')}`,
-    `--storage.tsdb.path=${join(dir, 'data')}`,
-    `--web.listen-address=127.0.0.1:${port}`,
-    '--storage.tsdb.retention.time=1h',
-  ], { stdio: ['ignore', 'pipe', 'pipe'] });
-  prom.stdout?.on('data', (c: Buffer) => { promLog += c.toString(); });
-  prom.stderr?.on('data', (c: Buffer) => { promLog += c.toString(); });
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${join(ROOT, 'prometheus', 'alerts.yml')}`,
+      'scrape_configs:',
+      '  - job_name: tiermem',
+      '    static_configs:',
+      `      - targets: ['${target}']`,
+      '',
+    ].join('\n'),
+  );
+  prom = spawn(
+    'prometheus',
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--storage.tsdb.retention.time=1h',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  prom.stdout?.on('data', (c: Buffer) => {
+    promLog += c.toString();
+  });
+  prom.stderr?.on('data', (c: Buffer) => {
+    promLog += c.toString();
+  });
   await until('prometheus ready', async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : null));
 });
 
@@ -131,7 +151,9 @@ describe('Prometheus scraping the service', () => {
     }
     expect(n).toBeGreaterThan(10);
     // Alert rules load into the server as well.
-    const rules = await (await fetch(`${promUrl}/api/v1/rules`)).json() as { data: { groups: Array<{ rules: unknown[] }> } };
+    const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as {
+      data: { groups: Array<{ rules: unknown[] }> };
+    };
     expect(rules.data.groups[0]?.rules.length).toBe(6);
   });
 });
@@ -144,7 +166,9 @@ describe('alert rules', () => {
   });
 
   it('pass their promtool unit tests', () => {
-    const r = spawnSync('promtool', ['test', 'rules', join(ROOT, 'prometheus', 'tests', 'alerts.test.yml')], { encoding: 'utf8' });
+    const r = spawnSync('promtool', ['test', 'rules', join(ROOT, 'prometheus', 'tests', 'alerts.test.yml')], {
+      encoding: 'utf8',
+    });
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toContain('SUCCESS');
   });

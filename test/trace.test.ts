@@ -1,11 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import {
-  createTraceRecorder, decodeTrace, HEADER_SIZE, ModelAllocator, Op, recommend, RECORD_SIZE, SCENARIOS, simulate,
-  TraceWriter, usableSize, type ThresholdPolicy,
+  createTraceRecorder,
+  decodeTrace,
+  HEADER_SIZE,
+  ModelAllocator,
+  Op,
+  recommend,
+  RECORD_SIZE,
+  SCENARIOS,
+  simulate,
+  TraceWriter,
+  usableSize,
+  type ThresholdPolicy,
 } from '../src/trace/index.js';
 import { isTiermemError } from '../src/errors.js';
 
-const fixed = (t: number): ThresholdPolicy => ({ name: 'fixed', volumeBytes: 0, tick(a) { a.threshold = t; }, setTarget() {} });
+const fixed = (t: number): ThresholdPolicy => ({
+  name: 'fixed',
+  volumeBytes: 0,
+  tick(a) {
+    a.threshold = t;
+  },
+  setTarget() {},
+});
 
 describe('trace format', () => {
   it('round-trips every op through 16-byte records behind a 16-byte header', () => {
@@ -36,14 +53,27 @@ describe('trace format', () => {
     const good = w.finish();
     const bad = (mutate: (b: Uint8Array) => Uint8Array): void => {
       let err: unknown;
-      try { decodeTrace(mutate(good.slice())); } catch (e) { err = e; }
+      try {
+        decodeTrace(mutate(good.slice()));
+      } catch (e) {
+        err = e;
+      }
       expect(isTiermemError(err) && err.code).toBe('ERR_TIERMEM_INVALID_ARG');
     };
-    bad((b) => { b[0] = 0; return b; });
-    bad((b) => { b[4] = 9; return b; });
+    bad((b) => {
+      b[0] = 0;
+      return b;
+    });
+    bad((b) => {
+      b[4] = 9;
+      return b;
+    });
     bad((b) => b.subarray(0, b.byteLength - 1));
     bad((b) => b.subarray(0, 8));
-    bad((b) => { b[HEADER_SIZE] = 99; return b; });
+    bad((b) => {
+      b[HEADER_SIZE] = 99;
+      return b;
+    });
   });
 });
 
@@ -56,8 +86,10 @@ describe('recorder and simulator', () => {
     for (let i = 0; i < 3000; i++) {
       const r = (i * 2654435761) >>> 0;
       if (r % 5 === 0 && live.length) a.zfree(live.splice(r % live.length, 1)[0]!);
-      else if (r % 7 === 0 && live.length) { const k = r % live.length; live[k] = a.zrealloc(live[k]!, 50 + (r % 900)); }
-      else if (r % 11 === 0) live.push(a.zmallocDram(64, 'metadata'));
+      else if (r % 7 === 0 && live.length) {
+        const k = r % live.length;
+        live[k] = a.zrealloc(live[k]!, 50 + (r % 900));
+      } else if (r % 11 === 0) live.push(a.zmallocDram(64, 'metadata'));
       else live.push(a.zmalloc(20 + (r % 1000)));
     }
     a.setTraceSink(null);
@@ -82,7 +114,9 @@ describe('recorder and simulator', () => {
   });
 
   it('model accounts usable sizes as jemalloc does', () => {
-    expect([1, 8, 9, 100, 129, 160, 161, 1000, 4097].map(usableSize)).toEqual([8, 8, 16, 112, 160, 160, 192, 1024, 5120]);
+    expect([1, 8, 9, 100, 129, 160, 161, 1000, 4097].map(usableSize)).toEqual([
+      8, 8, 16, 112, 160, 160, 192, 1024, 5120,
+    ]);
   });
 });
 

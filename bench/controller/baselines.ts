@@ -27,7 +27,10 @@ export function tieredMemDbPolicy(initialTarget: number, min: number, max: numbe
       if (dram + pmem === 0) return;
       const r = dram > 0 ? pmem / dram : 1e9;
       const err = Math.abs(r - targetRatio);
-      if (err <= 0.02) { lastErr = err; return; }
+      if (err <= 0.02) {
+        lastErr = err;
+        return;
+      }
       const gain = (err >= lastErr ? 0.25 : 0.05) * (r / Math.max(targetRatio, 1e-9));
       lastErr = err;
       const t = a.threshold;
@@ -38,7 +41,10 @@ export function tieredMemDbPolicy(initialTarget: number, min: number, max: numbe
       if (next < min || next > max) return;
       a.threshold = next;
     },
-    setTarget(share) { targetRatio = ratioOf(share); lastErr = Infinity; },
+    setTarget(share) {
+      targetRatio = ratioOf(share);
+      lastErr = Infinity;
+    },
   };
 }
 
@@ -54,7 +60,9 @@ export function memtierPolicy(initialTarget: number, min: number, max: number, n
   return {
     name,
     volumeBytes: 0,
-    tick() { /* acts per allocation only */ },
+    tick() {
+      /* acts per allocation only */
+    },
     afterAlloc(a) {
       if (++count % 20 !== 0) return;
       const { dram, pmem } = live(a);
@@ -69,7 +77,10 @@ export function memtierPolicy(initialTarget: number, min: number, max: number, n
       if (next < min || next > max || next === t) return;
       a.threshold = next;
     },
-    setTarget(share) { targetRatio = ratioOf(share); lastErr = Infinity; },
+    setTarget(share) {
+      targetRatio = ratioOf(share);
+      lastErr = Infinity;
+    },
   };
 }
 

@@ -22,7 +22,12 @@ static double now_ns(void) {
 }
 
 typedef enum { GLIBC, MEMKIND, CORE } impl;
-typedef struct { impl which; memkind_t kind; tm_heap *heap; tm_tier tier; } target;
+typedef struct {
+  impl which;
+  memkind_t kind;
+  tm_heap *heap;
+  tm_tier tier;
+} target;
 
 static void *ring_p[RING];
 static tm_block ring_b[RING];
@@ -34,9 +39,12 @@ static double round_ns(const target *t, size_t size, int live) {
   {
     if (live) { /* pre-fill the ring */
       for (int i = 0; i < RING; i++) {
-        if (t->which == GLIBC) ring_p[i] = malloc(size);
-        else if (t->which == MEMKIND) ring_p[i] = memkind_malloc(t->kind, size);
-        else tm_malloc_tier(t->heap, size, t->tier, TM_CAT_DATA, &ring_b[i]), (void)0;
+        if (t->which == GLIBC)
+          ring_p[i] = malloc(size);
+        else if (t->which == MEMKIND)
+          ring_p[i] = memkind_malloc(t->kind, size);
+        else
+          tm_malloc_tier(t->heap, size, t->tier, TM_CAT_DATA, &ring_b[i]), (void)0;
       }
     }
     double t0 = now_ns();
@@ -44,19 +52,41 @@ static double round_ns(const target *t, size_t size, int live) {
       size_t slot = i & (RING - 1);
       switch (t->which) {
         case GLIBC: {
-          if (live) { free(ring_p[slot]); ring_p[slot] = malloc(size); sink += (size_t)ring_p[slot]; }
-          else { void *p = malloc(size); sink += (size_t)p; free(p); }
+          if (live) {
+            free(ring_p[slot]);
+            ring_p[slot] = malloc(size);
+            sink += (size_t)ring_p[slot];
+          } else {
+            void *p = malloc(size);
+            sink += (size_t)p;
+            free(p);
+          }
           break;
         }
         case MEMKIND: {
-          if (live) { memkind_free(t->kind, ring_p[slot]); ring_p[slot] = memkind_malloc(t->kind, size); sink += (size_t)ring_p[slot]; }
-          else { void *p = memkind_malloc(t->kind, size); sink += (size_t)p; memkind_free(t->kind, p); }
+          if (live) {
+            memkind_free(t->kind, ring_p[slot]);
+            ring_p[slot] = memkind_malloc(t->kind, size);
+            sink += (size_t)ring_p[slot];
+          } else {
+            void *p = memkind_malloc(t->kind, size);
+            sink += (size_t)p;
+            memkind_free(t->kind, p);
+          }
           break;
         }
         case CORE: {
           /* Routed allocation (the threshold puts `size` on t->tier). */
-          if (live) { tm_free(t->heap, &ring_b[slot]); tm_malloc(t->heap, size, TM_CAT_DATA, &ring_b[slot]); sink += (size_t)ring_b[slot].ptr; }
-          else { tm_block b; tm_malloc(t->heap, size, TM_CAT_DATA, &b); sink += (size_t)b.ptr; tm_free(t->heap, &b); }
+          if (live) {
+            tm_free(t->heap, &ring_b[slot]);
+            tm_malloc(t->heap, size, TM_CAT_DATA, &ring_b[slot]);
+            sink += (size_t)ring_b[slot].ptr;
+          } else {
+            tm_block b;
+            tm_malloc(t->heap, size, TM_CAT_DATA, &b);
+            sink += (size_t)b.ptr;
+            tm_free(t->heap, &b);
+          }
           break;
         }
       }
@@ -65,9 +95,12 @@ static double round_ns(const target *t, size_t size, int live) {
     if (ns < best) best = ns;
     if (live) {
       for (int i = 0; i < RING; i++) {
-        if (t->which == GLIBC) free(ring_p[i]);
-        else if (t->which == MEMKIND) memkind_free(t->kind, ring_p[i]);
-        else tm_free(t->heap, &ring_b[i]);
+        if (t->which == GLIBC)
+          free(ring_p[i]);
+        else if (t->which == MEMKIND)
+          memkind_free(t->kind, ring_p[i]);
+        else
+          tm_free(t->heap, &ring_b[i]);
       }
     }
   }
@@ -90,10 +123,15 @@ static void run3(const target *ts[3], size_t size, int live, double out[3]) {
 int main(int argc, char **argv) {
   if (argc > 1) N = (size_t)atol(argv[1]);
   char dir[] = "/tmp/tiermem-bench-XXXXXX";
-  if (mkdtemp(dir) == NULL) { perror("mkdtemp"); return 1; }
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    return 1;
+  }
 
   /* Heaps whose routing sends everything to the tier measured: threshold max -> DRAM, 0 -> PMem. */
-  tm_config cfg = { .dram = TM_DRAM_REGULAR, .pmem = TM_PMEM_FILE, .pmem_dir = dir, .threshold = TM_MAX_SIZE };
+  tm_config cfg = {
+    .dram = TM_DRAM_REGULAR, .pmem = TM_PMEM_FILE, .pmem_dir = dir, .threshold = TM_MAX_SIZE
+  };
   char err[256];
   tm_heap *to_dram = tm_heap_create(&cfg, err, sizeof err);
   cfg.dram = TM_DRAM_DEFAULT;
@@ -101,24 +139,35 @@ int main(int argc, char **argv) {
   cfg.dram = TM_DRAM_REGULAR;
   cfg.threshold = 0;
   tm_heap *to_pmem = tm_heap_create(&cfg, err, sizeof err);
-  if (!to_dram || !to_pmem || !to_dram_default) { fprintf(stderr, "heap: %s\n", err); return 1; }
+  if (!to_dram || !to_pmem || !to_dram_default) {
+    fprintf(stderr, "heap: %s\n", err);
+    return 1;
+  }
   /* Raw memkind on the very kind the core uses: a second file-backed kind would crash memkind. */
   memkind_t filekind = (memkind_t)tm_heap_memkind(to_pmem, TM_PMEM);
 
-  struct { const char *name; target core, raw; } kinds[] = {
+  struct {
+    const char *name;
+    target core, raw;
+  } kinds[] = {
     { "REGULAR", { CORE, NULL, to_dram, TM_DRAM }, { MEMKIND, MEMKIND_REGULAR, NULL, TM_DRAM } },
-    { "DEFAULT", { CORE, NULL, to_dram_default, TM_DRAM }, { MEMKIND, MEMKIND_DEFAULT, NULL, TM_DRAM } },
+    { "DEFAULT",
+      { CORE, NULL, to_dram_default, TM_DRAM },
+      { MEMKIND, MEMKIND_DEFAULT, NULL, TM_DRAM } },
     { "file-backed", { CORE, NULL, to_pmem, TM_PMEM }, { MEMKIND, filekind, NULL, TM_PMEM } },
   };
   const target glibc = { GLIBC, NULL, NULL, TM_DRAM };
   const size_t sizes[] = { 64, 1024, 16384 };
 
   setvbuf(stdout, NULL, _IOLBF, 0);
-  printf("# ns per malloc+free pair, best of 7 rounds of %zu pairs (bench/core, %s)\n", N, TM_VERSION);
-  printf("%-12s %-8s %-9s %8s %8s %8s %9s\n", "kind", "size", "pattern", "glibc", "memkind", "tiermem", "overhead");
+  printf("# ns per malloc+free pair, best of 7 rounds of %zu pairs (bench/core, %s)\n", N,
+         TM_VERSION);
+  printf("%-12s %-8s %-9s %8s %8s %8s %9s\n", "kind", "size", "pattern", "glibc", "memkind",
+         "tiermem", "overhead");
   for (int live = 0; live <= 1; live++) {
     for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
-      if (getenv("KIND") && strcmp(getenv("KIND"), kinds[k].name) != 0) continue; /* one kind only */
+      if (getenv("KIND") && strcmp(getenv("KIND"), kinds[k].name) != 0)
+        continue; /* one kind only */
       for (size_t s = 0; s < 3; s++) {
         const target *ts[3] = { &glibc, &kinds[k].raw, &kinds[k].core };
         double r[3];

@@ -19,6 +19,13 @@ static int cfg_size(napi_env env, napi_value obj, const char *name, size_t *out)
   return tm_arg_size_opt(env, v, name, (double)TM_MAX_SIZE, *out, out);
 }
 
+/* A size the facade always passes (defaults live in TypeScript, e.g. DEFAULT_THRESHOLD). */
+static int cfg_size_required(napi_env env, napi_value obj, const char *name, size_t *out) {
+  napi_value v;
+  if (get_prop(env, obj, name, &v) != 0) return -1;
+  return tm_arg_size(env, v, name, (double)TM_MAX_SIZE, out);
+}
+
 static int cfg_enum(napi_env env, napi_value obj, const char *name, uint32_t count, uint32_t *out) {
   napi_value v;
   if (get_prop(env, obj, name, &v) != 0) return -1;
@@ -34,7 +41,8 @@ static int cfg_string(napi_env env, napi_value obj, const char *name, char *buf,
   NAPI_CALL_INT(env, napi_typeof(env, v, &t));
   if (t == napi_undefined) return 0;
   size_t got;
-  if (t != napi_string || napi_get_value_string_utf8(env, v, buf, len, &got) != napi_ok || got >= len - 1) {
+  if (t != napi_string || napi_get_value_string_utf8(env, v, buf, len, &got) != napi_ok ||
+      got >= len - 1) {
     tm_napi_throw(env, E_INVALID_ARG, "%s must be a string shorter than %zu bytes", name, len - 1);
     return -1;
   }
@@ -45,7 +53,7 @@ static int cfg_string(napi_env env, napi_value obj, const char *name, char *buf,
 
 /* The context lives as long as any JS object that carries it (the functions and the handle
  * object); the last finalizer closes the heap if the program never did. */
-static void release_ctx(napi_env env, void *data, void *hint) {
+void tm_ctx_release(napi_env env, void *data, void *hint) {
   (void)hint;
   tm_ctx *ctx = data;
   if (--ctx->refs > 0) return;
@@ -68,12 +76,13 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   memset(&cfg, 0, sizeof cfg);
   uint32_t dram = TM_DRAM_REGULAR, pmem = TM_PMEM_FILE, policy = TM_POLICY_SPILL;
   char nodes[128], dir[4096];
-  cfg.threshold = 4096;
-  if (cfg_enum(env, cfgv, "dram", 2, &dram) || cfg_enum(env, cfgv, "pmem", 5, &pmem) ||
-      cfg_enum(env, cfgv, "policy", 2, &policy) || cfg_string(env, cfgv, "nodes", nodes, sizeof nodes) ||
+  if (cfg_enum(env, cfgv, "dram", TM_DRAM_KIND_COUNT, &dram) ||
+      cfg_enum(env, cfgv, "pmem", TM_PMEM_SOURCE_COUNT, &pmem) ||
+      cfg_enum(env, cfgv, "policy", TM_POLICY_COUNT, &policy) ||
+      cfg_string(env, cfgv, "nodes", nodes, sizeof nodes) ||
       cfg_string(env, cfgv, "dir", dir, sizeof dir) ||
       cfg_size(env, cfgv, "fileSize", &cfg.pmem_file_size) ||
-      cfg_size(env, cfgv, "threshold", &cfg.threshold) ||
+      cfg_size_required(env, cfgv, "threshold", &cfg.threshold) ||
       cfg_size(env, cfgv, "limitDram", &cfg.limit[TM_DRAM]) ||
       cfg_size(env, cfgv, "limitPmem", &cfg.limit[TM_PMEM]))
     return NULL;
@@ -116,7 +125,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   }
   ctx->snapshot = snap_data;
   ctx->refs = 1;
-  st = napi_add_finalizer(env, obj, ctx, release_ctx, NULL, NULL);
+  st = napi_add_finalizer(env, obj, ctx, tm_ctx_release, NULL, NULL);
   if (st != napi_ok) {
     ctx->refs = 0;
     napi_delete_reference(env, ctx->snapshot_ref);
@@ -129,7 +138,7 @@ static napi_value js_open(napi_env env, napi_callback_info info) {
   for (const tm_fn_def *d = tm_heap_functions; d->name != NULL; d++) {
     napi_value fn;
     NAPI_CALL(env, napi_create_function(env, d->name, NAPI_AUTO_LENGTH, d->fn, ctx, &fn));
-    NAPI_CALL(env, napi_add_finalizer(env, fn, ctx, release_ctx, NULL, NULL));
+    NAPI_CALL(env, napi_add_finalizer(env, fn, ctx, tm_ctx_release, NULL, NULL));
     ctx->refs++;
     NAPI_CALL(env, napi_set_named_property(env, obj, d->name, fn));
   }
@@ -162,19 +171,25 @@ static int set_number(napi_env env, napi_value obj, const char *name, double v) 
   return 0;
 }
 
-/* The snapshot's offsets, so the TypeScript side never hard-codes them. */
+/* The snapshot's offsets and the enums' sizes, so the TypeScript side never hard-codes them. */
 static napi_value make_layout(napi_env env) {
   napi_value l;
   NAPI_CALL(env, napi_create_object(env, &l));
   if (set_number(env, l, "length", TM_S_LEN) || set_number(env, l, "threshold", TM_S_THRESHOLD) ||
       set_number(env, l, "limit", TM_S_LIMIT(0)) || set_number(env, l, "cell", TM_S_CELL(0, 0)) ||
-      set_number(env, l, "cellFields", TM_S_CELL_FIELDS) || set_number(env, l, "tier", TM_S_TIER(0)) ||
+      set_number(env, l, "cellFields", TM_S_CELL_FIELDS) ||
+      set_number(env, l, "tier", TM_S_TIER(0)) ||
       set_number(env, l, "tierFields", TM_S_TIER_FIELDS) ||
       set_number(env, l, "liveHist", TM_S_LIVE_HIST(0)) ||
       set_number(env, l, "flowBytes", TM_S_FLOW_BYTES) ||
       set_number(env, l, "flowCount", TM_S_FLOW_COUNT) ||
-      set_number(env, l, "buckets", TM_HIST_BUCKETS) || set_number(env, l, "tiers", TM_TIER_COUNT) ||
-      set_number(env, l, "categories", TM_CAT_COUNT) || set_number(env, l, "maxSize", (double)TM_MAX_SIZE))
+      set_number(env, l, "buckets", TM_HIST_BUCKETS) ||
+      set_number(env, l, "tiers", TM_TIER_COUNT) ||
+      set_number(env, l, "categories", TM_CAT_COUNT) ||
+      set_number(env, l, "maxSize", (double)TM_MAX_SIZE) ||
+      set_number(env, l, "policies", TM_POLICY_COUNT) ||
+      set_number(env, l, "dramKinds", TM_DRAM_KIND_COUNT) ||
+      set_number(env, l, "pmemSources", TM_PMEM_SOURCE_COUNT))
     return NULL;
   return l;
 }
@@ -185,9 +200,11 @@ static napi_value init(napi_env env, napi_value exports) {
   NAPI_CALL(env, napi_set_named_property(env, exports, "layout", layout));
   NAPI_CALL(env, napi_create_function(env, "open", NAPI_AUTO_LENGTH, js_open, NULL, &fn));
   NAPI_CALL(env, napi_set_named_property(env, exports, "open", fn));
-  NAPI_CALL(env, napi_create_function(env, "daxKmemAvailable", NAPI_AUTO_LENGTH, js_dax_kmem_available, NULL, &fn));
+  NAPI_CALL(env, napi_create_function(env, "daxKmemAvailable", NAPI_AUTO_LENGTH,
+                                      js_dax_kmem_available, NULL, &fn));
   NAPI_CALL(env, napi_set_named_property(env, exports, "daxKmemAvailable", fn));
-  NAPI_CALL(env, napi_create_function(env, "sizeClass", NAPI_AUTO_LENGTH, js_size_class, NULL, &fn));
+  NAPI_CALL(env,
+            napi_create_function(env, "sizeClass", NAPI_AUTO_LENGTH, js_size_class, NULL, &fn));
   NAPI_CALL(env, napi_set_named_property(env, exports, "sizeClass", fn));
   NAPI_CALL(env, napi_create_double(env, tm_memkind_version(), &v));
   NAPI_CALL(env, napi_set_named_property(env, exports, "memkindVersion", v));

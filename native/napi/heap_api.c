@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "heap_api.h"
+#include "store_api.h"
 #include "util.h"
 
 #define MAX_SIZE ((double)TM_MAX_SIZE)
@@ -15,9 +16,10 @@
   napi_value argv[(N) > 0 ? (N) : 1];                                            \
   tm_ctx *ctx;                                                                   \
   NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&ctx)); \
-  for (size_t i_ = argc; i_ + 1 <= (size_t)(N); i_++) NAPI_CALL(env, napi_get_undefined(env, &argv[i_])); \
+  for (size_t i_ = argc; i_ + 1 <= (size_t)(N); i_++)                            \
+    NAPI_CALL(env, napi_get_undefined(env, &argv[i_]));                          \
   if (ctx->heap == NULL) {                                                       \
-    tm_napi_throw(env, E_CLOSED, "the allocator is closed");                    \
+    tm_napi_throw(env, E_CLOSED, "the allocator is closed");                     \
     return NULL;                                                                 \
   }
 
@@ -27,7 +29,8 @@ static tm_block *live_block(napi_env env, tm_ctx *ctx, napi_value v, tm_handle *
   tm_block *b = tm_handles_get(ctx->handles, h);
   if (b == NULL) {
     tm_napi_throw(env, E_INVALID_HANDLE,
-                  "handle %llu is not live (freed, stale, or never allocated)", (unsigned long long)h);
+                  "handle %llu is not live (freed, stale, or never allocated)",
+                  (unsigned long long)h);
     return NULL;
   }
   if (hout) *hout = h;
@@ -62,7 +65,10 @@ static napi_value js_malloc(napi_env env, napi_callback_info info) {
   if (tm_arg_enum(env, argv[1], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
   tm_block b;
   int rc = tm_malloc(ctx->heap, size, (tm_category)cat, &b);
-  if (rc != TM_OK) { throw_alloc(env, rc, size, "zmalloc"); return NULL; }
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, size, "zmalloc");
+    return NULL;
+  }
   return publish(env, ctx, &b);
 }
 
@@ -77,7 +83,10 @@ static napi_value js_malloc_from(napi_env env, napi_callback_info info) {
   if (tm_arg_enum(env, argv[1], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
   tm_block b;
   int rc = tm_malloc(ctx->heap, len, (tm_category)cat, &b);
-  if (rc != TM_OK) { throw_alloc(env, rc, len, "zmallocFrom"); return NULL; }
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, len, "zmallocFrom");
+    return NULL;
+  }
   if (len) memcpy(b.ptr, data, len);
   return publish(env, ctx, &b);
 }
@@ -91,26 +100,41 @@ static napi_value js_calloc(napi_env env, napi_callback_info info) {
   if (tm_arg_enum(env, argv[2], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
   size_t total;
   if (__builtin_mul_overflow(count, size, &total) || total > TM_MAX_SIZE) {
-    tm_napi_throw(env, E_INVALID_ARG, "zcalloc of %zu x %zu bytes is larger than the maximum", count, size);
+    tm_napi_throw(env, E_INVALID_ARG, "zcalloc of %zu x %zu bytes is larger than the maximum",
+                  count, size);
     return NULL;
   }
   tm_block b;
   int rc = tm_calloc(ctx->heap, count, size, (tm_category)cat, &b);
-  if (rc != TM_OK) { throw_alloc(env, rc, total, "zcalloc"); return NULL; }
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, total, "zcalloc");
+    return NULL;
+  }
   return publish(env, ctx, &b);
 }
 
-static napi_value js_malloc_tier(napi_env env, napi_callback_info info) {
-  PROLOGUE(3);
+/* Explicit placement: mallocDram(size, category) / mallocPmem(size, category). */
+static napi_value malloc_on(napi_env env, napi_callback_info info, tm_tier tier, const char *what) {
+  PROLOGUE(2);
   size_t size;
-  uint32_t tier, cat;
+  uint32_t cat;
   if (tm_arg_size(env, argv[0], "size", MAX_SIZE, &size) != 0) return NULL;
-  if (tm_arg_enum(env, argv[1], "tier", TM_TIER_COUNT, 0, &tier) != 0) return NULL;
-  if (tm_arg_enum(env, argv[2], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
+  if (tm_arg_enum(env, argv[1], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
   tm_block b;
-  int rc = tm_malloc_tier(ctx->heap, size, (tm_tier)tier, (tm_category)cat, &b);
-  if (rc != TM_OK) { throw_alloc(env, rc, size, tier == TM_DRAM ? "zmallocDram" : "zmallocPmem"); return NULL; }
+  int rc = tm_malloc_tier(ctx->heap, size, tier, (tm_category)cat, &b);
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, size, what);
+    return NULL;
+  }
   return publish(env, ctx, &b);
+}
+
+static napi_value js_malloc_dram(napi_env env, napi_callback_info info) {
+  return malloc_on(env, info, TM_DRAM, "zmallocDram");
+}
+
+static napi_value js_malloc_pmem(napi_env env, napi_callback_info info) {
+  return malloc_on(env, info, TM_PMEM, "zmallocPmem");
 }
 
 /* realloc keeps the handle: the block record behind it is updated in place. */
@@ -121,7 +145,10 @@ static napi_value js_realloc(napi_env env, napi_callback_info info) {
   if (b == NULL) return NULL;
   if (tm_arg_size(env, argv[1], "size", MAX_SIZE, &size) != 0) return NULL;
   int rc = tm_realloc(ctx->heap, b, size);
-  if (rc != TM_OK) { throw_alloc(env, rc, size, "zrealloc"); return NULL; }
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, size, "zrealloc");
+    return NULL;
+  }
   return argv[0];
 }
 
@@ -142,38 +169,34 @@ static napi_value js_move(napi_env env, napi_callback_info info) {
   if (b == NULL) return NULL;
   if (tm_arg_enum(env, argv[1], "tier", TM_TIER_COUNT, 0, &tier) != 0) return NULL;
   int rc = tm_move(ctx->heap, b, (tm_tier)tier);
-  if (rc != TM_OK) { throw_alloc(env, rc, b->usable, "move"); return NULL; }
+  if (rc != TM_OK) {
+    throw_alloc(env, rc, b->usable, "move");
+    return NULL;
+  }
   return NULL;
 }
 
-/* usable, tier, category and memkind's own view of a block, for the facade and for tests. */
-static napi_value js_block_info(napi_env env, napi_callback_info info) {
-  PROLOGUE(2);
-  uint32_t which;
-  tm_block *b = live_block(env, ctx, argv[0], NULL);
-  if (b == NULL) return NULL;
-  if (tm_arg_enum(env, argv[1], "field", 5, 0, &which) != 0) return NULL;
-  switch (which) {
-    case 0: return tm_make_double(env, (double)b->usable);
-    case 1: return tm_make_double(env, (double)b->tier);
-    case 2: return tm_make_double(env, (double)b->cat);
-    case 3: return tm_make_double(env, (double)tm_detect_tier(ctx->heap, b->ptr));
-    default: return tm_make_double(env, (double)tm_backend_usable_size(ctx->heap, b));
+/* What the core knows of a block: usable(h), tierOf(h), categoryOf(h) (tm_tier, tm_category).
+ * And memkind's own view, slow, for checks and tests: detectTier(h) (tm_detect_tier: the tier
+ * memkind_detect_kind names, -1 for neither) and backendUsable(h) (memkind_malloc_usable_size). */
+#define BLOCK_GETTER(name, expr)                                  \
+  static napi_value name(napi_env env, napi_callback_info info) { \
+    PROLOGUE(1);                                                  \
+    tm_block *b = live_block(env, ctx, argv[0], NULL);            \
+    if (b == NULL) return NULL;                                   \
+    return tm_make_double(env, (double)(expr));                   \
   }
-}
-
-/* usable size only: the hot form of js_block_info(h, 0). */
-static napi_value js_usable(napi_env env, napi_callback_info info) {
-  PROLOGUE(1);
-  tm_block *b = live_block(env, ctx, argv[0], NULL);
-  if (b == NULL) return NULL;
-  return tm_make_double(env, (double)b->usable);
-}
+BLOCK_GETTER(js_usable, b->usable)
+BLOCK_GETTER(js_tier_of, b->tier)
+BLOCK_GETTER(js_category_of, b->cat)
+BLOCK_GETTER(js_detect_tier, tm_detect_tier(ctx->heap, b->ptr))
+BLOCK_GETTER(js_backend_usable, tm_backend_usable_size(ctx->heap, b))
 
 static int check_range(napi_env env, const tm_block *b, size_t off, size_t len) {
   if (off > b->usable || len > b->usable - off) {
     tm_napi_throw(env, E_OUT_OF_BOUNDS,
-                  "range [%zu, %zu) is outside the allocation's %zu usable bytes", off, off + len, b->usable);
+                  "range [%zu, %zu) is outside the allocation's %zu usable bytes", off, off + len,
+                  b->usable);
     return -1;
   }
   return 0;
@@ -190,7 +213,10 @@ static napi_value write_string(napi_env env, tm_block *b, napi_value str, size_t
     NAPI_CALL(env, napi_get_value_string_utf8(env, str, (char *)b->ptr + off, len + 1, &len));
   } else {
     char *tmp = malloc(len + 1);
-    if (tmp == NULL) { tm_napi_throw(env, E_NO_MEMORY, "out of memory"); return NULL; }
+    if (tmp == NULL) {
+      tm_napi_throw(env, E_NO_MEMORY, "out of memory");
+      return NULL;
+    }
     napi_status st = napi_get_value_string_utf8(env, str, tmp, len + 1, &len);
     if (st == napi_ok) memcpy((char *)b->ptr + off, tmp, len);
     free(tmp);
@@ -228,7 +254,10 @@ static napi_value js_read(napi_env env, napi_callback_info info) {
   tm_block *b = live_block(env, ctx, argv[0], NULL);
   if (b == NULL) return NULL;
   if (tm_arg_size_opt(env, argv[1], "offset", MAX_SIZE, 0, &off) != 0) return NULL;
-  if (off > b->usable) { check_range(env, b, off, 0); return NULL; }
+  if (off > b->usable) {
+    check_range(env, b, off, 0);
+    return NULL;
+  }
   if (tm_arg_size_opt(env, argv[2], "length", MAX_SIZE, b->usable - off, &len) != 0) return NULL;
   if (check_range(env, b, off, len) != 0) return NULL;
   napi_value buf;
@@ -246,9 +275,13 @@ static napi_value js_read_into(napi_env env, napi_callback_info info) {
   if (b == NULL) return NULL;
   if (tm_arg_bytes(env, argv[1], "target", &dst, &cap) != 0) return NULL;
   if (tm_arg_size_opt(env, argv[2], "offset", MAX_SIZE, 0, &off) != 0) return NULL;
-  if (off > b->usable) { check_range(env, b, off, 0); return NULL; }
+  if (off > b->usable) {
+    check_range(env, b, off, 0);
+    return NULL;
+  }
   size_t avail = b->usable - off;
-  if (tm_arg_size_opt(env, argv[3], "length", MAX_SIZE, avail < cap ? avail : cap, &len) != 0) return NULL;
+  if (tm_arg_size_opt(env, argv[3], "length", MAX_SIZE, avail < cap ? avail : cap, &len) != 0)
+    return NULL;
   if (check_range(env, b, off, len) != 0) return NULL;
   if (len > cap) {
     tm_napi_throw(env, E_OUT_OF_BOUNDS, "target holds %zu bytes, %zu requested", cap, len);
@@ -285,13 +318,17 @@ static napi_value js_malloc_batch(napi_env env, napi_callback_info info) {
   if (tm_arg_bytes(env, argv[1], "out", &op, &ol) != 0) return NULL;
   if (tm_arg_enum(env, argv[2], "category", TM_CAT_COUNT, TM_CAT_DATA, &cat) != 0) return NULL;
   size_t n = sl / sizeof(double);
-  if (ol < sl) { tm_napi_throw(env, E_INVALID_ARG, "out is shorter than sizes"); return NULL; }
+  if (ol < sl) {
+    tm_napi_throw(env, E_INVALID_ARG, "out is shorter than sizes");
+    return NULL;
+  }
   const double *sizes = (const double *)(void *)sp;
   double *out = (double *)(void *)op;
   for (size_t i = 0; i < n; i++) {
     double d = sizes[i];
     if (!isfinite(d) || d < 0 || d != floor(d) || d > MAX_SIZE) {
-      tm_napi_throw(env, E_INVALID_ARG, "sizes[%zu] must be a non-negative integer <= 2^46, got %g", i, d);
+      tm_napi_throw(env, E_INVALID_ARG, "sizes[%zu] must be a non-negative integer <= 2^46, got %g",
+                    i, d);
       return NULL;
     }
   }
@@ -306,7 +343,10 @@ static napi_value js_malloc_batch(napi_env env, napi_callback_info info) {
         tm_free(ctx->heap, old);
         tm_handles_release(ctx->handles, (tm_handle)out[j]);
       }
-      tm_napi_throw(env, E_NO_MEMORY, "zmallocBatch: sizes[%zu] (%.0f bytes) could not be allocated; nothing was allocated", i, sizes[i]);
+      tm_napi_throw(
+          env, E_NO_MEMORY,
+          "zmallocBatch: sizes[%zu] (%.0f bytes) could not be allocated; nothing was allocated", i,
+          sizes[i]);
       return NULL;
     }
     out[i] = (double)h;
@@ -328,15 +368,25 @@ static napi_value js_free_batch(napi_env env, napi_callback_info info) {
   for (size_t i = 0; i < n; i++) {
     double d = hs[i];
     tm_block *b = (isfinite(d) && d >= 0 && d == floor(d) && d < 4503599627370496.0)
-                      ? tm_handles_get(ctx->handles, (tm_handle)d) : NULL;
-    if (b == NULL) { bad = i; why = "is not live"; break; }
-    if (b->pinned & MARK) { bad = i; why = "appears twice"; break; }
+                      ? tm_handles_get(ctx->handles, (tm_handle)d)
+                      : NULL;
+    if (b == NULL) {
+      bad = i;
+      why = "is not live";
+      break;
+    }
+    if (b->pinned & MARK) {
+      bad = i;
+      why = "appears twice";
+      break;
+    }
     b->pinned |= MARK;
   }
   for (size_t i = 0; i < (bad < n ? bad : n); i++)
     tm_handles_get(ctx->handles, (tm_handle)hs[i])->pinned &= (uint8_t)~MARK;
   if (bad < n) {
-    tm_napi_throw(env, E_INVALID_HANDLE, "zfreeBatch: handles[%zu] (%g) %s; nothing was freed", bad, hs[bad], why);
+    tm_napi_throw(env, E_INVALID_HANDLE, "zfreeBatch: handles[%zu] (%g) %s; nothing was freed", bad,
+                  hs[bad], why);
     return NULL;
   }
   for (size_t i = 0; i < n; i++) {
@@ -378,7 +428,7 @@ static napi_value js_policy(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_typeof(env, argv[0], &t));
   if (t != napi_undefined) {
     uint32_t p;
-    if (tm_arg_enum(env, argv[0], "policy", 2, 0, &p) != 0) return NULL;
+    if (tm_arg_enum(env, argv[0], "policy", TM_POLICY_COUNT, 0, &p) != 0) return NULL;
     tm_set_policy(ctx->heap, (tm_policy)p);
   }
   return tm_make_double(env, (double)tm_get_policy(ctx->heap));
@@ -399,7 +449,10 @@ static napi_value js_page_nodes(napi_env env, napi_callback_info info) {
   if (b == NULL) return NULL;
   if (tm_arg_size_opt(env, argv[1], "maxNodes", 1024, 64, &max_nodes) != 0) return NULL;
   long *counts = calloc(max_nodes + 1, sizeof *counts);
-  if (counts == NULL) { tm_napi_throw(env, E_NO_MEMORY, "out of memory"); return NULL; }
+  if (counts == NULL) {
+    tm_napi_throw(env, E_NO_MEMORY, "out of memory");
+    return NULL;
+  }
   long absent = 0;
   long rc = tm_page_nodes(b->ptr, b->usable, counts, (int)max_nodes, &absent);
   if (rc < 0) {
@@ -450,6 +503,7 @@ static void free_each(tm_block *b, void *arg) { tm_free((tm_heap *)arg, b); }
 /* Free every live block and destroy the heap; later calls throw ERR_TIERMEM_CLOSED. */
 void tm_ctx_close(tm_ctx *ctx) {
   if (ctx->heap == NULL) return;
+  tm_store_ctx_close(ctx->store); /* its keys and values live in this heap */
   tm_handles_each(ctx->handles, free_each, ctx->heap);
   tm_handles_destroy(ctx->handles);
   tm_heap_destroy(ctx->heap);
@@ -466,19 +520,35 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 }
 
 const tm_fn_def tm_heap_functions[] = {
-  { "malloc", js_malloc },          { "calloc", js_calloc },
+  { "malloc", js_malloc },
+  { "calloc", js_calloc },
   { "mallocFrom", js_malloc_from },
-  { "mallocTier", js_malloc_tier }, { "realloc", js_realloc },
-  { "free", js_free },              { "move", js_move },
-  { "usable", js_usable },          { "blockInfo", js_block_info },
-  { "write", js_write },            { "read", js_read },
-  { "readInto", js_read_into },     { "copy", js_copy },
-  { "mallocBatch", js_malloc_batch }, { "freeBatch", js_free_batch },
-  { "getThreshold", js_get_threshold }, { "setThreshold", js_set_threshold },
-  { "setLimit", js_set_limit },     { "policy", js_policy },
+  { "mallocDram", js_malloc_dram },
+  { "mallocPmem", js_malloc_pmem },
+  { "realloc", js_realloc },
+  { "free", js_free },
+  { "move", js_move },
+  { "usable", js_usable },
+  { "tierOf", js_tier_of },
+  { "categoryOf", js_category_of },
+  { "detectTier", js_detect_tier },
+  { "backendUsable", js_backend_usable },
+  { "write", js_write },
+  { "read", js_read },
+  { "readInto", js_read_into },
+  { "copy", js_copy },
+  { "mallocBatch", js_malloc_batch },
+  { "freeBatch", js_free_batch },
+  { "getThreshold", js_get_threshold },
+  { "setThreshold", js_set_threshold },
+  { "setLimit", js_set_limit },
+  { "policy", js_policy },
   { "snapshot", js_snapshot },
-  { "pageNodes", js_page_nodes },   { "liveHandles", js_live_handles },
-  { "kindName", js_kind_name },     { "formulaOk", js_formula_ok },
+  { "pageNodes", js_page_nodes },
+  { "liveHandles", js_live_handles },
+  { "kindName", js_kind_name },
+  { "formulaOk", js_formula_ok },
+  { "storeOpen", tm_js_store_open },
   { "close", js_close },
   { NULL, NULL },
 };

@@ -64,7 +64,10 @@ int tm_arg_size_opt(napi_env env, napi_value v, const char *what, double max, si
   if (napi_get_value_double(env, v, &d) == napi_ok) return tm_arg_size(env, v, what, max, out);
   napi_valuetype t;
   NAPI_CALL_INT(env, napi_typeof(env, v, &t));
-  if (t == napi_undefined) { *out = dflt; return 0; }
+  if (t == napi_undefined) {
+    *out = dflt;
+    return 0;
+  }
   return tm_arg_size(env, v, what, max, out);
 }
 
@@ -87,11 +90,17 @@ int tm_arg_enum(napi_env env, napi_value v, const char *what, uint32_t count, ui
   /* Fast path: one call for the integer the facade always passes. */
   double d;
   if (napi_get_value_double(env, v, &d) == napi_ok) {
-    if (d >= 0 && d < count && d == floor(d)) { *out = (uint32_t)d; return 0; }
+    if (d >= 0 && d < count && d == floor(d)) {
+      *out = (uint32_t)d;
+      return 0;
+    }
   } else {
     napi_valuetype t;
     NAPI_CALL_INT(env, napi_typeof(env, v, &t));
-    if (t == napi_undefined) { *out = dflt; return 0; }
+    if (t == napi_undefined) {
+      *out = dflt;
+      return 0;
+    }
   }
   tm_napi_throw(env, E_INVALID_ARG, "unknown %s", what);
   return -1;
@@ -116,9 +125,14 @@ int tm_arg_bytes_try(napi_env env, napi_value v, uint8_t **data, size_t *len) {
   if (napi_get_typedarray_info(env, v, &type, &length, &p, &ab, &offset) == napi_ok) {
     size_t elem = 1;
     switch (type) {
-      case napi_int16_array: case napi_uint16_array: elem = 2; break;
-      case napi_int32_array: case napi_uint32_array: case napi_float32_array: elem = 4; break;
-      case napi_float64_array: case napi_bigint64_array: case napi_biguint64_array: elem = 8; break;
+      case napi_int16_array:
+      case napi_uint16_array: elem = 2; break;
+      case napi_int32_array:
+      case napi_uint32_array:
+      case napi_float32_array: elem = 4; break;
+      case napi_float64_array:
+      case napi_bigint64_array:
+      case napi_biguint64_array: elem = 8; break;
       default: elem = 1;
     }
     *data = p;

@@ -23,23 +23,23 @@ void tm_napi_throw(napi_env env, const char *code, const char *fmt, ...)
 /* Turn a failed napi_status into a thrown ERR_TIERMEM_INTERNAL naming the call. */
 void tm_napi_fail(napi_env env, napi_status st, const char *what);
 
-#define NAPI_CALL(env, call)                               \
-  do {                                                     \
-    napi_status st_ = (call);                              \
-    if (st_ != napi_ok) {                                  \
-      tm_napi_fail((env), st_, #call);                     \
-      return NULL;                                         \
-    }                                                      \
+#define NAPI_CALL(env, call)           \
+  do {                                 \
+    napi_status st_ = (call);          \
+    if (st_ != napi_ok) {              \
+      tm_napi_fail((env), st_, #call); \
+      return NULL;                     \
+    }                                  \
   } while (0)
 
 /* Same, for helpers returning int (0 ok, -1 thrown). */
-#define NAPI_CALL_INT(env, call)                           \
-  do {                                                     \
-    napi_status st_ = (call);                              \
-    if (st_ != napi_ok) {                                  \
-      tm_napi_fail((env), st_, #call);                     \
-      return -1;                                           \
-    }                                                      \
+#define NAPI_CALL_INT(env, call)       \
+  do {                                 \
+    napi_status st_ = (call);          \
+    if (st_ != napi_ok) {              \
+      tm_napi_fail((env), st_, #call); \
+      return -1;                       \
+    }                                  \
   } while (0)
 
 /* A non-negative integral number <= max; `what` names it in the error. 0 ok, -1 thrown. */

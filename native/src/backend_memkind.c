@@ -11,7 +11,7 @@
 
 struct tm_backend_kind {
   memkind_t kind;
-  int owned;          /* a file-backed kind: release through the registry on close */
+  int owned; /* a file-backed kind: release through the registry on close */
   char name[64];
 };
 
@@ -21,7 +21,12 @@ struct tm_backend_kind {
  * kind, shared by every heap that asks for the same directory and size (accounting is per heap
  * anyway), and refuses a different one while it is in use. */
 static pthread_mutex_t file_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct { memkind_t kind; char dir[4096]; size_t size; int refs; } file_kind;
+static struct {
+  memkind_t kind;
+  char dir[4096];
+  size_t size;
+  int refs;
+} file_kind;
 
 static memkind_t file_kind_acquire(const char *dir, size_t size, char *err, size_t err_len) {
   memkind_t kind = NULL;
@@ -31,10 +36,12 @@ static memkind_t file_kind_acquire(const char *dir, size_t size, char *err, size
       file_kind.refs++;
       kind = file_kind.kind;
     } else {
-      snprintf(err, err_len,
-               "a file-backed PMem tier on %s is already open in this process; memkind 1.14 crashes "
-               "with two file-backed kinds in use at once, so close that allocator first or use the "
-               "same directory and size", file_kind.dir);
+      snprintf(
+          err, err_len,
+          "a file-backed PMem tier on %s is already open in this process; memkind 1.14 crashes "
+          "with two file-backed kinds in use at once, so close that allocator first or use the "
+          "same directory and size",
+          file_kind.dir);
     }
   } else {
     int rc = memkind_create_pmem(dir, size, &kind);
@@ -110,11 +117,13 @@ static int bind_dax_nodes(const char *nodes, char *err, size_t err_len) {
       snprintf(err, err_len,
                "MEMKIND_DAX_KMEM was already initialised in this process with automatic node "
                "detection (pmem 'auto' or 'dax-kmem' came first); memkind reads "
-               "MEMKIND_DAX_KMEM_NODES once, so open the 'node:%s' allocator first in the process", nodes);
+               "MEMKIND_DAX_KMEM_NODES once, so open the 'node:%s' allocator first in the process",
+               nodes);
     else
       snprintf(err, err_len,
                "MEMKIND_DAX_KMEM is already bound to node(s) %s in this process; memkind cannot "
-               "rebind it to %s (use one node set per process)", nodes_bound, nodes);
+               "rebind it to %s (use one node set per process)",
+               nodes_bound, nodes);
     rc = -1;
   }
   pthread_mutex_unlock(&nodes_lock);
@@ -132,10 +141,18 @@ tm_backend_kind *tm_backend_open_pmem(const tm_config *cfg, char *err, size_t er
       }
       /* the nodes are now what MEMKIND_DAX_KMEM binds to */
       __attribute__((fallthrough));
-    case TM_PMEM_DAX_KMEM: kind = MEMKIND_DAX_KMEM; name = "MEMKIND_DAX_KMEM"; break;
-    case TM_PMEM_DAX_KMEM_ALL: kind = MEMKIND_DAX_KMEM_ALL; name = "MEMKIND_DAX_KMEM_ALL"; break;
+    case TM_PMEM_DAX_KMEM:
+      kind = MEMKIND_DAX_KMEM;
+      name = "MEMKIND_DAX_KMEM";
+      break;
+    case TM_PMEM_DAX_KMEM_ALL:
+      kind = MEMKIND_DAX_KMEM_ALL;
+      name = "MEMKIND_DAX_KMEM_ALL";
+      break;
     case TM_PMEM_DAX_KMEM_PREFERRED:
-      kind = MEMKIND_DAX_KMEM_PREFERRED; name = "MEMKIND_DAX_KMEM_PREFERRED"; break;
+      kind = MEMKIND_DAX_KMEM_PREFERRED;
+      name = "MEMKIND_DAX_KMEM_PREFERRED";
+      break;
     case TM_PMEM_FILE: {
       if (cfg->pmem_dir == NULL) {
         snprintf(err, err_len, "no directory given for the file-backed PMem tier");
@@ -150,9 +167,7 @@ tm_backend_kind *tm_backend_open_pmem(const tm_config *cfg, char *err, size_t er
       }
       return k;
     }
-    default:
-      snprintf(err, err_len, "unknown PMem backend %d", (int)cfg->pmem);
-      return NULL;
+    default: snprintf(err, err_len, "unknown PMem backend %d", (int)cfg->pmem); return NULL;
   }
   dax_touch();
   if (memkind_check_available(kind) != MEMKIND_SUCCESS) {

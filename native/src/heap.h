@@ -10,13 +10,13 @@
 
 struct tm_heap {
   tm_backend_kind *kind[TM_TIER_COUNT];
-  _Atomic size_t threshold;          /* the routing threshold; the controller stores, allocators load */
+  _Atomic size_t threshold; /* the routing threshold; the controller stores, allocators load */
   _Atomic int policy;
   /* Limits: only when one has ever been set does the hot path pay for the shared reservation. */
   _Atomic size_t limit[TM_TIER_COUNT];
   _Atomic int limits_on;
   _Atomic int64_t reserved[TM_TIER_COUNT]; /* live usable bytes, kept while limits_on */
-  int formula_ok;                    /* tm_size_class agrees with memkind on both kinds */
+  int formula_ok;                          /* tm_size_class agrees with memkind on both kinds */
   tm_stats stats;
 };
 

@@ -15,13 +15,19 @@ long tm_page_nodes(const void *ptr, size_t len, long *counts, int max_nodes, lon
   size_t n = (end - first) / page;
   void **pages = malloc(n * sizeof *pages);
   int *status = malloc(n * sizeof *status);
-  if (pages == NULL || status == NULL) { free(pages); free(status); return -ENOMEM; }
+  if (pages == NULL || status == NULL) {
+    free(pages);
+    free(status);
+    return -ENOMEM;
+  }
   for (size_t i = 0; i < n; i++) pages[i] = (void *)(first + i * page);
   long rc = move_pages(0, (unsigned long)n, pages, NULL, status, 0);
   if (rc == 0) {
     for (size_t i = 0; i < n; i++) {
-      if (status[i] >= 0 && status[i] < max_nodes) counts[status[i]]++;
-      else if (absent != NULL) (*absent)++;
+      if (status[i] >= 0 && status[i] < max_nodes)
+        counts[status[i]]++;
+      else if (absent != NULL)
+        (*absent)++;
     }
     rc = (long)n;
   } else {

@@ -1,5 +1,6 @@
 /* route.h - THE routing decision: where an allocation of a given size goes. Kept to one line
- * on purpose; everything else about placement (limits, spill) is in heap.c's tier_admit. */
+ * on purpose; everything else about placement (limits, spill) is in heap.c's place() and
+ * try_tier(). */
 #ifndef TM_ROUTE_H
 #define TM_ROUTE_H
 

@@ -17,9 +17,8 @@ static inline size_t tm_size_class_inline(size_t s) {
 
 /* Power-of-two histogram bucket of a size: floor(log2(s)), 0 for s <= 1. Sizes are capped at
  * TM_MAX_SIZE (2^46), and a usable size at its class (< 2^47), so the bucket is below 48. */
-_Static_assert(TM_MAX_SIZE <= ((size_t)1 << (TM_HIST_BUCKETS - 2)), "histogram too small for TM_MAX_SIZE");
-static inline unsigned tm_bucket(size_t s) {
-  return 63u - (unsigned)__builtin_clzl(s | 1);
-}
+_Static_assert(TM_MAX_SIZE <= ((size_t)1 << (TM_HIST_BUCKETS - 2)),
+               "histogram too small for TM_MAX_SIZE");
+static inline unsigned tm_bucket(size_t s) { return 63u - (unsigned)__builtin_clzl(s | 1); }
 
 #endif

@@ -28,7 +28,10 @@ void tm_stats_destroy(tm_stats *s) {
 
 /* A thread that alternates between heaps re-finds its shard here; that costs a list walk,
  * which is why each thread remembers only its last heap (one heap per thread is the norm). */
-static __thread struct { uint64_t id; tm_shard *shard; } tls_owned[8];
+static __thread struct {
+  uint64_t id;
+  tm_shard *shard;
+} tls_owned[8];
 
 tm_shard *tm_stats_shard_slow(tm_stats *s) {
   for (size_t i = 0; i < 8; i++) {
@@ -66,7 +69,8 @@ void tm_stats_sum(tm_stats *s, double *out) {
       o[0] += (double)sh->failures[t];
       o[1] += (double)sh->fallbacks[t];
       o[2] += (double)sh->forced_bytes[t];
-      for (int b = 0; b < TM_HIST_BUCKETS; b++) out[TM_S_LIVE_HIST(t) + b] += (double)sh->live_hist[t][b];
+      for (int b = 0; b < TM_HIST_BUCKETS; b++)
+        out[TM_S_LIVE_HIST(t) + b] += (double)sh->live_hist[t][b];
     }
     for (int b = 0; b < TM_HIST_BUCKETS; b++) {
       out[TM_S_FLOW_BYTES + b] += (double)sh->flow_bytes[b];

@@ -27,9 +27,9 @@ typedef struct tm_shard {
 } tm_shard;
 
 typedef struct tm_stats {
-  pthread_mutex_t lock;     /* guards the shard list, taken once per thread per heap */
+  pthread_mutex_t lock; /* guards the shard list, taken once per thread per heap */
   tm_shard *shards;
-  uint64_t id;              /* unique per heap, so a thread's cached shard is never reused wrongly */
+  uint64_t id; /* unique per heap, so a thread's cached shard is never reused wrongly */
 } tm_stats;
 
 int tm_stats_init(tm_stats *s);
@@ -39,7 +39,10 @@ tm_shard *tm_stats_shard_slow(tm_stats *s);
 
 /* The calling thread's shard for this heap: one TLS compare on the hot path. initial-exec keeps
  * the access a single %fs-relative load even inside the dlopen()ed addon (no __tls_get_addr). */
-typedef struct tm_tls_cache { uint64_t id; tm_shard *shard; } tm_tls_cache;
+typedef struct tm_tls_cache {
+  uint64_t id;
+  tm_shard *shard;
+} tm_tls_cache;
 extern __thread tm_tls_cache tm_tls __attribute__((tls_model("initial-exec")));
 static inline tm_shard *tm_stats_shard(tm_stats *s) {
   if (__builtin_expect(tm_tls.id == s->id, 1)) return tm_tls.shard;

@@ -2,12 +2,26 @@
 
 import { Buffer } from 'node:buffer';
 import { isTiermemError } from '../errors.js';
-import { TIERS } from '../types.js';
-import type { Allocator, ExhaustionPolicy, Tier, TierStats } from '../types.js';
+import { POLICIES, TIERS } from '../types.js';
+import type { Allocator, Tier, TierStats } from '../types.js';
 import { parseRatio, ratioToShare } from '../units.js';
+import {
+  CONTROLLER_PARAM_NAMES,
+  CONTROLLER_PARAMS,
+  checkParam,
+  paramDescriptor,
+  parseParam,
+} from '../controller/params.js';
 import type { ControllerParams, ControllerPort } from '../service/ports.js';
-import type { ControllerStatusReport, StatsReport, StatusReport, TierStatus, TraceResult } from './protocol.js';
-import { API_PREFIX } from './protocol.js';
+import {
+  API_PREFIX,
+  type AdminErrorCode,
+  type ControllerStatusReport,
+  type StatsReport,
+  type StatusReport,
+  type TierStatus,
+  type TraceResult,
+} from './protocol.js';
 import type { TraceSession } from './trace-session.js';
 import { checkKeys, invalid, numberField, oneOf, sizeField, tierField } from './validate.js';
 
@@ -22,7 +36,11 @@ export interface AdminContext {
 
 /** An error with an HTTP status and a stable code, turned into an error response by the server. */
 export class AdminError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: AdminErrorCode,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -32,15 +50,20 @@ export interface Route {
   handle: (body: unknown) => unknown;
 }
 
-const POLICIES: readonly ExhaustionPolicy[] = ['spill', 'strict'];
 const MAX_TRACE_SECONDS = 24 * 3600;
 
 const nullIfNaN = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 function tierStatus(t: TierStats): TierStatus {
   return {
-    liveBytes: t.liveBytes, liveCount: t.liveCount, allocs: t.allocs, frees: t.frees,
-    failures: t.failures, fallbacks: t.fallbacks, forcedBytes: t.forcedBytes, limit: t.limit,
+    liveBytes: t.liveBytes,
+    liveCount: t.liveCount,
+    allocs: t.allocs,
+    frees: t.frees,
+    failures: t.failures,
+    fallbacks: t.fallbacks,
+    forcedBytes: t.forcedBytes,
+    limit: t.limit,
     byCategory: t.byCategory,
   };
 }
@@ -62,7 +85,9 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
     if (!ctx.controller) throw new AdminError(503, 'ERR_ADMIN_UNAVAILABLE', 'the service runs without a controller');
     return ctx.controller;
   };
-  const noBody = (body: unknown): void => { checkKeys(body ?? {}, []); };
+  const noBody = (body: unknown): void => {
+    checkKeys(body ?? {}, []);
+  };
   /** Apply controller parameters; the controller validates them all and changes nothing on error. */
   const setParams = (p: Partial<ControllerParams>): ControllerStatusReport => {
     const c = controller();
@@ -116,8 +141,9 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
     let share: number;
     if (b.ratio !== undefined && b.share !== undefined) throw invalid('give either ratio or share, not both');
     if (typeof b.ratio === 'string') share = ratioToShare(parseRatio(b.ratio));
-    else if (b.ratio !== undefined) throw invalid(`ratio must be a string such as '1:4', got ${JSON.stringify(b.ratio)}`);
-    else if (b.share !== undefined) share = numberField(b, 'share', 0, 1);
+    else if (b.ratio !== undefined)
+      throw invalid(`ratio must be a string such as '1:4', got ${JSON.stringify(b.ratio)}`);
+    else if (b.share !== undefined) share = checkParam(paramDescriptor('targetShare')!, b.share, 'share');
     else throw invalid("missing field 'ratio' (e.g. '1:4') or 'share' (0-1)");
     return setParams({ targetShare: share });
   });
@@ -132,25 +158,20 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
     return { threshold: allocator.threshold, controller: c ? controllerReport(c) : null };
   });
 
+  // Bounds as a pair; min above max is refused by the controller's own check.
   add('POST', '/bounds', (body) => {
     const b = checkKeys(body, ['min', 'max'], ['min', 'max']);
-    const min = sizeField(b, 'min');
-    const max = sizeField(b, 'max');
-    if (min > max) throw invalid(`min (${min}) must not be above max (${max})`);
-    return setParams({ minThreshold: min, maxThreshold: max });
+    const minThreshold = parseParam(paramDescriptor('minThreshold')!, sizeField(b, 'min'), 'min');
+    const maxThreshold = parseParam(paramDescriptor('maxThreshold')!, sizeField(b, 'max'), 'max');
+    return setParams({ minThreshold, maxThreshold });
   });
 
-  // Controller tuning: period, gains and the volume trigger.
+  // Any controller parameters (CONTROLLER_PARAMS): period, gains, bounds, volume trigger, target.
   add('POST', '/controller', (body) => {
-    const b = checkKeys(body, ['periodMs', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes']);
+    const b = checkKeys(body, CONTROLLER_PARAM_NAMES);
     const p: Partial<ControllerParams> = {};
-    if (b.periodMs !== undefined) p.periodMs = numberField(b, 'periodMs', 1, 3_600_000);
-    if (b.kp !== undefined) p.kp = numberField(b, 'kp', 0, 1e6);
-    if (b.ki !== undefined) p.ki = numberField(b, 'ki', 0, 1e6);
-    if (b.trimKp !== undefined) p.trimKp = numberField(b, 'trimKp', 0, 1e6);
-    if (b.trimKi !== undefined) p.trimKi = numberField(b, 'trimKi', 0, 1e6);
-    if (b.volumeBytes !== undefined) p.volumeBytes = sizeField(b, 'volumeBytes');
-    if (Object.keys(p).length === 0) throw invalid('give at least one of periodMs, kp, ki, trimKp, trimKi, volumeBytes');
+    for (const d of CONTROLLER_PARAMS) if (b[d.name] !== undefined) p[d.name] = parseParam(d, b[d.name]);
+    if (Object.keys(p).length === 0) throw invalid(`give at least one of ${CONTROLLER_PARAM_NAMES.join(', ')}`);
     return setParams(p);
   });
 
@@ -183,8 +204,14 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
   add('POST', '/trace/start', (body) => {
     const b = checkKeys(body ?? {}, ['maxSeconds']);
     const maxSeconds = b.maxSeconds === undefined ? 3600 : numberField(b, 'maxSeconds', 1, MAX_TRACE_SECONDS);
-    if (!traces.available) throw new AdminError(503, 'ERR_ADMIN_UNAVAILABLE', 'trace recording is not available in this service');
-    if (traces.recording) throw new AdminError(409, 'ERR_ADMIN_CONFLICT', 'a trace is already being recorded; stop it first (POST /v1/trace/stop)');
+    if (!traces.available)
+      throw new AdminError(503, 'ERR_ADMIN_UNAVAILABLE', 'trace recording is not available in this service');
+    if (traces.recording)
+      throw new AdminError(
+        409,
+        'ERR_ADMIN_CONFLICT',
+        'a trace is already being recorded; stop it first (POST /v1/trace/stop)',
+      );
     traces.start(maxSeconds);
     return traces.status();
   });
@@ -192,15 +219,25 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
   add('POST', '/trace/stop', (body): TraceResult => {
     noBody(body);
     const t = traces.stop();
-    if (!t) throw new AdminError(409, 'ERR_ADMIN_CONFLICT', 'no trace is being recorded; start one first (POST /v1/trace/start)');
-    return { events: t.events, bytes: t.data.byteLength, seconds: t.seconds, trace: Buffer.from(t.data).toString('base64') };
+    if (!t)
+      throw new AdminError(
+        409,
+        'ERR_ADMIN_CONFLICT',
+        'no trace is being recorded; start one first (POST /v1/trace/start)',
+      );
+    return {
+      events: t.events,
+      bytes: t.data.byteLength,
+      seconds: t.seconds,
+      trace: Buffer.from(t.data).toString('base64'),
+    };
   });
 
   return routes;
 }
 
 /** HTTP status for an error thrown by a handler. */
-export function errorStatus(e: unknown): { status: number; code: string; message: string } {
+export function errorStatus(e: unknown): { status: number; code: AdminErrorCode; message: string } {
   if (e instanceof AdminError) return { status: e.status, code: e.code, message: e.message };
   if (isTiermemError(e)) {
     const code = e.code;

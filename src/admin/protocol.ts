@@ -1,22 +1,24 @@
 // The admin API's wire contract: JSON over HTTP, on a Unix socket or loopback TCP.
 // Every response is an AdminResponse; errors carry a stable code and a one-line message.
 
+import type { TiermemErrorCode } from '../errors.js';
 import type { AllocatorInfo, BackendInfo, ExhaustionPolicy, NumaNode, Tier, TierStats } from '../types.js';
 import type { ControllerParams, ControllerStatus, ControllerTick } from '../service/ports.js';
 
 export const API_PREFIX = '/v1';
 
+/** The admin API's own codes, and the allocator's (ERR_TIERMEM_INVALID_ARG: malformed or out-of-range input). */
 export type AdminErrorCode =
-  | 'ERR_TIERMEM_INVALID_ARG'   // malformed or out-of-range input
-  | 'ERR_ADMIN_NOT_FOUND'       // unknown endpoint
-  | 'ERR_ADMIN_METHOD'          // wrong HTTP method
-  | 'ERR_ADMIN_UNAUTHORIZED'    // missing or wrong bearer token
-  | 'ERR_ADMIN_CONFLICT'        // e.g. a trace is already being recorded
-  | 'ERR_ADMIN_UNAVAILABLE'     // the service has no controller / trace support
-  | 'ERR_ADMIN_INTERNAL'
-  | string;
+  | TiermemErrorCode
+  | 'ERR_ADMIN_NOT_FOUND' // unknown endpoint
+  | 'ERR_ADMIN_METHOD' // wrong HTTP method
+  | 'ERR_ADMIN_UNAUTHORIZED' // missing or wrong bearer token
+  | 'ERR_ADMIN_CONFLICT' // e.g. a trace is already being recorded
+  | 'ERR_ADMIN_UNAVAILABLE' // the service has no controller / trace support
+  | 'ERR_ADMIN_INTERNAL';
 
-export type AdminResponse<T> = { ok: true; result: T } | { ok: false; error: { code: AdminErrorCode; message: string } };
+export type AdminResponse<T> =
+  { ok: true; result: T } | { ok: false; error: { code: AdminErrorCode; message: string } };
 
 /** A tier's figures as the admin API reports them (the histogram is left out). */
 export type TierStatus = Omit<TierStats, 'liveHist'>;
@@ -29,7 +31,12 @@ export interface ControllerStatusReport {
   last: ControllerTick | null;
 }
 
-export interface TraceStatus { recording: boolean; events: number; startedAt: string | null; maxSeconds: number | null }
+export interface TraceStatus {
+  recording: boolean;
+  events: number;
+  startedAt: string | null;
+  maxSeconds: number | null;
+}
 
 /** GET /v1/status */
 export interface StatusReport {
@@ -62,4 +69,9 @@ export interface StatsReport {
 export type InfoReport = AllocatorInfo;
 
 /** POST /v1/trace/stop */
-export interface TraceResult { events: number; bytes: number; seconds: number; /** base64 of the trace file */ trace: string }
+export interface TraceResult {
+  events: number;
+  bytes: number;
+  seconds: number;
+  /** base64 of the trace file */ trace: string;
+}

@@ -7,13 +7,11 @@ import { createServer, request } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import type { AdminResponse } from './protocol.js';
+import type { AdminErrorCode, AdminResponse } from './protocol.js';
 import { AdminError, errorStatus } from './handlers.js';
 import type { Route } from './handlers.js';
 
-export type AdminListen =
-  | { socketPath: string }
-  | { host: string; port: number; tokenFile: string };
+export type AdminListen = { socketPath: string } | { host: string; port: number; tokenFile: string };
 
 export interface AdminServer {
   /** 'unix:/path' or 'http://127.0.0.1:port'. */
@@ -48,8 +46,7 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-const isLoopback = (host: string): boolean =>
-  host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
+const isLoopback = (host: string): boolean => host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
 
@@ -71,7 +68,10 @@ function socketAlive(path: string): Promise<boolean> {
       resolve(true);
     });
     req.on('error', () => resolve(false));
-    req.on('timeout', () => { req.destroy(); resolve(false); });
+    req.on('timeout', () => {
+      req.destroy();
+      resolve(false);
+    });
     req.end();
   });
 }
@@ -101,7 +101,10 @@ export async function startAdminServer(routes: Map<string, Route>, listen: Admin
     if (tokenDigest) {
       const m = /^Bearer\s+(\S+)$/.exec(req.headers.authorization ?? '');
       if (!m || !timingSafeEqual(digest(m[1] ?? ''), tokenDigest)) {
-        send(res, 401, { ok: false, error: { code: 'ERR_ADMIN_UNAUTHORIZED', message: 'missing or wrong bearer token' } });
+        send(res, 401, {
+          ok: false,
+          error: { code: 'ERR_ADMIN_UNAUTHORIZED', message: 'missing or wrong bearer token' },
+        });
         return;
       }
     }
@@ -109,28 +112,30 @@ export async function startAdminServer(routes: Map<string, Route>, listen: Admin
     const route = routes.get(`${req.method} ${path}`);
     if (!route) {
       const other = [...routes.keys()].some((k) => k.endsWith(` ${path}`));
-      const [status, code, message] = other
+      const [status, code, message]: [number, AdminErrorCode, string] = other
         ? [405, 'ERR_ADMIN_METHOD', `${req.method} is not allowed on ${path}`]
         : [404, 'ERR_ADMIN_NOT_FOUND', `unknown endpoint ${path}`];
       req.resume();
       send(res, status, { ok: false, error: { code, message } });
       return;
     }
-    readBody(req).then((text) => {
-      let body: unknown = undefined;
-      if (text.trim() !== '') {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new AdminError(400, 'ERR_TIERMEM_INVALID_ARG', 'request body is not valid JSON');
+    readBody(req)
+      .then((text) => {
+        let body: unknown = undefined;
+        if (text.trim() !== '') {
+          try {
+            body = JSON.parse(text);
+          } catch {
+            throw new AdminError(400, 'ERR_TIERMEM_INVALID_ARG', 'request body is not valid JSON');
+          }
         }
-      }
-      if (route.method === 'POST' && body === undefined) body = {};
-      send(res, 200, { ok: true, result: route.handle(body) });
-    }).catch((e: unknown) => {
-      const { status, code, message } = errorStatus(e);
-      if (!res.headersSent) send(res, status, { ok: false, error: { code, message } });
-    });
+        if (route.method === 'POST' && body === undefined) body = {};
+        send(res, 200, { ok: true, result: route.handle(body) });
+      })
+      .catch((e: unknown) => {
+        const { status, code, message } = errorStatus(e);
+        if (!res.headersSent) send(res, status, { ok: false, error: { code, message } });
+      });
   });
   server.keepAliveTimeout = 2000;
 
@@ -148,7 +153,14 @@ export async function startAdminServer(routes: Map<string, Route>, listen: Admin
     chmodSync(path, 0o600);
     return {
       address: `unix:${path}`,
-      close: () => closeServer(server).then(() => { try { unlinkSync(path); } catch { /* already gone */ } }),
+      close: () =>
+        closeServer(server).then(() => {
+          try {
+            unlinkSync(path);
+          } catch {
+            /* already gone */
+          }
+        }),
     };
   }
   await listenOn(server, () => server.listen(listen.port, listen.host));

@@ -6,7 +6,11 @@ import type { Allocator } from '../types.js';
 import type { TraceRecorderPort } from '../service/ports.js';
 import type { TraceStatus } from './protocol.js';
 
-export interface FinishedTrace { data: Uint8Array; events: number; seconds: number }
+export interface FinishedTrace {
+  data: Uint8Array;
+  events: number;
+  seconds: number;
+}
 
 export class TraceSession {
   private recorder: TraceRecorderPort | null = null;
@@ -16,10 +20,17 @@ export class TraceSession {
   /** A recording that hit maxSeconds, kept for one stop() call. */
   private expired: FinishedTrace | null = null;
 
-  constructor(private readonly allocator: Allocator, private readonly create: (() => TraceRecorderPort) | null) {}
+  constructor(
+    private readonly allocator: Allocator,
+    private readonly create: (() => TraceRecorderPort) | null,
+  ) {}
 
-  get available(): boolean { return this.create !== null; }
-  get recording(): boolean { return this.recorder !== null; }
+  get available(): boolean {
+    return this.create !== null;
+  }
+  get recording(): boolean {
+    return this.recorder !== null;
+  }
 
   status(): TraceStatus {
     return {
@@ -38,7 +49,9 @@ export class TraceSession {
     this.startedAt = new Date();
     this.maxSeconds = maxSeconds;
     this.expired = null;
-    this.timer = setTimeout(() => { this.expired = this.finish(); }, maxSeconds * 1000);
+    this.timer = setTimeout(() => {
+      this.expired = this.finish();
+    }, maxSeconds * 1000);
     this.timer.unref();
   }
 

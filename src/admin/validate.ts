@@ -4,7 +4,7 @@
 import { TiermemError } from '../errors.js';
 import { TIERS } from '../types.js';
 import type { Tier } from '../types.js';
-import { parseSize } from '../units.js';
+import { parseChoice, parseSize } from '../units.js';
 
 export type Body = Record<string, unknown>;
 
@@ -20,7 +20,11 @@ export function checkKeys(body: unknown, allowed: readonly string[], required: r
   const b = body as Body;
   for (const k of Object.keys(b)) {
     if (!allowed.includes(k)) {
-      throw invalid(allowed.length ? `unknown field '${k}'; allowed: ${allowed.join(', ')}` : `unknown field '${k}'; this request takes no fields`);
+      throw invalid(
+        allowed.length
+          ? `unknown field '${k}'; allowed: ${allowed.join(', ')}`
+          : `unknown field '${k}'; this request takes no fields`,
+      );
     }
   }
   for (const k of required) {
@@ -39,19 +43,16 @@ export function sizeField(b: Body, key: string): number {
 /** A finite number within [min, max]. */
 export function numberField(b: Body, key: string, min: number, max: number): number {
   const v = b[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw invalid(`${key} must be a finite number, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw invalid(`${key} must be a finite number, got ${JSON.stringify(v)}`);
   if (v < min || v > max) throw invalid(`${key} must be between ${min} and ${max}, got ${v}`);
   return v;
 }
 
-export function tierField(b: Body, key: string): Tier {
-  const v = b[key];
-  if (typeof v === 'string' && (TIERS as readonly string[]).includes(v)) return v as Tier;
-  throw invalid(`${key} must be one of ${TIERS.join(', ')}, got ${JSON.stringify(v)}`);
+export function oneOf<T extends string>(b: Body, key: string, values: readonly T[]): T {
+  return parseChoice(values, b[key], key);
 }
 
-export function oneOf<T extends string>(b: Body, key: string, values: readonly T[]): T {
-  const v = b[key];
-  if (typeof v === 'string' && (values as readonly string[]).includes(v)) return v as T;
-  throw invalid(`${key} must be one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+export function tierField(b: Body, key: string): Tier {
+  return oneOf(b, key, TIERS);
 }

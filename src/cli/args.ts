@@ -1,10 +1,11 @@
 // Argument checks done in the CLI before anything is sent, so bad input exits with EXIT.USAGE
 // and a one-line message, and the service never sees it.
 
+import { checkParam, paramDescriptor, parseParam } from '../controller/params.js';
 import { isTiermemError } from '../errors.js';
 import { TIERS } from '../types.js';
 import type { Tier } from '../types.js';
-import { parseRatio, parseSize, ratioToShare } from '../units.js';
+import { parseChoice, parseRatio, parseSize, ratioToShare } from '../units.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 function usage<T>(f: () => T): T {
@@ -17,7 +18,8 @@ function usage<T>(f: () => T): T {
 }
 
 export function sizeArg(text: string, what: string): number {
-  if (/^\s*-\d/.test(text)) throw new CliError(EXIT.USAGE, `${what} '${text}' is negative; sizes are bytes >= 0, e.g. 4096 or 4KiB`);
+  if (/^\s*-\d/.test(text))
+    throw new CliError(EXIT.USAGE, `${what} '${text}' is negative; sizes are bytes >= 0, e.g. 4096 or 4KiB`);
   return usage(() => parseSize(text, what));
 }
 
@@ -27,8 +29,15 @@ export function ratioArg(text: string): number {
 }
 
 export function tierArg(text: string): Tier {
-  if ((TIERS as readonly string[]).includes(text)) return text as Tier;
-  throw new CliError(EXIT.USAGE, `tier '${text}' is not one of ${TIERS.join(', ')}`);
+  return choiceArg(text, 'tier', TIERS);
+}
+
+/** A controller parameter, checked against its row in CONTROLLER_PARAMS; unknown names are usage errors. */
+export function paramArg(name: string, text: string, what: string = name): number {
+  const d = paramDescriptor(name);
+  if (d === undefined) throw new CliError(EXIT.USAGE, `'${name}' is not a controller parameter`);
+  if (d.kind === 'size') return usage(() => checkParam(d, sizeArg(text, what), what));
+  return usage(() => parseParam(d, text, what));
 }
 
 /** A finite number in [min, max]. */
@@ -40,6 +49,5 @@ export function numberArg(text: string, what: string, min: number, max: number):
 }
 
 export function choiceArg<T extends string>(text: string, what: string, choices: readonly T[]): T {
-  if ((choices as readonly string[]).includes(text)) return text as T;
-  throw new CliError(EXIT.USAGE, `${what} '${text}' is not one of ${choices.join(', ')}`);
+  return usage(() => parseChoice(choices, text, what));
 }

@@ -17,7 +17,8 @@ export function renderChart(values: readonly (number | null)[], o: ChartOptions)
   const { height, width, min, max } = o;
   const span = max > min ? max - min : 1;
   const halfRows = height * 2;
-  const level = (v: number): number => Math.min(halfRows - 1, Math.max(0, Math.round(((v - min) / span) * (halfRows - 1))));
+  const level = (v: number): number =>
+    Math.min(halfRows - 1, Math.max(0, Math.round(((v - min) / span) * (halfRows - 1))));
   const grid: string[][] = Array.from({ length: height }, () => new Array<string>(width).fill(' '));
 
   if (o.reference !== undefined && o.reference !== null && Number.isFinite(o.reference)) {

@@ -22,7 +22,8 @@ export function adminTarget(o: GlobalOptions): AdminTarget {
   const url = o.adminUrl ?? process.env.TIERMEM_ADMIN_URL;
   if (url) {
     const tokenFile = o.tokenFile ?? process.env.TIERMEM_ADMIN_TOKEN_FILE;
-    if (!tokenFile) throw new CliError(EXIT.USAGE, '--admin-url needs --token-file FILE (the bearer token the service reads)');
+    if (!tokenFile)
+      throw new CliError(EXIT.USAGE, '--admin-url needs --token-file FILE (the bearer token the service reads)');
     try {
       const u = new URL(url);
       if (u.protocol !== 'http:') throw new Error('not http');

@@ -20,7 +20,10 @@ export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** A user-facing error: one line that says what to do, and the exit code. */
 export class CliError extends Error {
-  constructor(readonly exitCode: ExitCode, message: string) {
+  constructor(
+    readonly exitCode: ExitCode,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -24,18 +24,33 @@ function backendLine(name: string, b: BackendInfo): string {
 /** Pad columns of a small table to the widest cell; first column left-aligned, others right. */
 export function table(rows: string[][]): string[] {
   const widths: number[] = [];
-  for (const r of rows) r.forEach((c, i) => { widths[i] = Math.max(widths[i] ?? 0, c.length); });
-  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ').trimEnd());
+  for (const r of rows)
+    r.forEach((c, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, c.length);
+    });
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 /** The share / threshold / controller summary (a few lines). */
 export function summaryLines(s: StatusReport): string[] {
-  const target = s.targetShare === null ? 'no controller' : `target ${pct(s.targetShare)} (DRAM:PMem ${shareToRatio(s.targetShare)})`;
-  const lines = [`DRAM share ${pct(s.dramShare)} vs ${target}   threshold ${formatBytes(s.threshold)} (${s.threshold} B)`];
+  const target =
+    s.targetShare === null
+      ? 'no controller'
+      : `target ${pct(s.targetShare)} (DRAM:PMem ${shareToRatio(s.targetShare)})`;
+  const lines = [
+    `DRAM share ${pct(s.dramShare)} vs ${target}   threshold ${formatBytes(s.threshold)} (${s.threshold} B)`,
+  ];
   const c = s.controller;
   if (c) {
-    lines.push(`controller ${c.status}   ticks ${c.ticks}   adjustments up ${c.adjustments.up} down ${c.adjustments.down}   `
-      + `bounds ${formatBytes(c.params.minThreshold)}-${formatBytes(c.params.maxThreshold)}   period ${c.params.periodMs} ms`);
+    lines.push(
+      `controller ${c.status}   ticks ${c.ticks}   adjustments up ${c.adjustments.up} down ${c.adjustments.down}   ` +
+        `bounds ${formatBytes(c.params.minThreshold)}-${formatBytes(c.params.maxThreshold)}   period ${c.params.periodMs} ms`,
+    );
   }
   return lines;
 }
@@ -44,7 +59,14 @@ export function tierTable(s: StatusReport): string[] {
   const rows = [['tier', 'live bytes', 'allocations', 'limit', 'fallbacks', 'failures']];
   for (const t of TIERS) {
     const x = s.tiers[t];
-    rows.push([t, formatBytes(x.liveBytes), String(x.liveCount), x.limit ? formatBytes(x.limit) : 'none', String(x.fallbacks), String(x.failures)]);
+    rows.push([
+      t,
+      formatBytes(x.liveBytes),
+      String(x.liveCount),
+      x.limit ? formatBytes(x.limit) : 'none',
+      String(x.fallbacks),
+      String(x.failures),
+    ]);
   }
   return table(rows);
 }
@@ -52,7 +74,11 @@ export function tierTable(s: StatusReport): string[] {
 export function categoryTable(s: StatusReport): string[] {
   const rows = [['category', ...TIERS.map((t) => `${t} bytes`), ...TIERS.map((t) => `${t} allocs`)]];
   for (const c of CATEGORIES) {
-    rows.push([c, ...TIERS.map((t) => formatBytes(s.tiers[t].byCategory[c].liveBytes)), ...TIERS.map((t) => String(s.tiers[t].byCategory[c].liveCount))]);
+    rows.push([
+      c,
+      ...TIERS.map((t) => formatBytes(s.tiers[t].byCategory[c].liveBytes)),
+      ...TIERS.map((t) => String(s.tiers[t].byCategory[c].liveCount)),
+    ]);
   }
   return table(rows);
 }
@@ -70,11 +96,24 @@ export function formatStatus(s: StatusReport): string {
     ...categoryTable(s),
   ];
   if (s.numa.length) {
-    lines.push('', ...table([['numa node', 'cpus', 'total', 'free'],
-      ...s.numa.map((n) => [String(n.node), n.cpuless ? 'none' : String(n.cpus.length), formatBytes(n.totalBytes), formatBytes(n.freeBytes)])]));
+    lines.push(
+      '',
+      ...table([
+        ['numa node', 'cpus', 'total', 'free'],
+        ...s.numa.map((n) => [
+          String(n.node),
+          n.cpuless ? 'none' : String(n.cpus.length),
+          formatBytes(n.totalBytes),
+          formatBytes(n.freeBytes),
+        ]),
+      ]),
+    );
   }
   if (s.trace.recording) lines.push('', `recording a trace: ${s.trace.events} events since ${s.trace.startedAt}`);
-  const ep = [s.endpoints.metrics && `metrics ${s.endpoints.metrics}`, s.endpoints.store && `store ${s.endpoints.store}`].filter(Boolean);
+  const ep = [
+    s.endpoints.metrics && `metrics ${s.endpoints.metrics}`,
+    s.endpoints.store && `store ${s.endpoints.store}`,
+  ].filter(Boolean);
   if (ep.length) lines.push('', ep.join('   '));
   return lines.join('\n');
 }

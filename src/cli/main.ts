@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { AdminClientError } from '../admin/client.js';
 import { isTiermemError } from '../errors.js';
+import { packageVersion } from '../version.js';
 import { addControllerCommands } from './commands/controller.js';
 import { addRecommendCommand } from './commands/recommend.js';
 import { addRecordCommand } from './commands/record.js';
@@ -15,15 +16,22 @@ import { addStatusCommands } from './commands/status.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 
-const VERSION = '0.1.0';
-
 function buildProgram(): Command {
   const program = new Command('tiermem')
     .description('tiered DRAM/PMem allocator service: run it, watch it, retune it')
-    .version(VERSION)
-    .option('--socket <path>', 'admin API Unix socket (default $TIERMEM_ADMIN_SOCKET, $XDG_RUNTIME_DIR/tiermem.sock or /tmp/tiermem-UID.sock)')
-    .option('--admin-url <url>', 'admin API over loopback HTTP instead, e.g. http://127.0.0.1:9478 (or $TIERMEM_ADMIN_URL)')
-    .option('--token-file <file>', 'bearer token file for --admin-url (serve: the file the HTTP admin API reads; created if missing)')
+    .version(packageVersion())
+    .option(
+      '--socket <path>',
+      'admin API Unix socket (default $TIERMEM_ADMIN_SOCKET, $XDG_RUNTIME_DIR/tiermem.sock or /tmp/tiermem-UID.sock)',
+    )
+    .option(
+      '--admin-url <url>',
+      'admin API over loopback HTTP instead, e.g. http://127.0.0.1:9478 (or $TIERMEM_ADMIN_URL)',
+    )
+    .option(
+      '--token-file <file>',
+      'bearer token file for --admin-url (serve: the file the HTTP admin API reads; created if missing)',
+    )
     .option('--json', 'machine-readable JSON output')
     .showSuggestionAfterError(true)
     .exitOverride()
@@ -41,7 +49,11 @@ function buildProgram(): Command {
 }
 
 function fail(code: ExitCode, message: string, json: boolean, errCode?: string): never {
-  process.stderr.write(json ? JSON.stringify({ error: { code: errCode ?? `EXIT_${code}`, message, exitCode: code } }) + '\n' : `tiermem: ${message}\n`);
+  process.stderr.write(
+    json
+      ? JSON.stringify({ error: { code: errCode ?? `EXIT_${code}`, message, exitCode: code } }) + '\n'
+      : `tiermem: ${message}\n`,
+  );
   process.exit(code);
 }
 
@@ -57,13 +69,21 @@ async function main(argv: string[]): Promise<void> {
     }
     if (e instanceof CliError) fail(e.exitCode, e.message, json);
     if (e instanceof AdminClientError) {
-      const code = e.kind === 'unreachable' || e.kind === 'protocol' ? EXIT.UNREACHABLE
-        : e.kind === 'unauthorized' ? EXIT.UNAUTHORIZED : EXIT.REJECTED;
+      const code =
+        e.kind === 'unreachable' || e.kind === 'protocol'
+          ? EXIT.UNREACHABLE
+          : e.kind === 'unauthorized'
+            ? EXIT.UNAUTHORIZED
+            : EXIT.REJECTED;
       fail(code, e.kind === 'rejected' ? `the service refused: ${e.message}` : e.message, json, e.code);
     }
     if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') fail(EXIT.USAGE, e.message, json, e.code);
     if (process.env.TIERMEM_DEBUG) process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
-    fail(EXIT.INTERNAL, `internal error: ${(e as Error).message ?? String(e)} (set TIERMEM_DEBUG=1 for the stack trace, and please report it)`, json);
+    fail(
+      EXIT.INTERNAL,
+      `internal error: ${(e as Error).message ?? String(e)} (set TIERMEM_DEBUG=1 for the stack trace, and please report it)`,
+      json,
+    );
   }
 }
 

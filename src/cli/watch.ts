@@ -16,13 +16,23 @@ export interface WatchOptions {
   out: NodeJS.WriteStream;
 }
 
-interface Sample { share: number | null; target: number | null; threshold: number }
+interface Sample {
+  share: number | null;
+  target: number | null;
+  threshold: number;
+}
 
 const CLEAR = '\x1b[H\x1b[2J';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
 
-export function renderFrame(s: StatusReport, history: readonly Sample[], columns: number, intervalMs: number, note = ''): string {
+export function renderFrame(
+  s: StatusReport,
+  history: readonly Sample[],
+  columns: number,
+  intervalMs: number,
+  note = '',
+): string {
   const width = Math.max(20, Math.min(columns - 12, 90));
   const p = s.backend.pmem;
   const lines = [
@@ -44,13 +54,24 @@ export function renderFrame(s: StatusReport, history: readonly Sample[], columns
 
 /** The share axis zooms to what was seen and the target, in 5-point steps, so small errors show. */
 function shareChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
-  const seen = history.slice(-width).map((h) => h.share).filter((x): x is number => x !== null);
+  const seen = history
+    .slice(-width)
+    .map((h) => h.share)
+    .filter((x): x is number => x !== null);
   if (s.targetShare !== null) seen.push(s.targetShare);
   const lo = seen.length ? Math.max(0, Math.floor((Math.min(...seen) - 0.025) * 20) / 20) : 0;
   const hi = seen.length ? Math.min(1, Math.ceil((Math.max(...seen) + 0.025) * 20) / 20) : 1;
-  return renderChart(history.map((h) => h.share), {
-    height: 7, width, min: lo, max: Math.max(hi, lo + 0.05), reference: s.targetShare, label: (v) => pct(v),
-  });
+  return renderChart(
+    history.map((h) => h.share),
+    {
+      height: 7,
+      width,
+      min: lo,
+      max: Math.max(hi, lo + 0.05),
+      reference: s.targetShare,
+      label: (v) => pct(v),
+    },
+  );
 }
 
 function thresholdChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
@@ -60,9 +81,16 @@ function thresholdChart(s: StatusReport, history: readonly Sample[], width: numb
   // Keep the scale readable when the bounds are very wide: zoom to what was seen, with margin.
   const min = Math.log2(seen.length ? Math.max(lo, Math.min(...seen) / 4) : lo);
   const max = Math.log2(seen.length ? Math.min(hi, Math.max(...seen) * 4) : hi);
-  return renderChart(history.map((h) => (h.threshold > 0 ? Math.log2(h.threshold) : null)), {
-    height: 4, width, min, max: Math.max(max, min + 1), label: (v) => formatBytes(Math.round(2 ** v)),
-  });
+  return renderChart(
+    history.map((h) => (h.threshold > 0 ? Math.log2(h.threshold) : null)),
+    {
+      height: 4,
+      width,
+      min,
+      max: Math.max(max, min + 1),
+      label: (v) => formatBytes(Math.round(2 ** v)),
+    },
+  );
 }
 
 export async function watch(client: AdminClient, o: WatchOptions): Promise<void> {
@@ -70,10 +98,15 @@ export async function watch(client: AdminClient, o: WatchOptions): Promise<void>
   const tty = o.out.isTTY === true && !o.json;
   let stop = false;
   let wake: (() => void) | null = null;
-  const quit = (): void => { stop = true; wake?.(); };
+  const quit = (): void => {
+    stop = true;
+    wake?.();
+  };
 
   const stdin = process.stdin;
-  const onKey = (k: Buffer): void => { if (k[0] === 0x71 || k[0] === 0x03) quit(); }; // 'q' or Ctrl-C
+  const onKey = (k: Buffer): void => {
+    if (k[0] === 0x71 || k[0] === 0x03) quit();
+  }; // 'q' or Ctrl-C
   if (tty && stdin.isTTY) {
     stdin.setRawMode(true);
     stdin.on('data', onKey);
@@ -106,7 +139,10 @@ export async function watch(client: AdminClient, o: WatchOptions): Promise<void>
       if (o.count !== 0 && n + 1 >= o.count) break;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, o.intervalMs);
-        wake = () => { clearTimeout(t); resolve(); };
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
       });
       wake = null;
     }

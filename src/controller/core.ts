@@ -22,6 +22,7 @@
 
 import type { Tier } from '../types.js';
 import { DEFAULT_CONTROLLER_PARAMS, mergeParams, type ControllerParams } from './params.js';
+import { clamp } from './clamp.js';
 import { shapeDistance, shareBelow, thresholdFor } from './flow.js';
 import { createTrim, type TrimTuning } from './trim.js';
 
@@ -50,7 +51,6 @@ export interface ControllerInput {
 /** |error| at or below which the status is 'on-target' (2 percentage points of DRAM share). */
 export const ON_TARGET_BAND = 0.02;
 
-/** Fixed shape of the control law; not run-time parameters, but tests and the bench may vary them. */
 /** Fixed shape of the control law; not run-time parameters, but tests and the bench may vary them. */
 export interface ControllerTuning {
   /** Stock error (share) ignored by the out-of-band pull. */
@@ -116,9 +116,14 @@ export interface ThresholdController {
   step(input: ControllerInput): ControllerTick;
 }
 
-interface Snapshot { dram: number; pmem: number; forcedDram: number; forcedPmem: number; flow: Float64Array; count: number }
-
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+interface Snapshot {
+  dram: number;
+  pmem: number;
+  forcedDram: number;
+  forcedPmem: number;
+  flow: Float64Array;
+  count: number;
+}
 
 export function createThresholdController(
   params: Partial<ControllerParams> = {},
@@ -167,8 +172,16 @@ export function createThresholdController(
       routed += dFlow[b] ?? 0;
     }
     let count = NaN;
-    if (input.flowCount) { count = 0; for (let b = 0; b < input.flowCount.length; b++) count += input.flowCount[b] ?? 0; }
-    const items = Number.isFinite(count) && prev && Number.isFinite(prev.count) ? count - prev.count : Number.isFinite(count) && !prev ? count : Infinity;
+    if (input.flowCount) {
+      count = 0;
+      for (let b = 0; b < input.flowCount.length; b++) count += input.flowCount[b] ?? 0;
+    }
+    const items =
+      Number.isFinite(count) && prev && Number.isFinite(prev.count)
+        ? count - prev.count
+        : Number.isFinite(count) && !prev
+          ? count
+          : Infinity;
     const fd = Math.max(0, input.tiers.dram.forcedBytes - (prev?.forcedDram ?? 0));
     const fp = Math.max(0, input.tiers.pmem.forcedBytes - (prev?.forcedPmem ?? 0));
     const prevTotal = prev ? prev.dram + prev.pmem : 0;
@@ -211,7 +224,11 @@ export function createThresholdController(
         // A tick whose own flow has a wholly new shape starts the batch afresh (older pending flow
         // belongs to the old shape).
         const fresh = hist !== null && items >= tu.histItems / 4 && shapeDistance(hist, dFlow) > tu.histReset;
-        if (fresh || pend === null || pend.length !== dFlow.length) { pend = new Float64Array(dFlow.length); pendBytes = 0; pendItems = 0; }
+        if (fresh || pend === null || pend.length !== dFlow.length) {
+          pend = new Float64Array(dFlow.length);
+          pendBytes = 0;
+          pendItems = 0;
+        }
         for (let b = 0; b < dFlow.length; b++) pend[b]! += dFlow[b] ?? 0;
         pendBytes += routed;
         pendItems += items;
@@ -219,7 +236,10 @@ export function createThresholdController(
       const norm = pend !== null && pendBytes > 0 ? pend.map((v) => v / pendBytes) : null;
       const dist = norm === null || hist === null || hist.length !== norm.length ? 1 : shapeDistance(hist, norm);
       // A batch is enough with histItems blocks, or a quarter of that showing a wholly new shape.
-      if (norm !== null && (pendItems >= tu.histItems || hist === null || (pendItems >= tu.histItems / 4 && dist > tu.histReset))) {
+      if (
+        norm !== null &&
+        (pendItems >= tu.histItems || hist === null || (pendItems >= tu.histItems / 4 && dist > tu.histReset))
+      ) {
         if (dist > tu.histReset || (dist > tu.histShift && shifting)) {
           hist = norm;
           bias = 0; // the old bias belonged to the old distribution
@@ -233,7 +253,14 @@ export function createThresholdController(
         pend = null;
       }
     }
-    prev = { dram: sd, pmem: sp, forcedDram: input.tiers.dram.forcedBytes, forcedPmem: input.tiers.pmem.forcedBytes, flow, count };
+    prev = {
+      dram: sd,
+      pmem: sp,
+      forcedDram: input.tiers.dram.forcedBytes,
+      forcedPmem: input.tiers.pmem.forcedBytes,
+      flow,
+      count,
+    };
 
     let next = clamp(cur, p.minThreshold, p.maxThreshold);
     let status: ControllerStatus = inBand ? 'on-target' : 'converging';
@@ -260,7 +287,10 @@ export function createThresholdController(
 
       // 5. Unreachable: even the bound threshold settles outside the band, and the stock is out.
       const tol = ON_TARGET_BAND / 4;
-      if ((target < settle(fLo) - tol && error > ON_TARGET_BAND) || (target > settle(fHi) + tol && error < -ON_TARGET_BAND)) {
+      if (
+        (target < settle(fLo) - tol && error > ON_TARGET_BAND) ||
+        (target > settle(fHi) + tol && error < -ON_TARGET_BAND)
+      ) {
         status = 'unreachable';
       }
 
@@ -292,7 +322,8 @@ export function createThresholdController(
       }
     }
     if (next !== cur) {
-      if (next > cur) adjustments.up++; else adjustments.down++;
+      if (next > cur) adjustments.up++;
+      else adjustments.down++;
     }
     last = { threshold: next, share, targetShare: target, status, error };
     return last;
@@ -304,17 +335,34 @@ export function createThresholdController(
   }
 
   return {
-    get params() { return p; },
-    get ticks() { return ticks; },
-    get adjustments() { return { ...adjustments }; },
-    get last() { return last; },
-    get bias() { return bias; },
-    get volumeTrigger() { return volumeTrigger(); },
+    get params() {
+      return p;
+    },
+    get ticks() {
+      return ticks;
+    },
+    get adjustments() {
+      return { ...adjustments };
+    },
+    get last() {
+      return last;
+    },
+    get bias() {
+      return bias;
+    },
+    get volumeTrigger() {
+      return volumeTrigger();
+    },
     set(patch) {
       const before = p;
       p = mergeParams(p, patch);
       // A new target or new bounds: the trim re-enters from the feed-forward point.
-      if (p.targetShare !== before.targetShare || p.minThreshold !== before.minThreshold || p.maxThreshold !== before.maxThreshold) trim.release();
+      if (
+        p.targetShare !== before.targetShare ||
+        p.minThreshold !== before.minThreshold ||
+        p.maxThreshold !== before.maxThreshold
+      )
+        trim.release();
     },
     step,
   };

@@ -31,7 +31,11 @@ export function thresholdFor(hist: ArrayLike<number>, share: number): number | n
   let last = -1;
   for (let b = 0; b < hist.length; b++) {
     const w = hist[b] ?? 0;
-    if (w > 0) { total += w; if (first < 0) first = b; last = b; }
+    if (w > 0) {
+      total += w;
+      if (first < 0) first = b;
+      last = b;
+    }
   }
   if (total <= 0) return null;
   if (share <= 0) return first === 0 ? 0 : 2 ** first;

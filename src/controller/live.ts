@@ -6,7 +6,9 @@ import { mergeParams, type ControllerParams } from './params.js';
 import { createThresholdController, type ControllerStatus, type ControllerTick } from './core.js';
 
 /** What the live controller needs of an allocator (the facade and the model both provide it). */
-export type ControlledAllocator = Pick<Allocator, 'stats' | 'threshold' | 'setVolumeHook'> & { readonly closed?: boolean };
+export type ControlledAllocator = Pick<Allocator, 'stats' | 'threshold' | 'setVolumeHook'> & {
+  readonly closed?: boolean;
+};
 
 export interface LiveController {
   readonly status: ControllerStatus;
@@ -60,9 +62,16 @@ export function attachController(
   }
 
   function onTimer(): void {
-    if (alloc.closed) { stop(); return; }
+    if (alloc.closed) {
+      stop();
+      return;
+    }
     // A tick that throws (allocator closed under us) must not take the process down from a timer.
-    try { tick(); } catch { stop(); }
+    try {
+      tick();
+    } catch {
+      stop();
+    }
   }
 
   function arm(): void {
@@ -82,26 +91,44 @@ export function attachController(
     if (timer) clearInterval(timer);
     timer = null;
     if (!alloc.closed) {
-      try { alloc.setVolumeHook(0, null); } catch { /* closed meanwhile: nothing to detach */ }
+      try {
+        alloc.setVolumeHook(0, null);
+      } catch {
+        /* closed meanwhile: nothing to detach */
+      }
     }
   }
 
   arm();
 
   return {
-    get status() { return paused ? 'paused' : core.last?.status ?? 'converging'; },
-    get params() { return core.params; },
-    get ticks() { return core.ticks; },
-    get adjustments() { return core.adjustments; },
-    get last() { return last; },
+    get status() {
+      return paused ? 'paused' : (core.last?.status ?? 'converging');
+    },
+    get params() {
+      return core.params;
+    },
+    get ticks() {
+      return core.ticks;
+    },
+    get adjustments() {
+      return core.adjustments;
+    },
+    get last() {
+      return last;
+    },
     set(patch) {
       const before = core.params;
       mergeParams(before, patch); // throws before anything changes
       core.set(patch);
       if (core.params.periodMs !== before.periodMs || core.params.volumeBytes !== before.volumeBytes) arm();
     },
-    pause() { paused = true; },
-    resume() { paused = false; },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+    },
     tick,
     stop,
   };

@@ -1,56 +1,120 @@
-// Run-time parameters of the ratio controller, their defaults and their validation.
+// Run-time parameters of the ratio controller, described once. Each row of CONTROLLER_PARAMS
+// gives a parameter's name, default, range, unit and kind; everything else is derived from it:
+// the ControllerParams type, the defaults, mergeParams' validation, the `controller` section of
+// the service config file, the `tiermem serve` flags, the admin API's POST /v1/controller and
+// `tiermem set`. Adding a parameter is one row here (and its use in the control law).
 
 import { TiermemError } from '../errors.js';
+import { formatBytes, parseRatio, parseSize, ratioToShare } from '../units.js';
 
-export interface ControllerParams {
-  /** Wanted DRAM share of all live bytes, 0-1 (1:4 -> 0.2). */
-  targetShare: number;
-  /** Timer period of the live controller in milliseconds. */
-  periodMs: number;
-  /** Bounds of the routing threshold in bytes; the controller clamps into them. */
-  minThreshold: number;
-  maxThreshold: number;
-  /** Out of the band: fraction of the live-share error removed per tick through the flow
-   *  (1 = deadbeat). */
-  kp: number;
-  /** Out of the band: gain of the integral term that learns the residual bias of the size map. */
-  ki: number;
-  /** Inside the band (the trim): proportional gain, flow share per unit of live-share error
-   *  (10: a split 0.1 point too high sends 1 point less of the flow to DRAM). */
-  trimKp: number;
-  /** Inside the band: integral gain, flow share per unit of error and of stock turnover. */
-  trimKi: number;
-  /** Most routed bytes between early ticks (they come after 0.5% of the live stock), 0 = off. */
-  volumeBytes: number;
+/**
+ * How a value is written and checked. 'number': any finite number; 'integer': a whole number;
+ * 'size': a whole number of bytes, also written with units ('4KiB'); 'share': a fraction 0-1, also
+ * written as a DRAM:PMEM ratio ('1:4' is 0.2).
+ */
+export type ParamKind = 'number' | 'integer' | 'size' | 'share';
+
+export interface ParamDescriptor<N extends string = string> {
+  readonly name: N;
+  readonly default: number;
+  readonly min: number;
+  readonly max: number;
+  /** What the number counts, for messages and help ('' for a plain gain). */
+  readonly unit: string;
+  readonly kind: ParamKind;
+  /** The `tiermem serve` flag without its dashes; the name in kebab case unless given. */
+  readonly flag: string;
+  readonly description: string;
 }
 
 /** Largest threshold accepted: the native core's largest request (2^46 bytes). */
 export const MAX_THRESHOLD = 2 ** 46;
+/** Longest timer period accepted: an hour. */
+const MAX_PERIOD_MS = 3_600_000;
 
-export const DEFAULT_CONTROLLER_PARAMS: Readonly<ControllerParams> = Object.freeze({
-  targetShare: 0.2,
-  periodMs: 100,
-  minThreshold: 0,
-  maxThreshold: 2 ** 40,
-  kp: 0.8,
-  ki: 0.1,
-  trimKp: 10,
-  trimKi: 100,
-  volumeBytes: 64 * 1024 * 1024,
-});
+const kebab = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-const KEYS: readonly (keyof ControllerParams)[] = [
-  'targetShare', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes',
-];
+function param<N extends string>(
+  name: N,
+  kind: ParamKind,
+  dflt: number,
+  min: number,
+  max: number,
+  unit: string,
+  description: string,
+  flag: string = kebab(name),
+): ParamDescriptor<N> {
+  return { name, kind, default: dflt, min, max, unit, flag, description };
+}
+
+// One row per parameter: name, kind, default, min, max, unit, description[, serve flag].
+// prettier-ignore
+export const CONTROLLER_PARAMS = [
+  param('targetShare', 'share', 0.2, 0, 1, 'share', 'wanted DRAM share of all live bytes (DRAM:PMEM 1:4 is 0.2)', 'ratio'),
+  param('periodMs', 'number', 100, 1, MAX_PERIOD_MS, 'ms', 'timer period of the live controller'),
+  param('minThreshold', 'size', 0, 0, MAX_THRESHOLD, 'bytes', 'lowest threshold the controller may set'),
+  param('maxThreshold', 'size', 2 ** 40, 0, MAX_THRESHOLD, 'bytes', 'highest threshold the controller may set'),
+  param('kp', 'number', 0.8, 0, 1, '', 'out of the band: fraction of the live-share error removed per tick through the flow (1 = deadbeat)'),
+  param('ki', 'number', 0.1, 0, 1, '', 'out of the band: gain of the integral term that learns the residual bias of the size map'),
+  param('trimKp', 'number', 10, 0, 1000, '', 'inside the band (the trim): flow share per unit of live-share error'),
+  param('trimKi', 'number', 100, 0, 10_000, '', 'inside the band: flow share per unit of error and of stock turnover'),
+  param('volumeBytes', 'size', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER, 'bytes', 'most routed bytes between early ticks (they come after 0.5% of the live stock); 0 = off'),
+] as const;
+
+export type ControllerParamName = (typeof CONTROLLER_PARAMS)[number]['name'];
+
+/** The controller's run-time parameters (see CONTROLLER_PARAMS for each one's meaning and range). */
+export type ControllerParams = { [K in ControllerParamName]: number };
+
+export const CONTROLLER_PARAM_NAMES: readonly ControllerParamName[] = CONTROLLER_PARAMS.map((d) => d.name);
+
+const BY_NAME = new Map<string, ParamDescriptor<ControllerParamName>>(CONTROLLER_PARAMS.map((d) => [d.name, d]));
+
+/** The descriptor of a parameter, or undefined for an unknown name. */
+export function paramDescriptor(name: string): ParamDescriptor<ControllerParamName> | undefined {
+  return BY_NAME.get(name);
+}
+
+export const DEFAULT_CONTROLLER_PARAMS: Readonly<ControllerParams> = Object.freeze(
+  Object.fromEntries(CONTROLLER_PARAMS.map((d) => [d.name, d.default])) as ControllerParams,
+);
 
 function bad(message: string): never {
   throw new TiermemError('ERR_TIERMEM_INVALID_ARG', message);
 }
 
-function checkRange(name: string, v: unknown, lo: number, hi: number, integer: boolean): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) bad(`controller ${name} must be a finite number, got ${String(v)}`);
-  if (integer && !Number.isInteger(v)) bad(`controller ${name} must be an integer, got ${v}`);
-  if (v < lo || v > hi) bad(`controller ${name} must be in [${lo}, ${hi}], got ${v}`);
+/** A parameter's range for help texts: '0-1', '1-3600000 ms', '0 B-64.0 TiB', '0-1 or D:P'. */
+export function describeRange(d: ParamDescriptor): string {
+  if (d.kind === 'size') return `${formatBytes(d.min)}-${formatBytes(d.max)}`;
+  if (d.kind === 'share') return `${d.min}-${d.max} or DRAM:PMEM`;
+  return `${d.min}-${d.max}${d.unit === '' ? '' : ` ${d.unit}`}`;
+}
+
+/** Check a number against a parameter's kind and range; `what` names it in the message. */
+export function checkParam(d: ParamDescriptor, v: unknown, what: string = d.name): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) bad(`${what} must be a finite number, got ${JSON.stringify(v)}`);
+  if ((d.kind === 'integer' || d.kind === 'size') && !Number.isInteger(v)) {
+    bad(`${what} must be an integer${d.kind === 'size' ? ' number of bytes' : ''}, got ${v}`);
+  }
+  if (v < d.min || v > d.max)
+    bad(`${what} must be between ${d.min} and ${d.max}${d.unit === 'ms' ? ' ms' : ''}, got ${v}`);
+  return v;
+}
+
+/**
+ * A parameter's value as written in a config file, a request body or on a command line: a number,
+ * or a string (a number; a size with units for 'size'; a DRAM:PMEM ratio or a number for 'share').
+ * Checked against the kind and range; throws ERR_TIERMEM_INVALID_ARG naming `what`.
+ */
+export function parseParam(d: ParamDescriptor, v: unknown, what: string = d.name): number {
+  if (typeof v === 'string') {
+    if (d.kind === 'size') return checkParam(d, parseSize(v, what), what);
+    if (d.kind === 'share' && v.includes(':')) return checkParam(d, ratioToShare(parseRatio(v)), what);
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) bad(`${what} '${v}' is not a number`);
+    return checkParam(d, n, what);
+  }
+  return checkParam(d, v, what);
 }
 
 /**
@@ -61,22 +125,16 @@ function checkRange(name: string, v: unknown, lo: number, hi: number, integer: b
 export function mergeParams(base: Readonly<ControllerParams>, patch: Partial<ControllerParams> = {}): ControllerParams {
   if (typeof patch !== 'object' || patch === null) bad('controller parameters must be an object');
   for (const k of Object.keys(patch)) {
-    if (!(KEYS as readonly string[]).includes(k)) bad(`unknown controller parameter '${k}'`);
+    if (!BY_NAME.has(k)) bad(`unknown controller parameter '${k}'; known: ${CONTROLLER_PARAM_NAMES.join(', ')}`);
   }
   const p: ControllerParams = { ...base };
-  for (const k of KEYS) {
-    const v = patch[k];
-    if (v !== undefined) p[k] = v;
+  for (const d of CONTROLLER_PARAMS) {
+    const v = patch[d.name];
+    if (v !== undefined) p[d.name] = v;
+    checkParam(d, p[d.name], `controller ${d.name}`);
   }
-  checkRange('targetShare', p.targetShare, 0, 1, false);
-  checkRange('periodMs', p.periodMs, 1, 2 ** 31 - 1, false);
-  checkRange('minThreshold', p.minThreshold, 0, MAX_THRESHOLD, true);
-  checkRange('maxThreshold', p.maxThreshold, 0, MAX_THRESHOLD, true);
-  if (p.minThreshold > p.maxThreshold) bad(`controller minThreshold ${p.minThreshold} is above maxThreshold ${p.maxThreshold}`);
-  checkRange('kp', p.kp, 0, 1, false);
-  checkRange('ki', p.ki, 0, 1, false);
-  checkRange('trimKp', p.trimKp, 0, 1000, false);
-  checkRange('trimKi', p.trimKi, 0, 10000, false);
-  checkRange('volumeBytes', p.volumeBytes, 0, Number.MAX_SAFE_INTEGER, true);
+  if (p.minThreshold > p.maxThreshold) {
+    bad(`controller minThreshold ${p.minThreshold} is above maxThreshold ${p.maxThreshold}`);
+  }
   return p;
 }

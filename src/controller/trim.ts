@@ -2,15 +2,17 @@
 // follows a PI signal on the stock error, in velocity form, moved in log-threshold space and
 // through a play (backlash), on every early tick (a fine slice of the stock's turnover).
 //
-// Why this shape (issue 3, reversals): the stock error is smooth but its small-scale wiggles are
-// real churn noise. A positional law recomputed from the size map every tick turns the map's own
-// sampling noise into threshold moves back and forth; here the map only scales a step (its slope)
-// and picks the entry point, so the direction of every move is the sign of the PI increment.
-// The integral part follows the sign of the (filtered) error, which changes rarely; the
+// Why this shape: it keeps the threshold from reversing direction on noise. The stock error is
+// smooth but its small-scale wiggles are real churn noise. A positional law recomputed from the
+// size map every tick turns the map's own sampling noise into threshold moves back and forth;
+// here the map only scales a step (its slope) and picks the entry point, so the direction of
+// every move is the sign of the PI increment. The integral part follows the sign of the (filtered) error, which changes rarely; the
 // proportional part follows its wiggles, and the play, as wide as a few standard deviations of
 // those wiggles, keeps them from reversing the threshold. Time is counted in stock turnover
 // (routed bytes / live bytes), not in ticks, so the gains hold for any tick length and any
 // churn: with the split s and the flow share f, ds/d(turnover) = f - s.
+
+import { clamp } from './clamp.js';
 
 export interface TrimTuning {
   /** Low-pass of the stock error, in stock turnover (0.02: the error averaged over 2% of the
@@ -50,8 +52,6 @@ export interface Trim {
   step(s: TrimStep): number;
 }
 
-const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
-
 export function createTrim(t: TrimTuning): Trim {
   let x: number | null = null; // log2 of the threshold, kept continuous (the byte is the output)
   let filtered = 0; // low-passed stock error
@@ -60,7 +60,9 @@ export function createTrim(t: TrimTuning): Trim {
   let noiseVar = 0; // variance of the proportional increments (kept across entries)
 
   return {
-    get engaged() { return x !== null; },
+    get engaged() {
+      return x !== null;
+    },
     engage(threshold, error) {
       x = Math.log2(Math.max(1, threshold));
       filtered = error;
@@ -68,7 +70,9 @@ export function createTrim(t: TrimTuning): Trim {
       out = 0;
       // noiseVar is kept: it measures the workload, not this entry.
     },
-    release() { x = null; },
+    release() {
+      x = null;
+    },
     step(s) {
       if (x === null) throw new Error('trim.step before engage');
       const before = filtered;

@@ -38,8 +38,10 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
       return;
     }
     registry.metrics().then(
-      (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : body),
-      (e: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`scrape failed: ${(e as Error).message}\n`),
+      (body) =>
+        res.writeHead(200, { 'content-type': registry.contentType }).end(req.method === 'HEAD' ? undefined : body),
+      (e: unknown) =>
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`scrape failed: ${(e as Error).message}\n`),
     );
   });
   // Scrapes are short; do not let idle keep-alive connections hold shutdown up.
@@ -56,9 +58,10 @@ export async function startMetricsServer(opts: MetricsServerOptions): Promise<Me
   return {
     url: `http://${shownHost}:${port}/metrics`,
     port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

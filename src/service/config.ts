@@ -3,9 +3,18 @@
 
 import { readFileSync } from 'node:fs';
 import { TiermemError } from '../errors.js';
+import { DEFAULT_THRESHOLD, DRAM_KINDS, POLICIES } from '../types.js';
 import type { DramKind, ExhaustionPolicy, Tier } from '../types.js';
-import { parseRatio, parseSize, ratioToShare } from '../units.js';
+import { parseChoice, parseRatio, parseSize, ratioToShare } from '../units.js';
 import { defaultSocketPath } from '../admin/socket-path.js';
+import {
+  CONTROLLER_PARAM_NAMES,
+  CONTROLLER_PARAMS,
+  DEFAULT_CONTROLLER_PARAMS,
+  mergeParams,
+  parseParam,
+} from '../controller/params.js';
+import type { ControllerParamName } from '../controller/params.js';
 import { DEFAULT_METRICS_PORT } from '../metrics/server.js';
 import type { ControllerParams } from './ports.js';
 
@@ -30,19 +39,10 @@ export interface ServiceConfigInput {
   threshold?: number | string;
   limits?: { dram?: number | string; pmem?: number | string };
   policy?: string;
-  /** Target DRAM:PMem ratio such as '1:4'. */
+  /** Target DRAM:PMem ratio such as '1:4' (the same as controller.targetShare). */
   ratio?: string;
-  controller?: {
-    enabled?: boolean;
-    periodMs?: number;
-    minThreshold?: number | string;
-    maxThreshold?: number | string;
-    kp?: number;
-    ki?: number;
-    trimKp?: number;
-    trimKi?: number;
-    volumeBytes?: number | string;
-  };
+  /** `enabled`, and any controller parameter (CONTROLLER_PARAMS): numbers, or strings with units. */
+  controller?: { enabled?: boolean } & { [K in ControllerParamName]?: number | string };
   metrics?: { enabled?: boolean; host?: string; port?: number; processMetrics?: boolean };
   admin?: { socket?: string; host?: string; port?: number; tokenFile?: string };
   store?: { enabled?: boolean; host?: string; port?: number };
@@ -53,7 +53,8 @@ export const DEFAULT_STORE_PORT = 6379;
 const bad = (message: string): TiermemError => new TiermemError('ERR_TIERMEM_INVALID_ARG', message);
 
 function port(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535) throw bad(`${what} must be a port number 0-65535, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 65535)
+    throw bad(`${what} must be a port number 0-65535, got ${JSON.stringify(v)}`);
   return v;
 }
 
@@ -67,20 +68,17 @@ function str(v: unknown, what: string): string {
   return v;
 }
 
-function num(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw bad(`${what} must be a non-negative number, got ${JSON.stringify(v)}`);
-  return v;
-}
-
 function size(v: unknown, what: string): number {
-  if (typeof v !== 'number' && typeof v !== 'string') throw bad(`${what} must be a size such as 4096 or '8GiB', got ${JSON.stringify(v)}`);
+  if (typeof v !== 'number' && typeof v !== 'string')
+    throw bad(`${what} must be a size such as 4096 or '8GiB', got ${JSON.stringify(v)}`);
   return parseSize(v, what);
 }
 
 function onlyKeys(o: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
   if (typeof o !== 'object' || o === null || Array.isArray(o)) throw bad(`${where} must be an object`);
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw bad(`unknown setting '${where === 'config' ? k : `${where}.${k}`}'; known: ${allowed.join(', ')}`);
+    if (!allowed.includes(k))
+      throw bad(`unknown setting '${where === 'config' ? k : `${where}.${k}`}'; known: ${allowed.join(', ')}`);
   }
   return o as Record<string, unknown>;
 }
@@ -100,39 +98,45 @@ export function readConfigFile(path: string): ServiceConfigInput {
   }
 }
 
+const CONTROLLER_KEYS: readonly string[] = ['enabled', ...CONTROLLER_PARAM_NAMES];
+
 /** Merge the layers (later wins) and validate into a full configuration. */
 export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
   const merged: Record<string, unknown> = {};
   for (const layer of layers) {
-    const l = onlyKeys(layer, ['pmem', 'dram', 'threshold', 'limits', 'policy', 'ratio', 'controller', 'metrics', 'admin', 'store'], 'config');
+    const l = {
+      ...onlyKeys(
+        layer,
+        ['pmem', 'dram', 'threshold', 'limits', 'policy', 'ratio', 'controller', 'metrics', 'admin', 'store'],
+        'config',
+      ),
+    };
+    // `ratio` is controller.targetShare written as a ratio; within a layer, one of the two.
+    if (l.ratio !== undefined) {
+      const ctl = onlyKeys(l.controller ?? {}, CONTROLLER_KEYS, 'controller');
+      if (ctl.targetShare !== undefined) throw bad('give either ratio or controller.targetShare, not both');
+      l.controller = { ...ctl, targetShare: ratioToShare(parseRatio(str(l.ratio, 'ratio'))) };
+      delete l.ratio;
+    }
     for (const [k, v] of Object.entries(l)) {
       if (v === undefined) continue;
       const prev = merged[k];
-      merged[k] = typeof v === 'object' && v !== null && typeof prev === 'object' && prev !== null ? { ...prev, ...v } : v;
+      merged[k] =
+        typeof v === 'object' && v !== null && typeof prev === 'object' && prev !== null ? { ...prev, ...v } : v;
     }
   }
   const c = merged as ServiceConfigInput;
 
-  const dram = c.dram ?? 'regular';
-  if (dram !== 'regular' && dram !== 'default') throw bad(`dram must be 'regular' or 'default', got ${JSON.stringify(dram)}`);
-  const policy = c.policy ?? 'spill';
-  if (policy !== 'spill' && policy !== 'strict') throw bad(`policy must be 'spill' or 'strict', got ${JSON.stringify(policy)}`);
+  const dram = parseChoice(DRAM_KINDS, c.dram ?? 'regular', 'dram');
+  const policy = parseChoice(POLICIES, c.policy ?? 'spill', 'policy');
   const limits = onlyKeys(c.limits ?? {}, ['dram', 'pmem'], 'limits');
 
-  const ctl = onlyKeys(c.controller ?? {}, ['enabled', 'periodMs', 'minThreshold', 'maxThreshold', 'kp', 'ki', 'trimKp', 'trimKi', 'volumeBytes'], 'controller');
+  const ctl = onlyKeys(c.controller ?? {}, CONTROLLER_KEYS, 'controller');
   const params: Partial<ControllerParams> = {};
-  if (c.ratio !== undefined) params.targetShare = ratioToShare(parseRatio(str(c.ratio, 'ratio')));
-  if (ctl.periodMs !== undefined) params.periodMs = num(ctl.periodMs, 'controller.periodMs');
-  if (ctl.minThreshold !== undefined) params.minThreshold = size(ctl.minThreshold, 'controller.minThreshold');
-  if (ctl.maxThreshold !== undefined) params.maxThreshold = size(ctl.maxThreshold, 'controller.maxThreshold');
-  if (ctl.kp !== undefined) params.kp = num(ctl.kp, 'controller.kp');
-  if (ctl.ki !== undefined) params.ki = num(ctl.ki, 'controller.ki');
-  if (ctl.trimKp !== undefined) params.trimKp = num(ctl.trimKp, 'controller.trimKp');
-  if (ctl.trimKi !== undefined) params.trimKi = num(ctl.trimKi, 'controller.trimKi');
-  if (ctl.volumeBytes !== undefined) params.volumeBytes = size(ctl.volumeBytes, 'controller.volumeBytes');
-  if (params.minThreshold !== undefined && params.maxThreshold !== undefined && params.minThreshold > params.maxThreshold) {
-    throw bad(`controller.minThreshold (${params.minThreshold}) must not be above controller.maxThreshold (${params.maxThreshold})`);
+  for (const d of CONTROLLER_PARAMS) {
+    if (ctl[d.name] !== undefined) params[d.name] = parseParam(d, ctl[d.name], `controller.${d.name}`);
   }
+  mergeParams(DEFAULT_CONTROLLER_PARAMS, params); // as a whole (min above max) before anything starts
 
   const m = onlyKeys(c.metrics ?? {}, ['enabled', 'host', 'port', 'processMetrics'], 'metrics');
   const a = onlyKeys(c.admin ?? {}, ['socket', 'host', 'port', 'tokenFile'], 'admin');
@@ -141,7 +145,8 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
   let admin: ServiceConfig['admin'];
   if (a.port !== undefined || a.tokenFile !== undefined) {
     if (a.socket !== undefined) throw bad('admin: give either socket, or port and tokenFile (loopback HTTP), not both');
-    if (a.tokenFile === undefined) throw bad('admin: the HTTP admin API needs tokenFile (a file holding the bearer token)');
+    if (a.tokenFile === undefined)
+      throw bad('admin: the HTTP admin API needs tokenFile (a file holding the bearer token)');
     admin = {
       host: a.host === undefined ? '127.0.0.1' : str(a.host, 'admin.host'),
       port: port(a.port ?? 0, 'admin.port'),
@@ -155,7 +160,7 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
     allocator: {
       pmem: c.pmem === undefined ? 'auto' : str(c.pmem, 'pmem'),
       dram,
-      threshold: c.threshold === undefined ? 4096 : size(c.threshold, 'threshold'),
+      threshold: c.threshold === undefined ? DEFAULT_THRESHOLD : size(c.threshold, 'threshold'),
       limits: {
         dram: limits.dram === undefined ? 0 : size(limits.dram, 'limits.dram'),
         pmem: limits.pmem === undefined ? 0 : size(limits.pmem, 'limits.pmem'),

@@ -19,7 +19,12 @@ export interface ServiceDeps {
   createAllocator(options: AllocatorOptions): Allocator;
   attachController?: (allocator: Allocator, params?: Partial<ControllerParams>) => ControllerPort;
   createTraceRecorder?: () => TraceRecorderPort;
-  startStore?: (opts: { allocator: Allocator; host: string; port: number; controller: ControllerPort | null }) => Promise<StorePort>;
+  startStore?: (opts: {
+    allocator: Allocator;
+    host: string;
+    port: number;
+    controller: ControllerPort | null;
+  }) => Promise<StorePort>;
 }
 
 export interface Service {
@@ -46,11 +51,19 @@ export function describeBackend(info: AllocatorInfo): string[] {
   ];
 }
 
-export async function startService(config: ServiceConfig, deps: ServiceDeps, log: (line: string) => void = () => {}): Promise<Service> {
+export async function startService(
+  config: ServiceConfig,
+  deps: ServiceDeps,
+  log: (line: string) => void = () => {},
+): Promise<Service> {
   const cleanups: Array<() => unknown> = [];
   const unwind = async (): Promise<void> => {
     for (const c of cleanups.reverse()) {
-      try { await c(); } catch { /* keep closing the rest */ }
+      try {
+        await c();
+      } catch {
+        /* keep closing the rest */
+      }
     }
     cleanups.length = 0;
   };
@@ -59,7 +72,11 @@ export async function startService(config: ServiceConfig, deps: ServiceDeps, log
     if ('socketPath' in config.admin) await claimSocketPath(config.admin.socketPath);
     const a = config.allocator;
     const allocator = deps.createAllocator({
-      pmem: a.pmem, dram: a.dram, threshold: a.threshold, limits: a.limits, policy: a.policy,
+      pmem: a.pmem,
+      dram: a.dram,
+      threshold: a.threshold,
+      limits: a.limits,
+      policy: a.policy,
     });
     cleanups.push(() => allocator.close());
     for (const line of describeBackend(allocator.info())) log(line);
@@ -70,7 +87,9 @@ export async function startService(config: ServiceConfig, deps: ServiceDeps, log
       controller = deps.attachController(allocator, config.controller.params);
       cleanups.push(() => controller?.stop());
       const p = controller.params;
-      log(`controller: target DRAM:PMem ${shareToRatio(p.targetShare)} (DRAM share ${(p.targetShare * 100).toFixed(1)}%), period ${p.periodMs} ms, threshold bounds ${p.minThreshold}-${p.maxThreshold} B`);
+      log(
+        `controller: target DRAM:PMem ${shareToRatio(p.targetShare)} (DRAM share ${(p.targetShare * 100).toFixed(1)}%), period ${p.periodMs} ms, threshold bounds ${p.minThreshold}-${p.maxThreshold} B`,
+      );
     } else {
       log(`controller: off; threshold fixed at ${allocator.threshold} B`);
     }
@@ -100,10 +119,15 @@ export async function startService(config: ServiceConfig, deps: ServiceDeps, log
     }
 
     const traces = new TraceSession(allocator, deps.createTraceRecorder ?? null);
-    cleanups.push(() => { traces.stop(); });
+    cleanups.push(() => {
+      traces.stop();
+    });
     const storeAddr = store ? formatAddress(store.address, config.store.host) : null;
     const routes = createRoutes({
-      allocator, controller, traces, startedAt: Date.now(),
+      allocator,
+      controller,
+      traces,
+      startedAt: Date.now(),
       endpoints: () => ({ metrics: metrics?.url ?? null, store: storeAddr }),
     });
     const admin = await startAdminServer(routes, config.admin);
@@ -112,7 +136,11 @@ export async function startService(config: ServiceConfig, deps: ServiceDeps, log
 
     let closing: Promise<void> | null = null;
     return {
-      allocator, controller, metrics, admin, store,
+      allocator,
+      controller,
+      metrics,
+      admin,
+      store,
       close: () => (closing ??= unwind()),
     };
   } catch (e) {

@@ -13,8 +13,14 @@ export function closeOnSignals(service: Service, log: (line: string) => void): v
     stopping = true;
     log(`${signal}: shutting down`);
     service.close().then(
-      () => { log('stopped'); process.exit(0); },
-      (e: unknown) => { log(`shutdown failed: ${(e as Error).message}`); process.exit(1); },
+      () => {
+        log('stopped');
+        process.exit(0);
+      },
+      (e: unknown) => {
+        log(`shutdown failed: ${(e as Error).message}`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', onSignal);

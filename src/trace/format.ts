@@ -71,11 +71,18 @@ export function decodeTrace(buf: Uint8Array): Trace {
   if (rs < RECORD_SIZE) invalid(`record size ${rs} below ${RECORD_SIZE}`);
   const n = Math.floor((buf.byteLength - HEADER_SIZE) / rs);
   const declared = dv.getUint32(8, true);
-  if (declared !== n || (buf.byteLength - HEADER_SIZE) % rs !== 0) invalid(`header says ${declared} records, body holds ${n}`);
+  if (declared !== n || (buf.byteLength - HEADER_SIZE) % rs !== 0)
+    invalid(`header says ${declared} records, body holds ${n}`);
   const t = {
-    version, length: n,
-    op: new Uint8Array(n), category: new Uint8Array(n), forced: new Uint8Array(n), placed: new Uint8Array(n),
-    id: new Uint32Array(n), size: new Float64Array(n), aux: new Uint32Array(n),
+    version,
+    length: n,
+    op: new Uint8Array(n),
+    category: new Uint8Array(n),
+    forced: new Uint8Array(n),
+    placed: new Uint8Array(n),
+    id: new Uint32Array(n),
+    size: new Float64Array(n),
+    aux: new Uint32Array(n),
   };
   for (let i = 0, o = HEADER_SIZE; i < n; i++, o += rs) {
     const op = dv.getUint8(o);

@@ -46,7 +46,15 @@ export function segmentMetrics(r: SimResult, band = ON_TARGET_BAND): SegmentMetr
     let reached = err.findIndex((e) => Math.abs(e) <= 0.005 || Math.sign(e) !== sign0);
     if (reached < 0) reached = err.length;
     const overshoot = err.slice(reached).reduce((m, e) => Math.max(m, Math.abs(e)), 0);
-    out.push({ start, end, target, settle: settled ? stay : Infinity, enter: enterIdx < 0 ? Infinity : enterIdx, steadyError, overshoot });
+    out.push({
+      start,
+      end,
+      target,
+      settle: settled ? stay : Infinity,
+      enter: enterIdx < 0 ? Infinity : enterIdx,
+      steadyError,
+      overshoot,
+    });
   }
   return out;
 }

@@ -2,25 +2,56 @@
 // same usable sizes, same statistics (live bytes and histograms per tier, routed flow by
 // requested size, forced bytes), same volume hook and trace sink; no memory behind it, no limits.
 
-import { CATEGORIES, type Allocator, type AllocatorStats, type CellStats, type Category, type Handle, type Tier, type TierStats, type TraceSink } from '../types.js';
+import {
+  CATEGORIES,
+  DEFAULT_THRESHOLD,
+  type Allocator,
+  type AllocatorStats,
+  type CellStats,
+  type Category,
+  type Handle,
+  type Tier,
+  type TierStats,
+  type TraceSink,
+} from '../types.js';
 import { TiermemError } from '../errors.js';
 import { bucketOf, HIST_BUCKETS, usableSize } from './sizeclass.js';
 
 /** The allocator surface the simulator drives; the real facade and the model both provide it. */
-export type SimAllocator = Pick<Allocator,
-  'zmalloc' | 'zmallocDram' | 'zmallocPmem' | 'zrealloc' | 'zfree' | 'stats' | 'threshold' | 'setVolumeHook' | 'setTraceSink' | 'tierOf'>;
+export type SimAllocator = Pick<
+  Allocator,
+  | 'zmalloc'
+  | 'zmallocDram'
+  | 'zmallocPmem'
+  | 'zrealloc'
+  | 'zfree'
+  | 'stats'
+  | 'threshold'
+  | 'setVolumeHook'
+  | 'setTraceSink'
+  | 'tierOf'
+>;
 
 const DRAM = 1;
 const PMEM = 2;
 
 interface TierCounters {
-  liveBytes: number; liveCount: number; allocs: number; frees: number; forcedBytes: number;
-  hist: Float64Array; cells: CellStats[];
+  liveBytes: number;
+  liveCount: number;
+  allocs: number;
+  frees: number;
+  forcedBytes: number;
+  hist: Float64Array;
+  cells: CellStats[];
 }
 
 function newTier(): TierCounters {
   return {
-    liveBytes: 0, liveCount: 0, allocs: 0, frees: 0, forcedBytes: 0,
+    liveBytes: 0,
+    liveCount: 0,
+    allocs: 0,
+    frees: 0,
+    forcedBytes: 0,
     hist: new Float64Array(HIST_BUCKETS),
     cells: CATEGORIES.map(() => ({ liveBytes: 0, liveCount: 0, allocs: 0, frees: 0 })),
   };
@@ -45,15 +76,25 @@ export class ModelAllocator implements SimAllocator {
   private sinceHook = 0;
   private sink: TraceSink | null = null;
 
-  constructor(threshold = 4096) { this.threshold = threshold; }
+  constructor(threshold = DEFAULT_THRESHOLD) {
+    this.threshold = threshold;
+  }
 
   private grow(h: number): void {
     if (h < this.usable.length) return;
     const n = Math.max(h + 1, this.usable.length * 2);
-    const u = new Float64Array(n); u.set(this.usable); this.usable = u;
-    const t = new Uint8Array(n); t.set(this.tier); this.tier = t;
-    const p = new Uint8Array(n); p.set(this.pinned); this.pinned = p;
-    const c = new Uint8Array(n); c.set(this.cat); this.cat = c;
+    const u = new Float64Array(n);
+    u.set(this.usable);
+    this.usable = u;
+    const t = new Uint8Array(n);
+    t.set(this.tier);
+    this.tier = t;
+    const p = new Uint8Array(n);
+    p.set(this.pinned);
+    this.pinned = p;
+    const c = new Uint8Array(n);
+    c.set(this.cat);
+    this.cat = c;
   }
 
   private place(size: number, category: Category, forced: number): Handle {
@@ -63,41 +104,58 @@ export class ModelAllocator implements SimAllocator {
     const h = this.next++;
     this.grow(h);
     const ci = Math.max(0, CATEGORIES.indexOf(category));
-    this.usable[h] = u; this.tier[h] = t; this.pinned[h] = forced ? 1 : 0; this.cat[h] = ci;
+    this.usable[h] = u;
+    this.tier[h] = t;
+    this.pinned[h] = forced ? 1 : 0;
+    this.cat[h] = ci;
     const tc = this.tiers[t]!;
-    tc.liveBytes += u; tc.liveCount++; tc.allocs++;
+    tc.liveBytes += u;
+    tc.liveCount++;
+    tc.allocs++;
     tc.hist[bucketOf(u)]! += u;
     const cell = tc.cells[ci]!;
-    cell.liveBytes += u; cell.liveCount++; cell.allocs++;
+    cell.liveBytes += u;
+    cell.liveCount++;
+    cell.allocs++;
     if (forced) tc.forcedBytes += u;
     else {
       const b = bucketOf(size);
-      this.flowBytes[b]! += u; this.flowCount[b]!++;
+      this.flowBytes[b]! += u;
+      this.flowCount[b]!++;
     }
     return h;
   }
 
   private unplace(h: Handle): void {
-    const t = Number.isInteger(h) && h > 0 && h < this.next ? this.tier[h] ?? 0 : 0;
+    const t = Number.isInteger(h) && h > 0 && h < this.next ? (this.tier[h] ?? 0) : 0;
     if (!t) throw new TiermemError('ERR_TIERMEM_INVALID_HANDLE', `handle ${h} is not live`);
     const u = this.usable[h]!;
     const tc = this.tiers[t]!;
-    tc.liveBytes -= u; tc.liveCount--; tc.frees++;
+    tc.liveBytes -= u;
+    tc.liveCount--;
+    tc.frees++;
     tc.hist[bucketOf(u)]! -= u;
     const cell = tc.cells[this.cat[h]!]!;
-    cell.liveBytes -= u; cell.liveCount--; cell.frees++;
+    cell.liveBytes -= u;
+    cell.liveCount--;
+    cell.frees++;
     this.tier[h] = 0;
   }
 
   private routed(h: Handle): Handle {
     if (this.hook && this.hookEvery > 0) {
       this.sinceHook += this.usable[h]!;
-      if (this.sinceHook >= this.hookEvery) { this.sinceHook = 0; this.hook(); }
+      if (this.sinceHook >= this.hookEvery) {
+        this.sinceHook = 0;
+        this.hook();
+      }
     }
     return h;
   }
 
-  private tierName(h: Handle): Tier { return this.tier[h] === DRAM ? 'dram' : 'pmem'; }
+  private tierName(h: Handle): Tier {
+    return this.tier[h] === DRAM ? 'dram' : 'pmem';
+  }
 
   zmalloc(size: number, category: Category = 'data'): Handle {
     const h = this.place(size, category, 0);
@@ -116,7 +174,7 @@ export class ModelAllocator implements SimAllocator {
   }
   /** Like the core: a pinned (forced) block keeps its tier, a routed one is routed by its new size. */
   zrealloc(handle: Handle, size: number): Handle {
-    const forced = this.pinned[handle] ? this.tier[handle] ?? 0 : 0;
+    const forced = this.pinned[handle] ? (this.tier[handle] ?? 0) : 0;
     const category = CATEGORIES[this.cat[handle] ?? 0] ?? 'data';
     this.unplace(handle);
     const h = this.place(size, category, forced);
@@ -136,19 +194,33 @@ export class ModelAllocator implements SimAllocator {
     this.hook = hook;
     this.sinceHook = 0;
   }
-  setTraceSink(sink: TraceSink | null): void { this.sink = sink; }
+  setTraceSink(sink: TraceSink | null): void {
+    this.sink = sink;
+  }
 
   /** Live bytes of one tier, without building a full stats object (for per-allocation baselines). */
-  liveBytes(t: Tier): number { return this.tiers[t === 'dram' ? DRAM : PMEM]!.liveBytes; }
+  liveBytes(t: Tier): number {
+    return this.tiers[t === 'dram' ? DRAM : PMEM]!.liveBytes;
+  }
 
   stats(): AllocatorStats {
     const tier = (t: number): TierStats => {
       const c = this.tiers[t]!;
       const byCategory = {} as Record<Category, CellStats>;
-      CATEGORIES.forEach((name, i) => { byCategory[name] = { ...c.cells[i]! }; });
+      CATEGORIES.forEach((name, i) => {
+        byCategory[name] = { ...c.cells[i]! };
+      });
       return {
-        liveBytes: c.liveBytes, liveCount: c.liveCount, allocs: c.allocs, frees: c.frees,
-        failures: 0, fallbacks: 0, forcedBytes: c.forcedBytes, limit: 0, byCategory, liveHist: c.hist.slice(),
+        liveBytes: c.liveBytes,
+        liveCount: c.liveCount,
+        allocs: c.allocs,
+        frees: c.frees,
+        failures: 0,
+        fallbacks: 0,
+        forcedBytes: c.forcedBytes,
+        limit: 0,
+        byCategory,
+        liveHist: c.hist.slice(),
       };
     };
     const dram = tier(DRAM);

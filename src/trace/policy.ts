@@ -1,8 +1,7 @@
 // What the simulator drives: a threshold policy. The controller is one; the benchmark's baselines
 // and the bang-bang oracle are others.
 
-import type { ControllerStatus } from '../controller/core.js';
-import { createThresholdController, type ControllerTuningPatch } from '../controller/core.js';
+import { createThresholdController, type ControllerStatus, type ControllerTuningPatch } from '../controller/core.js';
 import type { ControllerParams } from '../controller/params.js';
 import type { SimAllocator } from './model.js';
 
@@ -19,16 +18,23 @@ export interface ThresholdPolicy {
 }
 
 /** The ratio controller as a simulator policy (the same pure step the live service runs). */
-export function controllerPolicy(params: Partial<ControllerParams> = {}, tuning: ControllerTuningPatch = {}): ThresholdPolicy {
+export function controllerPolicy(
+  params: Partial<ControllerParams> = {},
+  tuning: ControllerTuningPatch = {},
+): ThresholdPolicy {
   const core = createThresholdController(params, tuning);
   return {
     name: 'controller',
-    get volumeBytes() { return core.volumeTrigger; },
+    get volumeBytes() {
+      return core.volumeTrigger;
+    },
     tick(a) {
       const t = core.step(a.stats());
       if (t.threshold !== a.threshold) a.threshold = t.threshold;
     },
-    setTarget(share) { core.set({ targetShare: share }); },
+    setTarget(share) {
+      core.set({ targetShare: share });
+    },
     status: () => core.last?.status,
   };
 }
@@ -49,6 +55,8 @@ export function bangBangPolicy(initialTarget: number): ThresholdPolicy {
       const share = total > 0 ? s.tiers.dram.liveBytes / total : 0;
       a.threshold = share < target ? 2 ** 46 : 0;
     },
-    setTarget(share) { target = share; },
+    setTarget(share) {
+      target = share;
+    },
   };
 }

@@ -61,7 +61,11 @@ export function recommend(input: Trace | Uint8Array, targetShare: number, opts: 
   for (const [size, usable, forced] of live.values()) {
     if (forced === 1) forcedDram += usable;
     else if (forced === 2) forcedPmem += usable;
-    else { routed.push([size, usable]); routedBytes += usable; histogram[bucketOf(size)]! += usable; }
+    else {
+      routed.push([size, usable]);
+      routedBytes += usable;
+      histogram[bucketOf(size)]! += usable;
+    }
   }
   routed.sort((a, b) => a[0] - b[0]);
   const total = routedBytes + forcedDram + forcedPmem;
@@ -89,7 +93,15 @@ export function recommend(input: Trace | Uint8Array, targetShare: number, opts: 
     predictedShare: best.share,
     targetShare,
     reachable: total > 0 && Math.abs(best.share - targetShare) <= ON_TARGET_BAND,
-    histogram, routedBytes, forcedDramBytes: forcedDram, forcedPmemBytes: forcedPmem,
-    controller: { threshold: last?.threshold ?? 0, share: last?.share ?? NaN, status: last?.status, ticks: sim.samples.length },
+    histogram,
+    routedBytes,
+    forcedDramBytes: forcedDram,
+    forcedPmemBytes: forcedPmem,
+    controller: {
+      threshold: last?.threshold ?? 0,
+      share: last?.share ?? NaN,
+      status: last?.status,
+      ticks: sim.samples.length,
+    },
   };
 }

@@ -23,7 +23,10 @@ export function createTraceRecorder(clock: () => number = () => performance.now(
 
   function stamp(): void {
     const ms = Math.floor(clock() - t0);
-    if (ms > lastMs) { lastMs = ms; w.time(ms); }
+    if (ms > lastMs) {
+      lastMs = ms;
+      w.time(ms);
+    }
   }
   function idFor(h: Handle): number {
     const id = nextId++;
@@ -47,11 +50,18 @@ export function createTraceRecorder(clock: () => number = () => performance.now(
       stamp();
       const old = ids.get(oldHandle);
       ids.delete(oldHandle);
-      if (old === undefined) { w.alloc(idFor(newHandle), size, 'other', null, placed); return; }
+      if (old === undefined) {
+        w.alloc(idFor(newHandle), size, 'other', null, placed);
+        return;
+      }
       w.realloc(old, idFor(newHandle), size, placed);
     },
-    mark(phase: number): void { w.mark(phase); },
+    mark(phase: number): void {
+      w.mark(phase);
+    },
     finish: () => w.finish(),
-    get events() { return w.events; },
+    get events() {
+      return w.events;
+    },
   };
 }

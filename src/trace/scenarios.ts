@@ -33,7 +33,9 @@ function fill(kv: KvWorkload, keys: number, size: () => number): void {
   for (let k = 0; k < keys; k++) kv.set(k, size());
 }
 
-function ticksOf(n: number, scale: number): number { return Math.max(4, Math.round(n * scale)); }
+function ticksOf(n: number, scale: number): number {
+  return Math.max(4, Math.round(n * scale));
+}
 
 export function steady(scale = 1): Scenario {
   const rng = createRng(1);
@@ -42,7 +44,14 @@ export function steady(scale = 1): Scenario {
   const keys = Math.round(30000 * scale);
   fill(kv, keys, size);
   churn(kv, rng, ticksOf(150, scale), keys, size);
-  return { name: 'steady', description: 'lognormal sizes (median 200 B, sigma 1), fill then churn, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'steady',
+    description: 'lognormal sizes (median 200 B, sigma 1), fill then churn, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function sizeShift(scale = 1): Scenario {
@@ -54,7 +63,14 @@ export function sizeShift(scale = 1): Scenario {
   churn(kv, rng, ticksOf(70, scale), keys, small);
   kv.w.mark(1);
   churn(kv, rng, ticksOf(100, scale), keys, () => rng.lognormal(1024, 0.6));
-  return { name: 'size-shift', description: 'typical size shifts from 48 B to 1 KiB mid-run, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'size-shift',
+    description: 'typical size shifts from 48 B to 1 KiB mid-run, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function growth(scale = 1): Scenario {
@@ -62,7 +78,14 @@ export function growth(scale = 1): Scenario {
   const kv = new KvWorkload(rng, { eventsPerMs: RATE });
   const n = Math.round(300000 * scale);
   for (let k = 0; k < n; k++) kv.set(k, rng.lognormal(300, 1.2));
-  return { name: 'growth', description: 'growth only: inserts, no frees, lognormal 300 B, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'growth',
+    description: 'growth only: inserts, no frees, lognormal 300 B, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function churnRealloc(scale = 1): Scenario {
@@ -77,12 +100,28 @@ export function churnRealloc(scale = 1): Scenario {
   const end = kv.eventCount + ticksOf(150, scale) * TICK_EVENTS;
   while (kv.eventCount < end) {
     const r = rng.next();
-    if (r < 0.5) { const k = kv.randomLiveKey(); if (k !== undefined) kv.set(k, size()); }
-    else if (r < 0.75) { kv.set(next, size()); recent.push(next++); if (recent.length > 2000) recent.shift(); }
-    else if (recent.length && rng.next() < 0.7) { kv.delete(recent.splice(rng.int(recent.length), 1)[0]!); }
-    else { const k = kv.randomLiveKey(); if (k !== undefined) kv.delete(k); }
+    if (r < 0.5) {
+      const k = kv.randomLiveKey();
+      if (k !== undefined) kv.set(k, size());
+    } else if (r < 0.75) {
+      kv.set(next, size());
+      recent.push(next++);
+      if (recent.length > 2000) recent.shift();
+    } else if (recent.length && rng.next() < 0.7) {
+      kv.delete(recent.splice(rng.int(recent.length), 1)[0]!);
+    } else {
+      const k = kv.randomLiveKey();
+      if (k !== undefined) kv.delete(k);
+    }
   }
-  return { name: 'churn', description: 'churn: realloc overwrites, inserts, deletes of mostly young keys, lognormal 512 B, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'churn',
+    description: 'churn: realloc overwrites, inserts, deletes of mostly young keys, lognormal 512 B, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function forcedDram(scale = 1): Scenario {
@@ -92,7 +131,14 @@ export function forcedDram(scale = 1): Scenario {
   const keys = Math.round(20000 * scale);
   fill(kv, keys, size);
   churn(kv, rng, ticksOf(150, scale), keys, size);
-  return { name: 'forced-30', description: '30% of bytes forced to DRAM (metadata), target 1:1', targetShare: 0.5, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'forced-30',
+    description: '30% of bytes forced to DRAM (metadata), target 1:1',
+    targetShare: 0.5,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function targetChanges(scale = 1): Scenario {
@@ -106,7 +152,14 @@ export function targetChanges(scale = 1): Scenario {
   churn(kv, rng, ticksOf(60, scale), keys, size);
   kv.w.target(0.8);
   churn(kv, rng, ticksOf(60, scale), keys, size);
-  return { name: 'target-change', description: 'steady churn, target 1:4 then 1:1 then 4:1', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'target-change',
+    description: 'steady churn, target 1:4 then 1:1 then 4:1',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function bimodal(scale = 1): Scenario {
@@ -116,7 +169,14 @@ export function bimodal(scale = 1): Scenario {
   const keys = Math.round(20000 * scale);
   fill(kv, keys, size);
   churn(kv, rng, ticksOf(150, scale), keys, size);
-  return { name: 'bimodal', description: '85% tiny (24 B) and 15% huge (96 KiB) values, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: {} };
+  return {
+    name: 'bimodal',
+    description: '85% tiny (24 B) and 15% huge (96 KiB) values, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
 }
 
 export function bulkLoad(scale = 1): Scenario {
@@ -129,7 +189,14 @@ export function bulkLoad(scale = 1): Scenario {
   kv.opts = { eventsPerMs: RATE };
   churn(kv, rng, ticksOf(120, scale), keys, size);
   // Early ticks about twice per bulk-load tick (which routes ~10x the steady flow).
-  return { name: 'bulk-load', description: 'bulk load at 10x the rate (volume-triggered ticks), then churn, 1:4', targetShare: 0.2, trace: kv.w.finish(), unreachable: [], params: { volumeBytes: 4 * 1024 * 1024 } };
+  return {
+    name: 'bulk-load',
+    description: 'bulk load at 10x the rate (volume-triggered ticks), then churn, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: { volumeBytes: 4 * 1024 * 1024 },
+  };
 }
 
 export function unreachable(scale = 1): Scenario {
@@ -141,9 +208,24 @@ export function unreachable(scale = 1): Scenario {
   churn(kv, rng, ticksOf(90, scale), keys, size);
   kv.w.target(0.5);
   churn(kv, rng, ticksOf(60, scale), keys, size);
-  return { name: 'unreachable', description: '30% forced to DRAM with target 1:4 (unreachable), then 1:1', targetShare: 0.2, trace: kv.w.finish(), unreachable: [0], params: {} };
+  return {
+    name: 'unreachable',
+    description: '30% forced to DRAM with target 1:4 (unreachable), then 1:1',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [0],
+    params: {},
+  };
 }
 
 export const SCENARIOS: readonly ((scale?: number) => Scenario)[] = [
-  steady, sizeShift, growth, churnRealloc, forcedDram, targetChanges, bimodal, bulkLoad, unreachable,
+  steady,
+  sizeShift,
+  growth,
+  churnRealloc,
+  forcedDram,
+  targetChanges,
+  bimodal,
+  bulkLoad,
+  unreachable,
 ];

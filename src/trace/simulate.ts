@@ -34,7 +34,7 @@ export interface SimResult {
 export interface SimOptions {
   /** Initial DRAM share target (a TARGET record in the trace overrides it). */
   targetShare: number;
-  /** Allocator to drive; default a fresh ModelAllocator with threshold 4096. */
+  /** Allocator to drive; default a fresh ModelAllocator at DEFAULT_THRESHOLD. */
   alloc?: SimAllocator;
   /** Timer period, matched against the trace's TIME records. Default 100. */
   periodMs?: number;
@@ -47,7 +47,11 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
   const period = opts.periodMs ?? 100;
   const perTick = opts.eventsPerTick ?? 2000;
   let hasTime = false;
-  for (let i = 0; i < trace.length; i++) if (trace.op[i] === Op.time) { hasTime = true; break; }
+  for (let i = 0; i < trace.length; i++)
+    if (trace.op[i] === Op.time) {
+      hasTime = true;
+      break;
+    }
 
   const handles = new Map<number, Handle>();
   const samples: SimSample[] = [];
@@ -58,7 +62,10 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
   let lastT = a.threshold;
   const track = (): void => {
     const t = a.threshold;
-    if (t !== lastT) { moves.push(t > lastT ? 1 : -1); lastT = t; }
+    if (t !== lastT) {
+      moves.push(t > lastT ? 1 : -1);
+      lastT = t;
+    }
   };
   // The policy may ask for a different early-tick volume after each tick (a share of the stock).
   let armed = -1;
@@ -66,7 +73,16 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     const v = policy.volumeBytes;
     if (v === 0 && armed === 0) return;
     armed = v; // re-armed after every tick: the volume counts from the last tick, as live
-    a.setVolumeHook(v, v > 0 ? () => { policy.tick(a); track(); arm(); } : null);
+    a.setVolumeHook(
+      v,
+      v > 0
+        ? () => {
+            policy.tick(a);
+            track();
+            arm();
+          }
+        : null,
+    );
   };
   arm();
 
@@ -78,8 +94,13 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     track();
     arm();
     samples.push({
-      tick: samples.length + 1, share: d + p > 0 ? d / (d + p) : 0, target, threshold: a.threshold,
-      status: policy.status?.(), dramBytes: d, pmemBytes: p,
+      tick: samples.length + 1,
+      share: d + p > 0 ? d / (d + p) : 0,
+      target,
+      threshold: a.threshold,
+      status: policy.status?.(),
+      dramBytes: d,
+      pmemBytes: p,
     });
   };
   const newSegment = (): void => {
@@ -93,7 +114,10 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     const id = trace.id[i]!;
     if (op === Op.time) {
       const ms = trace.aux[i]!;
-      while (ms >= nextMs) { timerTick(); nextMs += period; }
+      while (ms >= nextMs) {
+        timerTick();
+        nextMs += period;
+      }
       continue;
     }
     if (op === Op.target) {
@@ -102,14 +126,20 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
       newSegment();
       continue;
     }
-    if (op === Op.mark) { newSegment(); continue; }
+    if (op === Op.mark) {
+      newSegment();
+      continue;
+    }
     if (op === Op.alloc) {
       const size = trace.size[i]!;
       const cat = CATEGORIES[trace.category[i]!] ?? 'other';
       const f = trace.forced[i];
       const h = f === 1 ? a.zmallocDram(size, cat) : f === 2 ? a.zmallocPmem(size, cat) : a.zmalloc(size, cat);
       handles.set(id, h);
-      if (policy.afterAlloc) { policy.afterAlloc(a); track(); }
+      if (policy.afterAlloc) {
+        policy.afterAlloc(a);
+        track();
+      }
     } else if (op === Op.free) {
       const h = handles.get(id);
       if (h === undefined) throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `trace event ${i} frees unknown id ${id}`);
@@ -117,10 +147,14 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
       a.zfree(h);
     } else if (op === Op.realloc) {
       const h = handles.get(id);
-      if (h === undefined) throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `trace event ${i} reallocs unknown id ${id}`);
+      if (h === undefined)
+        throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `trace event ${i} reallocs unknown id ${id}`);
       handles.delete(id);
       handles.set(trace.aux[i]!, a.zrealloc(h, trace.size[i]!));
-      if (policy.afterAlloc) { policy.afterAlloc(a); track(); }
+      if (policy.afterAlloc) {
+        policy.afterAlloc(a);
+        track();
+      }
     }
     if (!hasTime && ++events % perTick === 0) timerTick();
   }

@@ -24,14 +24,24 @@ export class KvWorkload {
   private readonly where = new Map<number, number>(); // key -> index in keys
   opts: WorkloadOptions;
 
-  constructor(private readonly rng: Rng, opts: WorkloadOptions) { this.opts = opts; }
+  constructor(
+    private readonly rng: Rng,
+    opts: WorkloadOptions,
+  ) {
+    this.opts = opts;
+  }
 
-  get liveKeys(): number { return this.keys.length; }
+  get liveKeys(): number {
+    return this.keys.length;
+  }
 
   private clock(): void {
     this.events++;
     const ms = Math.floor(this.events / this.opts.eventsPerMs);
-    if (ms > this.ms) { this.ms = ms; this.w.time(ms); }
+    if (ms > this.ms) {
+      this.ms = ms;
+      this.w.time(ms);
+    }
   }
 
   /** Set `key` to a value of `size` bytes: alloc if new, overwrite if present. */
@@ -44,16 +54,25 @@ export class KvWorkload {
       this.clock();
       return;
     }
-    if (old !== undefined) { this.w.free(old); this.clock(); }
+    if (old !== undefined) {
+      this.w.free(old);
+      this.clock();
+    }
     const id = this.nextId++;
     this.w.alloc(id, size, 'data');
     this.value.set(key, id);
     this.clock();
-    if (old === undefined) { this.where.set(key, this.keys.length); this.keys.push(key); }
+    if (old === undefined) {
+      this.where.set(key, this.keys.length);
+      this.keys.push(key);
+    }
     const fs = this.opts.forcedDramShare ?? 0;
     if (fs > 0) {
       const m = this.meta.get(key);
-      if (m !== undefined) { this.w.free(m); this.clock(); }
+      if (m !== undefined) {
+        this.w.free(m);
+        this.clock();
+      }
       const mid = this.nextId++;
       this.w.alloc(mid, Math.max(1, Math.round((size * fs) / (1 - fs))), 'metadata', 'dram');
       this.meta.set(key, mid);
@@ -68,10 +87,17 @@ export class KvWorkload {
     this.value.delete(key);
     this.clock();
     const m = this.meta.get(key);
-    if (m !== undefined) { this.w.free(m); this.meta.delete(key); this.clock(); }
+    if (m !== undefined) {
+      this.w.free(m);
+      this.meta.delete(key);
+      this.clock();
+    }
     const i = this.where.get(key)!;
     const lastKey = this.keys.pop()!;
-    if (lastKey !== key) { this.keys[i] = lastKey; this.where.set(lastKey, i); }
+    if (lastKey !== key) {
+      this.keys[i] = lastKey;
+      this.where.set(lastKey, i);
+    }
     this.where.delete(key);
   }
 
@@ -79,6 +105,10 @@ export class KvWorkload {
     return this.keys.length ? this.keys[this.rng.int(this.keys.length)] : undefined;
   }
 
-  get time(): number { return this.ms; }
-  get eventCount(): number { return this.events; }
+  get time(): number {
+    return this.ms;
+  }
+  get eventCount(): number {
+    return this.events;
+  }
 }

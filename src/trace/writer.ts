@@ -3,7 +3,15 @@
 import type { Category, Tier } from '../types.js';
 import { TiermemError } from '../errors.js';
 import {
-  categoryCode, HEADER_SIZE, MAX_TRACE_SIZE, Op, RECORD_SIZE, tierCode, TRACE_MAGIC, TRACE_VERSION, type OpCode,
+  categoryCode,
+  HEADER_SIZE,
+  MAX_TRACE_SIZE,
+  Op,
+  RECORD_SIZE,
+  tierCode,
+  TRACE_MAGIC,
+  TRACE_VERSION,
+  type OpCode,
 } from './format.js';
 
 export class TraceWriter {
@@ -11,7 +19,9 @@ export class TraceWriter {
   private dv = new DataView(this.buf.buffer);
   private n = 0;
 
-  get events(): number { return this.n; }
+  get events(): number {
+    return this.n;
+  }
 
   private record(op: OpCode, cat: number, tiers: number, id: number, size: number, aux: number): void {
     if (!(size >= 0 && size <= MAX_TRACE_SIZE)) {
@@ -35,16 +45,30 @@ export class TraceWriter {
     this.n++;
   }
 
-  alloc(id: number, size: number, category: Category = 'data', forced: Tier | null = null, placed: Tier | null = null): void {
+  alloc(
+    id: number,
+    size: number,
+    category: Category = 'data',
+    forced: Tier | null = null,
+    placed: Tier | null = null,
+  ): void {
     this.record(Op.alloc, categoryCode(category), tierCode(forced) | (tierCode(placed) << 2), id, size, 0);
   }
-  free(id: number): void { this.record(Op.free, 0, 0, id, 0, 0); }
+  free(id: number): void {
+    this.record(Op.free, 0, 0, id, 0, 0);
+  }
   realloc(oldId: number, newId: number, size: number, placed: Tier | null = null): void {
     this.record(Op.realloc, 0, tierCode(placed) << 2, oldId, size, newId);
   }
-  time(ms: number): void { this.record(Op.time, 0, 0, 0, 0, Math.max(0, Math.floor(ms))); }
-  target(share: number): void { this.record(Op.target, 0, 0, 0, 0, Math.round(Math.min(1, Math.max(0, share)) * 1e6)); }
-  mark(phase: number): void { this.record(Op.mark, 0, 0, 0, 0, phase); }
+  time(ms: number): void {
+    this.record(Op.time, 0, 0, 0, 0, Math.max(0, Math.floor(ms)));
+  }
+  target(share: number): void {
+    this.record(Op.target, 0, 0, 0, 0, Math.round(Math.min(1, Math.max(0, share)) * 1e6));
+  }
+  mark(phase: number): void {
+    this.record(Op.mark, 0, 0, 0, 0, phase);
+  }
 
   /** The encoded trace (header + records), a copy; the writer can go on appending. */
   finish(): Uint8Array {

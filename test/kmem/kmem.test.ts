@@ -21,14 +21,29 @@ const RUN_TIMEOUT_MS = 300_000;
 /** Checks each guest must report, by guest mode (see kmem-guest.mjs). */
 const EXPECTED: Record<string, readonly string[]> = {
   nvdimm: [
-    'detect[auto]', 'placement[auto]',
-    'variant[dax-kmem]', 'variant[dax-kmem-all]', 'variant[dax-kmem-preferred]',
-    'limit-strict', 'limit-strict-dram-unaffected', 'limit-spill', 'limit-spill-dram-to-pmem', 'limit-readback',
-    'controller-share', 'controller-pages-vs-accounting', 'controller-readback', 'metrics',
+    'detect[auto]',
+    'placement[auto]',
+    'variant[dax-kmem]',
+    'variant[dax-kmem-all]',
+    'variant[dax-kmem-preferred]',
+    'limit-strict',
+    'limit-strict-dram-unaffected',
+    'limit-spill',
+    'limit-spill-dram-to-pmem',
+    'limit-readback',
+    'controller-share',
+    'controller-pages-vs-accounting',
+    'controller-readback',
+    'metrics',
   ],
   'cpuless-env': [
-    'detect[auto]', 'placement[auto+MEMKIND_DAX_KMEM_NODES=1]',
-    'limit-strict', 'limit-strict-dram-unaffected', 'limit-spill', 'limit-spill-dram-to-pmem', 'limit-readback',
+    'detect[auto]',
+    'placement[auto+MEMKIND_DAX_KMEM_NODES=1]',
+    'limit-strict',
+    'limit-strict-dram-unaffected',
+    'limit-spill',
+    'limit-spill-dram-to-pmem',
+    'limit-readback',
   ],
   'cpuless-node': ['detect[node:1]', 'placement[node:1]'],
 };
@@ -39,25 +54,47 @@ function has(cmd: string): boolean {
 
 /** Why the VM test cannot run here, or null when it can. */
 function whyNot(): string | null {
-  if (process.platform !== 'linux' || process.arch !== 'x64') return `needs Linux x86-64 (have ${process.platform}/${process.arch})`;
+  if (process.platform !== 'linux' || process.arch !== 'x64')
+    return `needs Linux x86-64 (have ${process.platform}/${process.arch})`;
   const missing = ['qemu-system-x86_64', 'dpkg-deb', 'cpio', 'readelf', 'depmod', 'xz'].filter((c) => !has(c));
-  if (missing.length) return `host tools missing: ${missing.join(', ')} (apt-get install qemu-system-x86 cpio binutils kmod xz-utils)`;
-  if (!existsSync(join(HERE, 'cache', 'debs', '.complete')) && !has('apt-get')) return 'no cached guest .debs and no apt-get to download them';
-  if (!existsSync(join(ROOT, 'build', 'Release', 'tiermem.node'))) return 'build/Release/tiermem.node missing (npm run build:native)';
+  if (missing.length)
+    return `host tools missing: ${missing.join(', ')} (apt-get install qemu-system-x86 cpio binutils kmod xz-utils)`;
+  if (!existsSync(join(HERE, 'cache', 'debs', '.complete')) && !has('apt-get'))
+    return 'no cached guest .debs and no apt-get to download them';
+  if (!existsSync(join(ROOT, 'build', 'Release', 'tiermem.node')))
+    return 'build/Release/tiermem.node missing (npm run build:native)';
   if (!existsSync(join(ROOT, 'dist', 'allocator.js'))) return 'dist/allocator.js missing (npx tsc -p tsconfig.json)';
   return null;
 }
 
-interface Check { mode: string; ok: boolean; name: string; detail: string }
-interface Run { code: number | null; output: string; checks: Check[]; seconds: number }
+interface Check {
+  mode: string;
+  ok: boolean;
+  name: string;
+  detail: string;
+}
+interface Run {
+  code: number | null;
+  output: string;
+  checks: Check[];
+  seconds: number;
+}
 
 function runVm(): Promise<Run> {
   const t0 = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(HERE, 'run.sh')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
+    const child = spawn('bash', [join(HERE, 'run.sh')], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: process.env,
+    });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { output += d.toString(); });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d.toString();
+    });
     const timer = setTimeout(() => child.kill('SIGTERM'), RUN_TIMEOUT_MS);
     child.on('error', reject);
     child.on('close', (code) => {

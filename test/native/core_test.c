@@ -9,20 +9,30 @@
 #include "tiermem.h"
 
 static int failures = 0, checks = 0;
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    checks++;                                                               \
-    if (!(cond)) { failures++; fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); } \
+#define CHECK(cond)                                                   \
+  do {                                                                \
+    checks++;                                                         \
+    if (!(cond)) {                                                    \
+      failures++;                                                     \
+      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                 \
   } while (0)
 
 static char dir[] = "/tmp/tiermem-core-test-XXXXXX";
 
 static tm_heap *make_heap(size_t threshold, size_t file_size, tm_policy policy) {
-  tm_config cfg = { .dram = TM_DRAM_REGULAR, .pmem = TM_PMEM_FILE, .pmem_dir = dir,
-                    .pmem_file_size = file_size, .threshold = threshold, .policy = policy };
+  tm_config cfg = { .dram = TM_DRAM_REGULAR,
+                    .pmem = TM_PMEM_FILE,
+                    .pmem_dir = dir,
+                    .pmem_file_size = file_size,
+                    .threshold = threshold,
+                    .policy = policy };
   char err[256];
   tm_heap *h = tm_heap_create(&cfg, err, sizeof err);
-  if (h == NULL) { fprintf(stderr, "heap: %s\n", err); exit(2); }
+  if (h == NULL) {
+    fprintf(stderr, "heap: %s\n", err);
+    exit(2);
+  }
   return h;
 }
 
@@ -45,17 +55,20 @@ static void test_routing_and_accounting(void) {
   CHECK(live(h, TM_DRAM, TM_CAT_METADATA, 0) == (double)c.usable);
   CHECK(live(h, TM_PMEM, TM_CAT_DATA, 0) == (double)b.usable);
   memset(a.ptr, 0xab, a.usable);
-  CHECK(tm_realloc(h, &a, 5000) == TM_OK && a.tier == TM_PMEM);        /* crosses up */
+  CHECK(tm_realloc(h, &a, 5000) == TM_OK && a.tier == TM_PMEM); /* crosses up */
   CHECK(((unsigned char *)a.ptr)[1022] == 0xab);
-  CHECK(tm_realloc(h, &a, 10) == TM_OK && a.tier == TM_DRAM);          /* and back down */
+  CHECK(tm_realloc(h, &a, 10) == TM_OK && a.tier == TM_DRAM); /* and back down */
   CHECK(((unsigned char *)a.ptr)[9] == 0xab);
-  CHECK(tm_realloc(h, &c, 16) == TM_OK && c.tier == TM_DRAM);          /* pinned stays */
-  CHECK(tm_move(h, &c, TM_PMEM) == TM_OK && c.tier == TM_PMEM && tm_detect_tier(h, c.ptr) == TM_PMEM);
-  CHECK(tm_malloc(h, TM_MAX_SIZE + 1, TM_CAT_DATA, &b) == TM_ETOOBIG);  /* b unchanged */
+  CHECK(tm_realloc(h, &c, 16) == TM_OK && c.tier == TM_DRAM); /* pinned stays */
+  CHECK(tm_move(h, &c, TM_PMEM) == TM_OK && c.tier == TM_PMEM &&
+        tm_detect_tier(h, c.ptr) == TM_PMEM);
+  CHECK(tm_malloc(h, TM_MAX_SIZE + 1, TM_CAT_DATA, &b) == TM_ETOOBIG); /* b unchanged */
   CHECK(tm_malloc(h, 1, (tm_category)99, &b) == TM_EINVAL);
   size_t big = (size_t)1 << 40;
   CHECK(tm_calloc(h, big, big, TM_CAT_DATA, &b) == TM_ETOOBIG);
-  tm_free(h, &a); tm_free(h, &b); tm_free(h, &c);
+  tm_free(h, &a);
+  tm_free(h, &b);
+  tm_free(h, &c);
   for (int t = 0; t < TM_TIER_COUNT; t++)
     for (int k = 0; k < TM_CAT_COUNT; k++) CHECK(live(h, (tm_tier)t, (tm_category)k, 0) == 0);
   tm_heap_destroy(h);
@@ -66,16 +79,20 @@ static void test_handles(void) {
   tm_block b = { .ptr = (void *)0x1000, .usable = 8 };
   tm_handle h1 = tm_handles_put(t, &b);
   CHECK(h1 != 0 && tm_handles_get(t, h1) != NULL);
-  CHECK(tm_handles_get(t, h1 + 1) == NULL);                  /* forged index */
+  CHECK(tm_handles_get(t, h1 + 1) == NULL);                    /* forged index */
   CHECK(tm_handles_get(t, h1 ^ ((tm_handle)1 << 30)) == NULL); /* forged generation */
   CHECK(tm_handles_release(t, h1) == TM_OK);
-  CHECK(tm_handles_release(t, h1) == TM_EINVAL);            /* double free */
+  CHECK(tm_handles_release(t, h1) == TM_EINVAL); /* double free */
   tm_handle h2 = tm_handles_put(t, &b);
   CHECK(h2 != h1 && tm_handles_get(t, h1) == NULL && tm_handles_get(t, h2) != NULL);
   /* Grow well past the first chunk; every handle stays valid and distinct. */
   tm_handle *hs = malloc(100000 * sizeof *hs);
-  for (int i = 0; i < 100000; i++) { b.usable = (size_t)i; hs[i] = tm_handles_put(t, &b); }
-  for (int i = 0; i < 100000; i++) if (!(tm_handles_get(t, hs[i]) && tm_handles_get(t, hs[i])->usable == (size_t)i)) CHECK(0);
+  for (int i = 0; i < 100000; i++) {
+    b.usable = (size_t)i;
+    hs[i] = tm_handles_put(t, &b);
+  }
+  for (int i = 0; i < 100000; i++)
+    if (!(tm_handles_get(t, hs[i]) && tm_handles_get(t, hs[i])->usable == (size_t)i)) CHECK(0);
   CHECK(tm_handles_live(t) == 100001);
   for (int i = 0; i < 100000; i++) tm_handles_release(t, hs[i]);
   CHECK(tm_handles_live(t) == 1);
@@ -84,13 +101,18 @@ static void test_handles(void) {
 }
 
 /* Several threads allocate and free; the per-thread shards must sum to the exact live total. */
-typedef struct { tm_heap *h; tm_block keep[1000]; } worker_arg;
+typedef struct {
+  tm_heap *h;
+  tm_block keep[1000];
+} worker_arg;
 static void *worker(void *p) {
   worker_arg *w = p;
   for (int i = 0; i < 1000; i++) {
     tm_block tmp;
-    if (tm_malloc(w->h, (size_t)(i * 37 % 9000) + 1, TM_CAT_BUFFERS, &tmp) == TM_OK) tm_free(w->h, &tmp);
-    if (tm_malloc(w->h, (size_t)(i * 53 % 9000) + 1, TM_CAT_DATA, &w->keep[i]) != TM_OK) w->keep[i].ptr = NULL;
+    if (tm_malloc(w->h, (size_t)(i * 37 % 9000) + 1, TM_CAT_BUFFERS, &tmp) == TM_OK)
+      tm_free(w->h, &tmp);
+    if (tm_malloc(w->h, (size_t)(i * 53 % 9000) + 1, TM_CAT_DATA, &w->keep[i]) != TM_OK)
+      w->keep[i].ptr = NULL;
   }
   return NULL;
 }
@@ -100,16 +122,22 @@ static void test_threads(void) {
   enum { N = 4 };
   pthread_t th[N];
   worker_arg *args = calloc(N, sizeof *args);
-  for (int i = 0; i < N; i++) { args[i].h = h; pthread_create(&th[i], NULL, worker, &args[i]); }
+  for (int i = 0; i < N; i++) {
+    args[i].h = h;
+    pthread_create(&th[i], NULL, worker, &args[i]);
+  }
   for (int i = 0; i < N; i++) pthread_join(th[i], NULL);
   double want[TM_TIER_COUNT] = { 0, 0 };
   for (int i = 0; i < N; i++)
-    for (int k = 0; k < 1000; k++) if (args[i].keep[k].ptr) want[args[i].keep[k].tier] += (double)args[i].keep[k].usable;
+    for (int k = 0; k < 1000; k++)
+      if (args[i].keep[k].ptr) want[args[i].keep[k].tier] += (double)args[i].keep[k].usable;
   CHECK(live(h, TM_DRAM, TM_CAT_DATA, 0) == want[TM_DRAM]);
   CHECK(live(h, TM_PMEM, TM_CAT_DATA, 0) == want[TM_PMEM]);
   CHECK(live(h, TM_DRAM, TM_CAT_BUFFERS, 0) == 0 && live(h, TM_PMEM, TM_CAT_BUFFERS, 0) == 0);
   /* Free everything from this (another) thread: the shards go negative, the sums reach zero. */
-  for (int i = 0; i < N; i++) for (int k = 0; k < 1000; k++) if (args[i].keep[k].ptr) tm_free(h, &args[i].keep[k]);
+  for (int i = 0; i < N; i++)
+    for (int k = 0; k < 1000; k++)
+      if (args[i].keep[k].ptr) tm_free(h, &args[i].keep[k]);
   CHECK(live(h, TM_DRAM, TM_CAT_DATA, 0) == 0 && live(h, TM_PMEM, TM_CAT_DATA, 0) == 0);
   free(args);
   tm_heap_destroy(h);
@@ -119,17 +147,21 @@ static void test_exhaustion(void) {
   tm_heap *h = make_heap(0, 16 << 20, TM_POLICY_STRICT);
   tm_block blocks[64];
   int n = 0;
-  while (n < 64 && tm_malloc(h, 1 << 20, TM_CAT_DATA, &blocks[n]) == TM_OK) { memset(blocks[n].ptr, n, 1 << 20); n++; }
+  while (n < 64 && tm_malloc(h, 1 << 20, TM_CAT_DATA, &blocks[n]) == TM_OK) {
+    memset(blocks[n].ptr, n, 1 << 20);
+    n++;
+  }
   CHECK(n > 4 && n < 64);
   double s[TM_S_LEN];
   tm_stats_snapshot(h, s);
-  CHECK(s[TM_S_TIER(TM_PMEM)] == 1);                /* one failure */
+  CHECK(s[TM_S_TIER(TM_PMEM)] == 1); /* one failure */
   tm_set_policy(h, TM_POLICY_SPILL);
   tm_block spill;
   CHECK(tm_malloc(h, 1 << 20, TM_CAT_DATA, &spill) == TM_OK && spill.tier == TM_DRAM);
   tm_stats_snapshot(h, s);
-  CHECK(s[TM_S_TIER(TM_PMEM) + 1] == 1);            /* one fallback */
-  for (int i = 0; i < n; i++) CHECK(((unsigned char *)blocks[i].ptr)[(1 << 20) - 1] == (unsigned char)i);
+  CHECK(s[TM_S_TIER(TM_PMEM) + 1] == 1); /* one fallback */
+  for (int i = 0; i < n; i++)
+    CHECK(((unsigned char *)blocks[i].ptr)[(1 << 20) - 1] == (unsigned char)i);
   for (int i = 0; i < n; i++) tm_free(h, &blocks[i]);
   tm_free(h, &spill);
   /* Byte limit on DRAM. */
@@ -152,7 +184,10 @@ static void test_size_classes(void) {
 }
 
 int main(void) {
-  if (mkdtemp(dir) == NULL) { perror("mkdtemp"); return 2; }
+  if (mkdtemp(dir) == NULL) {
+    perror("mkdtemp");
+    return 2;
+  }
   test_size_classes();
   test_routing_and_accounting();
   test_handles();

@@ -13,7 +13,13 @@ import { print } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { pct, table } from '../format-status.js';
 
-interface Flags { trace: string; ratio: string; min?: string; max?: string; periodMs?: string }
+interface Flags {
+  trace: string;
+  ratio: string;
+  min?: string;
+  max?: string;
+  periodMs?: string;
+}
 
 function bucketLabel(b: number): string {
   return `${formatBytes(2 ** b).replace('.00', '')}-${formatBytes(2 ** (b + 1) - 1).replace('.00', '')}`;
@@ -25,8 +31,8 @@ function human(file: string, events: number, r: Recommendation): string {
   const lines = [
     `trace ${file}: ${events} events; live at the end ${formatBytes(total)} (routed ${formatBytes(r.routedBytes)}, forced DRAM ${formatBytes(r.forcedDramBytes)}, forced PMem ${formatBytes(r.forcedPmemBytes)})`,
     `target DRAM:PMem ${shareToRatio(r.targetShare)} (DRAM share ${pct(r.targetShare)})`,
-    `recommended threshold ${formatBytes(r.threshold)} (${r.threshold} B): predicted DRAM share ${pct(Number.isFinite(r.predictedShare) ? r.predictedShare : null)}`
-      + ` = DRAM ${formatBytes(Math.round(dram))} / PMem ${formatBytes(Math.round(total - dram))}${r.reachable ? '' : '   NOT reachable within +/-2 points (forced bytes or bounds)'}`,
+    `recommended threshold ${formatBytes(r.threshold)} (${r.threshold} B): predicted DRAM share ${pct(Number.isFinite(r.predictedShare) ? r.predictedShare : null)}` +
+      ` = DRAM ${formatBytes(Math.round(dram))} / PMem ${formatBytes(Math.round(total - dram))}${r.reachable ? '' : '   NOT reachable within +/-2 points (forced bytes or bounds)'}`,
     `controller replay: ${r.controller.ticks} ticks, ends at threshold ${formatBytes(r.controller.threshold)}, DRAM share ${pct(Number.isFinite(r.controller.share) ? r.controller.share : null)}, status ${r.controller.status ?? '-'}`,
     '',
     'live routed bytes by requested size',
@@ -37,7 +43,12 @@ function human(file: string, events: number, r: Recommendation): string {
   r.histogram.forEach((bytes, b) => {
     if (bytes <= 0) return;
     const bar = '█'.repeat(Math.max(1, Math.round((bytes / max) * 30)));
-    rows.push([bucketLabel(b), formatBytes(bytes), pct(r.routedBytes ? bytes / r.routedBytes : null), `${bar}${b === tBucket ? '  <- threshold' : ''}`]);
+    rows.push([
+      bucketLabel(b),
+      formatBytes(bytes),
+      pct(r.routedBytes ? bytes / r.routedBytes : null),
+      `${bar}${b === tBucket ? '  <- threshold' : ''}`,
+    ]);
   });
   if (rows.length === 1) lines.push('  (no live routed bytes at the end of the trace)');
   else lines.push(...table(rows).map((l) => `  ${l}`));
@@ -45,8 +56,11 @@ function human(file: string, events: number, r: Recommendation): string {
 }
 
 export function addRecommendCommand(program: Command): void {
-  program.command('recommend')
-    .description('replay a recorded trace offline: the threshold that reaches a ratio, the predicted split, the size histogram')
+  program
+    .command('recommend')
+    .description(
+      'replay a recorded trace offline: the threshold that reaches a ratio, the predicted split, the size histogram',
+    )
     .requiredOption('--trace <file>', 'trace file written by `tiermem record`')
     .requiredOption('--ratio <dram:pmem>', 'wanted DRAM:PMem ratio, e.g. 1:4')
     .option('--min <size>', 'lowest threshold allowed')
@@ -62,7 +76,10 @@ export function addRecommendCommand(program: Command): void {
       try {
         buf = readFileSync(f.trace);
       } catch (e) {
-        throw new CliError(EXIT.USAGE, `cannot read trace ${f.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new CliError(
+          EXIT.USAGE,
+          `cannot read trace ${f.trace}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       let r: Recommendation;
       let events: number;

@@ -9,7 +9,8 @@ import { client, print } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
 export function addRecordCommand(program: Command): void {
-  program.command('record')
+  program
+    .command('record')
     .description('record an allocation trace from the running service for N seconds into FILE (Ctrl-C stops early)')
     .requiredOption('--seconds <n>', 'how long to record')
     .requiredOption('-o, --output <file>', 'trace file to write')
@@ -20,7 +21,10 @@ export function addRecordCommand(program: Command): void {
       try {
         fd = openSync(o.output, 'w');
       } catch (e) {
-        throw new CliError(EXIT.USAGE, `cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        throw new CliError(
+          EXIT.USAGE,
+          `cannot write ${o.output}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+        );
       }
       let written = false;
       try {
@@ -43,10 +47,20 @@ export function addRecordCommand(program: Command): void {
         writeSync(fd, data);
         written = true;
         const summary = { file: o.output, events: r.events, bytes: r.bytes, seconds: r.seconds };
-        print(cmd, summary, () => `recorded ${r.events} events in ${r.seconds.toFixed(1)} s into ${o.output} (${formatBytes(r.bytes)})`);
+        print(
+          cmd,
+          summary,
+          () => `recorded ${r.events} events in ${r.seconds.toFixed(1)} s into ${o.output} (${formatBytes(r.bytes)})`,
+        );
       } finally {
         closeSync(fd);
-        if (!written) { try { unlinkSync(o.output); } catch { /* nothing to remove */ } }
+        if (!written) {
+          try {
+            unlinkSync(o.output);
+          } catch {
+            /* nothing to remove */
+          }
+        }
       }
     });
 }

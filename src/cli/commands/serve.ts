@@ -2,7 +2,9 @@
 // from flags and an optional JSON config file; flags win over the file.
 
 import type { Command } from 'commander';
+import { CONTROLLER_PARAMS, describeRange, type ParamDescriptor } from '../../controller/params.js';
 import { isTiermemError } from '../../errors.js';
+import { formatBytes } from '../../units.js';
 import { readConfigFile, resolveConfig } from '../../service/config.js';
 import type { ServiceConfigInput } from '../../service/config.js';
 import { loadServiceDeps } from '../../service/deps.js';
@@ -17,14 +19,10 @@ interface ServeFlags {
   pmem?: string;
   dram?: string;
   threshold?: string;
-  ratio?: string;
   policy?: string;
   limitDram?: string;
   limitPmem?: string;
   controller: boolean;
-  periodMs?: string;
-  minThreshold?: string;
-  maxThreshold?: string;
   metrics: boolean;
   metricsHost?: string;
   metricsPort?: string;
@@ -34,25 +32,36 @@ interface ServeFlags {
   store: boolean;
   host?: string;
   port?: string;
+  /** The controller parameters' flags (CONTROLLER_PARAMS), under commander's camel-case names. */
+  [flag: string]: string | boolean | undefined;
 }
 
-const int = (v: string | undefined, what: string): number | undefined => (v === undefined ? undefined : numberArg(v, what, 0, 65535));
+/** commander's key for a flag: 'trim-kp' -> 'trimKp'. */
+const flagKey = (d: ParamDescriptor): string => d.flag.replace(/-([a-z])/g, (_m, c: string) => c.toUpperCase());
+
+function flagValueName(d: ParamDescriptor): string {
+  if (d.kind === 'share') return 'dram:pmem';
+  if (d.kind === 'size') return 'size';
+  return d.unit === '' ? 'number' : d.unit;
+}
+
+const int = (v: string | undefined, what: string): number | undefined =>
+  v === undefined ? undefined : numberArg(v, what, 0, 65535);
 
 /** Flags as a config layer; only what was given, so the file and defaults show through. */
 function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string | undefined): ServiceConfigInput {
-  const drop = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  const drop = <T extends object>(o: T): T =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return drop({
     pmem: f.pmem,
     dram: f.dram,
     threshold: f.threshold,
-    ratio: f.ratio,
     policy: f.policy,
     limits: drop({ dram: f.limitDram, pmem: f.limitPmem }),
     controller: drop({
       enabled: f.controller === false ? false : undefined,
-      periodMs: f.periodMs === undefined ? undefined : numberArg(f.periodMs, '--period-ms', 1, 3_600_000),
-      minThreshold: f.minThreshold,
-      maxThreshold: f.maxThreshold,
+      // Checked (with the file's values) by resolveConfig against the same rows.
+      ...Object.fromEntries(CONTROLLER_PARAMS.map((d) => [d.name, f[flagKey(d)] as string | undefined])),
     }),
     metrics: drop({
       enabled: f.metrics === false ? false : undefined,
@@ -60,26 +69,41 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
       port: int(f.metricsPort, '--metrics-port'),
       processMetrics: f.processMetrics,
     }),
-    admin: drop({ socket, host: f.adminHost, port: int(f.adminPort, '--admin-port'), tokenFile: f.adminPort !== undefined ? tokenFile : undefined }),
+    admin: drop({
+      socket,
+      host: f.adminHost,
+      port: int(f.adminPort, '--admin-port'),
+      tokenFile: f.adminPort !== undefined ? tokenFile : undefined,
+    }),
     store: drop({ enabled: f.store === false ? false : undefined, host: f.host, port: int(f.port, '--port') }),
   });
 }
 
 export function addServeCommand(program: Command): void {
-  program.command('serve')
-    .description('run the service: allocator, controller, store engine (Redis protocol), metrics endpoint and admin API')
+  const serve = program
+    .command('serve')
+    .description(
+      'run the service: allocator, controller, store engine (Redis protocol), metrics endpoint and admin API',
+    )
     .option('-c, --config <file>', 'JSON config file (flags override it)')
-    .option('--pmem <spec>', "PMem backend: auto, dax-kmem, node:N, file:DIR[:SIZE] (auto emulates with a file when there is no PMem)")
+    .option(
+      '--pmem <spec>',
+      'PMem backend: auto, dax-kmem, node:N, file:DIR[:SIZE] (auto emulates with a file when there is no PMem)',
+    )
     .option('--dram <kind>', 'DRAM kind: regular or default')
     .option('--threshold <size>', 'initial size threshold, e.g. 4KiB')
-    .option('--ratio <dram:pmem>', 'target DRAM:PMem ratio of live bytes, e.g. 1:4')
     .option('--policy <policy>', 'when a tier is full: spill or strict')
     .option('--limit-dram <size>', 'limit on live DRAM bytes, e.g. 2GiB')
     .option('--limit-pmem <size>', 'limit on live PMem bytes, e.g. 8GiB')
-    .option('--no-controller', 'keep the threshold fixed')
-    .option('--period-ms <ms>', 'controller period')
-    .option('--min-threshold <size>', 'lowest threshold the controller may set')
-    .option('--max-threshold <size>', 'highest threshold the controller may set')
+    .option('--no-controller', 'keep the threshold fixed');
+  for (const d of CONTROLLER_PARAMS) {
+    const dflt = d.kind === 'size' ? formatBytes(d.default) : String(d.default);
+    serve.option(
+      `--${d.flag} <${flagValueName(d)}>`,
+      `controller: ${d.description} (${describeRange(d)}, default ${dflt})`,
+    );
+  }
+  serve
     .option('--no-metrics', 'no metrics endpoint')
     .option('--metrics-host <host>', 'metrics address (default 127.0.0.1)')
     .option('--metrics-port <port>', 'metrics port (default 9477, 0 picks one)')
@@ -99,14 +123,17 @@ export function addServeCommand(program: Command): void {
         if (isTiermemError(e)) throw new CliError(EXIT.USAGE, e.message);
         throw e;
       }
-      const log = (line: string): void => { process.stdout.write(`tiermem: ${line}\n`); };
+      const log = (line: string): void => {
+        process.stdout.write(`tiermem: ${line}\n`);
+      };
       let service;
       try {
         service = await startService(config, await loadServiceDeps(), log);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') throw new CliError(EXIT.USAGE, e.message);
-        const hint = err.code === 'EADDRINUSE' ? ' (another process uses that port: pick another with the port flags)' : '';
+        const hint =
+          err.code === 'EADDRINUSE' ? ' (another process uses that port: pick another with the port flags)' : '';
         throw new CliError(EXIT.START_FAILED, `could not start: ${err.message}${hint}`);
       }
       log('ready; SIGINT or SIGTERM stops it');

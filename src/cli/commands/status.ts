@@ -8,14 +8,18 @@ import { formatStatus } from '../format-status.js';
 import { watch } from '../watch.js';
 
 export function addStatusCommands(program: Command): void {
-  program.command('status')
-    .description('backend (emulated or real, nodes), bytes per tier and category, DRAM share vs target, threshold, controller status')
+  program
+    .command('status')
+    .description(
+      'backend (emulated or real, nodes), bytes per tier and category, DRAM share vs target, threshold, controller status',
+    )
     .action(async (_o: unknown, cmd: Command) => {
       const s = await client(cmd).get<StatusReport>('/status');
       print(cmd, s, () => formatStatus(s));
     });
 
-  program.command('watch')
+  program
+    .command('watch')
     .description('live view refreshed every second with charts of the DRAM share and the threshold (q or Ctrl-C quits)')
     .option('--interval <ms>', 'refresh interval in milliseconds', '1000')
     .option('--count <n>', 'stop after n refreshes (0: run until quit)', '0')

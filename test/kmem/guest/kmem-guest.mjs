@@ -40,17 +40,6 @@ function log(msg) {
 /** @param {string} name */
 const wanted = (name) => ONLY.length === 0 || ONLY.includes(name);
 
-/** Deterministic PRNG (mulberry32), so a failing run can be repeated exactly. @param {number} seed */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 /** Log-uniform integer in [lo, hi]. @param {() => number} r @param {number} lo @param {number} hi */
 const logUniform = (r, lo, hi) => Math.floor(Math.exp(Math.log(lo) + r() * (Math.log(hi + 1) - Math.log(lo))));
 
@@ -58,13 +47,20 @@ const logUniform = (r, lo, hi) => Math.floor(Math.exp(Math.log(lo) + r() * (Math
 
 /** @type {(opts: Record<string, unknown>) => any} */
 let createAllocator;
+/** Deterministic PRNG (the project's own, dist/trace/random.js), so a failing run can be repeated exactly.
+ * @type {(seed: number) => { next: () => number }} */
+let createRng;
 try {
   // @ts-ignore -- the guest's path (run.sh puts the project's dist/ under /app)
   ({ createAllocator } = await import('/app/dist/allocator.js'));
+  // @ts-ignore -- the guest's path
+  ({ createRng } = await import('/app/dist/trace/random.js'));
 } catch (e) {
-  check('import', false, `/app/dist/allocator.js: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
+  check('import', false, `/app/dist: ${/** @type {Error} */ (e).message.split('\n')[0]}`);
   process.exit(1);
 }
+/** @param {number} seed */
+const rng = (seed) => createRng(seed).next;
 
 /** @param {string} path */
 async function tryImport(path) {
@@ -94,13 +90,18 @@ function pageNodes(alloc, h) {
   const nodes = new Map();
   let absent = 0;
   if (Array.isArray(raw)) {
-    raw.forEach((v, i) => { if (i === raw.length - 1) absent = v; else if (v) nodes.set(i, v); });
+    raw.forEach((v, i) => {
+      if (i === raw.length - 1) absent = v;
+      else if (v) nodes.set(i, v);
+    });
   } else if (raw && typeof raw.nodes === 'object') {
     for (const [k, v] of Object.entries(raw.nodes)) if (v) nodes.set(Number(k), Number(v));
     absent = Number(raw.absent ?? 0);
   } else {
     for (const [k, v] of Object.entries(raw)) {
-      if (/^\d+$/.test(k)) { if (v) nodes.set(Number(k), v); } else if (k === 'absent') absent = Number(v);
+      if (/^\d+$/.test(k)) {
+        if (v) nodes.set(Number(k), v);
+      } else if (k === 'absent') absent = Number(v);
     }
   }
   return { nodes, absent };
@@ -111,7 +112,7 @@ function numaMapsTotals() {
   const totals = new Map();
   for (const line of readFileSync('/proc/self/numa_maps', 'utf8').split('\n')) {
     const kps = /kernelpagesize_kB=(\d+)/.exec(line);
-    const scale = kps ? Number(kps[1]) * 1024 / PAGE : 1;
+    const scale = kps ? (Number(kps[1]) * 1024) / PAGE : 1;
     for (const m of line.matchAll(/ N(\d+)=(\d+)/g)) {
       totals.set(Number(m[1]), (totals.get(Number(m[1])) ?? 0) + Number(m[2]) * scale);
     }
@@ -160,7 +161,9 @@ function verifyPlacement(alloc, items, pmemNode = KMEM_NODE) {
   return { ok: bad.length === 0, pages, bad };
 }
 const fmtPages = (/** @type {Record<string, number> | undefined} */ p = {}) =>
-  Object.entries(p).map(([n, c]) => `${n === 'absent' ? 'absent' : 'node' + n}=${c}`).join(',') || 'none';
+  Object.entries(p)
+    .map(([n, c]) => `${n === 'absent' ? 'absent' : 'node' + n}=${c}`)
+    .join(',') || 'none';
 
 // ------------------------------------------------------------------ checks
 
@@ -172,13 +175,18 @@ async function checkDetect(pmem, expectKind) {
     const p = info.pmem;
     log(`info().pmem = ${JSON.stringify(p)}`);
     log(`info().dram = ${JSON.stringify({ kind: info.dram.kind, nodes: info.dram.nodes })}`);
-    log(`info().numa = ${JSON.stringify(info.numa.map((/** @type {any} */ n) => ({ node: n.node, cpuless: n.cpuless, totalMiB: Math.round(n.totalBytes / MiB) })))}`);
+    log(
+      `info().numa = ${JSON.stringify(info.numa.map((/** @type {any} */ n) => ({ node: n.node, cpuless: n.cpuless, totalMiB: Math.round(n.totalBytes / MiB) })))}`,
+    );
     const nodesOk = JSON.stringify(p.nodes) === JSON.stringify([KMEM_NODE]);
     const kindOk = expectKind.test(p.kind);
     const emulatedOk = MODE === 'nvdimm' ? p.emulated === false : true;
     const numa1 = info.numa.find((/** @type {any} */ n) => n.node === KMEM_NODE);
-    check(`detect[${pmem}]`, nodesOk && kindOk && emulatedOk && !!numa1?.cpuless && JSON.stringify(info.dram.nodes) === '[0]',
-      `kind=${p.kind} source=${p.source} emulated=${p.emulated} nodes=${JSON.stringify(p.nodes)} dram.nodes=${JSON.stringify(info.dram.nodes)} node1.cpuless=${numa1?.cpuless}`);
+    check(
+      `detect[${pmem}]`,
+      nodesOk && kindOk && emulatedOk && !!numa1?.cpuless && JSON.stringify(info.dram.nodes) === '[0]',
+      `kind=${p.kind} source=${p.source} emulated=${p.emulated} nodes=${JSON.stringify(p.nodes)} dram.nodes=${JSON.stringify(info.dram.nodes)} node1.cpuless=${numa1?.cpuless}`,
+    );
   } finally {
     alloc.close();
   }
@@ -197,9 +205,12 @@ async function checkPlacement(pmem, label = `placement[${pmem}]`, totalBytes = 9
       const size = logUniform(r, 16, 1 * MiB);
       const cat = cats[i % cats.length];
       // Every 16th allocation placed explicitly, against its size, to cover both forced paths.
-      const h = i % 16 === 7 ? alloc.zmallocPmem(Math.min(size, 2048), cat)
-        : i % 16 === 15 ? alloc.zmallocDram(Math.max(size, 64 * 1024), cat)
-          : alloc.zmalloc(size, cat);
+      const h =
+        i % 16 === 7
+          ? alloc.zmallocPmem(Math.min(size, 2048), cat)
+          : i % 16 === 15
+            ? alloc.zmallocDram(Math.max(size, 64 * 1024), cat)
+            : alloc.zmalloc(size, cat);
       fill(alloc, h, i);
       items.push({ h, seed: i });
       bytes += alloc.zmallocSize(h);
@@ -208,8 +219,11 @@ async function checkPlacement(pmem, label = `placement[${pmem}]`, totalBytes = 9
     const st = alloc.stats();
     const n = { dram: 0, pmem: 0 };
     for (const { h } of items) n[/** @type {'dram'|'pmem'} */ (alloc.tierOf(h))]++;
-    check(label, v.ok && n.dram > 0 && n.pmem > 0,
-      `allocs dram=${n.dram} pmem=${n.pmem} liveMiB dram=${(st.tiers.dram.liveBytes / MiB).toFixed(1)} pmem=${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} pages dram:{${fmtPages(v.pages.dram)}} pmem:{${fmtPages(v.pages.pmem)}}${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`);
+    check(
+      label,
+      v.ok && n.dram > 0 && n.pmem > 0,
+      `allocs dram=${n.dram} pmem=${n.pmem} liveMiB dram=${(st.tiers.dram.liveBytes / MiB).toFixed(1)} pmem=${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} pages dram:{${fmtPages(v.pages.dram)}} pmem:{${fmtPages(v.pages.pmem)}}${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`,
+    );
     const corrupt = items.filter(({ h, seed }) => !intact(alloc, h, seed)).length;
     if (corrupt) check(`${label}-readback`, false, `${corrupt} allocations lost their contents`);
   } finally {
@@ -274,24 +288,35 @@ async function checkController(pmem) {
     const st = alloc.stats();
     const share = st.dramShare;
     const last = controller.last ?? null;
-    log(`controller: status=${controller.status} ticks=${controller.ticks} threshold=${st.threshold} share=${share.toFixed(3)} last=${JSON.stringify(last)}`);
+    log(
+      `controller: status=${controller.status} ticks=${controller.ticks} threshold=${st.threshold} share=${share.toFixed(3)} last=${JSON.stringify(last)}`,
+    );
     log(`controller trail (threshold/share every 128 allocations): ${trail.join(' ')}`);
-    check('controller-share', Math.abs(share - 0.2) <= 0.05,
-      `target 0.200 (1:4) share=${share.toFixed(3)} threshold=${st.threshold} status=${controller.status} ticks=${controller.ticks} churnMiB=${(allocated / MiB).toFixed(0)} live=${live.length}`);
+    check(
+      'controller-share',
+      Math.abs(share - 0.2) <= 0.05,
+      `target 0.200 (1:4) share=${share.toFixed(3)} threshold=${st.threshold} status=${controller.status} ticks=${controller.ticks} churnMiB=${(allocated / MiB).toFixed(0)} live=${live.length}`,
+    );
 
     const v = verifyPlacement(alloc, live);
     const node0 = (v.pages.dram?.[DRAM_NODE] ?? 0) + (v.pages.pmem?.[DRAM_NODE] ?? 0);
     const node1 = (v.pages.dram?.[KMEM_NODE] ?? 0) + (v.pages.pmem?.[KMEM_NODE] ?? 0);
-    const dev = (/** @type {number} */ pages, /** @type {number} */ acct) => acct === 0 ? (pages === 0 ? 0 : 1) : Math.abs(pages * PAGE - acct) / acct;
+    const dev = (/** @type {number} */ pages, /** @type {number} */ acct) =>
+      acct === 0 ? (pages === 0 ? 0 : 1) : Math.abs(pages * PAGE - acct) / acct;
     const d0 = dev(node0, st.tiers.dram.liveBytes);
     const d1 = dev(node1, st.tiers.pmem.liveBytes);
     const nm = numaMapsTotals();
-    check('controller-pages-vs-accounting', v.ok && d0 <= 0.05 && d1 <= 0.05,
-      `node0 ${(node0 * PAGE / MiB).toFixed(1)}MiB vs dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)}MiB (${(d0 * 100).toFixed(2)}%), node1 ${(node1 * PAGE / MiB).toFixed(1)}MiB vs pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)}MiB (${(d1 * 100).toFixed(2)}%); numa_maps process N0=${((nm.get(0) ?? 0) * PAGE / MiB).toFixed(1)}MiB N1=${((nm.get(1) ?? 0) * PAGE / MiB).toFixed(1)}MiB${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`);
+    check(
+      'controller-pages-vs-accounting',
+      v.ok && d0 <= 0.05 && d1 <= 0.05,
+      `node0 ${((node0 * PAGE) / MiB).toFixed(1)}MiB vs dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)}MiB (${(d0 * 100).toFixed(2)}%), node1 ${((node1 * PAGE) / MiB).toFixed(1)}MiB vs pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)}MiB (${(d1 * 100).toFixed(2)}%); numa_maps process N0=${(((nm.get(0) ?? 0) * PAGE) / MiB).toFixed(1)}MiB N1=${(((nm.get(1) ?? 0) * PAGE) / MiB).toFixed(1)}MiB${v.bad.length ? ' wrong: ' + v.bad.slice(0, 3).join('; ') : ''}`,
+    );
     log('controller: pages checked, numastat and readback next');
     // What an operator would look at: numastat's per-node view of this process.
     try {
-      console.log(`---- numastat -p ${process.pid} (live set: dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)} MiB, pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} MiB)`);
+      console.log(
+        `---- numastat -p ${process.pid} (live set: dram ${(st.tiers.dram.liveBytes / MiB).toFixed(1)} MiB, pmem ${(st.tiers.pmem.liveBytes / MiB).toFixed(1)} MiB)`,
+      );
       console.log(execFileSync('numastat', ['-p', String(process.pid)], { encoding: 'utf8' }).trimEnd());
       console.log('----');
     } catch (e) {
@@ -330,9 +355,15 @@ async function checkLimits(pmem) {
       }
     }
     let st = alloc.stats();
-    check('limit-strict', err?.code === 'ERR_TIERMEM_NO_MEMORY' && st.tiers.pmem.liveBytes <= limit &&
-      st.tiers.pmem.liveBytes > limit - 2 * MiB && st.tiers.pmem.failures >= 1 && st.tiers.dram.liveBytes < 1 * MiB,
-      `filled ${items.length} x 1MiB, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB limit=${limit / MiB}MiB, next zmalloc threw ${err?.code} failures=${st.tiers.pmem.failures}`);
+    check(
+      'limit-strict',
+      err?.code === 'ERR_TIERMEM_NO_MEMORY' &&
+        st.tiers.pmem.liveBytes <= limit &&
+        st.tiers.pmem.liveBytes > limit - 2 * MiB &&
+        st.tiers.pmem.failures >= 1 &&
+        st.tiers.dram.liveBytes < 1 * MiB,
+      `filled ${items.length} x 1MiB, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB limit=${limit / MiB}MiB, next zmalloc threw ${err?.code} failures=${st.tiers.pmem.failures}`,
+    );
     // a small (DRAM-routed) allocation is unaffected by the PMem limit under strict
     const small = alloc.zmalloc(100, 'keys');
     check('limit-strict-dram-unaffected', alloc.tierOf(small) === 'dram', `small allocation on ${alloc.tierOf(small)}`);
@@ -349,8 +380,11 @@ async function checkLimits(pmem) {
     st = alloc.stats();
     const sv = verifyPlacement(alloc, spilled);
     const spilledOk = spilled.every(({ h }) => alloc.tierOf(h) === 'dram');
-    check('limit-spill', spilledOk && sv.ok && st.tiers.pmem.fallbacks >= 4 && st.tiers.pmem.liveBytes <= limit,
-      `4 x 1MiB after the limit -> tiers ${[...new Set(spilled.map(({ h }) => alloc.tierOf(h)))].join(',')}, pages {${fmtPages(sv.pages.dram ?? {})}}, pmem fallbacks=${st.tiers.pmem.fallbacks}, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB`);
+    check(
+      'limit-spill',
+      spilledOk && sv.ok && st.tiers.pmem.fallbacks >= 4 && st.tiers.pmem.liveBytes <= limit,
+      `4 x 1MiB after the limit -> tiers ${[...new Set(spilled.map(({ h }) => alloc.tierOf(h)))].join(',')}, pages {${fmtPages(sv.pages.dram ?? {})}}, pmem fallbacks=${st.tiers.pmem.fallbacks}, pmem live=${(st.tiers.pmem.liveBytes / MiB).toFixed(2)}MiB`,
+    );
 
     // the other direction: DRAM at its limit spills small allocations onto the KMEM node
     alloc.setLimit('dram', st.tiers.dram.liveBytes);
@@ -363,8 +397,11 @@ async function checkLimits(pmem) {
     }
     st = alloc.stats();
     const uv = verifyPlacement(alloc, up);
-    check('limit-spill-dram-to-pmem', up.every(({ h }) => alloc.tierOf(h) === 'pmem') && uv.ok && st.tiers.dram.fallbacks >= 256,
-      `256 x 512B at the DRAM limit -> pages {${fmtPages(uv.pages.pmem ?? {})}}, dram fallbacks=${st.tiers.dram.fallbacks}`);
+    check(
+      'limit-spill-dram-to-pmem',
+      up.every(({ h }) => alloc.tierOf(h) === 'pmem') && uv.ok && st.tiers.dram.fallbacks >= 256,
+      `256 x 512B at the DRAM limit -> pages {${fmtPages(uv.pages.pmem ?? {})}}, dram fallbacks=${st.tiers.dram.fallbacks}`,
+    );
 
     const all = [...items, ...spilled, ...up];
     const corrupt = all.filter(({ h, seed: s }) => !intact(alloc, h, s)).length;
@@ -387,8 +424,11 @@ async function checkVariants() {
       }
       const v = verifyPlacement(alloc, items);
       const p = alloc.info().pmem;
-      check(`variant[${pmem}]`, v.ok && JSON.stringify(p.nodes) === '[1]',
-        `kind=${p.kind} nodes=${JSON.stringify(p.nodes)} 16MiB pages {${fmtPages(v.pages.pmem ?? {})}}`);
+      check(
+        `variant[${pmem}]`,
+        v.ok && JSON.stringify(p.nodes) === '[1]',
+        `kind=${p.kind} nodes=${JSON.stringify(p.nodes)} 16MiB pages {${fmtPages(v.pages.pmem ?? {})}}`,
+      );
     } finally {
       alloc.close();
     }
@@ -412,7 +452,9 @@ async function printMetrics(alloc, controller) {
       get(server.url, { agent: false }, (r) => {
         let data = '';
         r.setEncoding('utf8');
-        r.on('data', (c) => { data += c; });
+        r.on('data', (c) => {
+          data += c;
+        });
         r.on('end', () => resolve({ status: r.statusCode ?? 0, body: data }));
       }).on('error', reject);
     });
@@ -423,8 +465,11 @@ async function printMetrics(alloc, controller) {
     const node1 = /tiermem_numa_node_total_bytes\{[^}]*node="1"[^}]*\} (\d+)/.exec(body);
     const node0 = /tiermem_numa_node_total_bytes\{[^}]*node="0"[^}]*\} (\d+)/.exec(body);
     const backend = /tiermem_backend_info\{[^}]*tier="pmem"[^}]*\}/.exec(body);
-    check('metrics', res.status === 200 && !!node1 && !!node0 && !!backend,
-      `status=${res.status} ${body.length}B node0.total=${node0?.[1]} node1.total=${node1?.[1]} ${backend?.[0] ?? 'no backend_info'}`);
+    check(
+      'metrics',
+      res.status === 200 && !!node1 && !!node0 && !!backend,
+      `status=${res.status} ${body.length}B node0.total=${node0?.[1]} node1.total=${node1?.[1]} ${backend?.[0] ?? 'no backend_info'}`,
+    );
   } finally {
     await server.close();
   }
@@ -455,7 +500,9 @@ async function step(name, fn) {
   log(`${name} took ${((Date.now() - t) / 1000).toFixed(2)}s`);
 }
 
-log(`mode=${MODE} node=${process.versions.node} MEMKIND_DAX_KMEM_NODES=${process.env.MEMKIND_DAX_KMEM_NODES ?? '(unset)'}`);
+log(
+  `mode=${MODE} node=${process.versions.node} MEMKIND_DAX_KMEM_NODES=${process.env.MEMKIND_DAX_KMEM_NODES ?? '(unset)'}`,
+);
 const KMEM_KIND = /DAX_KMEM/i;
 switch (MODE) {
   case 'nvdimm':
