@@ -8,15 +8,89 @@ import { fileURLToPath } from 'node:url';
 
 /** Offsets into the stats snapshot, as the C core lays it out (see native/include/tiermem.h). */
 export interface NativeLayout {
-  length: number; threshold: number; limit: number; cell: number; cellFields: number;
-  tier: number; tierFields: number; liveHist: number; flowBytes: number; flowCount: number;
-  buckets: number; tiers: number; categories: number; maxSize: number;
+  length: number;
+  threshold: number;
+  limit: number;
+  cell: number;
+  cellFields: number;
+  tier: number;
+  tierFields: number;
+  liveHist: number;
+  flowBytes: number;
+  flowCount: number;
+  buckets: number;
+  tiers: number;
+  categories: number;
+  maxSize: number;
+  /** Sizes of the other enums (TM_POLICY_COUNT, TM_DRAM_KIND_COUNT, TM_PMEM_SOURCE_COUNT). */
+  policies: number;
+  dramKinds: number;
+  pmemSources: number;
 }
 
-/** Configuration handed to the C core (enums as integers, see tm_config). */
+/** Configuration handed to the C core (enums as integers, see tm_config; threshold is required). */
 export interface NativeConfig {
-  dram: number; pmem: number; nodes?: string; dir?: string; fileSize?: number;
-  threshold: number; limitDram?: number; limitPmem?: number; policy: number;
+  dram: number;
+  pmem: number;
+  nodes?: string;
+  dir?: string;
+  fileSize?: number;
+  threshold: number;
+  limitDram?: number;
+  limitPmem?: number;
+  policy: number;
+}
+
+/** Counters of the native store engine, read by INFO, MEMORY STATS and the metrics. */
+export interface NativeStoreInfo {
+  commands: number;
+  connections: number;
+  rejectedConnections: number;
+  keyspaceHits: number;
+  keyspaceMisses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  netInput: number;
+  netOutput: number;
+  bufferLimitDisconnects: number;
+  dirty: number;
+  /** Values and keyspaces still being freed in the background, and those freed so far. */
+  lazyfreePending: number;
+  lazyfreedObjects: number;
+  clients: number;
+  oom: number;
+  queryBytes: number;
+  outputBytes: number;
+  errorReplies: number;
+  databases: number;
+  /** Owners of store memory: the data types (string list set zset hash), then the store itself. */
+  owners: number;
+  /** [keys, keys with a TTL] per database, flattened. */
+  dbs: number[];
+  /** [((owner * categories + category) * tiers + tier) * 2 + 0 bytes | 1 blocks]. */
+  cells: Float64Array;
+  commandStats: { name: string; calls: number; usec: number; failed: number; rejected: number }[];
+}
+
+/**
+ * The store engine in C, opened on a heap. One feed() per socket read runs every complete
+ * command in it and copies the replies into `out` at `offset`; `status` then holds
+ * [reply bytes still pending, close (0 no, 1 after writing, 2 now), client id low, high].
+ */
+export interface NativeStore {
+  readonly status: Int32Array;
+  feed(slot: number, input: Uint8Array, length: number, out: Uint8Array, offset: number): number;
+  drain(slot: number, out: Uint8Array, offset: number): number;
+  clientOpen(addr: string, laddr: string, fd: number): number;
+  clientClose(slot: number): void;
+  cron(budgetMicros: number): number;
+  info(): NativeStoreInfo;
+  /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
+  configSet(name: string, value: number): boolean;
+  resetStats(): void;
+  /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
+  setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
+  close(): void;
 }
 
 /** One open heap: functions bound to it in C, plus its shared stats array. */
@@ -25,13 +99,18 @@ export interface NativeHeap {
   malloc(size: number, category?: number): number;
   calloc(count: number, size: number, category?: number): number;
   mallocFrom(data: Uint8Array, category?: number): number;
-  mallocTier(size: number, tier: number, category?: number): number;
+  mallocDram(size: number, category?: number): number;
+  mallocPmem(size: number, category?: number): number;
   realloc(handle: number, size: number): number;
   free(handle: number): void;
   move(handle: number, tier: number): void;
   usable(handle: number): number;
-  /** field 0 usable, 1 tier, 2 category, 3 memkind-detected tier (-1 none), 4 memkind usable size. */
-  blockInfo(handle: number, field: number): number;
+  tierOf(handle: number): number;
+  categoryOf(handle: number): number;
+  /** The tier memkind_detect_kind names for the block, -1 for neither (slow; for checks). */
+  detectTier(handle: number): number;
+  /** memkind_malloc_usable_size of the block (slow; for checks). */
+  backendUsable(handle: number): number;
   write(handle: number, data: Uint8Array | string, offset?: number): number;
   read(handle: number, offset?: number, length?: number): Buffer;
   readInto(handle: number, target: Uint8Array, offset?: number, length?: number): number;
@@ -48,6 +127,8 @@ export interface NativeHeap {
   liveHandles(): number;
   kindName(tier: number): string;
   formulaOk(): boolean;
+  /** The store engine on this heap (one per heap; closing the heap closes it). */
+  storeOpen(config: { databases?: number }): NativeStore;
   close(): void;
 }
 
@@ -68,7 +149,8 @@ function addonPath(): string {
   }
   throw new Error(
     `tiermem's native addon is not built (looked in ${join(root, 'build')}). ` +
-    'Run `bash scripts/setup.sh` (installs libmemkind-dev and libnuma-dev, then builds), or `npm run build:native`.');
+      'Run `bash scripts/setup.sh` (installs libmemkind-dev and libnuma-dev, then builds), or `npm run build:native`.',
+  );
 }
 
 let loaded: NativeAddon | undefined;

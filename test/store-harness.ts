@@ -60,13 +60,16 @@ export function raw(port: number, payload: string | Buffer | (string | Buffer)[]
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => finish(false), waitMs);
     };
-    s.on('connect', async () => {
+    const send = async (): Promise<void> => {
       const parts = Array.isArray(payload) ? payload : [payload];
       for (const p of parts) {
         await new Promise((r) => s.write(p, r));
         await new Promise((r) => setTimeout(r, 10)); // separate reads: exercises partial frames
       }
       arm();
+    };
+    s.on('connect', () => {
+      send().catch(reject);
     });
     s.on('data', (d) => {
       chunks.push(d);

@@ -20,7 +20,11 @@ describe('store protocol', () => {
   });
 
   const bad: [string, string, string][] = [
-    ['invalid multibulk length after a good command', '*1\r\n$4\r\nPING\r\n*x\r\n', '+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n'],
+    [
+      'invalid multibulk length after a good command',
+      '*1\r\n$4\r\nPING\r\n*x\r\n',
+      '+PONG\r\n-ERR Protocol error: invalid multibulk length\r\n',
+    ],
     ['bulk length beyond proto-max-bulk-len', '*1\r\n$600000000\r\n', '-ERR Protocol error: invalid bulk length\r\n'],
     ['negative bulk length', '*1\r\n$-1\r\n', '-ERR Protocol error: invalid bulk length\r\n'],
     ['wrong bulk prefix', '*1\r\n#4\r\n', "-ERR Protocol error: expected '$', got '#'\r\n"],
@@ -39,8 +43,11 @@ describe('store protocol', () => {
   }
 
   it('inline commands, empty requests and skipped trailing bytes as Redis', async () => {
-    const r = await raw(t.port, 'PING\r\nECHO "a b\\x41"\r\n*-1\r\n*0\r\n   \r\n*1\r\n$4\r\nPINGxx\r\nSET k \'it\\\'s\'\r\nGET k\n');
-    expect(r.data).toBe('+PONG\r\n$4\r\na bA\r\n+PONG\r\n+OK\r\n$4\r\nit\'s\r\n');
+    const r = await raw(
+      t.port,
+      "PING\r\nECHO \"a b\\x41\"\r\n*-1\r\n*0\r\n   \r\n*1\r\n$4\r\nPINGxx\r\nSET k 'it\\'s'\r\nGET k\n",
+    );
+    expect(r.data).toBe("+PONG\r\n$4\r\na bA\r\n+PONG\r\n+OK\r\n$4\r\nit's\r\n");
     expect(r.closed).toBe(false);
   });
 
@@ -54,7 +61,9 @@ describe('store protocol', () => {
 
   it('wrong arity and unknown commands do not close the connection', async () => {
     const r = await raw(t.port, Buffer.concat([resp('GET'), resp('NOPE', 'x'), resp('PING')]));
-    expect(r.data).toBe("-ERR wrong number of arguments for 'get' command\r\n-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n+PONG\r\n");
+    expect(r.data).toBe(
+      "-ERR wrong number of arguments for 'get' command\r\n-ERR unknown command 'NOPE', with args beginning with: 'x' \r\n+PONG\r\n",
+    );
     expect(r.closed).toBe(false);
   });
 
@@ -86,13 +95,15 @@ describe('store protocol', () => {
   it('100 concurrent connections', async () => {
     const clients = Array.from({ length: 100 }, () => new Redis({ port: t.port, lazyConnect: true }));
     await Promise.all(clients.map((c) => c.connect()));
-    await Promise.all(clients.map(async (c, i) => {
-      for (let k = 0; k < 20; k++) {
-        await c.incr('conc:counter');
-        await c.hset(`conc:h${i}`, `f${k}`, 'x'.repeat(k * 50));
-      }
-      await c.set(`conc:${i}`, String(i));
-    }));
+    await Promise.all(
+      clients.map(async (c, i) => {
+        for (let k = 0; k < 20; k++) {
+          await c.incr('conc:counter');
+          await c.hset(`conc:h${i}`, `f${k}`, 'x'.repeat(k * 50));
+        }
+        await c.set(`conc:${i}`, String(i));
+      }),
+    );
     expect(await other.get('conc:counter')).toBe('2000');
     const got = await Promise.all(clients.map((c, i) => c.get(`conc:${(i + 1) % 100}`)));
     expect(got).toEqual(clients.map((_, i) => String((i + 1) % 100)));
@@ -136,7 +147,8 @@ describe('store protocol', () => {
     s.pause(); // never read
     const get = resp('GET', 'big:out');
     s.write(Buffer.concat(Array.from({ length: 64 }, () => get)));
-    for (let i = 0; i < 100 && t.server.stats.bufferLimitDisconnects === before; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && t.server.stats.bufferLimitDisconnects === before; i++)
+      await new Promise((r) => setTimeout(r, 20));
     expect(t.server.stats.bufferLimitDisconnects).toBe(before + 1);
     s.destroy();
     expect(await other.get('big:out')).toHaveLength(1024 * 1024);

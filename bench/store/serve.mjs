@@ -18,7 +18,9 @@ console.log(`ready ${server.address.port}`);
 
 async function shutdown() {
   const c = server.composition();
-  console.error(`${mode}: keys=${c.keys} dram=${c.valueBytes.dram} pmem=${c.valueBytes.pmem} threshold=${alloc.threshold}`);
+  console.error(
+    `${mode}: keys=${c.keys} dram=${c.valueBytes.dram} pmem=${c.valueBytes.pmem} threshold=${alloc.threshold}`,
+  );
   controller?.stop();
   await server.close();
   alloc.close();

@@ -44,16 +44,17 @@ typedef enum tm_category {
 /* What to do when the tier an allocation should go to is full or at its byte limit. */
 typedef enum tm_policy {
   TM_POLICY_SPILL = 0,  /* take it from the other tier and count a fallback */
-  TM_POLICY_STRICT = 1  /* fail with TM_ENOMEM */
+  TM_POLICY_STRICT = 1, /* fail with TM_ENOMEM */
+  TM_POLICY_COUNT = 2
 } tm_policy;
 
 /* Result codes. 0 is success; all errors are negative. */
 enum {
   TM_OK = 0,
-  TM_EINVAL = -1,       /* bad argument */
-  TM_ENOMEM = -2,       /* no allowed tier could serve the request */
-  TM_EBACKEND = -3,     /* the requested backend is not available */
-  TM_ETOOBIG = -4       /* size beyond TM_MAX_SIZE */
+  TM_EINVAL = -1,   /* bad argument */
+  TM_ENOMEM = -2,   /* no allowed tier could serve the request */
+  TM_EBACKEND = -3, /* the requested backend is not available */
+  TM_ETOOBIG = -4   /* size beyond TM_MAX_SIZE */
 };
 
 /* Largest request accepted: far above any tier, far below size_t overflow in size classes. */
@@ -69,23 +70,26 @@ typedef enum tm_pmem_source {
   TM_PMEM_DAX_KMEM_ALL = 1,       /* MEMKIND_DAX_KMEM_ALL: all KMEM-DAX nodes */
   TM_PMEM_DAX_KMEM_PREFERRED = 2, /* MEMKIND_DAX_KMEM_PREFERRED: falls back to other nodes */
   TM_PMEM_NODES = 3,              /* MEMKIND_DAX_KMEM bound to user-named nodes */
-  TM_PMEM_FILE = 4                /* memkind file-backed PMEM kind on a directory */
+  TM_PMEM_FILE = 4,               /* memkind file-backed PMEM kind on a directory */
+  TM_PMEM_SOURCE_COUNT = 5
 } tm_pmem_source;
 
 typedef enum tm_dram_kind {
-  TM_DRAM_REGULAR = 0,  /* MEMKIND_REGULAR: bound to NUMA nodes with CPUs; never leaks to a KMEM node */
-  TM_DRAM_DEFAULT = 1   /* MEMKIND_DEFAULT: unbound, the kernel may place pages anywhere */
+  TM_DRAM_REGULAR = 0, /* MEMKIND_REGULAR: bound to the nodes with CPUs, never on a KMEM node */
+  TM_DRAM_DEFAULT = 1, /* MEMKIND_DEFAULT: unbound, the kernel may place pages anywhere */
+  TM_DRAM_KIND_COUNT = 2
 } tm_dram_kind;
 
 typedef struct tm_config {
   tm_dram_kind dram;
   tm_pmem_source pmem;
-  const char *pmem_nodes;   /* TM_PMEM_NODES: "1" or "1,2" (sets MEMKIND_DAX_KMEM_NODES) */
-  const char *pmem_dir;     /* TM_PMEM_FILE: directory. memkind 1.14 crashes with two file-backed
-                               kinds in use at once, so a process holds one: heaps asking for the
-                               same directory and size share it, a different one is refused. */
-  size_t pmem_file_size;    /* TM_PMEM_FILE: 0 (unlimited) or >= 16 MiB */
-  size_t threshold;         /* initial routing threshold */
+  const char *pmem_nodes; /* TM_PMEM_NODES: "1" or "1,2" (sets MEMKIND_DAX_KMEM_NODES) */
+  /* TM_PMEM_FILE: directory. memkind 1.14 crashes with two file-backed kinds in use at once, so a
+   * process holds one: heaps asking for the same directory and size share it, a different one is
+   * refused. */
+  const char *pmem_dir;
+  size_t pmem_file_size;       /* TM_PMEM_FILE: 0 (unlimited) or >= 16 MiB */
+  size_t threshold;            /* initial routing threshold */
   size_t limit[TM_TIER_COUNT]; /* byte limits on live usable bytes, 0 = none */
   tm_policy policy;
 } tm_config;
@@ -113,10 +117,10 @@ int tm_memkind_version(void);
 
 typedef struct tm_block {
   void *ptr;
-  size_t usable;       /* usable size, what accounting counts */
-  uint8_t tier;        /* tm_tier the block lives on */
-  uint8_t cat;         /* tm_category */
-  uint8_t pinned;      /* placed explicitly: realloc keeps the tier instead of re-routing */
+  size_t usable;  /* usable size, what accounting counts */
+  uint8_t tier;   /* tm_tier the block lives on */
+  uint8_t cat;    /* tm_category */
+  uint8_t pinned; /* placed explicitly: realloc keeps the tier instead of re-routing */
 } tm_block;
 
 /* Routed allocation: size < threshold -> DRAM, else PMem (then the exhaustion policy). */
@@ -131,6 +135,10 @@ int tm_malloc_tier(tm_heap *h, size_t size, tm_tier tier, tm_category cat, tm_bl
 int tm_realloc(tm_heap *h, tm_block *b, size_t size);
 /* Free a block previously returned by this heap. */
 void tm_free(tm_heap *h, const tm_block *b);
+/* The usable size the heap gave (and accounts) for a block of `size` requested bytes at ptr on
+ * tier: lets a caller that keeps only (ptr, size, tier), as the store does, rebuild the tm_block
+ * for free/realloc without storing usable sizes. A size class computation on the usual path. */
+size_t tm_usable(const tm_heap *h, tm_tier tier, const void *ptr, size_t size);
 /* Copy a block to the other tier (same category); *b is updated; on failure unchanged. */
 int tm_move(tm_heap *h, tm_block *b, tm_tier to);
 
@@ -158,12 +166,12 @@ tm_policy tm_get_policy(const tm_heap *h);
 #define TM_S_LIMIT(t) (1 + (t))
 /* Per tier x category: live bytes, live count, allocs, frees. */
 #define TM_S_CELL_FIELDS 4
-#define TM_S_CELL(t, c) (3 + ((t) * TM_CAT_COUNT + (c)) * TM_S_CELL_FIELDS)
+#define TM_S_CELL(t, c) (3 + (TM_CAT_COUNT * (t) + (c)) * TM_S_CELL_FIELDS)
 /* Per tier: failures, fallbacks (wanted this tier, got the other), forced bytes (explicit). */
 #define TM_S_TIER_FIELDS 3
-#define TM_S_TIER(t) (TM_S_CELL(TM_TIER_COUNT, 0) + (t) * TM_S_TIER_FIELDS)
+#define TM_S_TIER(t) (TM_S_CELL(TM_TIER_COUNT, 0) + TM_S_TIER_FIELDS * (t))
 /* Per tier: live usable bytes by power-of-two bucket of usable size. */
-#define TM_S_LIVE_HIST(t) (TM_S_TIER(TM_TIER_COUNT) + (t) * TM_HIST_BUCKETS)
+#define TM_S_LIVE_HIST(t) (TM_S_TIER(TM_TIER_COUNT) + TM_HIST_BUCKETS * (t))
 /* Routed allocation flow, cumulative, by bucket of requested size: usable bytes and counts. */
 #define TM_S_FLOW_BYTES (TM_S_LIVE_HIST(TM_TIER_COUNT))
 #define TM_S_FLOW_COUNT (TM_S_FLOW_BYTES + TM_HIST_BUCKETS)

@@ -29,15 +29,25 @@ static int formula_matches(tm_backend_kind *k) {
 
 tm_heap *tm_heap_create(const tm_config *cfg, char *err, size_t err_len) {
   char dummy[8];
-  if (err == NULL) { err = dummy; err_len = sizeof dummy; }
+  if (err == NULL) {
+    err = dummy;
+    err_len = sizeof dummy;
+  }
   err[0] = '\0';
-  if (cfg == NULL || cfg->policy > TM_POLICY_STRICT || cfg->threshold > TM_MAX_SIZE) {
+  if (cfg == NULL || (unsigned)cfg->policy >= TM_POLICY_COUNT || cfg->threshold > TM_MAX_SIZE) {
     snprintf(err, err_len, "invalid configuration");
     return NULL;
   }
   tm_heap *h = calloc(1, sizeof *h);
-  if (h == NULL) { snprintf(err, err_len, "out of memory"); return NULL; }
-  if (tm_stats_init(&h->stats) != 0) { free(h); snprintf(err, err_len, "mutex init failed"); return NULL; }
+  if (h == NULL) {
+    snprintf(err, err_len, "out of memory");
+    return NULL;
+  }
+  if (tm_stats_init(&h->stats) != 0) {
+    free(h);
+    snprintf(err, err_len, "mutex init failed");
+    return NULL;
+  }
   h->kind[TM_DRAM] = tm_backend_open_dram(cfg->dram, err, err_len);
   if (h->kind[TM_DRAM] == NULL) goto fail;
   h->kind[TM_PMEM] = tm_backend_open_pmem(cfg, err, err_len);
@@ -80,7 +90,9 @@ size_t tm_size_class(size_t size) { return tm_size_class_inline(size); }
 
 /* ------------------------------------------------------------------------------ routing knobs */
 
-size_t tm_threshold(const tm_heap *h) { return atomic_load_explicit(&h->threshold, memory_order_relaxed); }
+size_t tm_threshold(const tm_heap *h) {
+  return atomic_load_explicit(&h->threshold, memory_order_relaxed);
+}
 void tm_set_threshold(tm_heap *h, size_t t) {
   atomic_store_explicit(&h->threshold, t, memory_order_relaxed);
 }
@@ -154,7 +166,7 @@ HOT void *try_tier(tm_heap *h, tm_tier t, size_t size, int zero) {
 
 /* Place `size` bytes wanting tier `want`; apply the policy when it is full. */
 HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, int routed,
-                 tm_block *out) {
+              tm_block *out) {
   if ((unsigned)cat >= TM_CAT_COUNT) return TM_EINVAL;
   if (size > TM_MAX_SIZE) return TM_ETOOBIG;
   if (size == 0) size = 1; /* memkind returns NULL for 0; zmalloc(0) must give a valid block */
@@ -213,7 +225,8 @@ void tm_free(tm_heap *h, const tm_block *b) {
   tm_backend_free(h->kind[b->tier], b->ptr);
 }
 
-/* Move to a new block on tier `to` (policy applies), copying `keep` bytes. */
+/* Move *b to a new block of `size` bytes on tier `to` (the policy applies), copying as many bytes
+ * as both blocks hold, then free the old one; on failure *b is unchanged. */
 static int relocate(tm_heap *h, tm_block *b, size_t size, tm_tier to, int routed) {
   tm_block n;
   int rc = place(h, size, to, (tm_category)b->cat, 0, routed, &n);
@@ -245,7 +258,8 @@ int tm_realloc(tm_heap *h, tm_block *b, size_t size) {
     /* The old block is intact; a fresh placement applies the policy (spill or fail). */
     return relocate(h, b, size, want, !b->pinned);
   }
-  if (limited && new_usable < b->usable) atomic_fetch_sub(&h->reserved[want], (int64_t)(b->usable - new_usable));
+  if (limited && new_usable < b->usable)
+    atomic_fetch_sub(&h->reserved[want], (int64_t)(b->usable - new_usable));
   tm_shard *sh = tm_stats_shard(&h->stats);
   account_free(sh, b);
   b->ptr = p;
@@ -257,6 +271,12 @@ int tm_realloc(tm_heap *h, tm_block *b, size_t size) {
     sh->flow_count[bk]++;
   }
   return TM_OK;
+}
+
+size_t tm_usable(const tm_heap *h, tm_tier tier, const void *ptr, size_t size) {
+  if (size == 0) size = 1;
+  return __builtin_expect(h->formula_ok, 1) ? tm_size_class_inline(size)
+                                            : tm_backend_usable(h->kind[tier], (void *)ptr);
 }
 
 int tm_move(tm_heap *h, tm_block *b, tm_tier to) {

@@ -6,8 +6,8 @@ import { CATEGORIES, TIERS } from '../types.js';
 import type { Allocator, AllocatorInfo, AllocatorStats, ExhaustionPolicy, Tier } from '../types.js';
 import { CONTROLLER_STATUSES } from '../service/ports.js';
 import type { ControllerParams, ControllerPort, ControllerStatus } from '../service/ports.js';
-import { readNodeMemory } from './numa.js';
-import type { NodeMemory } from './numa.js';
+import { readNodeMemory } from '../numa.js';
+import type { NodeMemory } from '../numa.js';
 import { ScrapeSnapshot } from './snapshot.js';
 import type { StoreComposition } from '../store/composition.js';
 
@@ -99,62 +99,120 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
   // Every metric is filled at scrape time from the one snapshot; a metric with nothing to
   // report loses its default sample rather than showing a false 0. Counters carry the native
   // cumulative figures out (reset, then inc by the total), gauges set them.
-  function metric<L extends string>(kind: 'gauge' | 'counter', name: string, help: string,
-    labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void {
+  function metric<L extends string>(
+    kind: 'gauge' | 'counter',
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (r: Reading, emit: Emit<L>) => void,
+  ): void {
     const config = { name: METRIC_PREFIX + name, help, labelNames, registers: [registry] };
     if (kind === 'gauge') {
-      new Gauge<L>({ ...config, collect() { collectInto(this, (labels, v) => this.set(labels, v)); } });
+      new Gauge<L>({
+        ...config,
+        collect() {
+          collectInto(this, (labels, v) => this.set(labels, v));
+        },
+      });
     } else {
-      new Counter<L>({ ...config, collect() { collectInto(this, (labels, v) => this.inc(labels, v)); } });
+      new Counter<L>({
+        ...config,
+        collect() {
+          collectInto(this, (labels, v) => this.inc(labels, v));
+        },
+      });
     }
     function collectInto(m: Gauge<L> | Counter<L>, put: Emit<L>): void {
       m.reset();
       let n = 0;
       const r = snapshot.get();
-      if (r) fill(r, (labels, v) => { n++; put(labels, v); });
+      if (r)
+        fill(r, (labels, v) => {
+          n++;
+          put(labels, v);
+        });
       if (n === 0) dropDefault(m);
     }
   }
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void =>
-    metric('gauge', name, help, labelNames, fill);
-  const counter = <L extends string>(name: string, help: string, labelNames: readonly L[], fill: (r: Reading, emit: Emit<L>) => void): void =>
-    metric('counter', name, help, labelNames, fill);
+  const gauge = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (r: Reading, emit: Emit<L>) => void,
+  ): void => metric('gauge', name, help, labelNames, fill);
+  const counter = <L extends string>(
+    name: string,
+    help: string,
+    labelNames: readonly L[],
+    fill: (r: Reading, emit: Emit<L>) => void,
+  ): void => metric('counter', name, help, labelNames, fill);
 
   const perTier = (fill: (r: Reading, tier: Tier) => number) => (r: Reading, emit: Emit<'tier'>) => {
     for (const tier of TIERS) emit({ tier }, fill(r, tier));
   };
-  const perCell = (field: 'liveBytes' | 'liveCount' | 'allocs' | 'frees') => (r: Reading, emit: Emit<'tier' | 'category'>) => {
-    for (const tier of TIERS) {
-      for (const category of CATEGORIES) emit({ tier, category }, r.stats.tiers[tier].byCategory[category][field]);
-    }
-  };
+  const perCell =
+    (field: 'liveBytes' | 'liveCount' | 'allocs' | 'frees') => (r: Reading, emit: Emit<'tier' | 'category'>) => {
+      for (const tier of TIERS) {
+        for (const category of CATEGORIES) emit({ tier, category }, r.stats.tiers[tier].byCategory[category][field]);
+      }
+    };
 
-  gauge('build_info', 'tiermem build: version of tiermem and of memkind; value 1.', ['version', 'memkind_version'], (_r, emit) => {
-    emit({ version: info.version, memkind_version: info.memkindVersion }, 1);
-  });
-  gauge('backend_info', 'Backend of each tier: memkind kind, how it was chosen, whether it is emulated; value 1.',
-    ['tier', 'kind', 'source', 'emulated'], (_r, emit) => {
+  gauge(
+    'build_info',
+    'tiermem build: version of tiermem and of memkind; value 1.',
+    ['version', 'memkind_version'],
+    (_r, emit) => {
+      emit({ version: info.version, memkind_version: info.memkindVersion }, 1);
+    },
+  );
+  gauge(
+    'backend_info',
+    'Backend of each tier: memkind kind, how it was chosen, whether it is emulated; value 1.',
+    ['tier', 'kind', 'source', 'emulated'],
+    (_r, emit) => {
       for (const tier of TIERS) {
         const b = info[tier];
         emit({ tier, kind: b.kind, source: b.source, emulated: String(b.emulated) }, 1);
       }
-    });
-  gauge('exhaustion_policy_info', 'Policy when a tier is full or at its limit (spill or strict); value 1.', ['policy'], (r, emit) => {
-    emit({ policy: r.policy }, 1);
-  });
+    },
+  );
+  gauge(
+    'exhaustion_policy_info',
+    'Policy when a tier is full or at its limit (spill or strict); value 1.',
+    ['policy'],
+    (r, emit) => {
+      emit({ policy: r.policy }, 1);
+    },
+  );
 
   gauge('live_bytes', 'Live usable bytes per tier and category.', ['tier', 'category'], perCell('liveBytes'));
   gauge('live_allocations', 'Live allocations per tier and category.', ['tier', 'category'], perCell('liveCount'));
   counter('allocations_total', 'Allocations served per tier and category.', ['tier', 'category'], perCell('allocs'));
   counter('frees_total', 'Frees per tier and category.', ['tier', 'category'], perCell('frees'));
-  counter('allocation_failures_total', 'Allocations no allowed tier could serve, by requested tier.', ['tier'],
-    perTier((r, t) => r.stats.tiers[t].failures));
-  counter('allocation_fallbacks_total', 'Allocations that wanted this tier but were served by the other (policy spill).', ['tier'],
-    perTier((r, t) => r.stats.tiers[t].fallbacks));
-  counter('forced_allocated_bytes_total', 'Usable bytes placed on this tier explicitly (zmallocDram/zmallocPmem).', ['tier'],
-    perTier((r, t) => r.stats.tiers[t].forcedBytes));
-  gauge('tier_limit_bytes', 'Byte limit on live usable bytes per tier; 0 means no limit.', ['tier'],
-    perTier((r, t) => r.stats.tiers[t].limit));
+  counter(
+    'allocation_failures_total',
+    'Allocations no allowed tier could serve, by requested tier.',
+    ['tier'],
+    perTier((r, t) => r.stats.tiers[t].failures),
+  );
+  counter(
+    'allocation_fallbacks_total',
+    'Allocations that wanted this tier but were served by the other (policy spill).',
+    ['tier'],
+    perTier((r, t) => r.stats.tiers[t].fallbacks),
+  );
+  counter(
+    'forced_allocated_bytes_total',
+    'Usable bytes placed on this tier explicitly (zmallocDram/zmallocPmem).',
+    ['tier'],
+    perTier((r, t) => r.stats.tiers[t].forcedBytes),
+  );
+  gauge(
+    'tier_limit_bytes',
+    'Byte limit on live usable bytes per tier; 0 means no limit.',
+    ['tier'],
+    perTier((r, t) => r.stats.tiers[t].limit),
+  );
 
   gauge('threshold_bytes', 'Routing threshold: allocations smaller than this go to DRAM.', [], (r, emit) => {
     emit({}, r.stats.threshold);
@@ -177,15 +235,25 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
   counter('controller_ticks_total', 'Controller ticks run.', [], (r, emit) => {
     if (r.controller) emit({}, r.controller.ticks);
   });
-  counter('controller_adjustments_total', 'Threshold moves made by the controller, by direction.', ['direction'], (r, emit) => {
-    if (!r.controller) return;
-    emit({ direction: 'up' }, r.controller.up);
-    emit({ direction: 'down' }, r.controller.down);
-  });
-  gauge('controller_status', 'Controller status: 1 for the current one of on-target, converging, unreachable, paused.', ['status'], (r, emit) => {
-    if (!r.controller) return;
-    for (const s of CONTROLLER_STATUSES) emit({ status: s }, r.controller.status === s ? 1 : 0);
-  });
+  counter(
+    'controller_adjustments_total',
+    'Threshold moves made by the controller, by direction.',
+    ['direction'],
+    (r, emit) => {
+      if (!r.controller) return;
+      emit({ direction: 'up' }, r.controller.up);
+      emit({ direction: 'down' }, r.controller.down);
+    },
+  );
+  gauge(
+    'controller_status',
+    'Controller status: 1 for the current one of on-target, converging, unreachable, paused.',
+    ['status'],
+    (r, emit) => {
+      if (!r.controller) return;
+      for (const s of CONTROLLER_STATUSES) emit({ status: s }, r.controller.status === s ? 1 : 0);
+    },
+  );
 
   gauge('numa_node_total_bytes', 'Total memory of each NUMA node a tier uses (sysfs).', ['tier', 'node'], (r, emit) => {
     for (const { tier, mem } of r.nodes) emit({ tier, node: mem.node }, mem.totalBytes);
@@ -202,12 +270,30 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
     gauge('store_value_bytes', 'Usable bytes of store values per data type and tier.', ['type', 'tier'], (r, emit) => {
       for (const [type, c] of types(r)) for (const tier of TIERS) emit({ type, tier }, c.tiers[tier].bytes);
     });
-    gauge('store_value_allocations', 'Live value allocations per store data type and tier.', ['type', 'tier'], (r, emit) => {
-      for (const [type, c] of types(r)) for (const tier of TIERS) emit({ type, tier }, c.tiers[tier].allocations);
-    });
-    gauge('store_index_bytes', 'Bytes of keys, fields and members held in DRAM by the store index, per data type.', ['type'], (r, emit) => {
-      for (const [type, c] of types(r)) emit({ type }, c.indexBytes);
-    });
+    gauge(
+      'store_value_allocations',
+      'Live value allocations per store data type and tier.',
+      ['type', 'tier'],
+      (r, emit) => {
+        for (const [type, c] of types(r)) for (const tier of TIERS) emit({ type, tier }, c.tiers[tier].allocations);
+      },
+    );
+    gauge(
+      'store_key_bytes',
+      "Usable bytes of the keys' entry blocks (pinned to DRAM), per data type.",
+      ['type'],
+      (r, emit) => {
+        for (const [type, c] of types(r)) emit({ type }, c.keyBytes);
+      },
+    );
+    gauge(
+      'store_metadata_bytes',
+      'Usable bytes of collection structure (nodes, member tables; pinned to DRAM), per data type.',
+      ['type'],
+      (r, emit) => {
+        for (const [type, c] of types(r)) emit({ type }, c.metadataBytes);
+      },
+    );
     gauge('store_client_buffer_bytes', 'Bytes waiting in client query and output buffers.', ['buffer'], (r, emit) => {
       if (!r.composition) return;
       emit({ buffer: 'query' }, r.composition.clientBuffers.query);
@@ -222,7 +308,11 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
     collectDefaultMetrics({ register: registry, prefix: METRIC_PREFIX });
     // prom-client's handle/request/resource totals are gauges named *_total, which breaks the
     // naming rules (promtool complains); the per-type gauges without the suffix carry the same.
-    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) {
+    for (const name of [
+      'nodejs_active_handles_total',
+      'nodejs_active_requests_total',
+      'nodejs_active_resources_total',
+    ]) {
       registry.removeSingleMetric(METRIC_PREFIX + name);
     }
   }

@@ -1,11 +1,13 @@
-// Memory composition kept incrementally: every allocation and free of a value adjusts these
-// counters, so INFO memory, MEMORY STATS and the metrics read them without walking the keyspace.
+// The store's memory composition, read from the C engine's counters (per owner x category x
+// tier, kept on every allocation and free), so INFO, MEMORY STATS and the metrics never walk the
+// keyspace.
 
-import type { Tier } from '../types.js';
+import { CATEGORIES, TIERS, type Category, type Tier } from '../types.js';
+import type { NativeStoreInfo } from '../native.js';
 import { DATA_TYPES, TYPE_COUNT, type DataType } from './data/types.js';
 
 export interface TierFigures {
-  /** Live tiermem allocations holding values of this type on this tier. */
+  /** Live blocks holding values of this type on this tier. */
   allocations: number;
   /** Their usable bytes (what the allocator accounts). */
   bytes: number;
@@ -14,13 +16,12 @@ export interface TierFigures {
 export interface TypeComposition {
   /** Live keys of this type. */
   keys: number;
-  /** Value bytes in tiermem ('data' category), by tier. */
+  /** Value bytes (category 'data', routed by the threshold), by tier. */
   tiers: Record<Tier, TierFigures>;
-  /**
-   * Bytes of keys, hash fields and set members, which stay in DRAM inside the JS index
-   * structures (string lengths; V8 object overhead not included).
-   */
-  indexBytes: number;
+  /** The keys' entry blocks: header, TTL and key bytes (category 'keys', pinned to DRAM). */
+  keyBytes: number;
+  /** Collection structure: nodes, member tables, field names (category 'metadata', DRAM). */
+  metadataBytes: number;
 }
 
 export interface StoreComposition {
@@ -29,59 +30,72 @@ export interface StoreComposition {
   keys: number;
   keysWithExpiry: number;
   valueBytes: Record<Tier, number>;
-  indexBytes: number;
-  /** Bytes waiting in client query buffers and socket output buffers. */
+  keyBytes: number;
+  /** Metadata of the collections plus the store's own tables (keyspace buckets, expiry index). */
+  metadataBytes: number;
+  /** Everything the store holds, by tier and category (usable bytes and blocks). */
+  byCategory: Record<Tier, Record<Category, TierFigures>>;
+  /** Bytes waiting in client query buffers and reply buffers, and the client count. */
   clientBuffers: { query: number; output: number; clients: number };
 }
 
-export class Composition {
-  readonly keys = new Float64Array(TYPE_COUNT);
-  /** [type * 2 + tier]: usable bytes of value allocations. */
-  readonly bytes = new Float64Array(TYPE_COUNT * 2);
-  /** [type * 2 + tier]: number of value allocations. */
-  readonly allocations = new Float64Array(TYPE_COUNT * 2);
-  readonly indexBytes = new Float64Array(TYPE_COUNT);
-
-  reset(): void {
-    this.keys.fill(0);
-    this.bytes.fill(0);
-    this.allocations.fill(0);
-    this.indexBytes.fill(0);
-  }
-
-  tierBytes(tier: number): number {
-    let s = 0;
-    for (let t = 0; t < TYPE_COUNT; t++) s += this.bytes[t * 2 + tier]!;
-    return s;
-  }
-
-  totalKeys(): number {
-    let s = 0;
-    for (let t = 0; t < TYPE_COUNT; t++) s += this.keys[t]!;
-    return s;
-  }
-
-  snapshot(keysWithExpiry: number, clientBuffers: StoreComposition['clientBuffers']): StoreComposition {
-    const types = {} as Record<DataType, TypeComposition>;
-    let indexBytes = 0;
-    DATA_TYPES.forEach((name, t) => {
-      types[name] = {
-        keys: this.keys[t]!,
-        tiers: {
-          dram: { allocations: this.allocations[t * 2]!, bytes: this.bytes[t * 2]! },
-          pmem: { allocations: this.allocations[t * 2 + 1]!, bytes: this.bytes[t * 2 + 1]! },
-        },
-        indexBytes: this.indexBytes[t]!,
-      };
-      indexBytes += this.indexBytes[t]!;
-    });
-    return {
-      types,
-      keys: this.totalKeys(),
-      keysWithExpiry,
-      valueBytes: { dram: this.tierBytes(0), pmem: this.tierBytes(1) },
-      indexBytes,
-      clientBuffers,
+/** The engine's memory cells as a composition. `outputBacklog` adds what sockets still hold. */
+export function compose(info: NativeStoreInfo, outputBacklog: number): StoreComposition {
+  const cats = CATEGORIES.length;
+  const tiers = TIERS.length;
+  const cell = (owner: number, cat: number, tier: number, field: 0 | 1): number =>
+    info.cells[((owner * cats + cat) * tiers + tier) * 2 + field]!;
+  const DATA = CATEGORIES.indexOf('data');
+  const KEYS = CATEGORIES.indexOf('keys');
+  const META = CATEGORIES.indexOf('metadata');
+  const types = {} as Record<DataType, TypeComposition>;
+  const valueBytes: Record<Tier, number> = { dram: 0, pmem: 0 };
+  let keys = 0;
+  let keyBytes = 0;
+  let metadataBytes = 0;
+  DATA_TYPES.forEach((name, t) => {
+    const tc: TypeComposition = {
+      keys: 0,
+      tiers: { dram: { allocations: 0, bytes: 0 }, pmem: { allocations: 0, bytes: 0 } },
+      keyBytes: 0,
+      metadataBytes: 0,
     };
-  }
+    TIERS.forEach((tier, ti) => {
+      tc.keys += cell(t, KEYS, ti, 1);
+      tc.keyBytes += cell(t, KEYS, ti, 0);
+      tc.metadataBytes += cell(t, META, ti, 0);
+      tc.tiers[tier] = { allocations: cell(t, DATA, ti, 1), bytes: cell(t, DATA, ti, 0) };
+      valueBytes[tier] += cell(t, DATA, ti, 0);
+    });
+    keys += tc.keys;
+    keyBytes += tc.keyBytes;
+    metadataBytes += tc.metadataBytes;
+    types[name] = tc;
+  });
+  const byCategory = {} as Record<Tier, Record<Category, TierFigures>>;
+  TIERS.forEach((tier, ti) => {
+    const row = {} as Record<Category, TierFigures>;
+    CATEGORIES.forEach((cat, ci) => {
+      const f: TierFigures = { allocations: 0, bytes: 0 };
+      for (let o = 0; o <= TYPE_COUNT; o++) {
+        f.bytes += cell(o, ci, ti, 0);
+        f.allocations += cell(o, ci, ti, 1);
+      }
+      row[cat] = f;
+    });
+    byCategory[tier] = row;
+  });
+  TIERS.forEach((_tier, ti) => (metadataBytes += cell(TYPE_COUNT, META, ti, 0)));
+  let keysWithExpiry = 0;
+  for (let d = 0; d < info.databases; d++) keysWithExpiry += info.dbs[2 * d + 1]!;
+  return {
+    types,
+    keys,
+    keysWithExpiry,
+    valueBytes,
+    keyBytes,
+    metadataBytes,
+    byCategory,
+    clientBuffers: { query: info.queryBytes, output: info.outputBytes + outputBacklog, clients: info.clients },
+  };
 }

@@ -1,19 +1,32 @@
 // CONFIG GET/SET parameters: the tiering knobs (threshold, target ratio and its bounds, exhaustion
-// policy, tier limits) plus the few standard ones clients and redis-benchmark ask for.
+// policy, tier limits), the data plane's encoding thresholds and limits (pushed to the engine),
+// plus the few standard ones clients and redis-benchmark ask for.
 
 import { parseRatio, ratioToShare, shareToRatio } from '../units.js';
-import type { StoreEngine } from './engine.js';
+import type { StoreHost } from './host.js';
 
 export interface ConfigParam {
   readonly name: string;
-  get(e: StoreEngine): string;
+  get(e: StoreHost): string;
   /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
-  set?(e: StoreEngine, value: string): string | null;
+  set?(e: StoreHost, value: string): string | null;
 }
 
 const MEMORY_UNITS: Record<string, number> = {
-  '': 1, b: 1, k: 1000, kb: 1024, kib: 1024, m: 1e6, mb: 1024 ** 2, mib: 1024 ** 2,
-  g: 1e9, gb: 1024 ** 3, gib: 1024 ** 3, t: 1e12, tb: 1024 ** 4, tib: 1024 ** 4,
+  '': 1,
+  b: 1,
+  k: 1000,
+  kb: 1024,
+  kib: 1024,
+  m: 1e6,
+  mb: 1024 ** 2,
+  mib: 1024 ** 2,
+  g: 1e9,
+  gb: 1024 ** 3,
+  gib: 1024 ** 3,
+  t: 1e12,
+  tb: 1024 ** 4,
+  tib: 1024 ** 4,
 };
 
 /** Redis memory values: '100', '1k' (1000), '1kb' (1024), '2gb'; also IEC ('1GiB'). */
@@ -28,7 +41,11 @@ export function parseMemory(v: string): number | null {
 
 const NOT_MEMORY = 'argument must be a memory value';
 
-function memoryParam(name: string, get: (e: StoreEngine) => number, set: (e: StoreEngine, n: number) => string | null): ConfigParam {
+function memoryParam(
+  name: string,
+  get: (e: StoreHost) => number,
+  set: (e: StoreHost, n: number) => string | null,
+): ConfigParam {
   return {
     name,
     get: (e) => String(get(e)),
@@ -55,13 +72,49 @@ function attempt(fn: () => void): string | null {
 
 const NO_CONTROLLER = 'no ratio controller is attached to this store';
 
+/** The engine's encoding thresholds: name, default, range (Redis 7's). */
+const ENCODING_PARAMS: readonly [string, number, number, number][] = [
+  ['hash-max-listpack-entries', 128, 0, 2 ** 63 - 1],
+  ['hash-max-listpack-value', 64, 0, 2 ** 63 - 1],
+  ['list-max-listpack-size', -2, -5, 2 ** 31 - 1],
+  ['list-compress-depth', 0, 0, 2 ** 31 - 1],
+  ['set-max-intset-entries', 512, 0, 2 ** 63 - 1],
+  ['set-max-listpack-entries', 128, 0, 2 ** 63 - 1],
+  ['set-max-listpack-value', 64, 0, 2 ** 63 - 1],
+  ['zset-max-listpack-entries', 128, 0, 2 ** 63 - 1],
+  ['zset-max-listpack-value', 64, 0, 2 ** 63 - 1],
+];
+
+/** An integer parameter the engine owns; the value shown is the last one set. */
+function engineInteger(name: string, dflt: number, min: number, max: number): ConfigParam {
+  const values = new WeakMap<StoreHost, number>();
+  return {
+    name,
+    get: (e) => String(values.get(e) ?? dflt),
+    set: (e, v) => {
+      const n = /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) {
+        return `argument must be between ${min} and ${max === 2 ** 63 - 1 ? '9223372036854775807' : max} inclusive`;
+      }
+      e.applyLimit(name, n);
+      values.set(e, n);
+      return null;
+    },
+  };
+}
+
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
-  memoryParam('pmem-threshold', (e) => e.alloc.threshold, (e, n) => attempt(() => {
-    // A fixed threshold means the controller must stop moving it.
-    e.alloc.threshold = n;
-    if (e.controller) e.controller.pause();
-    e.staticThreshold = true;
-  })),
+  memoryParam(
+    'pmem-threshold',
+    (e) => e.alloc.threshold,
+    (e, n) =>
+      attempt(() => {
+        // A fixed threshold means the controller must stop moving it.
+        e.alloc.threshold = n;
+        if (e.controller) e.controller.pause();
+        e.staticThreshold = true;
+      }),
+  ),
   {
     name: 'memory-alloc-policy',
     get: (e) => (e.controller && e.controller.status !== 'paused' ? 'ratio' : 'threshold'),
@@ -94,14 +147,22 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       });
     },
   },
-  memoryParam('dynamic-threshold-min', (e) => e.controller?.params.minThreshold ?? 0, (e, n) => {
-    const c = e.controller;
-    return c ? attempt(() => c.set({ minThreshold: n })) : NO_CONTROLLER;
-  }),
-  memoryParam('dynamic-threshold-max', (e) => e.controller?.params.maxThreshold ?? 0, (e, n) => {
-    const c = e.controller;
-    return c ? attempt(() => c.set({ maxThreshold: n })) : NO_CONTROLLER;
-  }),
+  memoryParam(
+    'dynamic-threshold-min',
+    (e) => e.controller?.params.minThreshold ?? 0,
+    (e, n) => {
+      const c = e.controller;
+      return c ? attempt(() => c.set({ minThreshold: n })) : NO_CONTROLLER;
+    },
+  ),
+  memoryParam(
+    'dynamic-threshold-max',
+    (e) => e.controller?.params.maxThreshold ?? 0,
+    (e, n) => {
+      const c = e.controller;
+      return c ? attempt(() => c.set({ maxThreshold: n })) : NO_CONTROLLER;
+    },
+  ),
   {
     name: 'tier-policy',
     get: (e) => e.alloc.policy,
@@ -112,18 +173,37 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  memoryParam('dram-limit', (e) => e.alloc.stats().tiers.dram.limit, (e, n) => attempt(() => e.alloc.setLimit('dram', n))),
-  memoryParam('pmem-limit', (e) => e.alloc.stats().tiers.pmem.limit, (e, n) => attempt(() => e.alloc.setLimit('pmem', n))),
-  memoryParam('proto-max-bulk-len', (e) => e.limits.maxBulkLen, (e, n) => {
-    if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
-    e.limits.maxBulkLen = n;
-    return null;
-  }),
-  memoryParam('client-query-buffer-limit', (e) => e.limits.maxQueryBuffer, (e, n) => {
-    if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
-    e.limits.maxQueryBuffer = n;
-    return null;
-  }),
+  memoryParam(
+    'dram-limit',
+    (e) => e.alloc.stats().tiers.dram.limit,
+    (e, n) => attempt(() => e.alloc.setLimit('dram', n)),
+  ),
+  memoryParam(
+    'pmem-limit',
+    (e) => e.alloc.stats().tiers.pmem.limit,
+    (e, n) => attempt(() => e.alloc.setLimit('pmem', n)),
+  ),
+  memoryParam(
+    'proto-max-bulk-len',
+    (e) => e.limits.maxBulkLen,
+    (e, n) => {
+      if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
+      e.limits.maxBulkLen = n;
+      e.applyLimit('proto-max-bulk-len', n);
+      return null;
+    },
+  ),
+  memoryParam(
+    'client-query-buffer-limit',
+    (e) => e.limits.maxQueryBuffer,
+    (e, n) => {
+      if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
+      e.limits.maxQueryBuffer = n;
+      e.applyLimit('client-query-buffer-limit', n);
+      return null;
+    },
+  ),
+  ...ENCODING_PARAMS.map(([name, dflt, min, max]) => engineInteger(name, dflt, min, max)),
   {
     // Redis's format; only the 'normal' class's hard limit applies (no replicas, no pub/sub here).
     name: 'client-output-buffer-limit',
@@ -133,7 +213,8 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       if (t.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
       for (let i = 0; i < t.length; i += 4) {
         const cls = t[i]!.toLowerCase();
-        if (!['normal', 'replica', 'slave', 'pubsub'].includes(cls)) return 'Invalid client class specified in buffer limit configuration.';
+        if (!['normal', 'replica', 'slave', 'pubsub'].includes(cls))
+          return 'Invalid client class specified in buffer limit configuration.';
         const hard = parseMemory(t[i + 1]!);
         if (hard === null || parseMemory(t[i + 2]!) === null || !/^\d+$/.test(t[i + 3]!)) {
           return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
@@ -143,9 +224,17 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  { name: 'save', get: () => '', set: (_e, v) => (v.trim() === '' ? null : 'this store does not persist (save must be empty)') },
-  { name: 'appendonly', get: () => 'no', set: (_e, v) => (v.toLowerCase() === 'no' ? null : 'this store does not persist (appendonly must be no)') },
-  fixed('databases', '1'),
+  {
+    name: 'save',
+    get: () => '',
+    set: (_e, v) => (v.trim() === '' ? null : 'this store does not persist (save must be empty)'),
+  },
+  {
+    name: 'appendonly',
+    get: () => 'no',
+    set: (_e, v) => (v.toLowerCase() === 'no' ? null : 'this store does not persist (appendonly must be no)'),
+  },
+  { name: 'databases', get: (e) => String(e.info().databases) },
   fixed('maxmemory', '0'),
   fixed('maxmemory-policy', 'noeviction'),
   fixed('maxclients', '10000'),

@@ -1,85 +1,84 @@
-// Redis's glob-style matching (stringmatchlen): * ? [abc] [^a-z] and \ escapes, used by KEYS,
-// SCAN MATCH and CONFIG GET. Works on binary-safe strings (one char per byte).
+// Redis's glob-style matching (stringmatchlen: * ? [abc] [^a-z] and \ escapes) for CONFIG GET,
+// without exponential backtracking: on a mismatch only the most recent '*' is retried one
+// character further, which is complete for glob patterns and bounds the work at
+// O(pattern x subject). KEYS and SCAN match in the engine (native/store/glob.c), the same way.
 
-export function globMatch(pattern: string, s: string, nocase = false): boolean {
-  return match(pattern, 0, s, 0, nocase, 0);
+function lower(c: number): number {
+  return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-function eq(a: number, b: number, nocase: boolean): boolean {
-  if (a === b) return true;
-  if (!nocase) return false;
-  const la = a >= 65 && a <= 90 ? a + 32 : a;
-  const lb = b >= 65 && b <= 90 ? b + 32 : b;
-  return la === lb;
-}
-
-function match(p: string, pi: number, s: string, si: number, nocase: boolean, depth: number): boolean {
-  if (depth > 1000) return false; // Redis caps recursion the same way
+/** Match one non-star pattern element at p[pi] against s[si]; the pattern index after it, or -1. */
+function matchOne(p: string, pi: number, ch: number, nocase: boolean): number {
   const plen = p.length;
-  const slen = s.length;
-  while (pi < plen && si <= slen) {
-    const c = p.charCodeAt(pi);
-    if (c === 42 /* * */) {
-      while (pi + 1 < plen && p.charCodeAt(pi + 1) === 42) pi++;
-      if (pi + 1 === plen) return true;
-      for (let k = si; k <= slen; k++) {
-        if (match(p, pi + 1, s, k, nocase, depth + 1)) return true;
+  const c = p.charCodeAt(pi);
+  if (c === 63 /* ? */) return pi + 1;
+  if (c === 91 /* [ */) {
+    let i = pi + 1;
+    const not = i < plen && p.charCodeAt(i) === 94; /* ^ */
+    if (not) i++;
+    let hit = false;
+    for (;;) {
+      if (i >= plen) {
+        i--; // unterminated class: Redis treats the end as its close
+        break;
       }
+      const k = p.charCodeAt(i);
+      if (k === 93 /* ] */) break;
+      if (k === 92 /* \ */ && i + 2 < plen) {
+        i++;
+        if (p.charCodeAt(i) === ch) hit = true;
+      } else if (i + 2 < plen && p.charCodeAt(i + 1) === 45 /* - */) {
+        let start = k;
+        let end = p.charCodeAt(i + 2);
+        if (start > end) [start, end] = [end, start];
+        const x = nocase ? lower(ch) : ch;
+        if (nocase) {
+          start = lower(start);
+          end = lower(end);
+        }
+        i += 2;
+        if (x >= start && x <= end) hit = true;
+      } else if (nocase ? lower(k) === lower(ch) : k === ch) {
+        hit = true;
+      }
+      i++;
+    }
+    if (not) hit = !hit;
+    return hit ? i + 1 : -1;
+  }
+  let lit = c;
+  let next = pi + 1;
+  if (c === 92 /* \ */ && pi + 1 < plen) {
+    lit = p.charCodeAt(pi + 1);
+    next = pi + 2;
+  }
+  return (nocase ? lower(lit) === lower(ch) : lit === ch) ? next : -1;
+}
+
+export function globMatch(p: string, s: string, nocase = false): boolean {
+  let pi = 0;
+  let si = 0;
+  let starP = -1;
+  let starS = 0;
+  while (si < s.length) {
+    if (pi < p.length && p.charCodeAt(pi) === 42 /* * */) {
+      while (pi < p.length && p.charCodeAt(pi) === 42) pi++;
+      if (pi === p.length) return true;
+      starP = pi;
+      starS = si;
+      continue;
+    }
+    const next = pi < p.length ? matchOne(p, pi, s.charCodeAt(si), nocase) : -1;
+    if (next >= 0) {
+      pi = next;
+      si++;
+    } else if (starP >= 0) {
+      pi = starP;
+      si = ++starS;
+    } else {
       return false;
     }
-    if (si >= slen) return false;
-    if (c === 63 /* ? */) {
-      si++;
-      pi++;
-      continue;
-    }
-    if (c === 91 /* [ */) {
-      pi++;
-      const not = p.charCodeAt(pi) === 94;
-      if (not) pi++;
-      let found = false;
-      const sc = s.charCodeAt(si);
-      for (;;) {
-        if (pi >= plen) {
-          pi--; // unterminated: treat as ending here, as Redis does
-          break;
-        }
-        const pc = p.charCodeAt(pi);
-        if (pc === 92 && pi + 2 < plen) {
-          pi++;
-          if (eq(p.charCodeAt(pi), sc, nocase)) found = true;
-        } else if (pc === 93) {
-          break;
-        } else if (pi + 2 < plen && p.charCodeAt(pi + 1) === 45) {
-          let lo = pc;
-          let hi = p.charCodeAt(pi + 2);
-          if (lo > hi) [lo, hi] = [hi, lo];
-          let x = sc;
-          if (nocase) {
-            lo = lo >= 65 && lo <= 90 ? lo + 32 : lo;
-            hi = hi >= 65 && hi <= 90 ? hi + 32 : hi;
-            x = x >= 65 && x <= 90 ? x + 32 : x;
-          }
-          if (x >= lo && x <= hi) found = true;
-          pi += 2;
-        } else if (eq(pc, sc, nocase)) {
-          found = true;
-        }
-        pi++;
-      }
-      if (not) found = !found;
-      if (!found) return false;
-      si++;
-      pi++;
-      continue;
-    }
-    if (c === 92 /* \ */ && pi + 1 < plen) {
-      pi++;
-    }
-    if (!eq(p.charCodeAt(pi), s.charCodeAt(si), nocase)) return false;
-    si++;
-    pi++;
   }
-  while (pi < plen && p.charCodeAt(pi) === 42) pi++;
-  return pi === plen && si === slen;
+  while (pi < p.length && p.charCodeAt(pi) === 42) pi++;
+  return pi === p.length;
 }

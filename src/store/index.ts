@@ -1,11 +1,14 @@
-// The store engine's public entry: a Redis-protocol (RESP2) key-value server whose values live in
-// tiermem. Keys, the main table and per-key metadata stay in DRAM; values go through
-// zmalloc(size, 'data') and land on DRAM or PMem by the threshold.
+// The store engine's public entry: a Redis-protocol (RESP2) database whose data plane is C
+// (native/store/): parsing, dispatch, execution, replies and every byte of keys, metadata,
+// values and buffers in tiermem. Keys and metadata are pinned to DRAM; values are routed by the
+// threshold. This side owns the sockets, timers and configuration.
 
 import type { AddressInfo } from 'node:net';
+import { openStore } from '../allocator.js';
 import type { Allocator } from '../types.js';
 import type { StoreComposition } from './composition.js';
-import { StoreEngine, type StoreLimits } from './engine.js';
+import { controlPlane } from './control.js';
+import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { StoreNetServer } from './server.js';
 import type { TieringController } from './tiering.js';
 
@@ -13,7 +16,7 @@ export type { StoreComposition, TypeComposition, TierFigures } from './compositi
 export type { TieringController, TieringControllerParams } from './tiering.js';
 export type { DataType } from './data/types.js';
 export { DATA_TYPES } from './data/types.js';
-export type { StoreStats } from './engine.js';
+export type { StoreStats } from './host.js';
 
 export interface StoreServerOptions {
   allocator: Allocator;
@@ -31,19 +34,23 @@ export interface StoreServerOptions {
   maxBulkLen?: number;
   /** Run the active expiry cycle (default true). */
   activeExpiry?: boolean;
+  /** Number of databases (SELECT 0..n-1). Default 16. */
+  databases?: number;
 }
 
 export interface StoreServer {
   readonly address: AddressInfo;
-  /** Per data type x tier keys and bytes, client buffers; from counters, no scan. */
+  /** Per data type x tier keys and bytes, client buffers; from the engine's counters, no scan. */
   composition(): StoreComposition;
   /** Connection and command counters (INFO stats). */
-  readonly stats: Readonly<import('./engine.js').StoreStats>;
-  /** Live value allocations, by walking the keyspace: for tests and debugging only. */
-  valueHandles(): number[];
-  /** Stop accepting, disconnect clients, free every value. The allocator stays open. */
+  readonly stats: Readonly<StoreStats>;
+  /** Stop accepting, disconnect clients, free every key and value. The allocator stays open. */
   close(): Promise<void>;
 }
+
+/** How often the engine's periodic work runs, and its time budget per run (Redis: hz 10, 25%). */
+const CRON_MS = 100;
+const CRON_BUDGET_US = 2500;
 
 export async function startStoreServer(opts: StoreServerOptions): Promise<StoreServer> {
   const limits: StoreLimits = {
@@ -51,23 +58,36 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     maxQueryBuffer: opts.maxQueryBuffer ?? 1024 * 1024 * 1024,
     maxOutputBuffer: opts.maxOutputBuffer ?? 256 * 1024 * 1024,
   };
-  const engine = new StoreEngine(opts.allocator, limits, opts.controller ?? null);
-  const net = new StoreNetServer(engine);
-  const address = await net.listen(opts.port ?? 6379, opts.host ?? '127.0.0.1');
-  engine.port = address.port;
-  if (opts.activeExpiry !== false) engine.expiry.start();
+  const engine = openStore(opts.allocator, { databases: opts.databases ?? 16 });
+  const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);
+  engine.setDefer(controlPlane(host));
+  const net = new StoreNetServer(host);
+  let address: AddressInfo;
+  try {
+    address = await net.listen(opts.port ?? 6379, opts.host ?? '127.0.0.1');
+  } catch (e) {
+    host.closed = true;
+    engine.close();
+    throw e;
+  }
+  host.port = address.port;
+  // Active expiry and incremental rehashing, in bounded steps (the timer never keeps the process alive).
+  const cron = opts.activeExpiry === false ? null : setInterval(() => engine.cron(CRON_BUDGET_US), CRON_MS);
+  cron?.unref();
   let closed = false;
   return {
     address,
-    stats: engine.stats,
-    composition: () => engine.composition(),
-    valueHandles: () => [...engine.valueHandles()],
+    get stats() {
+      return host.stats();
+    },
+    composition: () => host.composition(),
     async close() {
       if (closed) return;
       closed = true;
+      if (cron) clearInterval(cron);
       await net.close();
+      host.closed = true;
       if (!opts.allocator.closed) engine.close();
-      else engine.expiry.stop();
     },
   };
 }

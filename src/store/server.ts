@@ -1,41 +1,73 @@
-// The TCP side: accepts connections, feeds each read chunk through the connection's parser into
-// the engine, and sends all replies produced by that chunk with one socket.write.
+// The TCP side: accepts connections and hands every socket read to the C engine in one native
+// call, which parses and executes all complete commands in it and copies the replies into an
+// output slab; the slab's bytes go to the socket as one write.
 //
 // Reads go into one static buffer shared by all connections (net.Socket's `onread`), not through
-// the Readable stream: the stream path allocates a fresh 64 KiB ArrayBuffer per read and runs the
-// push/emit machinery, ~3.5 us of CPU per unpipelined request, about a third of the store's
-// total. Sharing is safe because a chunk is parsed and executed synchronously in the callback and
-// the parser copies an incomplete tail into the connection's own buffer. Node offers `onread`
-// only to sockets it constructs from options, so an accepted connection's handle is adopted by a
-// new Socket (the `handle` option, which net and cluster use internally); where that is not
-// possible the stream path is used.
+// the Readable stream, which allocates a fresh 64 KiB ArrayBuffer per read and runs the
+// push/emit machinery. Sharing is safe because a read is consumed synchronously: the engine
+// copies an incomplete tail into the client's own query buffer. Node offers `onread` only to
+// sockets it constructs from options, so an accepted connection's handle is adopted by a new
+// Socket (the `handle` option, which net and cluster use internally); where that is not possible
+// the stream path is used.
+//
+// Replies leave the engine into a slab: a socket keeps a view of the bytes it was given and the
+// slab moves on, so nothing is copied in JS. A reply larger than the slab stays in the engine
+// (accounted there as buffers) and is drained as the socket empties: a slow reader holds its
+// backlog in one place, and reading from it pauses until it catches up.
 
 import net from 'node:net';
-import { Client } from './client.js';
-import type { StoreEngine } from './engine.js';
-import { COMMAND, NEED_MORE } from './resp/parser.js';
+import type { NativeStore } from '../native.js';
+import type { ClientHandle, StoreHost } from './host.js';
 
-/** Replies beyond this within one chunk are sent early rather than buffered further. */
-const FLUSH_AT = 256 * 1024;
-/** Stop reading from a client whose unsent output exceeds this, until the socket drains. */
+/** Stop draining replies to a client (and reading from it) while its socket holds this much. */
 const PAUSE_AT = 4 * 1024 * 1024;
 /** The shared read buffer: as large as the kernel usually hands over in one read. */
 const READ_BUFFER_SIZE = 64 * 1024;
+const SLAB = 256 * 1024;
+/** A new slab is started when less than this is left in the current one. */
+const MIN_ROOM = 16 * 1024;
+
+const S_PENDING = 0;
+const S_CLOSE = 1;
+const S_ID_LO = 2;
+const S_ID_HI = 3;
+const CLOSE_AFTER_WRITE = 1;
+const CLOSE_NOW = 2;
 
 /** What adopting a handle needs of net.Socket's (undocumented but long-standing) internals. */
 interface AdoptableSocket {
-  _handle?: object | null;
+  _handle?: { fd?: number } | null;
+}
+
+class Connection implements ClientHandle {
+  closed = false;
+  /** Reading stopped: replies are waiting in the engine for the socket to drain. */
+  paused = false;
+
+  constructor(
+    readonly slot: number,
+    readonly id: number,
+    readonly socket: net.Socket,
+  ) {}
+
+  backlog(): number {
+    return this.socket.writableLength;
+  }
 }
 
 export class StoreNetServer {
   readonly server: net.Server;
-  private nextId = 1;
-
+  private readonly engine: NativeStore;
+  private readonly status: Int32Array;
   private readonly readBuffer = Buffer.allocUnsafe(READ_BUFFER_SIZE);
+  private slab = Buffer.allocUnsafe(SLAB);
+  private slabPos = 0;
   /** False once adopting a handle failed: every later connection uses the stream path. */
   private adopt = true;
 
-  constructor(private readonly engine: StoreEngine) {
+  constructor(private readonly host: StoreHost) {
+    this.engine = host.engine;
+    this.status = host.engine.status;
     // pauseOnConnect: nothing is read before the handle is adopted.
     this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
   }
@@ -50,8 +82,9 @@ export class StoreNetServer {
     if (!this.adopt || handle === null || typeof handle !== 'object') return null;
     let socket: net.Socket;
     try {
+      // `handle` and `onread` are not in SocketConstructorOpts' types (net and cluster use them).
       const options = { handle, readable: true, writable: true, onread: { buffer: this.readBuffer, callback: onRead } };
-      socket = new net.Socket(options as net.SocketConstructorOpts);
+      socket = new net.Socket(options);
     } catch {
       this.adopt = false;
       return null;
@@ -68,97 +101,115 @@ export class StoreNetServer {
   }
 
   private accept(accepted: net.Socket): void {
-    const e = this.engine;
-    e.stats.connections++;
-    let client: Client | null = null;
+    if (this.host.closed) {
+      accepted.destroy();
+      return;
+    }
+    let conn: Connection | null = null;
     const adopted = this.adoptHandle(accepted, (n: number, buf: Buffer) => {
-      if (client !== null) this.onData(client, buf, n);
+      if (conn !== null) this.onData(conn, buf, n);
     });
     const socket = adopted ?? accepted;
     socket.setNoDelay(true);
-    client = new Client(this.nextId++, socket, e.limits);
-    const c = client;
-    e.clients.set(c.id, c);
+    const fd = (socket as unknown as AdoptableSocket)._handle?.fd ?? -1;
+    const slot = this.engine.clientOpen(
+      `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
+      `${socket.localAddress ?? '?'}:${socket.localPort ?? 0}`,
+      fd,
+    );
+    const id = this.status[S_ID_LO]! + this.status[S_ID_HI]! * 2 ** 32;
+    conn = new Connection(slot, id, socket);
+    const c = conn;
+    this.host.clients.set(slot, c);
     if (adopted === null) socket.on('data', (chunk: Buffer) => this.onData(c, chunk, chunk.length));
-    socket.on('drain', () => {
-      if (c.paused && !c.closed) {
-        c.paused = false;
-        socket.resume();
-      }
-    });
+    socket.on('drain', () => this.onDrain(c));
     socket.on('error', () => {
       /* reset by peer and the like: 'close' follows */
     });
-    socket.on('close', () => {
-      c.closed = true;
-      c.parser.reset();
-      e.clients.delete(c.id);
-    });
+    socket.on('close', () => this.release(c));
     socket.resume();
   }
 
   /** The first n bytes of chunk arrived (chunk may be the shared read buffer). */
-  private onData(client: Client, chunk: Buffer, n: number): void {
-    if (client.closed || client.closeAfterReply) return;
-    const e = this.engine;
-    const out = e.out;
-    const p = client.parser;
-    const socket = client.socket;
-    e.stats.netInput += n;
-    p.feed(chunk, n);
-    client.lastCommandAt = Date.now();
+  private onData(c: Connection, chunk: Buffer, n: number): void {
+    if (c.closed || this.host.closed) return;
+    this.ensureRoom();
+    const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
+    this.ship(c, written);
+    this.pump(c);
+  }
+
+  private onDrain(c: Connection): void {
+    if (c.closed || this.host.closed) return;
+    this.pump(c);
+  }
+
+  /** Hand the slab's newest `n` bytes to the socket. */
+  private ship(c: Connection, n: number): void {
+    if (n === 0) return;
+    const view = this.slab.subarray(this.slabPos, this.slabPos + n);
+    this.slabPos += n;
+    c.socket.write(view);
+  }
+
+  private ensureRoom(): void {
+    if (this.slab.length - this.slabPos < MIN_ROOM) {
+      this.slab = Buffer.allocUnsafe(SLAB);
+      this.slabPos = 0;
+    }
+  }
+
+  /**
+   * After a feed or drain (the status array describes that call): enforce the output limit,
+   * drain what the engine still holds while the socket keeps up, and act on a close request.
+   */
+  private pump(c: Connection): void {
+    const st = this.status;
     for (;;) {
-      const r = p.next();
-      if (r === NEED_MORE) break;
-      if (r !== COMMAND) {
-        // Protocol error: reply, then close this connection only (as Redis does).
-        out.error(`ERR ${p.error}`);
-        client.closeAfterReply = true;
-        break;
+      const pending = st[S_PENDING]!;
+      const limit = this.host.limits.maxOutputBuffer;
+      if (limit > 0 && pending + c.socket.writableLength > limit) {
+        this.host.outputLimitDisconnects++;
+        this.drop(c);
+        return;
       }
-      e.execute(client, p.args);
-      if (client.closeAfterReply) break;
-      if (out.length > FLUSH_AT) this.send(client);
+      if (st[S_CLOSE] === CLOSE_NOW) {
+        this.drop(c);
+        return;
+      }
+      if (pending === 0) break;
+      if (c.socket.writableLength >= PAUSE_AT) {
+        if (!c.paused) {
+          c.paused = true;
+          c.socket.pause();
+        }
+        return;
+      }
+      this.ensureRoom();
+      this.ship(c, this.engine.drain(c.slot, this.slab, this.slabPos));
     }
-    if (client.closeAfterReply) {
-      this.send(client);
-      p.reset();
-      socket.end();
+    if (st[S_CLOSE] === CLOSE_AFTER_WRITE) {
+      c.closed = true;
+      c.socket.end();
       return;
     }
-    p.settle();
-    if (p.pendingBytes > e.limits.maxQueryBuffer || p.neededBytes > e.limits.maxQueryBuffer) {
-      // Redis closes such a client without a reply (client-query-buffer-limit).
-      out.discard();
-      this.drop(client);
-      return;
-    }
-    this.send(client);
-  }
-
-  private send(client: Client): void {
-    const out = this.engine.out;
-    if (out.length === 0) return;
-    const socket = client.socket;
-    const b = out.take();
-    this.engine.stats.netOutput += b.length;
-    socket.write(b);
-    const backlog = socket.writableLength;
-    const limit = this.engine.limits.maxOutputBuffer;
-    if (limit > 0 && backlog > limit) {
-      this.drop(client);
-    } else if (backlog > PAUSE_AT && !client.paused) {
-      client.paused = true;
-      socket.pause();
+    if (c.paused) {
+      c.paused = false;
+      c.socket.resume();
     }
   }
 
-  /** Disconnect a client that broke a buffer limit. */
-  private drop(client: Client): void {
-    this.engine.stats.bufferLimitDisconnects++;
-    client.closed = true;
-    client.parser.reset();
-    client.socket.destroy();
+  /** Disconnect a client at once (buffer limit, or the engine asked). */
+  private drop(c: Connection): void {
+    c.closed = true;
+    c.socket.destroy();
+  }
+
+  private release(c: Connection): void {
+    c.closed = true;
+    if (this.host.clients.get(c.slot) !== c) return;
+    this.host.clients.delete(c.slot);
+    if (!this.host.closed) this.engine.clientClose(c.slot);
   }
 
   listen(port: number, host: string): Promise<net.AddressInfo> {
@@ -174,7 +225,7 @@ export class StoreNetServer {
 
   close(): Promise<void> {
     return new Promise((resolve) => {
-      for (const c of this.engine.clients.values()) c.socket.destroy();
+      for (const c of this.host.clients.values()) (c as Connection).socket.destroy();
       this.server.close(() => resolve());
     });
   }

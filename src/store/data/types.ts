@@ -1,10 +1,6 @@
-// The store's data types as small integers, so per-type counters are array indexes.
+// The store's data types, in the order of the C engine's owners (native/store/mem.h st_type), so
+// that per-type counters read from the engine are indexed the same way.
 
-export const STRING = 0;
-export const LIST = 1;
-export const SET = 2;
-export const HASH = 3;
-
-export type DataType = 'string' | 'list' | 'set' | 'hash';
-export const DATA_TYPES: readonly DataType[] = ['string', 'list', 'set', 'hash'];
-export const TYPE_COUNT = 4;
+export type DataType = 'string' | 'list' | 'set' | 'zset' | 'hash';
+export const DATA_TYPES: readonly DataType[] = ['string', 'list', 'set', 'zset', 'hash'];
+export const TYPE_COUNT = DATA_TYPES.length;

@@ -1,12 +1,9 @@
-// RESP2 reply writer. All replies to one read event are appended to one growable buffer and go
-// out as a single socket.write (take()), so a pipeline of 16 commands costs one syscall, not 16.
-// The buffer is shared by all connections: commands run synchronously, one read event at a time.
+// RESP2 reply writer for the commands the control plane serves (INFO, CONFIG, MEMORY STATS): the
+// engine hands them over, and what is written here goes back to it as the reply's bytes.
 //
 // Replies are written into a slab and take() hands the socket a view of the bytes written since
 // the last take(), not a copy: bytes before `start` are never written again, and a slab with
 // little room left is replaced (the old one lives on while sockets still hold views of it).
-
-import type { Allocator, Handle } from '../../types.js';
 
 interface Latin1Fast {
   latin1Write(s: string, offset: number, length: number): number;
@@ -160,15 +157,6 @@ export class ReplyWriter {
     this.header(36, n);
     this.ensure(n + 2);
     this.pos += this.buf.write(s, this.pos, n, 'utf8');
-    this.crlf();
-  }
-
-  /** A value held in tiermem: copied straight from its allocation into the reply buffer. */
-  bulkFromAlloc(alloc: Allocator, h: Handle, len: number, offset = 0): void {
-    this.header(36, len);
-    this.ensure(len + 2);
-    if (len > 0) alloc.readInto(h, this.buf.subarray(this.pos, this.pos + len), offset, len);
-    this.pos += len;
     this.crlf();
   }
 

@@ -1,0 +1,491 @@
+/* store_api.c - the store engine as seen from JS: one object per store, whose functions carry
+ * the store context as their callback data. The request path is one call per socket read:
+ * feed() parses and executes every complete command in the bytes and copies the replies into
+ * the caller's slab. JS owns sockets, timers and configuration; the data plane is all C. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store.h"
+#include "store_api.h"
+#include "util.h"
+
+/* status[] (an Int32Array shared with JS) after feed/drain/clientOpen. */
+enum { S_PENDING = 0, S_CLOSE = 1, S_ID_LO = 2, S_ID_HI = 3, S_LEN = 4 };
+enum { CLOSE_NONE = 0, CLOSE_AFTER_WRITE = 1, CLOSE_NOW = 2 };
+
+struct ts_ctx {
+  tm_ctx *heap;      /* the allocator this store lives in (kept alive by our refs) */
+  st_store *st;      /* NULL once closed */
+  st_client **slots; /* clients by slot number */
+  uint32_t nslots, cap;
+  uint32_t *free_slots;
+  uint32_t nfree;
+  int32_t *status;
+  napi_ref status_ref;
+  napi_ref defer_fn; /* JS function(slot, args: Buffer[]) -> Buffer | string */
+  napi_env env;      /* valid during a feed */
+  int refs;
+};
+
+#define PROLOGUE(N)                                                             \
+  size_t argc = (N);                                                            \
+  napi_value argv[(N) > 0 ? (N) : 1];                                           \
+  ts_ctx *ts;                                                                   \
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, argv, NULL, (void **)&ts)); \
+  for (size_t i_ = argc; i_ + 1 <= (size_t)(N); i_++)                           \
+    NAPI_CALL(env, napi_get_undefined(env, &argv[i_]));                         \
+  if (ts->st == NULL) {                                                         \
+    tm_napi_throw(env, E_CLOSED, "the store is closed");                        \
+    return NULL;                                                                \
+  }
+
+static st_client *client_at(napi_env env, ts_ctx *ts, napi_value v, uint32_t *slot) {
+  size_t s;
+  if (tm_arg_size(env, v, "slot", 4294967295.0, &s) != 0) return NULL;
+  if (s >= ts->nslots || ts->slots[s] == NULL) { /* closed or never opened */
+    tm_napi_throw(env, E_INVALID_ARG, "client slot %zu is not open", s);
+    return NULL;
+  }
+  if (slot) *slot = (uint32_t)s;
+  return ts->slots[s];
+}
+
+/* Copy pending replies into out[off..]; report what is left and whether to close. */
+static size_t ship(ts_ctx *ts, st_client *c, uint8_t *out, size_t cap) {
+  size_t n = reply_take(&c->out, out, cap);
+  ts->st->stats.net_output += n;
+  ts->status[S_PENDING] =
+      (int32_t)(reply_pending(&c->out) > INT32_MAX ? INT32_MAX : reply_pending(&c->out));
+  ts->status[S_CLOSE] = (c->flags & CL_CLOSE_ASAP)          ? CLOSE_NOW
+                        : (c->flags & CL_CLOSE_AFTER_REPLY) ? CLOSE_AFTER_WRITE
+                                                            : CLOSE_NONE;
+  return n;
+}
+
+static int out_area(napi_env env, napi_value buf, napi_value offv, uint8_t **out, size_t *cap) {
+  uint8_t *data;
+  size_t len, off;
+  if (tm_arg_bytes(env, buf, "out", &data, &len) != 0) return -1;
+  if (tm_arg_size(env, offv, "offset", (double)len, &off) != 0) return -1;
+  *out = data + off;
+  *cap = len - off;
+  return 0;
+}
+
+/* feed(slot, input, length, out, offset) -> reply bytes written at out[offset..] */
+static napi_value js_feed(napi_env env, napi_callback_info info) {
+  PROLOGUE(5);
+  st_client *c = client_at(env, ts, argv[0], NULL);
+  if (c == NULL) return NULL;
+  uint8_t *in, *out;
+  size_t inlen, n, cap;
+  if (tm_arg_bytes(env, argv[1], "input", &in, &inlen) != 0) return NULL;
+  if (tm_arg_size(env, argv[2], "length", (double)inlen, &n) != 0) return NULL;
+  if (out_area(env, argv[3], argv[4], &out, &cap) != 0) return NULL;
+  ts->env = env;
+  st_feed(c, in, n);
+  ts->env = NULL;
+  return tm_make_double(env, (double)ship(ts, c, out, cap));
+}
+
+/* drain(slot, out, offset) -> more reply bytes (after a feed left some pending) */
+static napi_value js_drain(napi_env env, napi_callback_info info) {
+  PROLOGUE(3);
+  st_client *c = client_at(env, ts, argv[0], NULL);
+  if (c == NULL) return NULL;
+  uint8_t *out;
+  size_t cap;
+  if (out_area(env, argv[1], argv[2], &out, &cap) != 0) return NULL;
+  return tm_make_double(env, (double)ship(ts, c, out, cap));
+}
+
+static int get_string(napi_env env, napi_value v, char *buf, size_t cap) {
+  napi_valuetype t;
+  NAPI_CALL_INT(env, napi_typeof(env, v, &t));
+  buf[0] = '\0';
+  if (t != napi_string) return 0;
+  size_t got;
+  NAPI_CALL_INT(env, napi_get_value_string_utf8(env, v, buf, cap, &got));
+  return 0;
+}
+
+/* clientOpen(addr, laddr, fd) -> slot; status[S_ID_*] = the client id */
+static napi_value js_client_open(napi_env env, napi_callback_info info) {
+  PROLOGUE(3);
+  st_client *c = st_client_new(ts->st);
+  if (c == NULL) {
+    tm_napi_throw(env, E_NO_MEMORY, "no memory for a client");
+    return NULL;
+  }
+  if (get_string(env, argv[0], c->addr, sizeof c->addr) ||
+      get_string(env, argv[1], c->laddr, sizeof c->laddr)) {
+    st_client_free(c);
+    return NULL;
+  }
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[2], &t));
+  if (t == napi_number) {
+    int32_t fd;
+    NAPI_CALL(env, napi_get_value_int32(env, argv[2], &fd));
+    c->fd = fd;
+  }
+  uint32_t slot;
+  if (ts->nfree > 0) {
+    slot = ts->free_slots[--ts->nfree];
+  } else {
+    if (ts->nslots == ts->cap) {
+      uint32_t ncap = ts->cap ? ts->cap * 2 : 64;
+      st_client **ns = realloc(ts->slots, ncap * sizeof *ns);
+      uint32_t *nf = ns ? realloc(ts->free_slots, ncap * sizeof *nf) : NULL;
+      if (ns) ts->slots = ns;
+      if (nf == NULL) {
+        st_client_free(c);
+        tm_napi_throw(env, E_NO_MEMORY, "no memory for the client table");
+        return NULL;
+      }
+      ts->free_slots = nf;
+      ts->cap = ncap;
+    }
+    slot = ts->nslots++;
+  }
+  ts->slots[slot] = c;
+  ts->status[S_ID_LO] = (int32_t)(uint32_t)(c->id & 0xffffffffu);
+  ts->status[S_ID_HI] = (int32_t)(uint32_t)(c->id >> 32);
+  return tm_make_double(env, (double)slot);
+}
+
+static napi_value js_client_close(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  uint32_t slot;
+  st_client *c = client_at(env, ts, argv[0], &slot);
+  if (c == NULL) return NULL;
+  st_client_free(c);
+  ts->slots[slot] = NULL;
+  ts->free_slots[ts->nfree++] = slot;
+  return NULL;
+}
+
+/* cron(budgetMicroseconds) -> keys expired */
+static napi_value js_cron(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  size_t budget;
+  if (tm_arg_size(env, argv[0], "budget", 1e9, &budget) != 0) return NULL;
+  return tm_make_double(env, (double)st_cron(ts->st, budget));
+}
+
+static int set_num(napi_env env, napi_value obj, const char *name, double v) {
+  napi_value n;
+  NAPI_CALL_INT(env, napi_create_double(env, v, &n));
+  NAPI_CALL_INT(env, napi_set_named_property(env, obj, name, n));
+  return 0;
+}
+
+/* info() -> counters, per-db keys/expires, memory cells, commandstats (INFO, metrics). */
+static napi_value js_info(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  st_store *st = ts->st;
+  napi_value o, dbs, cells, ab, cmds;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  const st_stats *s = &st->stats;
+  size_t qbuf = 0, obuf = 0;
+  for (st_client *c = st->clients; c != NULL; c = c->next) {
+    qbuf += resp_pending(&c->in);
+    obuf += reply_pending(&c->out);
+  }
+  if (set_num(env, o, "commands", (double)s->commands) ||
+      set_num(env, o, "connections", (double)s->connections) ||
+      set_num(env, o, "rejectedConnections", (double)s->rejected_connections) ||
+      set_num(env, o, "keyspaceHits", (double)s->keyspace_hits) ||
+      set_num(env, o, "keyspaceMisses", (double)s->keyspace_misses) ||
+      set_num(env, o, "expiredKeys", (double)s->expired_keys) ||
+      set_num(env, o, "evictedKeys", (double)s->evicted_keys) ||
+      set_num(env, o, "netInput", (double)s->net_input) ||
+      set_num(env, o, "netOutput", (double)s->net_output) ||
+      set_num(env, o, "bufferLimitDisconnects", (double)s->buffer_limit_disconnects) ||
+      set_num(env, o, "dirty", (double)s->dirty) ||
+      set_num(env, o, "clients", (double)st->nclients) ||
+      set_num(env, o, "oom", (double)st->mem.oom) || set_num(env, o, "queryBytes", (double)qbuf) ||
+      set_num(env, o, "outputBytes", (double)obuf) || set_num(env, o, "databases", st->ndb) ||
+      set_num(env, o, "lazyfreePending", (double)st->lazy_pending) ||
+      set_num(env, o, "lazyfreedObjects", (double)s->lazyfreed_objects) ||
+      set_num(env, o, "owners", SM_OWNERS))
+    return NULL;
+  uint64_t errors = 0;
+  for (st_client *c = st->clients; c != NULL; c = c->next) errors += c->out.errors;
+  if (set_num(env, o, "errorReplies", (double)(errors + st->closed_client_errors))) return NULL;
+  NAPI_CALL(env, napi_create_array_with_length(env, (size_t)st->ndb * 2, &dbs));
+  for (int i = 0; i < st->ndb; i++) {
+    napi_value k, x;
+    NAPI_CALL(env, napi_create_double(env, (double)dict_size(&st->dbs[i].keys), &k));
+    NAPI_CALL(env, napi_create_double(env, (double)st->dbs[i].expires.len, &x));
+    NAPI_CALL(env, napi_set_element(env, dbs, (uint32_t)(2 * i), k));
+    NAPI_CALL(env, napi_set_element(env, dbs, (uint32_t)(2 * i + 1), x));
+  }
+  NAPI_CALL(env, napi_set_named_property(env, o, "dbs", dbs));
+  /* cells[((owner * CAT + cat) * TIER + tier) * 2 + {0 bytes, 1 count}] */
+  const size_t ncell = (size_t)SM_OWNERS * TM_CAT_COUNT * TM_TIER_COUNT * 2;
+  void *data;
+  NAPI_CALL(env, napi_create_arraybuffer(env, ncell * sizeof(double), &data, &ab));
+  double *d = data;
+  for (int ow = 0; ow < SM_OWNERS; ow++)
+    for (int c = 0; c < TM_CAT_COUNT; c++)
+      for (int t = 0; t < TM_TIER_COUNT; t++) {
+        size_t i = (((size_t)ow * TM_CAT_COUNT + (size_t)c) * TM_TIER_COUNT + (size_t)t) * 2;
+        d[i] = (double)st->mem.cell[ow][c][t].bytes;
+        d[i + 1] = (double)st->mem.cell[ow][c][t].count;
+      }
+  NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, ncell, ab, 0, &cells));
+  NAPI_CALL(env, napi_set_named_property(env, o, "cells", cells));
+  NAPI_CALL(env, napi_create_array(env, &cmds));
+  uint32_t k = 0;
+  for (size_t i = 0; i < st_command_count; i++) {
+    const st_cmdstat *cs = &st->cmdstats[i];
+    if (cs->calls == 0 && cs->rejected == 0 && cs->failed == 0) continue;
+    napi_value row, name;
+    NAPI_CALL(env, napi_create_object(env, &row));
+    NAPI_CALL(env, napi_create_string_utf8(env, st_commands[i].name, NAPI_AUTO_LENGTH, &name));
+    NAPI_CALL(env, napi_set_named_property(env, row, "name", name));
+    if (set_num(env, row, "calls", (double)cs->calls) ||
+        set_num(env, row, "usec", (double)cs->usec) ||
+        set_num(env, row, "failed", (double)cs->failed) ||
+        set_num(env, row, "rejected", (double)cs->rejected))
+      return NULL;
+    NAPI_CALL(env, napi_set_element(env, cmds, k++, row));
+  }
+  NAPI_CALL(env, napi_set_named_property(env, o, "commandStats", cmds));
+  return o;
+}
+
+/* The data-plane parameters JS may set (CONFIG SET): name -> field. */
+static int64_t *config_field(st_config *cfg, const char *name) {
+  static const struct {
+    const char *name;
+    size_t off;
+  } fields[] = {
+    { "hash-max-listpack-entries", offsetof(st_config, hash_max_listpack_entries) },
+    { "hash-max-listpack-value", offsetof(st_config, hash_max_listpack_value) },
+    { "list-max-listpack-size", offsetof(st_config, list_max_listpack_size) },
+    { "list-compress-depth", offsetof(st_config, list_compress_depth) },
+    { "set-max-intset-entries", offsetof(st_config, set_max_intset_entries) },
+    { "set-max-listpack-entries", offsetof(st_config, set_max_listpack_entries) },
+    { "set-max-listpack-value", offsetof(st_config, set_max_listpack_value) },
+    { "zset-max-listpack-entries", offsetof(st_config, zset_max_listpack_entries) },
+    { "zset-max-listpack-value", offsetof(st_config, zset_max_listpack_value) },
+    { "proto-max-bulk-len", offsetof(st_config, proto_max_bulk_len) },
+    { "client-query-buffer-limit", offsetof(st_config, client_query_buffer_limit) },
+    { "active-expire-effort", offsetof(st_config, active_expire_effort) },
+  };
+  for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
+    if (strcmp(fields[i].name, name) == 0) return (int64_t *)((char *)cfg + fields[i].off);
+  return NULL;
+}
+
+/* configSet(name, value) -> true if the data plane has this parameter. */
+static napi_value js_config_set(napi_env env, napi_callback_info info) {
+  PROLOGUE(2);
+  char name[64];
+  if (get_string(env, argv[0], name, sizeof name) != 0) return NULL;
+  double v;
+  NAPI_CALL(env, napi_get_value_double(env, argv[1], &v));
+  int64_t *f = config_field(&ts->st->cfg, name);
+  if (f != NULL) {
+    *f = (int64_t)v;
+    if (strcmp(name, "proto-max-bulk-len") == 0)
+      for (st_client *c = ts->st->clients; c != NULL; c = c->next) c->in.max_bulk = (size_t)v;
+  }
+  napi_value r;
+  NAPI_CALL(env, napi_get_boolean(env, f != NULL, &r));
+  return r;
+}
+
+static napi_value js_reset_stats(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  st_store *st = ts->st;
+  uint64_t dirty = st->stats.dirty;
+  memset(&st->stats, 0, sizeof st->stats);
+  st->stats.dirty = dirty;
+  memset(st->cmdstats, 0, st_command_count * sizeof *st->cmdstats);
+  for (st_client *c = st->clients; c != NULL; c = c->next) c->out.errors = 0;
+  st->closed_client_errors = 0;
+  return NULL;
+}
+
+/* The CMD_JS trampoline: hand the command to the JS function, append what it returns. */
+static void defer_to_js(st_store *st, st_client *c, void *arg) {
+  ts_ctx *ts = arg;
+  napi_env env = ts->env;
+  napi_value fn, args, slotv, result, global;
+  uint32_t slot = 0;
+  while (slot < ts->nslots && ts->slots[slot] != c) slot++;
+  if (env == NULL || ts->defer_fn == NULL ||
+      napi_get_reference_value(env, ts->defer_fn, &fn) != napi_ok ||
+      napi_create_array_with_length(env, (size_t)c->argc, &args) != napi_ok ||
+      napi_create_uint32(env, slot, &slotv) != napi_ok ||
+      napi_get_global(env, &global) != napi_ok) {
+    reply_error(&c->out, "ERR '%s' is served by the control plane, which is unavailable",
+                c->cmd->name);
+    return;
+  }
+  for (int i = 0; i < c->argc; i++) {
+    napi_value b;
+    if (napi_create_buffer_copy(env, c->argv[i].len, c->argv[i].ptr, NULL, &b) != napi_ok ||
+        napi_set_element(env, args, (uint32_t)i, b) != napi_ok) {
+      reply_error(&c->out, "ERR internal error: could not pass arguments");
+      return;
+    }
+  }
+  napi_value cargs[2] = { slotv, args };
+  napi_status s = napi_call_function(env, global, fn, 2, cargs, &result);
+  if (s != napi_ok) {
+    napi_value exc;
+    napi_get_and_clear_last_exception(env, &exc);
+    reply_error(&c->out, "ERR internal error in '%s'", c->cmd->name);
+    return;
+  }
+  uint8_t *data;
+  size_t len;
+  if (tm_arg_bytes_try(env, result, &data, &len) == 0) {
+    if (len > 0 && data[0] == '-') c->out.errors++; /* INFO counts the control plane's errors too */
+    reply_raw(&c->out, data, len);
+    return;
+  }
+  char small[256];
+  size_t got = 0;
+  if (napi_get_value_string_utf8(env, result, NULL, 0, &got) == napi_ok) {
+    char *buf = got < sizeof small ? small : malloc(got + 1);
+    if (buf != NULL && napi_get_value_string_utf8(env, result, buf, got + 1, &got) == napi_ok)
+      reply_raw(&c->out, buf, got);
+    if (buf != small) free(buf);
+    return;
+  }
+  (void)st;
+  reply_error(&c->out, "ERR internal error: '%s' produced no reply", c->cmd->name);
+}
+
+static napi_value js_set_defer(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[0], &t));
+  if (t != napi_function) {
+    tm_napi_throw(env, E_INVALID_ARG, "setDefer needs a function");
+    return NULL;
+  }
+  if (ts->defer_fn != NULL) NAPI_CALL(env, napi_delete_reference(env, ts->defer_fn));
+  NAPI_CALL(env, napi_create_reference(env, argv[0], 1, &ts->defer_fn));
+  ts->st->defer = defer_to_js;
+  ts->st->defer_arg = ts;
+  return NULL;
+}
+
+void tm_store_ctx_close(ts_ctx *ts) {
+  if (ts == NULL || ts->st == NULL) return;
+  st_destroy(ts->st);
+  ts->st = NULL;
+  free(ts->slots);
+  free(ts->free_slots);
+  ts->slots = NULL;
+  ts->free_slots = NULL;
+  ts->nslots = ts->cap = ts->nfree = 0;
+  if (ts->heap != NULL && ts->heap->store == ts) ts->heap->store = NULL;
+}
+
+static napi_value js_store_close(napi_env env, napi_callback_info info) {
+  size_t argc = 0;
+  ts_ctx *ts;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, NULL, NULL, (void **)&ts));
+  tm_store_ctx_close(ts);
+  return NULL;
+}
+
+static const tm_fn_def store_functions[] = {
+  { "feed", js_feed },
+  { "drain", js_drain },
+  { "clientOpen", js_client_open },
+  { "clientClose", js_client_close },
+  { "cron", js_cron },
+  { "info", js_info },
+  { "configSet", js_config_set },
+  { "resetStats", js_reset_stats },
+  { "setDefer", js_set_defer },
+  { "close", js_store_close },
+  { NULL, NULL },
+};
+
+/* The store context lives while any of its functions does, and holds the heap context. */
+static void release_ts(napi_env env, void *data, void *hint) {
+  (void)hint;
+  ts_ctx *ts = data;
+  if (--ts->refs > 0) return;
+  tm_store_ctx_close(ts);
+  if (ts->defer_fn != NULL) napi_delete_reference(env, ts->defer_fn);
+  if (ts->status_ref != NULL) napi_delete_reference(env, ts->status_ref);
+  tm_ctx_release(env, ts->heap, NULL);
+  free(ts);
+}
+
+/* heap.storeOpen(config) -> the store object; config: { databases } (the rest via configSet). */
+napi_value tm_js_store_open(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value cfgv;
+  tm_ctx *ctx;
+  NAPI_CALL(env, napi_get_cb_info(env, info, &argc, &cfgv, NULL, (void **)&ctx));
+  if (ctx->heap == NULL) {
+    tm_napi_throw(env, E_CLOSED, "the allocator is closed");
+    return NULL;
+  }
+  if (ctx->store != NULL) {
+    tm_napi_throw(env, E_INVALID_ARG, "this allocator already serves a store");
+    return NULL;
+  }
+  st_config cfg;
+  st_config_defaults(&cfg);
+  napi_valuetype t = napi_undefined;
+  if (argc >= 1) NAPI_CALL(env, napi_typeof(env, cfgv, &t));
+  if (t == napi_object) {
+    napi_value v;
+    NAPI_CALL(env, napi_get_named_property(env, cfgv, "databases", &v));
+    size_t n = (size_t)cfg.databases;
+    if (tm_arg_size_opt(env, v, "databases", 1e6, n, &n) != 0) return NULL;
+    if (n < 1) {
+      tm_napi_throw(env, E_INVALID_ARG, "databases must be at least 1");
+      return NULL;
+    }
+    cfg.databases = (int64_t)n;
+  }
+  ts_ctx *ts = calloc(1, sizeof *ts);
+  if (ts == NULL || (ts->st = st_create(ctx->heap, &cfg)) == NULL) {
+    free(ts);
+    tm_napi_throw(env, E_NO_MEMORY, "no memory for the store");
+    return NULL;
+  }
+  ts->heap = ctx;
+  ctx->refs++;
+  ctx->store = ts;
+  napi_value obj, ab, status;
+  void *sdata;
+  napi_status s = napi_create_object(env, &obj);
+  if (s == napi_ok) s = napi_create_arraybuffer(env, sizeof(int32_t) * S_LEN, &sdata, &ab);
+  if (s == napi_ok) s = napi_create_typedarray(env, napi_int32_array, S_LEN, ab, 0, &status);
+  if (s == napi_ok) s = napi_create_reference(env, ab, 1, &ts->status_ref);
+  if (s == napi_ok) s = napi_wrap(env, obj, ts, release_ts, NULL, NULL);
+  if (s != napi_ok) {
+    tm_store_ctx_close(ts);
+    ctx->refs--;
+    free(ts);
+    tm_napi_fail(env, s, "creating the store object");
+    return NULL;
+  }
+  ts->status = sdata;
+  ts->refs = 1;
+  NAPI_CALL(env, napi_set_named_property(env, obj, "status", status));
+  for (const tm_fn_def *d = store_functions; d->name != NULL; d++) {
+    napi_value fn;
+    NAPI_CALL(env, napi_create_function(env, d->name, NAPI_AUTO_LENGTH, d->fn, ts, &fn));
+    NAPI_CALL(env, napi_add_finalizer(env, fn, ts, release_ts, NULL, NULL));
+    ts->refs++;
+    NAPI_CALL(env, napi_set_named_property(env, obj, d->name, fn));
+  }
+  return obj;
+}

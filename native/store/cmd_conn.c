@@ -1,0 +1,396 @@
+/* cmd_conn.c - connection commands: PING ECHO QUIT HELLO CLIENT COMMAND. */
+#include <limits.h>
+#include <stdio.h>
+
+#include "entry.h"
+#include "store.h"
+
+void cmd_ping(st_client *c) {
+  if (c->argc > 2) {
+    reply_wrong_arity(c, "ping");
+    return;
+  }
+  if (c->argc == 2)
+    reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
+  else
+    reply_simple(&c->out, "PONG");
+}
+
+void cmd_echo(st_client *c) { reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len); }
+
+void cmd_quit(st_client *c) {
+  reply_simple(&c->out, "OK");
+  c->flags |= CL_CLOSE_AFTER_REPLY;
+}
+
+/* Redis accepts names of printable ASCII without spaces. */
+static int valid_name(const resp_arg *a) {
+  for (size_t i = 0; i < a->len; i++)
+    if (a->ptr[i] < '!' || a->ptr[i] > '~') return 0;
+  return 1;
+}
+
+#define ERR_BAD_NAME "ERR Client names cannot contain spaces, newlines or special characters."
+
+/* Set (or, for an empty name, clear) the connection name. -1 on OOM (name unchanged). */
+static int set_name(st_client *c, const resp_arg *a) {
+  sm *m = &c->st->mem;
+  char *name = NULL;
+  uint8_t tier = TM_DRAM;
+  if (a->len > 0) {
+    name = sm_alloc(m, SM_STORE, TM_CAT_BUFFERS, a->len + 1, &tier);
+    if (name == NULL) return -1;
+    memcpy(name, a->ptr, a->len);
+    name[a->len] = '\0';
+  }
+  if (c->name != NULL) sm_free(m, SM_STORE, TM_CAT_BUFFERS, c->name, c->name_len + 1, c->name_tier);
+  c->name = name;
+  c->name_len = a->len;
+  c->name_tier = tier;
+  return 0;
+}
+
+static void bulk_cstr(st_client *c, const char *s) { reply_bulk(&c->out, s, strlen(s)); }
+
+void cmd_hello(st_client *c) {
+  int j = 1;
+  if (c->argc >= 2) {
+    long long ver;
+    if (arg_ll_range(c, 1, LLONG_MIN, LLONG_MAX, &ver,
+                     "ERR Protocol version is not an integer or out of range") != 0)
+      return;
+    /* Only RESP2 is spoken: a RESP3 client gets what a Redis without RESP3 answers. */
+    if (ver != 2) {
+      reply_error(&c->out, "NOPROTO unsupported protocol version");
+      return;
+    }
+    j = 2;
+  }
+  const resp_arg *name = NULL;
+  for (; j < c->argc; j++) {
+    int more = c->argc - j - 1;
+    if (arg_is(c, j, "auth") && more >= 2) {
+      /* No ACLs yet: the default user has no password, as a fresh redis-server. */
+      if (!arg_eq(&c->argv[j + 1], "default")) {
+        reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
+        return;
+      }
+      j += 2;
+    } else if (arg_is(c, j, "setname") && more >= 1) {
+      name = &c->argv[++j];
+      if (!valid_name(name)) {
+        reply_error(&c->out, "%s", ERR_BAD_NAME);
+        return;
+      }
+    } else {
+      reply_error(&c->out, "ERR Syntax error in HELLO option '%.*s'", (int)c->argv[j].len,
+                  (const char *)c->argv[j].ptr);
+      return;
+    }
+  }
+  if (name != NULL && set_name(c, name) != 0) {
+    reply_oom(c);
+    return;
+  }
+  reply_array(&c->out, 14);
+  bulk_cstr(c, "server");
+  bulk_cstr(c, "redis");
+  bulk_cstr(c, "version");
+  bulk_cstr(c, ST_REDIS_VERSION);
+  bulk_cstr(c, "proto");
+  reply_int(&c->out, 2);
+  bulk_cstr(c, "id");
+  reply_int(&c->out, (long long)c->id);
+  bulk_cstr(c, "mode");
+  bulk_cstr(c, "standalone");
+  bulk_cstr(c, "role");
+  bulk_cstr(c, "master");
+  bulk_cstr(c, "modules");
+  reply_array(&c->out, 0);
+}
+
+/* ------------------------------------------------------------------------------ CLIENT */
+
+void cmd_client_setname(st_client *c) {
+  if (!valid_name(&c->argv[2])) {
+    reply_error(&c->out, "%s", ERR_BAD_NAME);
+    return;
+  }
+  if (set_name(c, &c->argv[2]) != 0) {
+    reply_oom(c);
+    return;
+  }
+  reply_simple(&c->out, "OK");
+}
+
+void cmd_client_getname(st_client *c) {
+  if (c->name == NULL)
+    reply_null_bulk(&c->out);
+  else
+    reply_bulk(&c->out, c->name, c->name_len);
+}
+
+void cmd_client_id(st_client *c) { reply_int(&c->out, (long long)c->id); }
+
+/* One CLIENT LIST line, in Redis 7.0's field order. */
+static size_t client_line(const st_client *cl, char *buf, size_t cap) {
+  const st_store *st = cl->st;
+  int64_t now = st->now_ms;
+  const char *cmd = cl->lastcmd != NULL ? cl->lastcmd->name : "NULL";
+  if (cl == cl->st->current && cl->cmd != NULL) cmd = cl->cmd->name;
+  return (size_t)snprintf(
+      buf, cap,
+      "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=N db=%d sub=0 psub=0 "
+      "ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 "
+      "omem=%zu tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
+      (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd, (int)cl->name_len,
+      cl->name != NULL ? cl->name : "", (long long)((now - cl->ctime_ms) / 1000),
+      (long long)((now - cl->last_ms) / 1000), cl->db->id, resp_pending(&cl->in),
+      reply_pending(&cl->out), resp_pending(&cl->in) + reply_pending(&cl->out), cmd, cl->resp);
+}
+
+void cmd_client_list(st_client *c) {
+  if (c->argc > 2) {
+    if (c->argc == 4 && arg_is(c, 2, "type")) {
+      if (!arg_is(c, 3, "normal") && !arg_is(c, 3, "master") && !arg_is(c, 3, "replica") &&
+          !arg_is(c, 3, "pubsub")) {
+        reply_error(&c->out, "ERR Unknown client type '%.*s'", (int)c->argv[3].len,
+                    (const char *)c->argv[3].ptr);
+        return;
+      }
+      if (!arg_is(c, 3, "normal")) {
+        reply_bulk(&c->out, "", 0);
+        return;
+      }
+    } else {
+      reply_error(&c->out, "%s", ERR_SYNTAX);
+      return;
+    }
+  }
+  /* The lines go into one bulk: sized first, built in a buffer block, then copied out. */
+  char line[1024];
+  size_t total = 0;
+  for (const st_client *cl = c->st->clients; cl != NULL; cl = cl->next)
+    total += client_line(cl, line, sizeof line);
+  uint8_t tier;
+  char *buf = sm_alloc(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, total + 1, &tier);
+  if (buf == NULL) {
+    reply_oom(c);
+    return;
+  }
+  size_t n = 0;
+  for (const st_client *cl = c->st->clients; cl != NULL && n < total; cl = cl->next)
+    n += client_line(cl, buf + n, total + 1 - n);
+  reply_bulk(&c->out, buf, n < total ? n : total);
+  sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, buf, total + 1, tier);
+}
+
+void cmd_client_info(st_client *c) {
+  char line[1024];
+  size_t n = client_line(c, line, sizeof line);
+  if (n < sizeof line) {
+    reply_bulk(&c->out, line, n);
+    return;
+  }
+  /* A long name (CLIENT SETNAME takes any length): the line is built in a block of its size. */
+  uint8_t tier;
+  char *buf = sm_alloc(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, n + 1, &tier);
+  if (buf == NULL) {
+    reply_oom(c);
+    return;
+  }
+  size_t m = client_line(c, buf, n + 1);
+  reply_bulk(&c->out, buf, m < n ? m : n);
+  sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, buf, n + 1, tier);
+}
+
+void cmd_client_setinfo(st_client *c) { reply_simple(&c->out, "OK"); }
+
+void cmd_client_help(st_client *c) {
+  static const char *const lines[] = {
+    "GETNAME",
+    "    Return the name of the current connection.",
+    "ID",
+    "    Return the ID of the current connection.",
+    "INFO",
+    "    Return information about the current client connection.",
+    "LIST [options ...]",
+    "    Return information about client connections. Options:",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Return clients of specified type.",
+    "SETNAME <name>",
+    "    Assign the name <name> to the current connection.",
+    NULL
+  };
+  reply_help(c, "CLIENT", lines);
+}
+
+/* ------------------------------------------------------------------------------ COMMAND */
+
+static const char *const flag_names[] = {
+  "write",    "readonly",      "denyoom",  "admin",        "pubsub",       "noscript",
+  "blocking", "loading",       "stale",    "skip_monitor", "skip_slowlog", "fast",
+  "no_auth",  "may_replicate", "sentinel", "no_multi",     "movablekeys",  "allow_busy"
+};
+static const char *const acl_names[] = {
+  "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+  "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+  "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting"
+};
+
+static void reply_command_info(st_client *c, const st_cmd *cmd) {
+  reply_array(&c->out, 10);
+  bulk_cstr(c, cmd->name);
+  reply_int(&c->out, cmd->arity);
+  long nflags = 0;
+  for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
+    if (cmd->flags & (1u << i)) nflags++;
+  reply_array(&c->out, nflags);
+  for (size_t i = 0; i < sizeof flag_names / sizeof *flag_names; i++)
+    if (cmd->flags & (1u << i)) reply_simple(&c->out, flag_names[i]);
+  reply_int(&c->out, cmd->first_key);
+  reply_int(&c->out, cmd->last_key);
+  reply_int(&c->out, cmd->key_step);
+  long nacl = 0;
+  for (size_t i = 0; i < sizeof acl_names / sizeof *acl_names; i++)
+    if (cmd->acl & (1ull << i)) nacl++;
+  reply_array(&c->out, nacl);
+  for (size_t i = 0; i < sizeof acl_names / sizeof *acl_names; i++) {
+    if (!(cmd->acl & (1ull << i))) continue;
+    char name[32];
+    snprintf(name, sizeof name, "@%s", acl_names[i]);
+    reply_simple(&c->out, name);
+  }
+  reply_array(&c->out, 0); /* tips */
+  reply_array(&c->out, 0); /* key specs */
+  long nsub = 0;
+  if (cmd_is_container(cmd))
+    for (size_t i = 0; i < st_command_count; i++)
+      if (st_commands[i].parent != NULL && strcmp(st_commands[i].parent, cmd->name) == 0) nsub++;
+  reply_array(&c->out, nsub);
+  for (size_t i = 0; nsub > 0 && i < st_command_count; i++)
+    if (st_commands[i].parent != NULL && strcmp(st_commands[i].parent, cmd->name) == 0)
+      reply_command_info(c, &st_commands[i]);
+}
+
+static long top_level_count(void) {
+  long n = 0;
+  for (size_t i = 0; i < st_command_count; i++)
+    if (st_commands[i].parent == NULL) n++;
+  return n;
+}
+
+void cmd_command(st_client *c) {
+  reply_array(&c->out, top_level_count());
+  for (size_t i = 0; i < st_command_count; i++)
+    if (st_commands[i].parent == NULL) reply_command_info(c, &st_commands[i]);
+}
+
+void cmd_command_count(st_client *c) { reply_int(&c->out, top_level_count()); }
+
+void cmd_command_list(st_client *c) {
+  if (c->argc > 2) {
+    /* FILTERBY comes with the compatibility work; Redis's syntax error meanwhile. */
+    reply_error(&c->out, "%s", ERR_SYNTAX);
+    return;
+  }
+  reply_array(&c->out, top_level_count());
+  for (size_t i = 0; i < st_command_count; i++)
+    if (st_commands[i].parent == NULL) bulk_cstr(c, st_commands[i].name);
+}
+
+void cmd_command_info(st_client *c) {
+  if (c->argc == 2) {
+    cmd_command(c);
+    return;
+  }
+  reply_array(&c->out, c->argc - 2);
+  for (int i = 2; i < c->argc; i++) {
+    const st_cmd *cmd = cmd_lookup(c->argv[i].ptr, c->argv[i].len);
+    if (cmd == NULL)
+      reply_null_array(&c->out);
+    else
+      reply_command_info(c, cmd);
+  }
+}
+
+static void reply_command_docs(st_client *c, const st_cmd *cmd) {
+  bulk_cstr(c, cmd->name);
+  reply_array(&c->out, 8);
+  bulk_cstr(c, "summary");
+  bulk_cstr(c, cmd->summary);
+  bulk_cstr(c, "since");
+  bulk_cstr(c, cmd->since);
+  bulk_cstr(c, "group");
+  bulk_cstr(c, cmd->group);
+  bulk_cstr(c, "complexity");
+  bulk_cstr(c, cmd->complexity);
+}
+
+void cmd_command_docs(st_client *c) {
+  if (c->argc == 2) {
+    long n = top_level_count();
+    reply_array(&c->out, 2 * n);
+    for (size_t i = 0; i < st_command_count; i++)
+      if (st_commands[i].parent == NULL) reply_command_docs(c, &st_commands[i]);
+    return;
+  }
+  long found = 0;
+  for (int i = 2; i < c->argc; i++)
+    if (cmd_lookup(c->argv[i].ptr, c->argv[i].len) != NULL) found++;
+  reply_array(&c->out, 2 * found);
+  for (int i = 2; i < c->argc; i++) {
+    const st_cmd *cmd = cmd_lookup(c->argv[i].ptr, c->argv[i].len);
+    if (cmd != NULL) reply_command_docs(c, cmd);
+  }
+}
+
+void cmd_command_getkeys(st_client *c) {
+  const st_cmd *cmd = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
+  int argc = c->argc - 2;
+  if (cmd != NULL && cmd_is_container(cmd) && argc >= 2) {
+    const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[3].ptr, c->argv[3].len);
+    if (sub != NULL) cmd = sub;
+  }
+  if (cmd == NULL) {
+    reply_error(&c->out, "ERR Invalid command specified");
+    return;
+  }
+  if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity) {
+    reply_error(&c->out, "ERR Invalid number of arguments specified for command");
+    return;
+  }
+  if (cmd->first_key == 0) {
+    reply_error(&c->out, "ERR The command has no key arguments");
+    return;
+  }
+  int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
+  long n = 0;
+  for (int k = cmd->first_key; k <= last && k < argc; k += cmd->key_step) n++;
+  reply_array(&c->out, n);
+  for (int k = cmd->first_key; k <= last && k < argc; k += cmd->key_step)
+    reply_bulk(&c->out, c->argv[2 + k].ptr, c->argv[2 + k].len);
+}
+
+void cmd_command_help(st_client *c) {
+  static const char *const lines[] = {
+    "(no subcommand)",
+    "    Return details about all Redis commands.",
+    "COUNT",
+    "    Return the total number of commands in this Redis server.",
+    "LIST",
+    "    Return a list of all commands in this Redis server.",
+    "INFO [<command-name> ...]",
+    "    Return details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "DOCS [<command-name> ...]",
+    "    Return documentation details about multiple Redis commands.",
+    "    If no command names are given, documentation details for all",
+    "    commands are returned.",
+    "GETKEYS <full-command>",
+    "    Return the keys from a full Redis command.",
+    NULL
+  };
+  reply_help(c, "COMMAND", lines);
+}

@@ -1,0 +1,336 @@
+/* server.c - the store, its clients, the batch loop (parse, dispatch, execute, reply) and the
+ * periodic work. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "entry.h"
+#include "expires.h"
+#include "lazyfree.h"
+#include "store.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------------------ config */
+
+void st_config_defaults(st_config *cfg) {
+  cfg->hash_max_listpack_entries = 128;
+  cfg->hash_max_listpack_value = 64;
+  cfg->list_max_listpack_size = -2;
+  cfg->list_compress_depth = 0;
+  cfg->set_max_intset_entries = 512;
+  cfg->set_max_listpack_entries = 128;
+  cfg->set_max_listpack_value = 64;
+  cfg->zset_max_listpack_entries = 128;
+  cfg->zset_max_listpack_value = 64;
+  cfg->proto_max_bulk_len = 512ll << 20;
+  cfg->client_query_buffer_limit = 1ll << 30;
+  cfg->databases = 16;
+  cfg->active_expire_effort = 1;
+}
+
+static int64_t now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------------------------ the store */
+
+static const unsigned char *keyspace_key(const dict_node *n, size_t *len) {
+  return entry_key((const st_entry *)n, len);
+}
+static const dict_type keyspace_type = { keyspace_key };
+
+st_store *st_create(tm_heap *heap, const st_config *cfg) {
+  cmd_table_init();
+  st_store *st = calloc(1, sizeof *st);
+  if (st == NULL) return NULL;
+  sm_init(&st->mem, heap);
+  if (cfg != NULL)
+    st->cfg = *cfg;
+  else
+    st_config_defaults(&st->cfg);
+  if (st->cfg.databases < 1) st->cfg.databases = 1;
+  st->ndb = (int)st->cfg.databases;
+  uint8_t tier;
+  st->dbs = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof(st_db) * (size_t)st->ndb, &tier);
+  st->cmdstats = calloc(st_command_count, sizeof *st->cmdstats);
+  if (st->dbs == NULL || st->cmdstats == NULL) {
+    sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb, tier);
+    free(st->cmdstats);
+    free(st);
+    return NULL;
+  }
+  st->dbs_tier = tier;
+  for (int i = 0; i < st->ndb; i++) {
+    dict_init(&st->dbs[i].keys, &keyspace_type, &st->mem, SM_STORE);
+    exp_init(&st->dbs[i].expires);
+    st->dbs[i].id = i;
+  }
+  st->next_client_id = 1;
+  st->now_ms = now_us() / 1000;
+  return st;
+}
+
+void st_destroy(st_store *st) {
+  if (st == NULL) return;
+  while (st->clients != NULL) st_client_free(st->clients);
+  /* A throwaway client context for the db calls. */
+  st_client tmp;
+  memset(&tmp, 0, sizeof tmp);
+  tmp.st = st;
+  for (int i = 0; i < st->ndb; i++) {
+    db_flush(&tmp, &st->dbs[i]);
+    dict_free_tables(&st->dbs[i].keys);
+  }
+  lazy_drain_all(st);
+  sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
+          st->dbs_tier);
+  free(st->cmdstats);
+  free(st);
+}
+
+/* ------------------------------------------------------------------------------ clients */
+
+st_client *st_client_new(st_store *st) {
+  uint8_t tier;
+  st_client *c = sm_calloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, sizeof *c, &tier);
+  if (c == NULL) return NULL;
+  c->self_tier = tier;
+  c->st = st;
+  c->id = st->next_client_id++;
+  c->db = &st->dbs[0];
+  c->resp = 2;
+  c->fd = -1;
+  resp_init(&c->in, &st->mem);
+  c->in.max_bulk = (size_t)st->cfg.proto_max_bulk_len;
+  reply_init(&c->out, &st->mem);
+  c->ctime_ms = c->last_ms = st->now_ms;
+  c->next = st->clients;
+  if (st->clients != NULL) st->clients->prev = c;
+  st->clients = c;
+  st->nclients++;
+  st->stats.connections++;
+  return c;
+}
+
+void st_client_free(st_client *c) {
+  st_store *st = c->st;
+  if (c->prev != NULL)
+    c->prev->next = c->next;
+  else
+    st->clients = c->next;
+  if (c->next != NULL) c->next->prev = c->prev;
+  st->nclients--;
+  st->closed_client_errors += c->out.errors;
+  resp_free(&c->in);
+  reply_free(&c->out);
+  if (c->name != NULL)
+    sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, c->name, c->name_len + 1, c->name_tier);
+  sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, c, sizeof *c, c->self_tier);
+}
+
+st_client *st_client_by_id(st_store *st, uint64_t id) {
+  for (st_client *c = st->clients; c != NULL; c = c->next)
+    if (c->id == id) return c;
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------------ dispatch */
+
+void reply_wrong_arity(st_client *c, const char *name) {
+  reply_error(&c->out, "ERR wrong number of arguments for '%s' command", name);
+}
+
+/* Redis's "unknown command" text: the name and the first arguments, each quoted, to 128. */
+static void reply_unknown_command(st_client *c) {
+  char args[256];
+  size_t n = 0;
+  args[0] = '\0';
+  for (int i = 1; i < c->argc && n < 128; i++) {
+    int room = 128 - (int)n;
+    int len = c->argv[i].len < (size_t)room ? (int)c->argv[i].len : room;
+    n += (size_t)snprintf(args + n, sizeof args - n, "'%.*s' ", len, (const char *)c->argv[i].ptr);
+  }
+  int nlen = c->argv[0].len < 128 ? (int)c->argv[0].len : 128;
+  reply_error(&c->out, "ERR unknown command '%.*s', with args beginning with: %s", nlen,
+              (const char *)c->argv[0].ptr, args);
+}
+
+static void reply_unknown_subcommand(st_client *c, const st_cmd *container) {
+  char upper[64];
+  size_t i = 0;
+  for (; container->name[i] && i < sizeof upper - 1; i++) {
+    char ch = container->name[i];
+    upper[i] = (ch >= 'a' && ch <= 'z') ? (char)(ch - 32) : ch;
+  }
+  upper[i] = '\0';
+  int len = c->argv[1].len < 128 ? (int)c->argv[1].len : 128;
+  reply_error(&c->out, "ERR unknown subcommand '%.*s'. Try %s HELP.", len,
+              (const char *)c->argv[1].ptr, upper);
+}
+
+static void execute(st_client *c) {
+  st_store *st = c->st;
+  const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+  if (cmd == NULL) {
+    reply_unknown_command(c);
+    return;
+  }
+  if (cmd_is_container(cmd) && (c->argc >= 2 || cmd->fn == NULL)) {
+    if (c->argc < 2) {
+      reply_wrong_arity(c, cmd->name);
+      st->cmdstats[cmd->index].rejected++;
+      return;
+    }
+    const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+    if (sub == NULL) {
+      reply_unknown_subcommand(c, cmd);
+      return;
+    }
+    cmd = sub;
+  }
+  if ((cmd->arity > 0 && c->argc != cmd->arity) || c->argc < -cmd->arity) {
+    reply_wrong_arity(c, cmd->name);
+    st->cmdstats[cmd->index].rejected++;
+    return;
+  }
+  int64_t start = now_us();
+  st->now_ms = start / 1000;
+  c->last_ms = st->now_ms;
+  c->cmd = cmd;
+  st->current = c;
+  uint64_t errors = c->out.errors;
+  if (cmd->flags & CMD_JS) {
+    if (st->defer != NULL)
+      st->defer(st, c, st->defer_arg);
+    else
+      reply_error(&c->out, "ERR '%s' is served by the control plane, which is absent", cmd->name);
+  } else {
+    cmd->fn(c);
+  }
+  st_cmdstat *cs = &st->cmdstats[cmd->index];
+  cs->calls++;
+  cs->usec += (uint64_t)(now_us() - start);
+  if (c->out.errors != errors) cs->failed++;
+  c->lastcmd = cmd;
+  c->commands++;
+  st->stats.commands++;
+}
+
+int st_feed(st_client *c, const void *data, size_t n) {
+  st_store *st = c->st;
+  if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) return -1;
+  st->stats.net_input += n;
+  if (n > 0 && resp_feed(&c->in, data, n) != 0) {
+    c->flags |= CL_CLOSE_ASAP;
+    return -1;
+  }
+  resp_cmd cmd;
+  for (;;) {
+    int r = resp_next(&c->in, &cmd);
+    if (r == RESP_NEED_MORE) break;
+    if (r == RESP_EMPTY) continue;
+    if (r == RESP_ERROR) {
+      reply_error(&c->out, "%s", c->in.error);
+      c->flags |= CL_CLOSE_AFTER_REPLY;
+      break;
+    }
+    c->argc = cmd.argc;
+    c->argv = cmd.argv;
+    execute(c);
+    c->argc = 0;
+    c->argv = NULL;
+    if (c->out.oom) c->flags |= CL_CLOSE_ASAP;
+    if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) break;
+  }
+  resp_compact(&c->in);
+  size_t limit = (size_t)st->cfg.client_query_buffer_limit;
+  if (!(c->flags & CL_CLOSE_AFTER_REPLY) &&
+      (resp_pending(&c->in) > limit || resp_needed(&c->in) > limit)) {
+    /* Redis closes such a client without a reply (client-query-buffer-limit). */
+    st->stats.buffer_limit_disconnects++;
+    c->flags |= CL_CLOSE_ASAP;
+  }
+  return (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------------------ cron */
+
+uint64_t st_cron(st_store *st, uint64_t budget_us) {
+  int64_t start = now_us();
+  st->now_ms = start / 1000;
+  st_client tmp;
+  memset(&tmp, 0, sizeof tmp);
+  tmp.st = st;
+  uint64_t expired = 0;
+  int over = 0;
+  for (int i = 0; i < st->ndb && !over; i++) {
+    st_db *db = &st->dbs[i];
+    tmp.db = db;
+    for (st_entry *e; (e = exp_top(&db->expires)) != NULL;) {
+      if (entry_expire(e) > st->now_ms) break;
+      st->stats.expired_keys++;
+      db_delete_entry(&tmp, db, e);
+      if ((++expired & 15) == 0 && (uint64_t)(now_us() - start) >= budget_us) {
+        over = 1;
+        break;
+      }
+    }
+  }
+  /* Then values and keyspaces being freed in the background, then incremental rehashing. */
+  if (!over && st->lazy_head != NULL) {
+    int64_t left = (int64_t)budget_us - (now_us() - start);
+    if (left > 0) lazy_run(st, (uint64_t)left);
+  }
+  for (int i = 0; i < st->ndb; i++) {
+    int64_t left = (int64_t)budget_us - (now_us() - start);
+    if (left <= 0) break;
+    dict_rehash_us(&st->dbs[i].keys, (uint64_t)left);
+  }
+  return expired;
+}
+
+/* ------------------------------------------------------------------------------ arguments */
+
+int arg_ll(st_client *c, int i, long long *out) {
+  if (!string2ll((const char *)c->argv[i].ptr, c->argv[i].len, out)) {
+    reply_error(&c->out, "%s", ERR_NOT_INT);
+    return -1;
+  }
+  return 0;
+}
+
+int arg_ll_range(st_client *c, int i, long long min, long long max, long long *out,
+                 const char *err) {
+  long long v;
+  if (!string2ll((const char *)c->argv[i].ptr, c->argv[i].len, &v) || v < min || v > max) {
+    reply_error(&c->out, "%s", err != NULL ? err : ERR_NOT_INT);
+    return -1;
+  }
+  *out = v;
+  return 0;
+}
+
+int arg_double(st_client *c, int i, double *out) {
+  if (!string2d((const char *)c->argv[i].ptr, c->argv[i].len, out)) {
+    reply_error(&c->out, "%s", ERR_NOT_FLOAT);
+    return -1;
+  }
+  return 0;
+}
+
+int arg_is(const st_client *c, int i, const char *word) { return arg_eq(&c->argv[i], word); }
+
+void reply_help(st_client *c, const char *container, const char *const *lines) {
+  long n = 0;
+  while (lines[n] != NULL) n++;
+  reply_array(&c->out, n + 3);
+  char head[128];
+  snprintf(head, sizeof head,
+           "%s <subcommand> [<arg> [value] [opt] ...]. Subcommands are:", container);
+  reply_simple(&c->out, head);
+  for (long i = 0; i < n; i++) reply_simple(&c->out, lines[i]);
+  reply_simple(&c->out, "HELP");
+  reply_simple(&c->out, "    Prints this help.");
+}

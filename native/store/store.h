@@ -1,0 +1,491 @@
+/* store.h - the store engine's internal API: what every command file uses.
+ *
+ * The engine is a Redis 7.0-compatible database whose every byte comes from the tiermem core
+ * through mem.h. Its parts, each in a file of its own:
+ *
+ *   entry.c     the per-key entry (one DRAM block: header + key bytes)
+ *   db.c        databases: the keyspace dict, the expiry index, lookups, add/delete, the
+ *               mutation hooks (snapshot pre-images, dirty counter, WATCH later)
+ *   object.c    what is common to all values: free, memory usage, encoding names
+ *   t_string.c t_list.c t_set.c t_hash.c t_zset.c   one file per data type (structures and
+ *               commands)
+ *   cmd_*.c     commands that are not about one type (keys, connection, server)
+ *   commands.c  THE command table (rows from commands.def) and name lookup
+ *   server.c    clients, the batch loop (parse, dispatch, execute, reply), cron
+ *   resp.c reply.c util.c   bytes in, bytes out, numbers as Redis prints them
+ *
+ * A command is a function `void cmd_xxx(st_client *c)`: it reads c->argv, looks keys up with
+ * the lookup_* helpers below (which expire lazily, type-check and reply WRONGTYPE), changes
+ * the keyspace only through db_* calls, and writes exactly one reply with reply_* calls on
+ * &c->out. Errors use the ERR_* texts below, which are Redis 7.0.15's, byte for byte.
+ *
+ * Allocation failures: a command allocates what it needs before it changes anything, so that
+ * an OOM (NULL from sm_* or a db_* call) leaves the keyspace as it was; it then replies
+ * reply_oom(c). The engine is single-threaded: one st_store per event loop. */
+#ifndef TM_STORE_H
+#define TM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "dict.h"
+#include "mem.h"
+#include "reply.h"
+#include "resp.h"
+
+typedef struct st_store st_store;
+typedef struct st_client st_client;
+typedef struct st_db st_db;
+
+/* ------------------------------------------------------------------------------ entries */
+
+/* Encodings, per type (OBJECT ENCODING names in object.c). */
+enum {
+  ENC_RAW = 0,       /* string: val -> vlen bytes (a data block) */
+  ENC_INT = 1,       /* string: the int64 is stored in val itself; no block */
+  ENC_LISTPACK = 2,  /* list, hash, set, zset: val -> a listpack (data block) */
+  ENC_INTSET = 3,    /* set: val -> an intset (data block) */
+  ENC_QUICKLIST = 4, /* list: val -> quicklist (metadata) of listpack nodes (data) */
+  ENC_HASHTABLE = 5, /* hash, set: val -> a dict-based object (metadata + data) */
+  ENC_SKIPLIST = 6   /* zset: val -> a zset (zsl.h) */
+};
+
+/* Entry flags. */
+enum {
+  E_VAL_PMEM = 1 << 0,  /* the block val points to is on the PMem tier */
+  E_SELF_PMEM = 1 << 1, /* the entry block itself spilled to PMem (DRAM was full) */
+  E_EXPIRES = 1 << 2,   /* an expire area (int64 ms + uint32 heap index) precedes the key */
+  E_LONGKEY = 1 << 3,   /* key length > 255: a uint32 length precedes the key */
+  E_RAWSTR = 1 << 4     /* string made by APPEND/SETRANGE: OBJECT ENCODING says "raw" */
+};
+
+/* One key: a single DRAM block (category keys) holding this header, then the optional expire
+ * area, the optional long length, then the key bytes. 30 bytes + key: a 16-byte key fits the
+ * 48-byte size class. Multi-byte fields after `klen8` are unaligned: use the accessors. */
+typedef struct st_entry {
+  dict_node node;   /* chain link in its db's keyspace dict (first field: intrusive) */
+  void *val;        /* the value: a block, a collection object, or (ENC_INT) the integer */
+  uint32_t version; /* snapshot epoch of the last change (persistence: before/after the cut) */
+  uint32_t meta;    /* access clock (24 bits, LRU minutes or LFU) | type (4) | encoding (4) */
+  uint32_t vlen;    /* ENC_RAW strings: byte length; collections: free for the type's use */
+  uint8_t flags;    /* E_* */
+  uint8_t klen8;    /* key length when !E_LONGKEY */
+  unsigned char rest[];
+} st_entry;
+
+static inline unsigned entry_type(const st_entry *e) { return (e->meta >> 4) & 15u; }
+static inline unsigned entry_enc(const st_entry *e) { return e->meta & 15u; }
+static inline void entry_set_enc(st_entry *e, unsigned enc) {
+  e->meta = (e->meta & ~15u) | (enc & 15u);
+}
+static inline uint32_t entry_clock(const st_entry *e) { return e->meta >> 8; }
+static inline uint8_t entry_val_tier(const st_entry *e) {
+  return (e->flags & E_VAL_PMEM) ? TM_PMEM : TM_DRAM;
+}
+static inline void entry_set_val_tier(st_entry *e, uint8_t tier) {
+  e->flags = (uint8_t)((e->flags & ~E_VAL_PMEM) | (tier == TM_PMEM ? E_VAL_PMEM : 0));
+}
+/* The key's bytes and length. */
+const unsigned char *entry_key(const st_entry *e, size_t *len);
+/* Absolute expire time in ms since the epoch, or -1 when the key has none. */
+int64_t entry_expire(const st_entry *e);
+/* ENC_INT strings. */
+static inline int64_t entry_int(const st_entry *e) { return (int64_t)(intptr_t)e->val; }
+static inline void entry_set_int(st_entry *e, int64_t v) { e->val = (void *)(intptr_t)v; }
+
+/* ------------------------------------------------------------------------------ databases */
+
+typedef struct st_expires {
+  st_entry **heap; /* min-heap by expire time; each entry stores its index */
+  size_t len, cap;
+  uint8_t tier;
+} st_expires;
+
+struct st_db {
+  dict keys;          /* st_entry nodes */
+  st_expires expires; /* the keys with a TTL */
+  int id;
+  uint64_t avg_ttl; /* INFO keyspace */
+};
+
+/* Look a key up without side effects beyond lazy expiry (NULL if missing or just expired). */
+st_entry *db_find(st_client *c, st_db *db, const void *key, size_t len);
+
+/* The lookup helpers every command uses (Redis's lookupKeyRead/Write + checkType).
+ * lookup_read: lazy expiry, keyspace hit/miss stats, access clock. lookup_write: lazy expiry
+ * and the pre-modification hook (snapshots keep the old value first). */
+st_entry *lookup_read(st_client *c, const resp_arg *key);
+st_entry *lookup_write(st_client *c, const resp_arg *key);
+/* 1 (and a WRONGTYPE reply) if e is not of `type`. */
+int check_type(st_client *c, const st_entry *e, unsigned type);
+
+/* What lookup_*_or_reply sends when the key is missing. */
+typedef enum { MISS_NULL, MISS_ZERO, MISS_EMPTY_ARRAY, MISS_NULL_ARRAY, MISS_SILENT } st_miss;
+/* The lookup + type check + reply-on-miss in one: NULL means the reply was sent (missing, or
+ * WRONGTYPE) and the command is done. */
+st_entry *lookup_read_or_reply(st_client *c, const resp_arg *key, unsigned type, st_miss miss);
+/* For writes: NULL with *wrongtype = 0 means missing (nothing replied); NULL with
+ * *wrongtype = 1 means WRONGTYPE was replied. */
+st_entry *lookup_write_typed(st_client *c, const resp_arg *key, unsigned type, int *wrongtype);
+
+/* Add a new key (absent: the caller checked) holding an already built value. The entry takes
+ * ownership of val. Returns the entry, or NULL on OOM (then the caller still owns val). */
+st_entry *db_add(st_client *c, st_db *db, const void *key, size_t klen, unsigned type, unsigned enc,
+                 void *val, uint32_t vlen, uint8_t vtier);
+/* Delete a key: unlink, drop its TTL, free its value and entry. 1 if it existed. */
+int db_delete(st_client *c, st_db *db, const void *key, size_t klen);
+/* Delete an entry already found (a collection that became empty, an overwrite by SET). */
+void db_delete_entry(st_client *c, st_db *db, st_entry *e);
+/* Give e a new value of another type (SET over a hash): frees the old value, keeps key/TTL. */
+void db_replace_value(st_client *c, st_db *db, st_entry *e, unsigned type, unsigned enc, void *val,
+                      uint32_t vlen, uint8_t vtier);
+/* Set an absolute expire time (ms). Adding the first TTL grows the entry block, so the entry
+ * may move: use the returned pointer. NULL on OOM (e unchanged). */
+st_entry *db_set_expire(st_client *c, st_db *db, st_entry *e, int64_t when_ms);
+/* Drop a TTL. 1 if there was one. */
+int db_persist(st_db *db, st_entry *e);
+/* Move an entry to another key name and/or db (RENAME, MOVE, COPY use it). The new entry
+ * takes e's value, type and TTL (keep_ttl); e is freed. NULL on OOM (e untouched). */
+st_entry *db_rekey(st_client *c, st_db *from, st_entry *e, st_db *to, const void *key, size_t klen,
+                   int keep_ttl);
+/* Every key of a db gone (FLUSHDB); all dbs (FLUSHALL). */
+void db_flush(st_client *c, st_db *db);
+
+/* The mutation hook. Every path that changes a key's value in place calls key_modified(c, db, e)
+ * after the change (db_add, db_delete*, db_replace_value, db_set_expire and db_rekey call it
+ * themselves): entry version (snapshots), dirty counter (rdb_changes_since_last_save), WATCH.
+ * store_dirty adds to the counter for bulk changes (FLUSHALL). */
+void key_modified(st_client *c, st_db *db, st_entry *e);
+void store_dirty(st_client *c, uint64_t n);
+
+/* ------------------------------------------------------------------------------ values */
+
+/* object.c: what every type provides, dispatched on the entry's type. */
+void obj_free(st_store *st, st_entry *e);          /* free the value (not the entry) */
+size_t obj_usage(st_store *st, const st_entry *e); /* MEMORY USAGE: value bytes, O(1) */
+const char *obj_type_name(unsigned type);          /* "string", "list", ... */
+const char *obj_encoding_name(const st_entry *e);  /* "int", "embstr", "raw", "listpack", ... */
+
+/* Per-type value lifecycle, implemented in the t_*.c files: the usage (O(1)), and for the
+ * collections an incremental free of a value detached from its key, which frees up to max
+ * members and returns how many remain (at 0 the value is gone; small encodings go in one
+ * step). obj_free runs one step and leaves the rest to lazyfree.c. */
+void str_free(st_store *st, st_entry *e);
+size_t str_usage(st_store *st, const st_entry *e);
+size_t list_usage(st_store *st, const st_entry *e);
+size_t list_free_step(st_store *st, void *val, unsigned enc, uint8_t tier, size_t max);
+size_t set_usage(st_store *st, const st_entry *e);
+size_t hash_usage(st_store *st, const st_entry *e);
+size_t zset_usage(st_store *st, const st_entry *e);
+size_t zset_free_step(st_store *st, void *val, unsigned enc, uint8_t tier, size_t max);
+
+/* ------------------------------------------------------------------------------ config */
+
+/* Parameters the data plane reads (CONFIG GET/SET itself lives in TypeScript, which pushes
+ * values here with st_config_set). Names are Redis's. */
+typedef struct st_config {
+  int64_t hash_max_listpack_entries; /* 128 */
+  int64_t hash_max_listpack_value;   /* 64 */
+  int64_t list_max_listpack_size;    /* -2: 8 KiB per node; > 0: entries per node */
+  int64_t list_compress_depth;       /* 0 (compression not implemented: accepted, ignored) */
+  int64_t set_max_intset_entries;    /* 512 */
+  int64_t set_max_listpack_entries;  /* 128 */
+  int64_t set_max_listpack_value;    /* 64 */
+  int64_t zset_max_listpack_entries; /* 128 */
+  int64_t zset_max_listpack_value;   /* 64 */
+  int64_t proto_max_bulk_len;        /* 512 MiB */
+  int64_t client_query_buffer_limit; /* 1 GiB */
+  int64_t databases;                 /* 16 (fixed at start) */
+  int64_t active_expire_effort;      /* 1..10 */
+} st_config;
+
+/* ------------------------------------------------------------------------------ clients */
+
+enum {
+  CL_CLOSE_AFTER_REPLY = 1 << 0, /* protocol error or QUIT: close once the reply is sent */
+  CL_CLOSE_ASAP = 1 << 1         /* buffer limit: close without sending more */
+};
+
+struct st_client {
+  uint64_t id;
+  st_store *st;
+  st_db *db;
+  resp_parser in;
+  reply_buf out;
+  /* The command being executed (argv points into the query buffer). */
+  int argc;
+  resp_arg *argv;
+  const struct st_cmd *cmd;
+  const struct st_cmd *lastcmd;
+  uint32_t flags; /* CL_* */
+  int resp;       /* protocol version: 2 */
+  char *name;     /* CLIENT SETNAME (sm block, NUL-terminated), or NULL */
+  size_t name_len;
+  int fd;        /* the socket's descriptor, given by the socket owner (-1 if unknown) */
+  char addr[64]; /* peer "ip:port" and local address, given by the socket owner */
+  char laddr[64];
+  uint8_t self_tier, name_tier;  /* where the client struct and its name block live */
+  int64_t ctime_ms;              /* connected at */
+  int64_t last_ms;               /* last interaction */
+  uint64_t commands;             /* commands executed on this connection */
+  struct st_client *prev, *next; /* the store's client list */
+};
+
+/* ------------------------------------------------------------------------------ commands */
+
+typedef void st_cmd_fn(st_client *c);
+
+/* Command flags (COMMAND INFO names in commands.c). */
+enum {
+  CMD_WRITE = 1 << 0,
+  CMD_READONLY = 1 << 1,
+  CMD_DENYOOM = 1 << 2,
+  CMD_ADMIN = 1 << 3,
+  CMD_PUBSUB = 1 << 4,
+  CMD_NOSCRIPT = 1 << 5,
+  CMD_BLOCKING = 1 << 6,
+  CMD_LOADING = 1 << 7,
+  CMD_STALE = 1 << 8,
+  CMD_SKIP_MONITOR = 1 << 9,
+  CMD_SKIP_SLOWLOG = 1 << 10,
+  CMD_FAST = 1 << 11,
+  CMD_NO_AUTH = 1 << 12,
+  CMD_MAY_REPLICATE = 1 << 13,
+  CMD_SENTINEL = 1 << 14,
+  CMD_NO_MULTI = 1 << 15,
+  CMD_MOVABLE_KEYS = 1 << 16,
+  CMD_ALLOW_BUSY = 1 << 17,
+  CMD_JS = 1 << 24,       /* executed by the TypeScript control plane (INFO, CONFIG, ...) */
+  CMD_CONTAINER = 1 << 25 /* has subcommands (set by the CONTAINER rows) */
+};
+
+/* ACL categories (Redis 7.0's; COMMAND INFO lists them as @name). */
+enum {
+  ACL_KEYSPACE = 1 << 0,
+  ACL_READ = 1 << 1,
+  ACL_WRITE = 1 << 2,
+  ACL_SET = 1 << 3,
+  ACL_SORTEDSET = 1 << 4,
+  ACL_LIST = 1 << 5,
+  ACL_HASH = 1 << 6,
+  ACL_STRING = 1 << 7,
+  ACL_BITMAP = 1 << 8,
+  ACL_HYPERLOGLOG = 1 << 9,
+  ACL_GEO = 1 << 10,
+  ACL_STREAM = 1 << 11,
+  ACL_PUBSUB = 1 << 12,
+  ACL_ADMIN = 1 << 13,
+  ACL_FAST = 1 << 14,
+  ACL_SLOW = 1 << 15,
+  ACL_BLOCKING = 1 << 16,
+  ACL_DANGEROUS = 1 << 17,
+  ACL_CONNECTION = 1 << 18,
+  ACL_TRANSACTION = 1 << 19,
+  ACL_SCRIPTING = 1 << 20
+};
+
+/* The command table is built from rows in commands.def files, one per family (cmd_keys.def,
+ * t_string.def, ...), all included by commands.c into ONE table:
+ *   COMMAND(get, 2, CMD_READONLY | CMD_FAST, ACL_READ | ACL_STRING | ACL_FAST, 1, 1, 1,
+ *           "string", "1.0.0", "Returns the string value of a key.", "O(1)")
+ * declares "get", executed by `void cmd_get(st_client *c)`. Containers and their rows:
+ *   CONTAINER(object, -2, 0, ACL_SLOW, 0, 0, 0, "generic", "2.2.3", "...", "...")   (no fn;
+ *   CONTAINER_FN(command, ...) for a container that also runs alone: cmd_command)
+ *   JS_COMMAND(info, ...), JS_SUBCOMMAND(config, get, ...): served by the control plane (CMD_JS,
+ *   no C function: st->defer is called)
+ *   SUBCOMMAND(object, encoding, 3, CMD_READONLY, ACL_KEYSPACE | ACL_READ | ACL_SLOW, 2, 2, 1,
+ *              "generic", "2.2.3", "...", "O(1)")      -> "object|encoding", cmd_object_encoding
+ * The fields are those of COMMAND INFO / COMMAND DOCS in Redis 7.0.15: copy them from
+ * redis-server's own `COMMAND INFO name` and `COMMAND DOCS name` replies. */
+typedef struct st_cmd {
+  const char *name;   /* lowercase; subcommands "config|get" */
+  const char *parent; /* containers' subcommands: the container's name; else NULL */
+  int arity;          /* > 0: exactly, < 0: at least -arity arguments, name included */
+  uint32_t flags;     /* CMD_* */
+  uint64_t acl;       /* ACL_* categories */
+  int first_key, last_key, key_step;
+  st_cmd_fn *fn;     /* NULL for containers */
+  const char *group; /* COMMAND DOCS: "string", "generic", ... */
+  const char *since;
+  const char *summary;
+  const char *complexity;
+  uint32_t index; /* row number: st_store.cmdstats[index] */
+} st_cmd;
+
+/* The table (commands.c). */
+extern const st_cmd *const st_commands;
+/* Build the name index (once per process; st_create calls it). */
+void cmd_table_init(void);
+extern const size_t st_command_count;
+/* The row for a name (case-insensitive), or NULL. */
+const st_cmd *cmd_lookup(const unsigned char *name, size_t len);
+/* The subcommand row of a container, or NULL. */
+const st_cmd *cmd_lookup_sub(const st_cmd *container, const unsigned char *sub, size_t len);
+/* 1 if the row is a container (has subcommands; it may also run alone, as COMMAND does). */
+static inline int cmd_is_container(const st_cmd *cmd) { return (cmd->flags & CMD_CONTAINER) != 0; }
+
+typedef struct st_cmdstat {
+  uint64_t calls, usec, failed, rejected;
+} st_cmdstat;
+
+/* ------------------------------------------------------------------------------ the store */
+
+typedef struct st_stats {
+  uint64_t commands, connections, rejected_connections;
+  uint64_t keyspace_hits, keyspace_misses, expired_keys, evicted_keys;
+  uint64_t net_input, net_output;
+  uint64_t buffer_limit_disconnects;
+  uint64_t dirty; /* changes since the last save */
+  uint64_t expired_stale_perc;
+  uint64_t lazyfreed_objects; /* values and keyspaces freed in the background */
+} st_stats;
+
+/* Hands a CMD_JS command to the control plane; it appends the reply to c->out. */
+typedef void st_defer_fn(st_store *st, st_client *c, void *arg);
+
+struct st_store {
+  sm mem;
+  st_config cfg;
+  st_db *dbs;
+  int ndb;
+  uint8_t dbs_tier;
+  st_stats stats;
+  st_client *clients; /* list head */
+  st_client *current; /* the client whose command is executing */
+  size_t nclients;
+  uint64_t next_client_id;
+  int64_t now_ms;   /* cached at the start of each command */
+  uint32_t version; /* current snapshot epoch */
+  st_defer_fn *defer;
+  void *defer_arg;
+  st_cmdstat *cmdstats;                  /* per command row */
+  uint64_t closed_client_errors;         /* error replies sent to clients since closed (INFO) */
+  struct st_lazy *lazy_head, *lazy_tail; /* lazyfree.c's queue */
+  size_t lazy_pending;
+};
+
+st_store *st_create(tm_heap *heap, const st_config *cfg);
+void st_destroy(st_store *st);
+void st_config_defaults(st_config *cfg);
+
+st_client *st_client_new(st_store *st);
+void st_client_free(st_client *c);
+st_client *st_client_by_id(st_store *st, uint64_t id);
+/* Feed bytes read from the socket: parse and execute every complete command, replies to
+ * c->out. Returns 0, or -1 when the client must be closed (c->flags tells how). */
+int st_feed(st_client *c, const void *data, size_t n);
+/* Periodic work within a time budget (active expiry, incremental rehash); returns keys expired. */
+uint64_t st_cron(st_store *st, uint64_t budget_us);
+
+/* Argument helpers: reply with Redis's error and return -1 on a bad value. */
+int arg_ll(st_client *c, int i, long long *out); /* ERR_NOT_INT */
+int arg_ll_range(st_client *c, int i, long long min, long long max, long long *out,
+                 const char *err);
+int arg_double(st_client *c, int i, double *out); /* ERR_NOT_FLOAT */
+/* Case-insensitive comparison of argument i with a lowercase word. */
+int arg_is(const st_client *c, int i, const char *word);
+static inline int arg_eq(const resp_arg *a, const char *word) {
+  size_t n = strlen(word);
+  if (a->len != n) return 0;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = a->ptr[i];
+    if (ch >= 'A' && ch <= 'Z') ch = (unsigned char)(ch + 32);
+    if (ch != (unsigned char)word[i]) return 0;
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------------------------ errors */
+
+#define ERR_WRONGTYPE "WRONGTYPE Operation against a key holding the wrong kind of value"
+#define ERR_SYNTAX "ERR syntax error"
+#define ERR_NOT_INT "ERR value is not an integer or out of range"
+#define ERR_NOT_FLOAT "ERR value is not a valid float"
+#define ERR_OVERFLOW "ERR increment or decrement would overflow"
+#define ERR_NO_SUCH_KEY "ERR no such key"
+#define ERR_OUT_OF_RANGE "ERR index out of range"
+#define ERR_OOM "OOM command not allowed when used memory > 'maxmemory'."
+#define ERR_DB_INDEX "ERR DB index is out of range"
+#define ERR_HASH_NOT_INT "ERR hash value is not an integer"
+#define ERR_POSITIVE "ERR value is out of range, must be positive"
+#define ERR_MAX_SIZE "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+
+static inline void reply_oom(st_client *c) { reply_error(&c->out, "%s", ERR_OOM); }
+void reply_wrong_arity(st_client *c, const char *name);
+/* A HELP reply as Redis's addReplyHelp: the header line, the lines (NULL-terminated), "HELP". */
+void reply_help(st_client *c, const char *container, const char *const *lines);
+
+/* The Redis version whose protocol and semantics the store follows (HELLO, INFO). */
+#define ST_REDIS_VERSION "7.0.15"
+
+/* ------------------------------------------------------------------------------ t_string.c and cmd_keys.c */
+
+/* A string value built before it is stored (allocate first, commit after). */
+typedef struct str_val {
+  void *val;     /* ENC_RAW: the block (NULL for ""); ENC_INT: the integer */
+  uint32_t vlen; /* ENC_RAW: bytes */
+  uint8_t tier;
+  unsigned enc; /* ENC_RAW or ENC_INT */
+} str_val;
+
+#define STR_INTBUF 24 /* an int64 in decimal, with sign and NUL */
+
+/* Build a value from bytes as SET stores it (ENC_INT when a canonical int64). -1 on OOM. */
+int str_make(st_store *st, const void *p, size_t len, str_val *v);
+/* A copy of a string entry's value (COPY). -1 on OOM. */
+int str_dup(st_store *st, const st_entry *e, str_val *v);
+void str_val_free(st_store *st, str_val *v);
+/* A string entry's bytes (ints printed into buf) and length. */
+const unsigned char *str_bytes(const st_entry *e, char buf[STR_INTBUF], size_t *len);
+size_t str_len(const st_entry *e);
+/* Redis's setKey for strings: e (from lookup_write, any type, or NULL) holds v afterwards.
+ * keep_ttl keeps the TTL, when_ms >= 0 sets one, otherwise the TTL goes. Returns the entry
+ * (it may have moved), or NULL on OOM: nothing changed and v is still the caller's. */
+st_entry *str_set_val(st_client *c, st_entry *e, const resp_arg *key, str_val *v, int keep_ttl,
+                      int64_t when_ms);
+/* The same from bytes (may overwrite a raw block in place); NULL on OOM, nothing changed. */
+st_entry *str_set(st_client *c, st_entry *e, const resp_arg *key, const void *p, size_t len,
+                  int keep_ttl, int64_t when_ms);
+/* Reply a string entry as a bulk string. */
+void reply_str(st_client *c, const st_entry *e);
+/* An EX/PX/EXAT/PXAT argument as absolute ms, or -1 after Redis's error reply
+ * ("invalid expire time in '<cmd>' command"). */
+int64_t str_expire_arg(st_client *c, int i, int unit_s, int relative);
+
+/* t_hash.c and t_set.c */
+
+/* Incremental free of a value already detached from its key (lazy free of a huge collection):
+ * frees up to max members (bounded work: dict_drain) and returns how many remain; at 0 the
+ * value is gone. Small encodings go in one step. tier: the entry's value tier bit. */
+size_t set_free_step(st_store *st, void *val, unsigned enc, uint8_t tier, size_t max);
+size_t hash_free_step(st_store *st, void *val, unsigned enc, uint8_t tier, size_t max);
+
+/* Helpers the collection commands share (t_set.c). */
+typedef struct coll_vec { /* a growable temporary array of pointers (SM_STORE, TM_CAT_OTHER) */
+  void **v;
+  size_t n, cap;
+  uint8_t tier;
+  int oom; /* a push was refused */
+} coll_vec;
+int coll_vec_push(st_store *st, coll_vec *v, void *p);
+void coll_vec_free(st_store *st, coll_vec *v);
+void *coll_tmp_alloc(st_store *st, size_t size, uint8_t *tier);
+void coll_tmp_free(st_store *st, void *p, size_t size, uint8_t tier);
+/* SCAN family: the cursor argument ("ERR invalid cursor"), [MATCH p] [COUNT n] from argument
+ * `first` (pat NULL when absent or "*"), and the reply's head (*2, the cursor as a bulk). */
+int coll_scan_cursor(st_client *c, int i, uint64_t *cursor);
+int coll_scan_opts(st_client *c, int first, long long *count, const resp_arg **pat);
+void coll_reply_cursor(st_client *c, uint64_t cursor);
+/* count distinct random nodes (count < dict_size) in a temporary block of count pointers
+ * (free with coll_tmp_free); NULL on OOM. */
+dict_node **coll_random_unique(st_store *st, dict *d, size_t count, uint8_t *tier);
+
+/* t_list.c */
+
+/* list_free_step's max counts blocks: max/2 quicklist nodes go per step (a node block and its
+ * listpack of at most 64 KiB, whatever the element count); it returns the nodes left. */
+/* Number of elements, O(1). */
+uint64_t list_length(const st_entry *e);
+
+#endif

@@ -1,0 +1,103 @@
+// The store's control-plane state: the native engine, the allocator and controller it serves,
+// the limits JS enforces (socket output), and what INFO and CONFIG read. Requests never pass
+// through here: server.ts hands each socket read to the engine in one native call.
+
+import type { NativeStore, NativeStoreInfo } from '../native.js';
+import type { Allocator, AllocatorInfo } from '../types.js';
+import { compose, type StoreComposition } from './composition.js';
+import type { TieringController } from './tiering.js';
+
+export interface StoreLimits {
+  /** Largest bulk argument and string value (proto-max-bulk-len); enforced by the engine. */
+  maxBulkLen: number;
+  /** Unparsed input a client may hold before it is disconnected; enforced by the engine. */
+  maxQueryBuffer: number;
+  /** Unsent output a client may hold before it is disconnected; 0 = no limit. */
+  maxOutputBuffer: number;
+}
+
+export interface StoreStats {
+  connections: number;
+  rejectedConnections: number;
+  commands: number;
+  netInput: number;
+  netOutput: number;
+  /** Clients closed for exceeding the query or output buffer limit. */
+  bufferLimitDisconnects: number;
+}
+
+/** One connection as the socket side sees it (the engine holds the rest). */
+export interface ClientHandle {
+  readonly slot: number;
+  readonly id: number;
+  /** Bytes the socket still has to send. */
+  backlog(): number;
+}
+
+export class StoreHost {
+  readonly startedAt = Date.now();
+  readonly clients = new Map<number, ClientHandle>();
+  /** Live bytes the allocator held before the store started (the empty baseline). */
+  readonly baselineBytes: number;
+  peakBytes = 0;
+  port = 0;
+  /** True while CONFIG SET pmem-threshold has the controller paused (static threshold). */
+  staticThreshold = false;
+  /** Disconnects the socket side made for the output limit (the engine counts the query limit). */
+  outputLimitDisconnects = 0;
+  /** Set once the engine is closed. */
+  closed = false;
+  private cachedInfo: AllocatorInfo | null = null;
+
+  constructor(
+    readonly alloc: Allocator,
+    readonly engine: NativeStore,
+    readonly limits: StoreLimits,
+    readonly controller: TieringController | null,
+  ) {
+    const s = alloc.stats();
+    this.baselineBytes = s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes;
+    this.applyLimit('proto-max-bulk-len', limits.maxBulkLen);
+    this.applyLimit('client-query-buffer-limit', limits.maxQueryBuffer);
+  }
+
+  /** Push a data-plane parameter to the engine. */
+  applyLimit(name: string, value: number): void {
+    if (!this.engine.configSet(name, value)) throw new Error(`the engine has no parameter ${name}`);
+  }
+
+  /** Backend description, read once (it looks at NUMA topology). */
+  get allocatorInfo(): AllocatorInfo {
+    this.cachedInfo ??= this.alloc.info();
+    return this.cachedInfo;
+  }
+
+  info(): NativeStoreInfo {
+    return this.engine.info();
+  }
+
+  /** Live allocator bytes now (both tiers, every category), tracking the peak. */
+  usedBytes(): number {
+    const s = this.alloc.stats();
+    const used = s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes;
+    if (used > this.peakBytes) this.peakBytes = used;
+    return used;
+  }
+
+  composition(info: NativeStoreInfo = this.info()): StoreComposition {
+    let backlog = 0;
+    for (const c of this.clients.values()) backlog += c.backlog();
+    return compose(info, backlog);
+  }
+
+  stats(info: NativeStoreInfo = this.info()): StoreStats {
+    return {
+      connections: info.connections,
+      rejectedConnections: info.rejectedConnections,
+      commands: info.commands,
+      netInput: info.netInput,
+      netOutput: info.netOutput,
+      bufferLimitDisconnects: info.bufferLimitDisconnects + this.outputLimitDisconnects,
+    };
+  }
+}
