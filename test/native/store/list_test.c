@@ -4,31 +4,10 @@
  * from both ends, a randomized run against a model, lazy free, exact accounting and OOM. */
 #include <stdint.h>
 
-#include "cmdtest.h"
+#include "collhelp.h"
 #include "entry.h"
 #include "lazyfree.h"
 #include "quicklist.h"
-
-static st_entry *find(st_client *c, const char *key) { return db_find(c, c->db, key, strlen(key)); }
-
-static const char *enc(st_client *c, const char *key) {
-  st_entry *e = find(c, key);
-  return e ? obj_encoding_name(e) : "none";
-}
-
-static double tier_live(tm_heap *h, tm_tier t) {
-  double s[TM_S_LEN], sum = 0;
-  tm_stats_snapshot(h, s);
-  for (int cat = 0; cat < TM_CAT_COUNT; cat++) sum += s[TM_S_CELL(t, cat)];
-  return sum;
-}
-
-static int owner_empty(const st_store *st, unsigned owner) {
-  for (int k = 0; k < TM_CAT_COUNT; k++)
-    for (int t = 0; t < TM_TIER_COUNT; t++)
-      if (st->mem.cell[owner][k][t].bytes != 0 || st->mem.cell[owner][k][t].count != 0) return 0;
-  return 1;
-}
 
 static int64_t list_cells(const st_store *st, tm_category cat) {
   return st->mem.cell[ST_LIST][cat][TM_DRAM].bytes + st->mem.cell[ST_LIST][cat][TM_PMEM].bytes;
