@@ -247,30 +247,6 @@ void cmd_keys(st_client *c) {
   reply_set_defer_len(&c->out, len, n);
 }
 
-/* Redis's parseScanCursorOrReply: strtoul semantics (an optional sign, a negative number
- * wraps, "" is 0), no leading space, the whole argument up to a NUL byte. */
-static int parse_cursor(const resp_arg *a, uint64_t *out) {
-  const unsigned char *p = (const unsigned char *)a->ptr;
-  size_t len = strnlen((const char *)p, a->len), i = 0;
-  if (len == 0) {
-    *out = 0;
-    return 0;
-  }
-  if (p[0] == ' ' || (p[0] >= '\t' && p[0] <= '\r')) return -1;
-  int neg = 0;
-  if (p[0] == '+' || p[0] == '-') neg = p[i++] == '-';
-  if (i == len) return -1; /* a sign alone: no digits converted */
-  uint64_t v = 0;
-  for (; i < len; i++) {
-    if (p[i] < '0' || p[i] > '9') return -1;
-    unsigned d = p[i] - '0';
-    if (v > (UINT64_MAX - d) / 10) return -1; /* ERANGE */
-    v = v * 10 + d;
-  }
-  *out = neg ? (uint64_t)0 - v : v;
-  return 0;
-}
-
 typedef struct scan_ctx {
   st_client *c;
   const resp_arg *pat;  /* NULL: every key */
@@ -304,7 +280,7 @@ static void scan_cb(dict_node *n, void *arg) {
  * cannot make one call long. */
 void cmd_scan(st_client *c) {
   uint64_t cursor;
-  if (parse_cursor(&c->argv[1], &cursor) != 0) return reply_error(&c->out, "ERR invalid cursor");
+  if (coll_scan_cursor(c, 1, &cursor) != 0) return;
   long long count = 10;
   const resp_arg *pat = NULL, *type = NULL;
   for (int j = 2; j < c->argc;) {

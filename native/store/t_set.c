@@ -59,8 +59,8 @@ void coll_vec_free(st_store *st, coll_vec *v) {
   memset(v, 0, sizeof *v);
 }
 
-/* Redis's parseScanCursorOrReply: strtoul's rules (optional sign, a negative wraps, "" is 0),
- * no leading blank, the argument up to a NUL byte. */
+/* Redis's parseScanCursorOrReply (SCAN, SSCAN, HSCAN): strtoul semantics (an optional sign, a
+ * negative number wraps, "" is 0), no leading space, the argument up to a NUL byte. */
 int coll_scan_cursor(st_client *c, int i, uint64_t *out) {
   const unsigned char *p = c->argv[i].ptr;
   size_t len = strnlen((const char *)p, c->argv[i].len), j = 0;
