@@ -205,12 +205,14 @@ const sets: CommandRow[] = [
 const connection: CommandRow[] = [
   { name: 'PING', family: 'connection', weight: 1, args: (g) => (g.rng.chance(0.5) ? [] : [value(g)]) },
   { name: 'ECHO', family: 'connection', weight: 1, args: (g) => [value(g)] },
-  // Non-zero databases are excluded in differences.ts until the store has 16 of them.
+  // Every command after a SELECT runs in that database on both servers.
   {
     name: 'SELECT',
     family: 'connection',
     weight: 1,
-    args: (g) => [b(g.rng.pick(['0', '00', '-0', '-1', '16', '1', 'abc', '', ' 0', '+0', '9223372036854775808']))],
+    args: (g) => [
+      b(g.rng.pick(['0', '0', '00', '-0', '-1', '16', '1', '5', '15', 'abc', '', ' 0', '+0', '9223372036854775808'])),
+    ],
   },
 ];
 

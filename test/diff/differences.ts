@@ -17,13 +17,6 @@ const nameIs = (args: readonly Buffer[], ...names: string[]): boolean =>
 
 export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
   {
-    id: 'select-nonzero-db',
-    reason:
-      'pending: the store has only db 0 (SELECT 1..15 is "ERR DB index is out of range"); enable once it has 16 databases',
-    // Redis's rule (string2ll, then 0 <= n < 16): exactly the valid non-zero indexes.
-    excludes: (args) => nameIs(args, 'SELECT') && /^([1-9]|1[0-5])$/.test(args[1]?.toString('latin1') ?? ''),
-  },
-  {
     id: 'server-introspection',
     reason:
       "INFO, CONFIG, MEMORY, HELLO, CLIENT, COMMAND report the store's own fields (tiers, version, RESP2 only); they need field-level comparison before they can be generated",
