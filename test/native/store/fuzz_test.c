@@ -20,12 +20,15 @@
  *      thread's CPU clock (immune to a loaded machine descheduling us); one taking more than
  *      SLOW_LIMIT_US fails the run. The slowest command is printed at the end.
  *
- * Skipped as legitimately unbounded (Redis 7.0.15 behaves the same): SRANDMEMBER / HRANDFIELD
- * with a huge negative count (|count| replies), LCS over strings whose DP table is large
- * (O(len1*len2), allowed up to proto-max-bulk-len bytes of table), SETRANGE/SETBIT-style offsets
- * near 512 MiB (the integer pool never holds one).
+ * Tamed as legitimately unbounded (Redis 7.0.15 behaves the same; tame()): SRANDMEMBER /
+ * HRANDFIELD with a count below -100000 (|count| replies; rewritten to -1000), SETRANGE with an
+ * offset above 4 MiB (zero-fills up to 512 MiB; rewritten to 4 MiB), LCS over strings whose DP
+ * table exceeds 4M cells (O(len1*len2), allowed up to proto-max-bulk-len bytes; skipped).
  *
- * Fixed regression cases found by this fuzz run first (regressions()). */
+ * TIERMEM_FUZZ_TRACE=1 prints every command before it runs (to find the one a sanitizer stops
+ * on); TIERMEM_FUZZ_STATS=1 prints calls and error-reply rates per command row.
+ *
+ * The bugs this fuzz found run first as fixed regression cases (regressions()). */
 #include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
