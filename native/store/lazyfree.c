@@ -113,3 +113,23 @@ size_t lazy_run(st_store *st, uint64_t budget_us) {
 void lazy_drain_all(st_store *st) {
   while (st->lazy_head != NULL) lazy_run(st, UINT64_MAX);
 }
+
+static void lazy_entry_walk(const dict_node *n, void *ctx) {
+  const st_walk_ctx *w = ctx;
+  st_walk_entry(w->st, (const st_entry *)n, w->visit, w->arg);
+}
+
+void lazy_walk(st_store *st, st_walk_fn *visit, void *arg) {
+  for (const st_lazy *it = st->lazy_head; it != NULL; it = it->next) {
+    visit(arg, it, sizeof *it, it->self_tier, SM_STORE, TM_CAT_METADATA);
+    if (it->type == SM_STORE) {
+      const dict *d = it->val;
+      st_walk_ctx w = { st, visit, arg };
+      visit(arg, d, sizeof *d, it->tier, SM_STORE, TM_CAT_METADATA);
+      st_walk_dict_tables(d, visit, arg);
+      st_walk_dict_nodes(d, lazy_entry_walk, &w);
+    } else {
+      st_walk_value(st, it->type, it->enc, it->val, it->tier, visit, arg);
+    }
+  }
+}

@@ -488,4 +488,37 @@ dict_node **coll_random_unique(st_store *st, dict *d, size_t count, uint8_t *tie
 /* Number of elements, O(1). */
 uint64_t list_length(const st_entry *e);
 
+/* walk.c */
+
+/* The accounting oracle: visit every live block of the store (keyspaces, entries, values,
+ * expiry heaps, the dbs array, clients and their buffers, the lazyfree queue), each as
+ * (ptr, requested size, tier, owner, category), exactly as it was allocated. For tests. */
+typedef void st_walk_fn(void *arg, const void *ptr, size_t size, uint8_t tier, unsigned owner,
+                        tm_category cat);
+void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg);
+/* The pieces, for the type files and lazyfree.c: a dict's bucket arrays, one entry (its block
+ * and its value), one value (not its entry). */
+void st_walk_dict_tables(const dict *d, st_walk_fn *visit, void *arg);
+/* Every node linked in d (raw bucket walk: no rehash step, no pause; fn must not change d). */
+void st_walk_dict_nodes(const dict *d, void (*fn)(const dict_node *n, void *ctx), void *ctx);
+/* What a type walker's node callback gets. */
+typedef struct st_walk_ctx {
+  st_store *st;
+  st_walk_fn *visit;
+  void *arg;
+} st_walk_ctx;
+void st_walk_entry(st_store *st, const st_entry *e, st_walk_fn *visit, void *arg);
+void st_walk_value(st_store *st, unsigned type, unsigned enc, const void *val, uint8_t tier,
+                   st_walk_fn *visit, void *arg);
+/* Per type (t_list.c, t_set.c, t_hash.c, t_zset.c; lazyfree.c for its queue). */
+void list_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg);
+void set_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+              void *arg);
+void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg);
+void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg);
+void lazy_walk(st_store *st, st_walk_fn *visit, void *arg);
+
 #endif

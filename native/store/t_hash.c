@@ -852,3 +852,24 @@ void cmd_hscan(st_client *c) {
   for (size_t i = 0; i < k; i++) reply_node(c, found.v[i], 1);
   coll_vec_free(c->st, &found);
 }
+
+static void hnode_walk(const dict_node *dn, void *ctx) {
+  const st_walk_ctx *w = ctx;
+  const hnode *n = (const hnode *)dn;
+  w->visit(w->arg, n, hnode_size(n), tier_of(n, HN_PMEM), ST_HASH, TM_CAT_METADATA);
+  if (n->v) w->visit(w->arg, n->v, n->vlen, tier_of(n, HN_VAL_PMEM), ST_HASH, TM_CAT_DATA);
+}
+
+void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg) {
+  if (val == NULL) return;
+  if (enc == ENC_LISTPACK) {
+    visit(arg, val, lp_bytes(val), tier, ST_HASH, TM_CAT_DATA);
+    return;
+  }
+  const hash_ht *ht = val;
+  st_walk_ctx w = { st, visit, arg };
+  visit(arg, ht, sizeof *ht, tier, ST_HASH, TM_CAT_METADATA);
+  st_walk_dict_tables(&ht->d, visit, arg);
+  st_walk_dict_nodes(&ht->d, hnode_walk, &w);
+}

@@ -730,3 +730,19 @@ void cmd_lmove(st_client *c) {
 }
 
 void cmd_rpoplpush(st_client *c) { move_cmd(c, QL_TAIL, QL_HEAD); }
+
+void list_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg) {
+  if (val == NULL) return;
+  if (enc != ENC_QUICKLIST) {
+    visit(arg, val, lp_bytes(val), tier, ST_LIST, TM_CAT_DATA);
+    return;
+  }
+  const quicklist *ql = val;
+  visit(arg, ql, sizeof *ql, ql->self_tier, ST_LIST, TM_CAT_METADATA);
+  for (const ql_node *n = ql->head; n != NULL; n = n->next) {
+    visit(arg, n, sizeof *n, n->self_tier, ST_LIST, TM_CAT_METADATA);
+    if (n->lp) visit(arg, n->lp, lp_bytes(n->lp), n->lp_tier, ST_LIST, TM_CAT_DATA);
+  }
+  (void)st;
+}

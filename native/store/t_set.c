@@ -1303,3 +1303,25 @@ void cmd_sscan(st_client *c) {
   }
   coll_vec_free(c->st, &found);
 }
+
+static void snode_walk(const dict_node *dn, void *ctx) {
+  const st_walk_ctx *w = ctx;
+  const snode *n = (const snode *)dn;
+  w->visit(w->arg, n, snode_size(n), n->tier, ST_SET, TM_CAT_METADATA);
+}
+
+void set_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+              void *arg) {
+  if (val == NULL) return;
+  if (enc == ENC_INTSET) {
+    visit(arg, val, is_bytes(val), tier, ST_SET, TM_CAT_DATA);
+  } else if (enc == ENC_LISTPACK) {
+    visit(arg, val, lp_bytes(val), tier, ST_SET, TM_CAT_DATA);
+  } else {
+    const set_ht *ht = val;
+    st_walk_ctx w = { st, visit, arg };
+    visit(arg, ht, sizeof *ht, tier, ST_SET, TM_CAT_METADATA);
+    st_walk_dict_tables(&ht->d, visit, arg);
+    st_walk_dict_nodes(&ht->d, snode_walk, &w);
+  }
+}

@@ -22,3 +22,23 @@ size_t zset_usage(st_store *st, const st_entry *e) {
   const zset *z = e->val;
   return sm_usable(&st->mem, entry_val_tier(e), z, sizeof *z) + zset_bytes(z);
 }
+
+/* A node's requested size: zsl.c's node_size. */
+static size_t zwalk_node_size(const zsl_node *n) {
+  return offsetof(zsl_node, level) + n->nlevel * sizeof(zsl_level) + n->mlen;
+}
+
+void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
+               void *arg) {
+  (void)st;
+  if (val == NULL) return;
+  if (enc == ENC_LISTPACK) {
+    visit(arg, val, lp_bytes(val), tier, ST_ZSET, TM_CAT_DATA);
+    return;
+  }
+  const zset *z = val;
+  visit(arg, z, sizeof *z, tier, ST_ZSET, TM_CAT_METADATA);
+  st_walk_dict_tables(&z->members, visit, arg);
+  for (const zsl_node *n = z->header; n != NULL; n = n->level[0].forward)
+    visit(arg, n, zwalk_node_size(n), n->tier, ST_ZSET, TM_CAT_METADATA);
+}
