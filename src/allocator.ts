@@ -19,6 +19,7 @@ import {
   type AllocatorOptions,
   type AllocatorStats,
   type BackendInfo,
+  type BatchNumbers,
   type Category,
   type CellStats,
   type DramKind,
@@ -55,6 +56,34 @@ function checkLimit(bytes: unknown, what: string): number {
     throw invalid(`${what} must be a non-negative integer number of bytes (0 = no limit), got ${String(bytes)}`);
   }
   return bytes;
+}
+
+/**
+ * The numbers of a batch argument, checked as the single calls check theirs: a Float64Array as is,
+ * another numeric TypedArray or an Array whose every element is a number copied; nothing coerced
+ * (no strings, booleans, Sets, array-likes). The core then checks each value's range.
+ */
+function batchNumbers(value: unknown, what: string): Float64Array {
+  if (value instanceof Float64Array) return value;
+  if (Array.isArray(value)) {
+    const out = new Float64Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'number') throw invalid(`${what}[${i}] must be a number, got ${typeof v}`);
+      out[i] = v;
+    }
+    return out;
+  }
+  if (
+    ArrayBuffer.isView(value) &&
+    !(value instanceof DataView) &&
+    !(value instanceof BigInt64Array || value instanceof BigUint64Array)
+  ) {
+    return Float64Array.from(value as unknown as ArrayLike<number>);
+  }
+  const got =
+    value === null ? 'null' : typeof value === 'object' ? (value.constructor?.name ?? 'an object') : typeof value;
+  throw invalid(`${what} must be an Array or TypedArray of numbers, got ${got}`);
 }
 
 class TieredAllocator implements Allocator {
@@ -210,16 +239,16 @@ class TieredAllocator implements Allocator {
 
   // ------------------------------------------------------------------ batches
 
-  zmallocBatch(sizes: ArrayLike<number>, category: Category = 'data'): Float64Array {
-    const s = sizes instanceof Float64Array ? sizes : Float64Array.from(sizes);
+  zmallocBatch(sizes: BatchNumbers, category: Category = 'data'): Float64Array {
+    const s = batchNumbers(sizes, 'sizes');
     const out = new Float64Array(s.length);
     this.#heap.mallocBatch(s, out, categoryIndex(category));
     if (this.#hooked) for (let i = 0; i < out.length; i++) this.#afterAlloc(out[i]!, s[i]!, category, null);
     return out;
   }
 
-  zfreeBatch(handles: ArrayLike<number>): void {
-    const h = handles instanceof Float64Array ? handles : Float64Array.from(handles);
+  zfreeBatch(handles: BatchNumbers): void {
+    const h = batchNumbers(handles, 'handles');
     this.#heap.freeBatch(h);
     if (this.#sink !== null) for (const x of h) this.#sink.onFree(x);
   }

@@ -7,6 +7,7 @@ export type TiermemErrorCode =
   | 'ERR_TIERMEM_NO_MEMORY' // no allowed tier could serve the allocation
   | 'ERR_TIERMEM_BACKEND' // the requested PMem backend is not available
   | 'ERR_TIERMEM_CLOSED' // the allocator was closed
+  | 'ERR_TIERMEM_ADDON' // the native addon is not built (e.g. installed with --ignore-scripts) or fails to load
   | 'ERR_TIERMEM_INTERNAL';
 
 export class TiermemError extends Error {

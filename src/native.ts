@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { TiermemError } from './errors.js';
+
 /** Offsets into the stats snapshot, as the C core lays it out (see native/include/tiermem.h). */
 export interface NativeLayout {
   length: number;
@@ -141,15 +143,19 @@ export interface NativeAddon {
   version: string;
 }
 
+const REBUILD =
+  'Run `npm rebuild tiermem` to build it (it needs a C compiler, libmemkind-dev and libnuma-dev; ' +
+  'installs with --ignore-scripts skip this build).';
+
 function addonPath(): string {
   // src/native.ts and dist/native.js both sit one level below the package root.
   const root = join(dirname(fileURLToPath(import.meta.url)), '..');
   for (const p of [join(root, 'build', 'Release', 'tiermem.node'), join(root, 'build', 'Debug', 'tiermem.node')]) {
     if (existsSync(p)) return p;
   }
-  throw new Error(
-    `tiermem's native addon is not built (looked in ${join(root, 'build')}). ` +
-      'Run `bash scripts/setup.sh` (installs libmemkind-dev and libnuma-dev, then builds), or `npm run build:native`.',
+  throw new TiermemError(
+    'ERR_TIERMEM_ADDON',
+    `tiermem's native addon is not built (looked in ${join(root, 'build')}). ${REBUILD}`,
   );
 }
 
@@ -157,8 +163,18 @@ let loaded: NativeAddon | undefined;
 
 export function native(): NativeAddon {
   if (loaded === undefined) {
+    const path = addonPath();
     const require = createRequire(import.meta.url);
-    loaded = require(addonPath()) as NativeAddon;
+    try {
+      loaded = require(path) as NativeAddon;
+    } catch (e) {
+      // A build for another Node ABI, or a shared library (libmemkind, libnuma) missing.
+      const why = e instanceof Error ? e.message : String(e);
+      throw new TiermemError(
+        'ERR_TIERMEM_ADDON',
+        `tiermem's native addon ${path} cannot be loaded: ${why}. ${REBUILD}`,
+      );
+    }
   }
   return loaded;
 }

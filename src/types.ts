@@ -34,6 +34,19 @@ export const DRAM_KINDS: readonly DramKind[] = ['regular', 'default'];
 /** The initial routing threshold in bytes when none is given (the facade and the service). */
 export const DEFAULT_THRESHOLD = 4096;
 
+/** What the batch calls take: numbers, in an Array or a numeric TypedArray. */
+export type BatchNumbers =
+  | readonly number[]
+  | Float64Array
+  | Float32Array
+  | Int32Array
+  | Uint32Array
+  | Int16Array
+  | Uint16Array
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray;
+
 export interface AllocatorOptions {
   /**
    * The PMem tier backend: 'auto' (default: KMEM-DAX if memkind finds a node, otherwise an
@@ -157,9 +170,13 @@ export interface Allocator {
   readInto(handle: Handle, target: Uint8Array, offset?: number, length?: number): number;
   /** Copy `length` bytes between two allocations (memmove semantics). */
   copy(dst: Handle, dstOffset: number, src: Handle, srcOffset: number, length: number): void;
-  /** Batch forms of the hot operations; one native call for many allocations. */
-  zmallocBatch(sizes: ArrayLike<number>, category?: Category): Float64Array;
-  zfreeBatch(handles: ArrayLike<number>): void;
+  /**
+   * Batch forms of the hot operations; one native call for many allocations. The argument is an
+   * Array of numbers or a numeric TypedArray (a Float64Array is used without a copy); each value
+   * is checked as the single call checks it, nothing is coerced.
+   */
+  zmallocBatch(sizes: BatchNumbers, category?: Category): Float64Array;
+  zfreeBatch(handles: BatchNumbers): void;
   stats(): AllocatorStats;
   /** The raw snapshot, refreshed by this call, laid out as nativeLayout() says; zero-copy. */
   rawStats(): Float64Array;

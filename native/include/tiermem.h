@@ -139,7 +139,8 @@ void tm_free(tm_heap *h, const tm_block *b);
  * tier: lets a caller that keeps only (ptr, size, tier), as the store does, rebuild the tm_block
  * for free/realloc without storing usable sizes. A size class computation on the usual path. */
 size_t tm_usable(const tm_heap *h, tm_tier tier, const void *ptr, size_t size);
-/* Copy a block to the other tier (same category); *b is updated; on failure unchanged. */
+/* Copy a block to tier `to` (same category); *b is updated. A move never spills: when `to` is
+ * full or at its limit it returns TM_ENOMEM (a failure counted on `to`) and *b is unchanged. */
 int tm_move(tm_heap *h, tm_block *b, tm_tier to);
 
 /* The tier memkind itself says the pointer belongs to (-1 if neither of this heap's kinds).
@@ -187,7 +188,9 @@ size_t tm_size_class(size_t size);
 /* ------------------------------------------------------------------------------ handles */
 
 /* A handle names a block by integer: index (low 28 bits) + generation (next 24 bits), so it is
- * a safe JS integer. A freed slot's generation is bumped, so stale handles never validate. */
+ * a safe JS integer. A freed slot's generation is bumped, so stale handles never validate; a slot
+ * whose generation would wrap (after 2^23 uses) is retired for good instead of reused, so no
+ * generation ever comes back. Retiring costs one 32-byte slot per 8.4M frees of that slot. */
 typedef uint64_t tm_handle;
 #define TM_HANDLE_INDEX_BITS 28
 #define TM_HANDLE_MAX_INDEX ((1u << TM_HANDLE_INDEX_BITS) - 1)

@@ -202,15 +202,22 @@ static int check_range(napi_env env, const tm_block *b, size_t off, size_t len) 
   return 0;
 }
 
-/* A string argument: UTF-8 straight into the block (no intermediate Buffer in JS). */
+/* A string argument: UTF-8 straight into the block (no intermediate Buffer in JS). napi always
+ * terminates what it copies with a NUL; the byte after the text belongs to the caller's data, so
+ * it is saved and put back (or, at the block's end, the text goes through a scratch copy). */
 static napi_value write_string(napi_env env, tm_block *b, napi_value str, size_t off) {
   size_t len;
   NAPI_CALL(env, napi_get_value_string_utf8(env, str, NULL, 0, &len));
   if (check_range(env, b, off, len) != 0) return NULL;
   if (len == 0) return tm_make_double(env, 0);
-  /* napi writes a NUL after the text; give it the room only if the block has it. */
+  char *dst = (char *)b->ptr + off;
   if (len < b->usable - off) {
-    NAPI_CALL(env, napi_get_value_string_utf8(env, str, (char *)b->ptr + off, len + 1, &len));
+    char after = dst[len];
+    size_t wrote = 0;
+    napi_status st = napi_get_value_string_utf8(env, str, dst, len + 1, &wrote);
+    dst[len] = after;
+    NAPI_CALL(env, st);
+    len = wrote;
   } else {
     char *tmp = malloc(len + 1);
     if (tmp == NULL) {
@@ -218,7 +225,7 @@ static napi_value write_string(napi_env env, tm_block *b, napi_value str, size_t
       return NULL;
     }
     napi_status st = napi_get_value_string_utf8(env, str, tmp, len + 1, &len);
-    if (st == napi_ok) memcpy((char *)b->ptr + off, tmp, len);
+    if (st == napi_ok) memcpy(dst, tmp, len);
     free(tmp);
     NAPI_CALL(env, st);
   }

@@ -7,9 +7,12 @@
 
 #include "tiermem.h"
 
+/* Generation of a retired slot: even (not live) and beyond any handle's 24 bits. */
+#define RETIRED (TM_HANDLE_GEN_MASK + 1u)
+
 typedef struct slot {
   tm_block block;
-  uint32_t gen;       /* current generation; odd = live, even = free */
+  uint32_t gen;       /* current generation; odd = live, even = free or RETIRED */
   uint32_t next_free; /* index + 1 of the next free slot, 0 = none */
 } slot;
 
@@ -50,8 +53,7 @@ tm_handle tm_handles_put(tm_handles *t, const tm_block *b) {
     i = t->used++;
   }
   slot *s = &t->slots[i];
-  s->gen = (s->gen + 1) & TM_HANDLE_GEN_MASK; /* even -> odd: live (wraps past the mask to 1) */
-  if ((s->gen & 1) == 0) s->gen = 1;
+  s->gen++; /* even -> odd: live; never wraps, see tm_handles_release */
   s->block = *b;
   s->next_free = 0;
   t->live++;
@@ -71,11 +73,17 @@ int tm_handles_release(tm_handles *t, tm_handle h) {
   if (tm_handles_get(t, h) == NULL) return TM_EINVAL;
   size_t i = (size_t)(h & TM_HANDLE_MAX_INDEX);
   slot *s = &t->slots[i];
-  s->gen = (s->gen + 1) & TM_HANDLE_GEN_MASK; /* odd -> even: free */
   memset(&s->block, 0, sizeof s->block);
+  t->live--;
+  if (s->gen == TM_HANDLE_GEN_MASK) {
+    /* Its last generation: reusing the slot would bring back generation 1, which some stale
+     * handle may still hold. Retire it (even: never validates, never on the free list). */
+    s->gen = RETIRED;
+    return TM_OK;
+  }
+  s->gen++; /* odd -> even: free */
   s->next_free = t->free_head;
   t->free_head = (uint32_t)(i + 1);
-  t->live--;
   return TM_OK;
 }
 

@@ -166,7 +166,7 @@ HOT void *try_tier(tm_heap *h, tm_tier t, size_t size, int zero) {
 
 /* Place `size` bytes wanting tier `want`; apply the policy when it is full. */
 HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, int routed,
-              tm_block *out) {
+              int may_spill, tm_block *out) {
   if ((unsigned)cat >= TM_CAT_COUNT) return TM_EINVAL;
   if (size > TM_MAX_SIZE) return TM_ETOOBIG;
   if (size == 0) size = 1; /* memkind returns NULL for 0; zmalloc(0) must give a valid block */
@@ -174,7 +174,7 @@ HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, 
   tm_tier t = want;
   void *p = try_tier(h, t, size, zero);
   if (__builtin_expect(p == NULL, 0)) {
-    if (atomic_load_explicit(&h->policy, memory_order_relaxed) == TM_POLICY_SPILL) {
+    if (may_spill && atomic_load_explicit(&h->policy, memory_order_relaxed) == TM_POLICY_SPILL) {
       t = (tm_tier)(1 - want);
       p = try_tier(h, t, size, zero);
     }
@@ -205,18 +205,18 @@ HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, 
 /* ------------------------------------------------------------------------------ API */
 
 int tm_malloc(tm_heap *h, size_t size, tm_category cat, tm_block *out) {
-  return place(h, size, tm_route_inline(h, size), cat, 0, 1, out);
+  return place(h, size, tm_route_inline(h, size), cat, 0, 1, 1, out);
 }
 
 int tm_calloc(tm_heap *h, size_t count, size_t size, tm_category cat, tm_block *out) {
   size_t total;
   if (__builtin_mul_overflow(count, size, &total)) return TM_ETOOBIG;
-  return place(h, total, tm_route_inline(h, total), cat, 1, 1, out);
+  return place(h, total, tm_route_inline(h, total), cat, 1, 1, 1, out);
 }
 
 int tm_malloc_tier(tm_heap *h, size_t size, tm_tier tier, tm_category cat, tm_block *out) {
   if ((unsigned)tier >= TM_TIER_COUNT) return TM_EINVAL;
-  return place(h, size, tier, cat, 0, 0, out);
+  return place(h, size, tier, cat, 0, 0, 1, out);
 }
 
 void tm_free(tm_heap *h, const tm_block *b) {
@@ -225,11 +225,11 @@ void tm_free(tm_heap *h, const tm_block *b) {
   tm_backend_free(h->kind[b->tier], b->ptr);
 }
 
-/* Move *b to a new block of `size` bytes on tier `to` (the policy applies), copying as many bytes
- * as both blocks hold, then free the old one; on failure *b is unchanged. */
-static int relocate(tm_heap *h, tm_block *b, size_t size, tm_tier to, int routed) {
+/* Move *b to a new block of `size` bytes on tier `to` (the policy applies when may_spill),
+ * copying as many bytes as both blocks hold, then free the old one; on failure *b is unchanged. */
+static int relocate(tm_heap *h, tm_block *b, size_t size, tm_tier to, int routed, int may_spill) {
   tm_block n;
-  int rc = place(h, size, to, (tm_category)b->cat, 0, routed, &n);
+  int rc = place(h, size, to, (tm_category)b->cat, 0, routed, may_spill, &n);
   if (rc != TM_OK) return rc;
   size_t keep = b->usable < n.usable ? b->usable : n.usable;
   memcpy(n.ptr, b->ptr, keep);
@@ -242,21 +242,21 @@ int tm_realloc(tm_heap *h, tm_block *b, size_t size) {
   if (size > TM_MAX_SIZE) return TM_ETOOBIG;
   if (size == 0) size = 1;
   tm_tier want = b->pinned ? (tm_tier)b->tier : tm_route_inline(h, size);
-  if (want != b->tier) return relocate(h, b, size, want, !b->pinned);
+  if (want != b->tier) return relocate(h, b, size, want, !b->pinned, 1);
 
   /* Same tier: let memkind resize in place when it can. Reserve the growth first. */
   size_t new_usable = tm_size_class_inline(size);
   int limited = atomic_load_explicit(&h->limits_on, memory_order_relaxed);
   if (limited && new_usable > b->usable && !reserve(h, want, new_usable - b->usable)) {
     /* At its limit: the policy decides, exactly as for a new allocation. */
-    return relocate(h, b, size, want, !b->pinned);
+    return relocate(h, b, size, want, !b->pinned, 1);
   }
   void *p = tm_backend_realloc(h->kind[want], b->ptr, size);
   if (p == NULL) {
     if (limited && new_usable > b->usable)
       atomic_fetch_sub(&h->reserved[want], (int64_t)(new_usable - b->usable));
     /* The old block is intact; a fresh placement applies the policy (spill or fail). */
-    return relocate(h, b, size, want, !b->pinned);
+    return relocate(h, b, size, want, !b->pinned, 1);
   }
   if (limited && new_usable < b->usable)
     atomic_fetch_sub(&h->reserved[want], (int64_t)(b->usable - new_usable));
@@ -282,7 +282,8 @@ size_t tm_usable(const tm_heap *h, tm_tier tier, const void *ptr, size_t size) {
 int tm_move(tm_heap *h, tm_block *b, tm_tier to) {
   if ((unsigned)to >= TM_TIER_COUNT) return TM_EINVAL;
   if (to == b->tier) return TM_OK;
-  return relocate(h, b, b->usable, to, 0);
+  /* A move names its tier: spilling back onto the tier it leaves would be a silent no-op. */
+  return relocate(h, b, b->usable, to, 0, 0);
 }
 
 int tm_detect_tier(const tm_heap *h, const void *ptr) {

@@ -26,29 +26,36 @@ void tm_stats_destroy(tm_stats *s) {
   pthread_mutex_destroy(&s->lock);
 }
 
-/* A thread that alternates between heaps re-finds its shard here; that costs a list walk,
- * which is why each thread remembers only its last heap (one heap per thread is the norm). */
+/* Each thread remembers a few heaps' shards (one heap per thread is the norm, so tm_tls alone
+ * serves the hot path). On a miss the heap's own list is searched for the thread's shard, so a
+ * thread alternating between heaps whose caches collide re-finds its shard instead of adding a
+ * new one: the list stays one shard per thread that ever used the heap (a thread id reused after
+ * a thread exits takes over the dead thread's shard, which is as exact). */
+#define TLS_WAYS 8
 static __thread struct {
   uint64_t id;
   tm_shard *shard;
-} tls_owned[8];
+} tls_owned[TLS_WAYS];
 
 tm_shard *tm_stats_shard_slow(tm_stats *s) {
-  for (size_t i = 0; i < 8; i++) {
-    if (tls_owned[i].id == s->id) {
-      tm_tls.id = s->id;
-      return tm_tls.shard = tls_owned[i].shard;
+  size_t way = (size_t)(s->id % TLS_WAYS);
+  tm_shard *sh = tls_owned[way].id == s->id ? tls_owned[way].shard : NULL;
+  if (sh == NULL) {
+    pthread_t self = pthread_self();
+    pthread_mutex_lock(&s->lock);
+    for (tm_shard *x = s->shards; x != NULL && sh == NULL; x = x->next)
+      if (pthread_equal(x->owner, self)) sh = x;
+    if (sh == NULL) {
+      sh = calloc(1, sizeof *sh);
+      if (sh == NULL) abort(); /* cannot account: refuse to continue silently wrong */
+      sh->owner = self;
+      sh->next = s->shards;
+      s->shards = sh;
     }
+    pthread_mutex_unlock(&s->lock);
+    tls_owned[way].id = s->id;
+    tls_owned[way].shard = sh;
   }
-  tm_shard *sh = calloc(1, sizeof *sh);
-  if (sh == NULL) abort(); /* cannot account: refuse to continue silently wrong */
-  pthread_mutex_lock(&s->lock);
-  sh->next = s->shards;
-  s->shards = sh;
-  pthread_mutex_unlock(&s->lock);
-  size_t slot = (size_t)(s->id % 8);
-  tls_owned[slot].id = s->id;
-  tls_owned[slot].shard = sh;
   tm_tls.id = s->id;
   return tm_tls.shard = sh;
 }

@@ -23,6 +23,7 @@ typedef struct tm_shard {
   int64_t live_hist[TM_TIER_COUNT][TM_HIST_BUCKETS];
   uint64_t flow_bytes[TM_HIST_BUCKETS];
   uint64_t flow_count[TM_HIST_BUCKETS];
+  pthread_t owner; /* the thread that updates it: at most one shard per (heap, thread) */
   struct tm_shard *next;
 } tm_shard;
 

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "heap.h" /* the heap record and its stats shards (tests look inside) */
+#include "stats.h"
 #include "tiermem.h"
 
 static int failures = 0, checks = 0;
@@ -183,6 +185,102 @@ static void test_size_classes(void) {
   CHECK(tm_size_class(4097) == 5120 && tm_size_class(1 << 20) == (1 << 20));
 }
 
+/* A move names its tier: under spill with that tier at its limit it fails (TM_ENOMEM, counted as
+ * a failure there) and leaves the block where it was, rather than "moving" it onto the same tier. */
+static void test_move_never_spills(void) {
+  tm_heap *h = make_heap(0, 0, TM_POLICY_SPILL); /* everything routes to PMem */
+  tm_set_limit(h, TM_DRAM, 4096);
+  tm_block a, filler;
+  CHECK(tm_malloc_tier(h, 4096, TM_DRAM, TM_CAT_DATA, &filler) == TM_OK); /* DRAM now full */
+  CHECK(tm_malloc(h, 512, TM_CAT_DATA, &a) == TM_OK && a.tier == TM_PMEM);
+  memset(a.ptr, 0x5a, 512);
+  tm_block before = a;
+  double s[TM_S_LEN];
+  tm_stats_snapshot(h, s);
+  double fallbacks = s[TM_S_TIER(TM_DRAM) + 1], failures = s[TM_S_TIER(TM_DRAM)];
+  CHECK(tm_move(h, &a, TM_DRAM) == TM_ENOMEM);
+  CHECK(a.ptr == before.ptr && a.tier == TM_PMEM && a.usable == before.usable);
+  tm_stats_snapshot(h, s);
+  CHECK(s[TM_S_TIER(TM_DRAM) + 1] == fallbacks && s[TM_S_TIER(TM_DRAM)] == failures + 1);
+  CHECK(live(h, TM_PMEM, TM_CAT_DATA, 0) == (double)a.usable);
+  tm_free(h, &filler); /* room again: the move happens, contents intact */
+  CHECK(tm_move(h, &a, TM_DRAM) == TM_OK && a.tier == TM_DRAM &&
+        ((unsigned char *)a.ptr)[511] == 0x5a);
+  CHECK(live(h, TM_PMEM, TM_CAT_DATA, 0) == 0 &&
+        live(h, TM_DRAM, TM_CAT_DATA, 0) == (double)a.usable);
+  tm_free(h, &a);
+  tm_heap_destroy(h);
+}
+
+/* A slot's generation never wraps back to a value a stale handle may hold: after its last
+ * generation the slot is retired and the table moves on to a fresh slot. */
+static void test_handle_generations_never_wrap(void) {
+  tm_handles *t = tm_handles_create();
+  tm_block b = { .usable = 1 };
+  tm_handle first = tm_handles_put(t, &b);
+  CHECK(tm_handles_release(t, first) == TM_OK);
+  size_t slot0 = 0, moved_at = 0;
+  const size_t cycles = ((size_t)1 << 23) + 10; /* more uses than one slot has generations */
+  for (size_t i = 0; i < cycles; i++) {
+    tm_handle h = tm_handles_put(t, &b);
+    if ((h & TM_HANDLE_MAX_INDEX) != slot0 && moved_at == 0) moved_at = i + 1;
+    if (h == first || tm_handles_get(t, first) != NULL) {
+      CHECK(!"a stale handle validated again");
+      break;
+    }
+    tm_handles_release(t, h);
+  }
+  CHECK(moved_at == ((size_t)1 << 23)); /* 2^23 live generations per slot (odd of 24 bits) */
+  CHECK(tm_handles_get(t, first) == NULL && tm_handles_release(t, first) == TM_EINVAL);
+  CHECK(tm_handles_live(t) == 0);
+  tm_handles_destroy(t);
+}
+
+static size_t shard_count(tm_heap *h) {
+  size_t n = 0;
+  for (tm_shard *x = h->stats.shards; x != NULL; x = x->next) n++;
+  return n;
+}
+
+static void *alternate_heaps(void *p) {
+  tm_heap **hs = p;
+  for (int i = 0; i < 1000; i++) {
+    tm_block b;
+    if (tm_malloc(hs[i & 1], 64, TM_CAT_DATA, &b) == TM_OK) tm_free(hs[i & 1], &b);
+  }
+  return NULL;
+}
+
+/* A thread switching between two heaps whose ids collide in its shard cache keeps one shard per
+ * (heap, thread): the snapshot stays O(threads). */
+static void test_stats_shard_per_thread(void) {
+  tm_heap *hs[2];
+  hs[0] = make_heap(4096, 0, TM_POLICY_SPILL);
+  tm_heap *spare[8];
+  int n = 0;
+  for (;;) { /* the next heap whose id collides with hs[0]'s modulo the cache's 8 ways */
+    hs[1] = make_heap(4096, 0, TM_POLICY_SPILL);
+    if (hs[1]->stats.id % 8 == hs[0]->stats.id % 8) break;
+    spare[n++] = hs[1];
+  }
+  for (int i = 0; i < n; i++) tm_heap_destroy(spare[i]);
+  alternate_heaps(hs);
+  CHECK(shard_count(hs[0]) == 1 && shard_count(hs[1]) == 1);
+  enum { N = 3 };
+  pthread_t th[N];
+  for (int i = 0; i < N; i++) pthread_create(&th[i], NULL, alternate_heaps, hs);
+  for (int i = 0; i < N; i++) pthread_join(th[i], NULL);
+  CHECK(shard_count(hs[0]) <= 1 + N && shard_count(hs[1]) <= 1 + N);
+  alternate_heaps(hs); /* the main thread still finds its own */
+  CHECK(shard_count(hs[0]) <= 1 + N && shard_count(hs[1]) <= 1 + N);
+  for (int k = 0; k < 2; k++) {
+    CHECK(live(hs[k], TM_DRAM, TM_CAT_DATA, 0) == 0);
+    CHECK(live(hs[k], TM_DRAM, TM_CAT_DATA, 2) == 500 * (1 + N + 1)); /* allocs, summed */
+  }
+  tm_heap_destroy(hs[0]);
+  tm_heap_destroy(hs[1]);
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
@@ -193,6 +291,9 @@ int main(void) {
   test_handles();
   test_threads();
   test_exhaustion();
+  test_move_never_spills();
+  test_handle_generations_never_wrap();
+  test_stats_shard_per_thread();
   rmdir(dir);
   printf("core_test: %d checks, %d failed\n", checks, failures);
   return failures == 0 ? 0 : 1;
