@@ -74,6 +74,22 @@ export interface NativeStoreInfo {
   commandStats: { name: string; calls: number; usec: number; failed: number; rejected: number }[];
 }
 
+/** Where the store's blocks are, by the kernel (move_pages over every block the engine holds). */
+export interface NativeStoreCensus {
+  pageSize: number;
+  /** Distinct pages touched by the store's blocks, and those not resident. */
+  pages: number;
+  absentPages: number;
+  blocks: number;
+  /** Distinct pages per NUMA node (index = node, up to 8 nodes). */
+  nodePages: number[];
+  /**
+   * [(tier * categories + category) * (3 + 8) + {0 blocks, 1 split over nodes, 2 no page resident,
+   * 3 + n resident pages all on node n}].
+   */
+  cells: Float64Array;
+}
+
 /**
  * The store engine in C, opened on a heap. One feed() per socket read runs every complete
  * command in it and copies the replies into `out` at `offset`; `status` then holds
@@ -92,6 +108,8 @@ export interface NativeStore {
   resetStats(): void;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
+  /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */
+  pageCensus(): NativeStoreCensus;
   close(): void;
 }
 

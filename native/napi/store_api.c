@@ -2,6 +2,7 @@
  * the store context as their callback data. The request path is one call per socket read:
  * feed() parses and executes every complete command in the bytes and copies the replies into
  * the caller's slab. JS owns sockets, timers and configuration; the data plane is all C. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -379,6 +380,51 @@ static napi_value js_set_defer(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* pageCensus() -> { pageSize, pages, absentPages, blocks, nodePages: number[],
+ *   cells: Float64Array[((tier * CAT + cat) * (3 + NODES)) + {0 blocks, 1 split, 2 absent,
+ *   3+n on node n}] }
+ * Where every store block is, by the kernel (census.c). Slow: for checks. */
+static napi_value js_page_census(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  st_census cs; /* about 1 KiB */
+  int rc = st_page_census(ts->st, &cs);
+  if (rc != 0) {
+    tm_napi_throw(env, rc == -ENOMEM ? E_NO_MEMORY : E_INTERNAL, "pageCensus: %s (errno %d)",
+                  rc == -ENOMEM ? "out of memory" : "move_pages failed", -rc);
+    return NULL;
+  }
+  napi_value o, nodes, cells, ab;
+  const size_t per = 3 + ST_CENSUS_NODES;
+  const size_t ncell = (size_t)TM_TIER_COUNT * TM_CAT_COUNT * per;
+  void *data;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  if (set_num(env, o, "pageSize", cs.page_size) || set_num(env, o, "pages", cs.pages) ||
+      set_num(env, o, "absentPages", cs.absent_pages) || set_num(env, o, "blocks", cs.blocks))
+    return NULL;
+  NAPI_CALL(env, napi_create_array_with_length(env, ST_CENSUS_NODES, &nodes));
+  for (uint32_t n = 0; n < ST_CENSUS_NODES; n++) {
+    napi_value v;
+    NAPI_CALL(env, napi_create_double(env, cs.node_pages[n], &v));
+    NAPI_CALL(env, napi_set_element(env, nodes, n, v));
+  }
+  NAPI_CALL(env, napi_set_named_property(env, o, "nodePages", nodes));
+  NAPI_CALL(env, napi_create_arraybuffer(env, ncell * sizeof(double), &data, &ab));
+  double *d = data;
+  for (int t = 0; t < TM_TIER_COUNT; t++)
+    for (int c = 0; c < TM_CAT_COUNT; c++) {
+      const st_census_cell *cell = &cs.cell[t][c];
+      double *row = d + ((size_t)t * TM_CAT_COUNT + (size_t)c) * per;
+      row[0] = cell->blocks;
+      row[1] = cell->blocks_split;
+      row[2] = cell->blocks_absent;
+      for (int n = 0; n < ST_CENSUS_NODES; n++) row[3 + n] = cell->blocks_on[n];
+    }
+  NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, ncell, ab, 0, &cells));
+  NAPI_CALL(env, napi_set_named_property(env, o, "cells", cells));
+  return o;
+}
+
 void tm_store_ctx_close(ts_ctx *ts) {
   if (ts == NULL || ts->st == NULL) return;
   st_destroy(ts->st);
@@ -409,6 +455,7 @@ static const tm_fn_def store_functions[] = {
   { "configSet", js_config_set },
   { "resetStats", js_reset_stats },
   { "setDefer", js_set_defer },
+  { "pageCensus", js_page_census },
   { "close", js_store_close },
   { NULL, NULL },
 };

@@ -521,4 +521,22 @@ void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
                void *arg);
 void lazy_walk(st_store *st, st_walk_fn *visit, void *arg);
 
+/* census.c */
+
+/* Where the walker's blocks really are, by the kernel (move_pages): per accounted tier x
+ * category, how many blocks have their resident pages on one NUMA node (per node), how many
+ * span several nodes, how many have no resident page; and the distinct pages of all blocks per
+ * node. For checks on real KMEM-DAX machines; walks everything. 0, or -errno. */
+#define ST_CENSUS_NODES 8
+typedef struct st_census_cell {
+  double blocks, blocks_split, blocks_absent;
+  double blocks_on[ST_CENSUS_NODES];
+} st_census_cell;
+typedef struct st_census {
+  st_census_cell cell[TM_TIER_COUNT][TM_CAT_COUNT];
+  double node_pages[ST_CENSUS_NODES];
+  double absent_pages, pages, blocks, page_size;
+} st_census;
+int st_page_census(st_store *st, st_census *out);
+
 #endif
