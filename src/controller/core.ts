@@ -3,28 +3,31 @@
 // recommend` all run exactly this code.
 //
 // Placement is decided when a block is allocated, so the live split (the stock) can only be
-// steered through the routed allocations that follow (the flow). Each step:
-//  1. measures the tick: routed flow by size, forced bytes, and the bytes freed (by balance);
-//     with no (or negligible) routed flow it holds: nothing it could do changes the stock;
-//  2. keeps the estimates: a flow histogram averaged by volume (not by tick), the flow per timer
-//     tick, forced and freed bytes per routed byte, and the learned bias of the size map;
-//  3. out of the +/-2 point band (a start, a target change, a size shift): feed-forward plus a
-//     bounded pull. The flow share that holds the split once the stock is there (frees take from
-//     each tier in proportion to its stock, forced bytes counted), read off the histogram, plus
-//     extra flow share that removes kp of the error by the next tick (stock/flow: what the churn
-//     allows); the threshold jumps there at once;
-//  4. inside the band: the trim (trim.ts), a PI law on the stock error in velocity form, moved
-//     in log-threshold space through a play, on fine early ticks; it enters at the feed-forward
-//     threshold plus its own proportional term, and never re-reads the map for a position, so
-//     the map's sampling noise does not become moves back and forth;
-//  5. clamps to [min, max] and calls the target unreachable when even the bound threshold
-//     cannot produce it (the bias stops learning then: anti-windup).
+// steered through the routed allocations that follow (the flow). Each step runs these phases,
+// one function each over one typed state (ControllerState):
+//  1. measureTick: the tick's routed flow by size, forced bytes, and the bytes freed (by
+//     balance); with no (or negligible) routed flow it holds: nothing it could do changes the
+//     stock;
+//  2. learnBias, updateRates, updateHistogram keep the estimates: a flow histogram averaged by
+//     volume (not by tick), the flow per timer tick, forced and freed bytes per routed byte, and
+//     the learned bias of the size map;
+//  3. pull, out of the +/-2 point band (a start, a target change, a size shift): feed-forward
+//     plus a bounded pull. The flow share that holds the split once the stock is there (frees
+//     take from each tier in proportion to its stock, forced bytes counted), read off the
+//     histogram, plus extra flow share that removes kp of the error by the next tick
+//     (stock/flow: what the churn allows); the threshold jumps there at once;
+//  4. trimStep, inside the band: the trim (trim.ts), a PI law on the stock error in velocity
+//     form, moved in log-threshold space through a play, on fine early ticks; it enters at the
+//     feed-forward threshold plus its own proportional term, and never re-reads the map for a
+//     position, so the map's sampling noise does not become moves back and forth;
+//  5. decide: clamps to [min, max], runs 3 or 4, and calls the target unreachable when even the
+//     bound threshold cannot produce it (the bias stops learning then: anti-windup).
 
 import type { Tier } from '../types.js';
 import { DEFAULT_CONTROLLER_PARAMS, mergeParams, type ControllerParams } from './params.js';
 import { clamp } from './clamp.js';
 import { shapeDistance, shareBelow, thresholdFor } from './flow.js';
-import { createTrim, type TrimTuning } from './trim.js';
+import { createTrim, type Trim, type TrimTuning } from './trim.js';
 
 export type ControllerStatus = 'on-target' | 'converging' | 'unreachable' | 'paused';
 
@@ -116,6 +119,7 @@ export interface ThresholdController {
   step(input: ControllerInput): ControllerTick;
 }
 
+/** What the previous tick saw: the stock, the cumulative forced bytes and routed flow. */
 interface Snapshot {
   dram: number;
   pmem: number;
@@ -125,244 +129,376 @@ interface Snapshot {
   count: number;
 }
 
+/** Routed flow per timer tick, and forced and freed bytes per routed byte (ratios hold across
+ *  ticks of any length, which early ticks make uneven). */
+interface Rates {
+  routed: number;
+  forcedDram: number;
+  forcedPmem: number;
+  freed: number;
+}
+
+/** Everything the controller carries from one tick to the next. */
+interface ControllerState {
+  params: ControllerParams;
+  readonly tuning: ControllerTuning;
+  readonly trim: Trim;
+  prev: Snapshot | null;
+  /** The flow histogram (shares per size bucket), and flow not yet taken into it. */
+  hist: Float64Array | null;
+  /** The last batch of flow was far from the histogram. */
+  shifting: boolean;
+  pend: Float64Array | null;
+  pendBytes: number;
+  pendItems: number;
+  rates: Rates;
+  /** The rates are the first tick's, taken over the whole past. */
+  fromHistory: boolean;
+  /** The early-tick volume asked for after the last tick. */
+  armed: number;
+  /** The learned bias of the size map (flow-share units). */
+  bias: number;
+  ticks: number;
+  /** Live bytes at the last tick (sizes the early ticks). */
+  stock: number;
+  last: ControllerTick | null;
+  readonly adjustments: { up: number; down: number };
+}
+
+/** Phase 1's result: what the tick that just ended did. */
+interface TickMeasure {
+  /** The threshold in force during the tick. */
+  threshold: number;
+  dram: number;
+  pmem: number;
+  total: number;
+  share: number;
+  error: number;
+  inBand: boolean;
+  /** Cumulative routed flow by bucket (the next snapshot's) and this tick's part of it. */
+  flow: Float64Array;
+  dFlow: Float64Array;
+  routed: number;
+  /** Routed blocks, cumulative (NaN: not reported) and this tick's (Infinity: unknown). */
+  count: number;
+  items: number;
+  forcedDram: number;
+  forcedPmem: number;
+  prevTotal: number;
+  freed: number;
+  first: boolean;
+  /** No (or negligible) routed flow: nothing the threshold does changes the stock. */
+  idle: boolean;
+}
+
+/** Phase 1: measure the tick just ended against the previous snapshot. */
+function measureTick(s: ControllerState, input: ControllerInput): TickMeasure {
+  const { prev, tuning: tu } = s;
+  const sd = input.tiers.dram.liveBytes;
+  const sp = input.tiers.pmem.liveBytes;
+  const total = sd + sp;
+  const share = total > 0 ? sd / total : NaN;
+  const error = total > 0 ? share - s.params.targetShare : 0;
+  const flow = Float64Array.from(input.flowBytes);
+  const dFlow = new Float64Array(flow.length);
+  let routed = 0;
+  for (let b = 0; b < flow.length; b++) {
+    const d = (flow[b] ?? 0) - (prev?.flow[b] ?? 0);
+    dFlow[b] = d > 0 ? d : 0;
+    routed += dFlow[b] ?? 0;
+  }
+  let count = NaN;
+  if (input.flowCount) {
+    count = 0;
+    for (let b = 0; b < input.flowCount.length; b++) count += input.flowCount[b] ?? 0;
+  }
+  const items =
+    Number.isFinite(count) && prev && Number.isFinite(prev.count)
+      ? count - prev.count
+      : Number.isFinite(count) && !prev
+        ? count
+        : Infinity;
+  const forcedDram = Math.max(0, input.tiers.dram.forcedBytes - (prev?.forcedDram ?? 0));
+  const forcedPmem = Math.max(0, input.tiers.pmem.forcedBytes - (prev?.forcedPmem ?? 0));
+  const prevTotal = prev ? prev.dram + prev.pmem : 0;
+  const freed = Math.max(0, prevTotal + routed + forcedDram + forcedPmem - total);
+  const first = prev === null;
+  return {
+    threshold: input.threshold,
+    dram: sd,
+    pmem: sp,
+    total,
+    share,
+    error,
+    inBand: Math.abs(error) <= ON_TARGET_BAND,
+    flow,
+    dFlow,
+    routed,
+    count,
+    items,
+    forcedDram,
+    forcedPmem,
+    prevTotal,
+    freed,
+    first,
+    idle: !first && routed <= tu.idleFlow * Math.max(total, prevTotal),
+  };
+}
+
+/**
+ * Phase 2a: the learned bias of the size map: the share the stock took from the routed flow
+ * (frees taken in proportion) against the map's prediction. Learned out of the band only: inside
+ * it the trim corrects the stock directly, and the map only gives it an entry point.
+ */
+function learnBias(s: ControllerState, m: TickMeasure): void {
+  const { prev } = s;
+  if (!prev || m.prevTotal <= 0 || m.routed <= 0) return;
+  const took = (m.dram - prev.dram - m.forcedDram + (prev.dram / m.prevTotal) * m.freed) / m.routed;
+  if (!Number.isFinite(took) || m.inBand || s.last?.status === 'unreachable' || s.hist === null) return;
+  const predicted = shareBelow(m.dFlow, m.threshold);
+  // Anti-windup: nothing to learn while the flow is saturated.
+  if (predicted <= 0.02 || predicted >= 0.98) return;
+  const seen = clamp(took - predicted, -1, 1);
+  // Weighted by the tick's volume: a thin early tick is a small sample.
+  const k = s.params.ki * (s.rates.routed > 0 ? Math.min(1, m.routed / s.rates.routed) : 1);
+  s.bias = clamp(s.bias + k * (seen - s.bias), -0.5, 0.5);
+}
+
+/** Phase 2b: the flow, forced and freed rates for the next tick. */
+function updateRates(s: ControllerState, m: TickMeasure): void {
+  const w = m.first || s.fromHistory ? 1 : s.tuning.rateWeight;
+  const early = s.armed > 0 && m.routed >= 0.9 * s.armed; // ended by the volume hook, not the timer
+  const r = Math.max(m.routed, 1e-300);
+  const old = s.rates;
+  s.rates = {
+    // An early tick only says the timer's flow is at least this much.
+    routed: early ? Math.max(old.routed, m.routed) : (1 - w) * old.routed + w * m.routed,
+    forcedDram: (1 - w) * old.forcedDram + (w * m.forcedDram) / r,
+    forcedPmem: (1 - w) * old.forcedPmem + (w * m.forcedPmem) / r,
+    freed: (1 - w) * old.freed + (w * m.freed) / r,
+  };
+  s.fromHistory = m.first;
+}
+
+/**
+ * Phase 2c: the flow histogram, averaged by volume. Flow gathers in a pending batch; a batch is
+ * taken in with histItems blocks, or a quarter of that showing a wholly new shape, which
+ * replaces the histogram (and the bias that belonged to the old one).
+ */
+function updateHistogram(s: ControllerState, m: TickMeasure): void {
+  const tu = s.tuning;
+  if (m.routed > 0) {
+    // A tick whose own flow has a wholly new shape starts the batch afresh (older pending flow
+    // belongs to the old shape).
+    const fresh = s.hist !== null && m.items >= tu.histItems / 4 && shapeDistance(s.hist, m.dFlow) > tu.histReset;
+    if (fresh || s.pend === null || s.pend.length !== m.dFlow.length) {
+      s.pend = new Float64Array(m.dFlow.length);
+      s.pendBytes = 0;
+      s.pendItems = 0;
+    }
+    for (let b = 0; b < m.dFlow.length; b++) s.pend[b]! += m.dFlow[b] ?? 0;
+    s.pendBytes += m.routed;
+    s.pendItems += m.items;
+  }
+  const pendBytes = s.pendBytes;
+  const norm = s.pend !== null && pendBytes > 0 ? s.pend.map((v) => v / pendBytes) : null;
+  const hist = s.hist;
+  const dist = norm === null || hist === null || hist.length !== norm.length ? 1 : shapeDistance(hist, norm);
+  if (
+    norm === null ||
+    !(s.pendItems >= tu.histItems || hist === null || (s.pendItems >= tu.histItems / 4 && dist > tu.histReset))
+  )
+    return;
+  if (dist > tu.histReset || (dist > tu.histShift && s.shifting)) {
+    s.hist = norm;
+    s.bias = 0; // the old bias belonged to the old distribution
+    s.shifting = false;
+  } else if (hist !== null) {
+    s.shifting = dist > tu.histShift;
+    // Volume weighting: the histogram forgets in bytes of flow, not in ticks.
+    const hw = m.total > 0 ? 1 - Math.exp(-pendBytes / (tu.histMemory * m.total)) : 1;
+    for (let b = 0; b < hist.length; b++) hist[b] = (1 - hw) * (hist[b] ?? 0) + hw * (norm[b] ?? 0);
+  }
+  s.pend = null;
+}
+
+/** The size map at this tick: flow shares by threshold, corrected by the learned bias. */
+interface SizeMap {
+  /** Flow shares the bounds can produce. */
+  fLo: number;
+  fHi: number;
+  /** Routed DRAM flow share the threshold t sends. */
+  shareOf(t: number): number;
+  /** The threshold that sends flow share w to DRAM (the bounds past the reachable range). */
+  thresholdOf(w: number): number;
+  /** The split the stock settles at under flow share f, forced bytes counted. */
+  settle(f: number): number;
+}
+
+function sizeMap(s: ControllerState, hist: Float64Array, cur: number): SizeMap {
+  const { params: p, bias, rates } = s;
+  const F = rates.forcedDram + rates.forcedPmem; // per routed byte
+  const fLo = clamp(shareBelow(hist, p.minThreshold) + bias, 0, 1);
+  const fHi = clamp(shareBelow(hist, p.maxThreshold) + bias, 0, 1);
+  return {
+    fLo,
+    fHi,
+    shareOf: (t) => clamp(shareBelow(hist, t) + bias, 0, 1),
+    thresholdOf: (w) => {
+      const t = thresholdFor(hist, clamp(w - bias, 0, 1)) ?? cur;
+      return w <= fLo ? p.minThreshold : w >= fHi ? p.maxThreshold : clamp(t, p.minThreshold, p.maxThreshold);
+    },
+    settle: (f) => (f + rates.forcedDram) / (1 + F),
+  };
+}
+
+/** Phase 5: even the bound threshold settles outside the band, and the stock is out. */
+function unreachable(map: SizeMap, target: number, error: number): boolean {
+  const tol = ON_TARGET_BAND / 4;
+  return (
+    (target < map.settle(map.fLo) - tol && error > ON_TARGET_BAND) ||
+    (target > map.settle(map.fHi) + tol && error < -ON_TARGET_BAND)
+  );
+}
+
+/**
+ * Phase 3, out of the band: feed-forward plus a pull sized for the flow until the next tick (an
+ * early tick cuts it); a move only when it shifts the settled split by minShift.
+ */
+function pull(s: ControllerState, m: TickMeasure, map: SizeMap, ff: number, next: number): number {
+  const { params: p, tuning: tu, rates } = s;
+  const R = rates.routed;
+  const Rn = s.armed > 0 ? Math.min(R, s.armed) : R;
+  const e = Math.sign(m.error) * Math.max(0, Math.abs(m.error) - tu.deadZone);
+  const remaining = Math.max(0, m.total - Math.min(rates.freed * Rn, m.total));
+  const drive = m.total > 0 ? clamp((-p.kp * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
+  const want = clamp(ff + drive, map.fLo, map.fHi);
+  const cand = map.thresholdOf(want);
+  const fCand = want <= map.fLo || want >= map.fHi ? want : map.shareOf(cand);
+  return cand !== next && Math.abs(map.settle(fCand) - map.settle(map.shareOf(next))) >= tu.minShift ? cand : next;
+}
+
+/** Phase 4, inside the band: the trim enters at the feed-forward threshold plus its own
+ *  proportional term, then steers by increments only. */
+function trimStep(s: ControllerState, m: TickMeasure, map: SizeMap, hist: Float64Array, ff: number): number {
+  const p = s.params;
+  if (!s.trim.engaged) s.trim.engage(map.thresholdOf(clamp(ff - p.trimKp * m.error, map.fLo, map.fHi)), m.error);
+  return s.trim.step({
+    error: m.error,
+    turnover: m.total > 0 ? m.routed / m.total : 0,
+    kp: p.trimKp,
+    ki: p.trimKi,
+    slopeAt: (x) => (shareBelow(hist, 2 ** (x + 0.25)) - shareBelow(hist, 2 ** (x - 0.25))) / 0.5,
+    min: p.minThreshold,
+    max: p.maxThreshold,
+  });
+}
+
+/** Phases 3-5: the threshold for the next tick and the status. */
+function decide(s: ControllerState, m: TickMeasure): { next: number; status: ControllerStatus } {
+  const p = s.params;
+  let next = clamp(m.threshold, p.minThreshold, p.maxThreshold);
+  let status: ControllerStatus = m.inBand ? 'on-target' : 'converging';
+  s.armed = volumeTrigger(s);
+  // Out of the band, or someone else set the threshold (an operator, a paused controller): the
+  // trim re-enters from the feed-forward point instead of stepping on from a stale position.
+  if (!m.inBand || (s.last !== null && m.threshold !== s.last.threshold)) s.trim.release();
+  const hist = s.hist;
+  if (hist === null || s.rates.routed <= 0) return { next, status };
+  const map = sizeMap(s, hist, m.threshold);
+  // 3. Feed-forward: the routed DRAM share that holds the split once the stock is there.
+  const F = s.rates.forcedDram + s.rates.forcedPmem;
+  const ff = p.targetShare * (1 + F) - s.rates.forcedDram;
+  if (unreachable(map, p.targetShare, m.error)) status = 'unreachable';
+  // Idle: hold, nothing the threshold does changes the stock now.
+  if (!m.idle) next = m.inBand ? trimStep(s, m, map, hist, ff) : pull(s, m, map, ff, next);
+  return { next, status };
+}
+
+function volumeTrigger(s: ControllerState): number {
+  const { params: p, tuning: tu } = s;
+  if (p.volumeBytes <= 0) return 0;
+  return Math.max(1, Math.round(Math.min(p.volumeBytes, Math.max(tu.volumeFloor, tu.volumeShare * s.stock))));
+}
+
 export function createThresholdController(
   params: Partial<ControllerParams> = {},
   tuning: ControllerTuningPatch = {},
 ): ThresholdController {
-  let p = mergeParams(DEFAULT_CONTROLLER_PARAMS, params);
   const tu: ControllerTuning = { ...DEFAULT_TUNING, ...tuning, trim: { ...DEFAULT_TUNING.trim, ...tuning.trim } };
-  const trim = createTrim(tu.trim);
-  let prev: Snapshot | null = null;
-  let hist: Float64Array | null = null;
-  let shifting = false; // the last batch of flow was far from the histogram
-  let pend: Float64Array | null = null; // flow not yet taken into the histogram
-  let pendBytes = 0;
-  let pendItems = 0;
-  // Routed flow per timer tick, and forced and freed bytes per routed byte (ratios hold across
-  // ticks of any length, which early ticks make uneven). `fromHistory`: the first tick's, taken
-  // over the whole past.
-  let rate = { routed: 0, forcedDram: 0, forcedPmem: 0, freed: 0 };
-  let fromHistory = true;
-  let armed = 0; // the early-tick volume asked for after the last tick
-  let bias = 0;
-  let ticks = 0;
-  let stock = 0;
-  let last: ControllerTick | null = null;
-  const adjustments = { up: 0, down: 0 };
+  const s: ControllerState = {
+    params: mergeParams(DEFAULT_CONTROLLER_PARAMS, params),
+    tuning: tu,
+    trim: createTrim(tu.trim),
+    prev: null,
+    hist: null,
+    shifting: false,
+    pend: null,
+    pendBytes: 0,
+    pendItems: 0,
+    rates: { routed: 0, forcedDram: 0, forcedPmem: 0, freed: 0 },
+    fromHistory: true,
+    armed: 0,
+    bias: 0,
+    ticks: 0,
+    stock: 0,
+    last: null,
+    adjustments: { up: 0, down: 0 },
+  };
 
   function step(input: ControllerInput): ControllerTick {
-    ticks++;
-    const sd = input.tiers.dram.liveBytes;
-    const sp = input.tiers.pmem.liveBytes;
-    const total = sd + sp;
-    stock = total;
-    const share = total > 0 ? sd / total : NaN;
-    const target = p.targetShare;
-    const error = total > 0 ? share - target : 0;
-    const inBand = Math.abs(error) <= ON_TARGET_BAND;
-    const cur = input.threshold;
-
-    // 1. The tick just ended.
-    const flow = Float64Array.from(input.flowBytes);
-    const dFlow = new Float64Array(flow.length);
-    let routed = 0;
-    for (let b = 0; b < flow.length; b++) {
-      const d = (flow[b] ?? 0) - (prev?.flow[b] ?? 0);
-      dFlow[b] = d > 0 ? d : 0;
-      routed += dFlow[b] ?? 0;
+    s.ticks++;
+    const m = measureTick(s, input);
+    s.stock = m.total;
+    if (!m.idle) {
+      learnBias(s, m);
+      updateRates(s, m);
+      updateHistogram(s, m);
     }
-    let count = NaN;
-    if (input.flowCount) {
-      count = 0;
-      for (let b = 0; b < input.flowCount.length; b++) count += input.flowCount[b] ?? 0;
-    }
-    const items =
-      Number.isFinite(count) && prev && Number.isFinite(prev.count)
-        ? count - prev.count
-        : Number.isFinite(count) && !prev
-          ? count
-          : Infinity;
-    const fd = Math.max(0, input.tiers.dram.forcedBytes - (prev?.forcedDram ?? 0));
-    const fp = Math.max(0, input.tiers.pmem.forcedBytes - (prev?.forcedPmem ?? 0));
-    const prevTotal = prev ? prev.dram + prev.pmem : 0;
-    const freed = Math.max(0, prevTotal + routed + fd + fp - total);
-    const first = prev === null;
-    // No routed flow: the threshold cannot have moved the stock and a new one would not either;
-    // the estimates keep what they knew (a thin tick would only add noise).
-    const idle = !first && routed <= tu.idleFlow * Math.max(total, prevTotal);
-
-    if (!idle) {
-      // 2. The learned bias of the map: the share the stock took from the routed flow (frees
-      // taken in proportion) against the map's prediction. Learned out of the band only: inside
-      // it the trim corrects the stock directly, and the map only gives it an entry point.
-      let took = NaN;
-      if (prev && prevTotal > 0 && routed > 0) took = (sd - prev.dram - fd + (prev.dram / prevTotal) * freed) / routed;
-      if (Number.isFinite(took) && !inBand && last?.status !== 'unreachable' && hist !== null) {
-        const predicted = shareBelow(dFlow, cur);
-        // Anti-windup: nothing to learn while the flow is saturated.
-        if (predicted > 0.02 && predicted < 0.98) {
-          const seen = clamp(took - predicted, -1, 1);
-          // Weighted by the tick's volume: a thin early tick is a small sample.
-          const k = p.ki * (rate.routed > 0 ? Math.min(1, routed / rate.routed) : 1);
-          bias = clamp(bias + k * (seen - bias), -0.5, 0.5);
-        }
-      }
-
-      // Estimates for the next tick.
-      const w = first || fromHistory ? 1 : tu.rateWeight;
-      const early = armed > 0 && routed >= 0.9 * armed; // ended by the volume hook, not the timer
-      const r = Math.max(routed, 1e-300);
-      rate = {
-        // An early tick only says the timer's flow is at least this much.
-        routed: early ? Math.max(rate.routed, routed) : (1 - w) * rate.routed + w * routed,
-        forcedDram: (1 - w) * rate.forcedDram + (w * fd) / r,
-        forcedPmem: (1 - w) * rate.forcedPmem + (w * fp) / r,
-        freed: (1 - w) * rate.freed + (w * freed) / r,
-      };
-      fromHistory = first;
-      if (routed > 0) {
-        // A tick whose own flow has a wholly new shape starts the batch afresh (older pending flow
-        // belongs to the old shape).
-        const fresh = hist !== null && items >= tu.histItems / 4 && shapeDistance(hist, dFlow) > tu.histReset;
-        if (fresh || pend === null || pend.length !== dFlow.length) {
-          pend = new Float64Array(dFlow.length);
-          pendBytes = 0;
-          pendItems = 0;
-        }
-        for (let b = 0; b < dFlow.length; b++) pend[b]! += dFlow[b] ?? 0;
-        pendBytes += routed;
-        pendItems += items;
-      }
-      const norm = pend !== null && pendBytes > 0 ? pend.map((v) => v / pendBytes) : null;
-      const dist = norm === null || hist === null || hist.length !== norm.length ? 1 : shapeDistance(hist, norm);
-      // A batch is enough with histItems blocks, or a quarter of that showing a wholly new shape.
-      if (
-        norm !== null &&
-        (pendItems >= tu.histItems || hist === null || (pendItems >= tu.histItems / 4 && dist > tu.histReset))
-      ) {
-        if (dist > tu.histReset || (dist > tu.histShift && shifting)) {
-          hist = norm;
-          bias = 0; // the old bias belonged to the old distribution
-          shifting = false;
-        } else if (hist !== null) {
-          shifting = dist > tu.histShift;
-          // Volume weighting: the histogram forgets in bytes of flow, not in ticks.
-          const hw = total > 0 ? 1 - Math.exp(-pendBytes / (tu.histMemory * total)) : 1;
-          for (let b = 0; b < hist.length; b++) hist[b] = (1 - hw) * (hist[b] ?? 0) + hw * (norm[b] ?? 0);
-        }
-        pend = null;
-      }
-    }
-    prev = {
-      dram: sd,
-      pmem: sp,
+    s.prev = {
+      dram: m.dram,
+      pmem: m.pmem,
       forcedDram: input.tiers.dram.forcedBytes,
       forcedPmem: input.tiers.pmem.forcedBytes,
-      flow,
-      count,
+      flow: m.flow,
+      count: m.count,
     };
-
-    let next = clamp(cur, p.minThreshold, p.maxThreshold);
-    let status: ControllerStatus = inBand ? 'on-target' : 'converging';
-    const R = rate.routed;
-    const F = rate.forcedDram + rate.forcedPmem; // per routed byte
-    armed = volumeTrigger();
-    // Out of the band, or someone else set the threshold (an operator, a paused controller): the
-    // trim re-enters from the feed-forward point instead of stepping on from a stale position.
-    if (!inBand || (last !== null && cur !== last.threshold)) trim.release();
-    if (hist !== null && R > 0) {
-      const h = hist;
-      // Flow shares the bounds can produce, and the split each would settle at.
-      const fLo = clamp(shareBelow(h, p.minThreshold) + bias, 0, 1);
-      const fHi = clamp(shareBelow(h, p.maxThreshold) + bias, 0, 1);
-      const settle = (f: number): number => (f + rate.forcedDram) / (1 + F);
-      const fOf = (t: number): number => clamp(shareBelow(h, t) + bias, 0, 1);
-      // The threshold that sends flow share w to DRAM.
-      const thresholdOf = (w: number): number => {
-        const t = thresholdFor(h, clamp(w - bias, 0, 1)) ?? cur;
-        return w <= fLo ? p.minThreshold : w >= fHi ? p.maxThreshold : clamp(t, p.minThreshold, p.maxThreshold);
-      };
-      // 3. Feed-forward: the routed DRAM share that holds the split once the stock is there.
-      const ff = target * (1 + F) - rate.forcedDram;
-
-      // 5. Unreachable: even the bound threshold settles outside the band, and the stock is out.
-      const tol = ON_TARGET_BAND / 4;
-      if (
-        (target < settle(fLo) - tol && error > ON_TARGET_BAND) ||
-        (target > settle(fHi) + tol && error < -ON_TARGET_BAND)
-      ) {
-        status = 'unreachable';
-      }
-
-      if (idle) {
-        // Hold: nothing the threshold does changes the stock now.
-      } else if (!inBand) {
-        // 3. Pull, sized for the flow until the next tick (an early tick cuts it).
-        const Rn = armed > 0 ? Math.min(R, armed) : R;
-        const e = Math.sign(error) * Math.max(0, Math.abs(error) - tu.deadZone);
-        const remaining = Math.max(0, total - Math.min(rate.freed * Rn, total));
-        const pull = total > 0 ? clamp((-p.kp * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
-        const want = clamp(ff + pull, fLo, fHi);
-        const cand = thresholdOf(want);
-        const fCand = want <= fLo || want >= fHi ? want : fOf(cand);
-        if (cand !== next && Math.abs(settle(fCand) - settle(fOf(next))) >= tu.minShift) next = cand;
-      } else {
-        // 4. The trim. It enters at the feed-forward threshold plus its own proportional term,
-        // then steers by increments only.
-        if (!trim.engaged) trim.engage(thresholdOf(clamp(ff - p.trimKp * error, fLo, fHi)), error);
-        next = trim.step({
-          error,
-          turnover: total > 0 ? routed / total : 0,
-          kp: p.trimKp,
-          ki: p.trimKi,
-          slopeAt: (x) => (shareBelow(h, 2 ** (x + 0.25)) - shareBelow(h, 2 ** (x - 0.25))) / 0.5,
-          min: p.minThreshold,
-          max: p.maxThreshold,
-        });
-      }
-    }
-    if (next !== cur) {
-      if (next > cur) adjustments.up++;
-      else adjustments.down++;
-    }
-    last = { threshold: next, share, targetShare: target, status, error };
-    return last;
-  }
-
-  function volumeTrigger(): number {
-    if (p.volumeBytes <= 0) return 0;
-    return Math.max(1, Math.round(Math.min(p.volumeBytes, Math.max(tu.volumeFloor, tu.volumeShare * stock))));
+    const { next, status } = decide(s, m);
+    if (next > m.threshold) s.adjustments.up++;
+    else if (next < m.threshold) s.adjustments.down++;
+    s.last = { threshold: next, share: m.share, targetShare: s.params.targetShare, status, error: m.error };
+    return s.last;
   }
 
   return {
     get params() {
-      return p;
+      return s.params;
     },
     get ticks() {
-      return ticks;
+      return s.ticks;
     },
     get adjustments() {
-      return { ...adjustments };
+      return { ...s.adjustments };
     },
     get last() {
-      return last;
+      return s.last;
     },
     get bias() {
-      return bias;
+      return s.bias;
     },
     get volumeTrigger() {
-      return volumeTrigger();
+      return volumeTrigger(s);
     },
     set(patch) {
-      const before = p;
-      p = mergeParams(p, patch);
+      const before = s.params;
+      s.params = mergeParams(before, patch);
       // A new target or new bounds: the trim re-enters from the feed-forward point.
       if (
-        p.targetShare !== before.targetShare ||
-        p.minThreshold !== before.minThreshold ||
-        p.maxThreshold !== before.maxThreshold
+        s.params.targetShare !== before.targetShare ||
+        s.params.minThreshold !== before.minThreshold ||
+        s.params.maxThreshold !== before.maxThreshold
       )
-        trim.release();
+        s.trim.release();
     },
     step,
   };
