@@ -6,7 +6,7 @@
 import { TiermemError } from './errors.js';
 import { native, type NativeHeap, type NativeLayout, type NativeStore } from './native.js';
 import { numaNodes } from './numa.js';
-import { choiceError } from './units.js';
+import { choiceError, shown } from './units.js';
 import { PMEM_SOURCES, choosePmem, releaseEmulationDir, type PmemChoice } from './pmem-backend.js';
 import {
   CATEGORIES,
@@ -53,7 +53,7 @@ const policyIndex = (policy: ExhaustionPolicy): number => enumIndex(POLICIES, po
 
 function checkLimit(bytes: unknown, what: string): number {
   if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) {
-    throw invalid(`${what} must be a non-negative integer number of bytes (0 = no limit), got ${String(bytes)}`);
+    throw invalid(`${what} must be a non-negative integer number of bytes (0 = no limit), got ${shown(bytes)}`);
   }
   return bytes;
 }
@@ -270,7 +270,7 @@ class TieredAllocator implements Allocator {
     if (hook !== null) {
       if (typeof hook !== 'function') throw invalid('hook must be a function or null');
       if (typeof everyBytes !== 'number' || !Number.isSafeInteger(everyBytes) || everyBytes <= 0) {
-        throw invalid(`everyBytes must be a positive integer, got ${String(everyBytes)}`);
+        throw invalid(`everyBytes must be a positive integer, got ${shown(everyBytes)}`);
       }
     }
     this.#volumeHook = hook;
@@ -409,6 +409,10 @@ class TieredAllocator implements Allocator {
 /** Create a tiered allocator. Throws ERR_TIERMEM_BACKEND when the requested PMem backend is unavailable. */
 export function createAllocator(options: AllocatorOptions = {}): Allocator {
   if (options === null || typeof options !== 'object') throw invalid('options must be an object');
+  if (options.log !== undefined && typeof options.log !== 'function') throw invalid('options.log must be a function');
+  if (options.limits !== undefined && (options.limits === null || typeof options.limits !== 'object')) {
+    throw invalid('options.limits must be an object such as { dram: bytes }');
+  }
   return new TieredAllocator(options);
 }
 

@@ -94,8 +94,24 @@ export function shareToRatio(share: number): string {
 
 /** The error for a name that is not one of `names`: "policy 'lax' is not one of spill, strict". */
 export function choiceError(names: readonly string[], value: unknown, what: string): TiermemError {
-  const shown = typeof value === 'string' ? `'${value}'` : (JSON.stringify(value) ?? String(value));
-  return new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} ${shown} is not one of ${names.join(', ')}`);
+  return new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} ${shown(value)} is not one of ${names.join(', ')}`);
+}
+
+/**
+ * Any value as text for an error message, without ever throwing itself (BigInts and cycles make
+ * JSON.stringify throw; objects without a prototype make String throw): an error message must not
+ * turn a coded error into an uncoded TypeError.
+ */
+export function shown(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'symbol' || typeof value === 'function') return typeof value;
+  if (typeof value === 'number') return String(value);
+  try {
+    return JSON.stringify(value) ?? typeof value;
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 /** `value` when it is one of `names` (a tier, a policy, a DRAM kind...); throws ERR_TIERMEM_INVALID_ARG. */
