@@ -447,11 +447,41 @@ st_entry *str_set_val(st_client *c, st_entry *e, const resp_arg *key, str_val *v
 /* The same from bytes (may overwrite a raw block in place); NULL on OOM, nothing changed. */
 st_entry *str_set(st_client *c, st_entry *e, const resp_arg *key, const void *p, size_t len,
                   int keep_ttl, int64_t when_ms);
+/* A raw value of len bytes copied from p (p NULL: uninitialized; len 0: no block). -1 on OOM. */
+int str_raw_alloc(st_store *st, const void *p, size_t len, str_val *v);
+/* Make a string entry an exclusive raw block ("raw" to OBJECT ENCODING) of at least new_len
+ * bytes, the new tail zeroed (ints become their decimal bytes). -1 on OOM, entry unchanged. */
+int str_grow_zero(st_client *c, st_entry *e, size_t new_len);
+/* The longest string the store holds: proto-max-bulk-len, within vlen's 32 bits. */
+uint64_t str_max_len(const st_store *st);
 /* Reply a string entry as a bulk string. */
 void reply_str(st_client *c, const st_entry *e);
 /* An EX/PX/EXAT/PXAT argument as absolute ms, or -1 after Redis's error reply
  * ("invalid expire time in '<cmd>' command"). */
 int64_t str_expire_arg(st_client *c, int i, int unit_s, int relative);
+
+/* ------------------------------------------------------------------------------ reading collections (SORT) */
+
+/* A visitor of collection elements: bytes s[0..len); `transient` when s points into a buffer
+ * that the next element reuses (an integer rendered as text). Nonzero stops the walk. */
+typedef int st_elem_fn(void *ctx, const unsigned char *s, size_t len, int transient);
+/* A list's elements from index `start` (0-based, in range) towards the tail (fwd) or head. */
+void list_each(st_store *st, st_entry *e, int64_t start, int fwd, st_elem_fn *fn, void *ctx);
+/* A set's size, O(1); its members, in its internal order. */
+uint64_t set_length(const st_entry *e);
+void set_each(const st_entry *e, st_elem_fn *fn, void *ctx);
+/* Bytes that may be an integer rendered into buf. */
+typedef struct st_bytes {
+  const unsigned char *s;
+  size_t len;
+  char buf[STR_INTBUF];
+} st_bytes;
+/* A hash field's value into *out (valid until the hash changes): 1, or 0 if absent. */
+int hash_field(const st_entry *e, const void *f, size_t flen, st_bytes *out);
+/* Store a new list of n elements under key, replacing whatever it held (any type; the TTL
+ * goes), as Redis's setKey. The entry, or NULL on OOM with nothing changed. */
+st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned char *const *s,
+                     const size_t *len);
 
 /* t_hash.c and t_set.c */
 

@@ -873,3 +873,19 @@ void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
   st_walk_dict_tables(&ht->d, visit, arg);
   st_walk_dict_nodes(&ht->d, hnode_walk, &w);
 }
+
+/* ------------------------------------------------------------------------------ for SORT */
+
+int hash_field(const st_entry *e, const void *f, size_t flen, st_bytes *out) {
+  hval v = hv_of(e);
+  hbytes b;
+  if (!hv_get(&v, f, flen, &b)) return 0;
+  out->len = b.len;
+  if (b.s == (const unsigned char *)b.buf) {
+    memcpy(out->buf, b.buf, b.len);
+    out->s = (const unsigned char *)out->buf;
+  } else {
+    out->s = b.s;
+  }
+  return 1;
+}

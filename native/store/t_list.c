@@ -746,3 +746,48 @@ void list_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
   }
   (void)st;
 }
+
+/* ------------------------------------------------------------------------------ for SORT */
+
+void list_each(st_store *st, st_entry *e, int64_t start, int fwd, st_elem_fn *fn, void *ctx) {
+  lview v;
+  quicklist *ql = view(st, e, &v);
+  ql_iter it;
+  lp_val val;
+  char buf[LP_INTBUF];
+  ql_iter_at(ql, &it, start, fwd);
+  while (ql_next(&st->mem, &it, &val)) {
+    uint32_t n;
+    const unsigned char *s = lp_val_bytes(&val, buf, &n);
+    if (fn(ctx, s, n, val.is_int)) break;
+  }
+}
+
+st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned char *const *s,
+                     const size_t *len) {
+  st_store *st = c->st;
+  size_t bytes = 0;
+  for (size_t i = 0; i < n; i++) bytes += ql_entry_size(s[i], (uint32_t)len[i]);
+  st_entry tmp;
+  if (new_value(st, &tmp, bytes, n) != 0) return NULL;
+  lview v;
+  quicklist *ql = view(st, &tmp, &v);
+  for (size_t i = 0; i < n; i++) {
+    if (ql_push(&st->mem, ql, QL_TAIL, s[i], (uint32_t)len[i]) != 0) {
+      unview(&tmp, &v);
+      list_free(st, &tmp);
+      return NULL;
+    }
+  }
+  unview(&tmp, &v);
+  st_entry *e = lookup_write(c, key);
+  if (e == NULL) {
+    e = db_add(c, c->db, key->ptr, key->len, ST_LIST, entry_enc(&tmp), tmp.val, 0,
+               entry_val_tier(&tmp));
+    if (e == NULL) list_free(st, &tmp);
+    return e;
+  }
+  db_persist(c->db, e);
+  db_replace_value(c, c->db, e, ST_LIST, entry_enc(&tmp), tmp.val, 0, entry_val_tier(&tmp));
+  return e;
+}

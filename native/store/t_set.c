@@ -1325,3 +1325,20 @@ void set_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk
     st_walk_dict_nodes(&ht->d, snode_walk, &w);
   }
 }
+
+/* ------------------------------------------------------------------------------ for SORT */
+
+uint64_t set_length(const st_entry *e) {
+  sval v = sv_of(e);
+  return sv_size(&v);
+}
+
+void set_each(const st_entry *e, st_elem_fn *fn, void *ctx) {
+  sval v = sv_of(e);
+  sit it;
+  smem m;
+  sit_init(&it, &v);
+  while (sit_next(&it, &m, NULL))
+    if (fn(ctx, m.s, m.len, m.s == (const unsigned char *)m.buf)) break;
+  sit_done(&it);
+}

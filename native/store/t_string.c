@@ -41,14 +41,14 @@ size_t str_len(const st_entry *e) {
 }
 
 /* The largest string the store holds: proto-max-bulk-len, and vlen's 32 bits. */
-static uint64_t max_len(const st_store *st) {
+uint64_t str_max_len(const st_store *st) {
   uint64_t m = st->cfg.proto_max_bulk_len > 0 ? (uint64_t)st->cfg.proto_max_bulk_len : 0;
   return m < UINT32_MAX ? m : UINT32_MAX;
 }
 
 /* Redis's checkStringLength: base + add within the limit (no wrap-around). */
 static int check_len(st_client *c, uint64_t base, uint64_t add) {
-  if (base > max_len(c->st) || add > max_len(c->st) - base) {
+  if (base > str_max_len(c->st) || add > str_max_len(c->st) - base) {
     reply_error(&c->out, "%s", ERR_MAX_SIZE);
     return -1;
   }
@@ -56,7 +56,7 @@ static int check_len(st_client *c, uint64_t base, uint64_t add) {
 }
 
 /* A raw block of len bytes copied from p (p may be NULL: left uninitialized). */
-static int raw_alloc(st_store *st, const void *p, size_t len, str_val *v) {
+int str_raw_alloc(st_store *st, const void *p, size_t len, str_val *v) {
   v->enc = ENC_RAW;
   v->vlen = (uint32_t)len;
   v->tier = TM_DRAM;
@@ -77,7 +77,7 @@ int str_make(st_store *st, const void *p, size_t len, str_val *v) {
     v->tier = TM_DRAM;
     return 0;
   }
-  return raw_alloc(st, p, len, v);
+  return str_raw_alloc(st, p, len, v);
 }
 
 void str_val_free(st_store *st, str_val *v) {
@@ -94,7 +94,7 @@ int str_dup(st_store *st, const st_entry *e, str_val *v) {
     v->tier = TM_DRAM;
     return 0;
   }
-  return raw_alloc(st, e->val, e->vlen, v);
+  return str_raw_alloc(st, e->val, e->vlen, v);
 }
 
 /* Whether a raw string of len bytes can overwrite e's block in place: exactly what free +
@@ -469,17 +469,16 @@ void cmd_strlen(st_client *c) {
   if (e != NULL) reply_int(&c->out, (long long)str_len(e));
 }
 
-/* Make a string entry an exclusive raw block of at least new_len bytes (Redis's
- * dbUnshareStringValue + sdsgrowzero): an int is printed into a new block, a block grows with
- * sm_realloc, the tail is zeroed, and the entry is marked raw. -1 on OOM, entry unchanged. */
-static int make_raw(st_client *c, st_entry *e, size_t new_len) {
+/* Redis's dbUnshareStringValue + sdsgrowzero: an int is printed into a new block, a block
+ * grows with sm_realloc, the tail is zeroed, and the entry is marked raw. */
+int str_grow_zero(st_client *c, st_entry *e, size_t new_len) {
   st_store *st = c->st;
   if (entry_enc(e) == ENC_INT) {
     char buf[STR_INTBUF];
     size_t n;
     const unsigned char *p = str_bytes(e, buf, &n);
     str_val v;
-    if (raw_alloc(st, NULL, new_len > n ? new_len : n, &v) != 0) return -1;
+    if (str_raw_alloc(st, NULL, new_len > n ? new_len : n, &v) != 0) return -1;
     memcpy(v.val, p, n);
     if (v.vlen > n) memset((char *)v.val + n, 0, v.vlen - n);
     e->val = v.val; /* an int owns no block: nothing to free */
@@ -511,7 +510,7 @@ void cmd_append(st_client *c) {
   }
   size_t old = str_len(e);
   if (check_len(c, old, add->len) != 0) return;
-  if (make_raw(c, e, old + add->len) != 0) return reply_oom(c);
+  if (str_grow_zero(c, e, old + add->len) != 0) return reply_oom(c);
   if (add->len > 0) memcpy((char *)e->val + old, add->ptr, add->len);
   key_modified(c, c->db, e);
   reply_int(&c->out, (long long)e->vlen);
@@ -530,7 +529,7 @@ void cmd_setrange(st_client *c) {
     if (check_len(c, (uint64_t)offset, val->len) != 0) return;
     size_t total = (size_t)offset + val->len;
     str_val v;
-    if (raw_alloc(c->st, NULL, total, &v) != 0) return reply_oom(c);
+    if (str_raw_alloc(c->st, NULL, total, &v) != 0) return reply_oom(c);
     memset(v.val, 0, (size_t)offset);
     memcpy((char *)v.val + offset, val->ptr, val->len);
     e = str_set_val(c, NULL, &c->argv[1], &v, 0, -1);
@@ -545,7 +544,7 @@ void cmd_setrange(st_client *c) {
   if (val->len == 0) return reply_int(&c->out, (long long)olen);
   if (check_len(c, (uint64_t)offset, val->len) != 0) return;
   size_t need = (size_t)offset + val->len;
-  if (make_raw(c, e, need > olen ? need : olen) != 0) return reply_oom(c);
+  if (str_grow_zero(c, e, need > olen ? need : olen) != 0) return reply_oom(c);
   memcpy((char *)e->val + offset, val->ptr, val->len);
   key_modified(c, c->db, e);
   reply_int(&c->out, (long long)e->vlen);
@@ -640,7 +639,7 @@ void cmd_incrbyfloat(st_client *c) {
   int n = ld2string(buf, sizeof buf, value, LD_STR_HUMAN);
   /* Redis keeps the printed number as a string (embstr/raw), never as an int. */
   str_val v;
-  if (raw_alloc(c->st, buf, (size_t)n, &v) != 0) return reply_oom(c);
+  if (str_raw_alloc(c->st, buf, (size_t)n, &v) != 0) return reply_oom(c);
   if (str_set_val(c, e, &c->argv[1], &v, 1, -1) == NULL) {
     str_val_free(c->st, &v);
     return reply_oom(c);

@@ -18,7 +18,9 @@ import {
   type Family,
   type GenContext,
 } from './args.js';
+import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
+import { SORT_COMMANDS } from './sort.js';
 
 export interface CommandRow {
   name: string;
@@ -223,4 +225,6 @@ export const COMMANDS: readonly CommandRow[] = [
   ...lists,
   ...sets,
   ...connection,
+  ...BITMAP_COMMANDS,
+  ...SORT_COMMANDS,
 ];

@@ -23,7 +23,9 @@
  * Tamed as legitimately unbounded (Redis 7.0.15 behaves the same; tame()): SRANDMEMBER /
  * HRANDFIELD with a count below -100000 (|count| replies; rewritten to -1000), SETRANGE with an
  * offset above 4 MiB (zero-fills up to 512 MiB; rewritten to 4 MiB), LCS over strings whose DP
- * table exceeds 4M cells (O(len1*len2), allowed up to proto-max-bulk-len bytes; skipped).
+ * table exceeds 4M cells (O(len1*len2), allowed up to proto-max-bulk-len bytes; skipped),
+ * SETBIT with an offset above 4 MiB (rewritten to 4 MiB) and BITFIELD writing above it
+ * (skipped).
  *
  * TIERMEM_FUZZ_TRACE=1 prints every command before it runs (to find the one a sanitizer stops
  * on); TIERMEM_FUZZ_STATS=1 prints calls and error-reply rates per command row.
@@ -1163,6 +1165,26 @@ static int tame(st_client *c, fz_argv *v, const st_cmd *row) {
     v->a[2].p = "4194304";
     v->a[2].len = 7;
     skipped_unbounded++;
+  }
+  /* SETBIT and BITFIELD writes zero-fill up to their offset, as SETRANGE: the same 4 MiB cap
+   * (offsets in bits; BITFIELD's "#n" counts fields of at most 64 bits). */
+  if (strcmp(row->name, "setbit") == 0 && v->argc >= 3 && arg_as_ll(&v->a[2], &n) &&
+      n > (32LL << 20)) {
+    v->a[2].p = "33554432";
+    v->a[2].len = 8;
+    skipped_unbounded++;
+  }
+  if (strcmp(row->name, "bitfield") == 0) {
+    for (int i = 2; i < v->argc; i++) {
+      const fz_arg *a = &v->a[i];
+      fz_arg tail = { a->p + 1, a->len - 1 };
+      int hash = a->len > 1 && a->p[0] == '#';
+      if ((hash && arg_as_ll(&tail, &n) && n > (1LL << 19)) ||
+          (!hash && arg_as_ll(a, &n) && n > (32LL << 20))) {
+        skipped_unbounded++;
+        return 1;
+      }
+    }
   }
   if (strcmp(row->name, "lcs") == 0 && v->argc >= 3) {
     size_t len[2] = { 0, 0 };
