@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   attachController,
   createThresholdController,
@@ -32,10 +32,14 @@ const scenarios = new Map<string, Scenario>(
 );
 const get = (name: string): Scenario => scenarios.get(name)!;
 
-function run(sc: Scenario, params: Partial<ControllerParams> = {}) {
+function run(sc: Scenario, params: Partial<ControllerParams> = {}, migrate = false) {
   const r = simulate(
     decodeTrace(sc.trace),
-    controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26, ...params }),
+    controllerPolicy(
+      { ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26, ...params },
+      {},
+      { migrate },
+    ),
     { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) },
   );
   return { r, m: runMetrics(r) };
@@ -95,6 +99,87 @@ describe('convergence on the generated traces', () => {
       expect(r.samples.at(-1)!.status).toBe('on-target');
     });
   }
+});
+
+describe('migration, the second actuator', () => {
+  // The model's migrator at 1 MiB/s: a few percent of these small stocks per tick at most.
+  const MIGRATE = { migrateRate: 1024 * 1024 };
+
+  it('low churn over a large stock: a target step is reached only by migrating', () => {
+    const sc = get('low-churn');
+    const without = run(sc).m.segments.at(-1)!;
+    const { r, m } = run(sc, MIGRATE, true);
+    const seg = m.segments.at(-1)!;
+    // Threshold alone: the trickle of writes cannot move a 1:4 stock to 1:1 in the trace.
+    expect(without.settle).toBe(Infinity);
+    expect(seg.settle).toBeLessThan(Infinity);
+    expect(seg.steadyError).toBeLessThan(0.01);
+    expect(r.migrated.toDram).toBeGreaterThan(0);
+    expect(r.samples.at(-1)!.status).toBe('on-target');
+  });
+
+  it('moves nothing where the flow holds the split (steady churn, growth, size shifts)', () => {
+    for (const name of ['steady', 'size-shift', 'growth', 'churn']) {
+      const plain = run(get(name));
+      const { r, m } = run(get(name), MIGRATE, true);
+      expect(r.migrated.toDram + r.migrated.toPmem, name).toBe(0);
+      // and steers exactly as without a migrator
+      expect(m.moves, name).toBe(plain.m.moves);
+    }
+  });
+
+  it('stays within the budget: no tick moves more than migrateRate allows', () => {
+    const core = createThresholdController({ targetShare: 0.5, migrateRate: 1000 });
+    const flow = new Float64Array(48);
+    flow[8] = 1e6;
+    const input = (dram: number, routed: number) => ({
+      threshold: 4096,
+      tiers: { dram: { liveBytes: dram, forcedBytes: 0 }, pmem: { liveBytes: 1e8 - dram, forcedBytes: 0 } },
+      flowBytes: flow.map((v) => (v * routed) / 1e6),
+      migrationMs: 100,
+    });
+    core.step(input(2e7, 1e6));
+    for (let i = 2; i < 20; i++) {
+      const t = core.step(input(2e7, 1e6 + i)); // almost no flow: only migration can act
+      expect(t.migrate).toBeGreaterThan(0); // too little DRAM: promote
+      expect(t.migrate).toBeLessThanOrEqual(100); // 1000 B/s x 100 ms
+    }
+    // A caller that does not migrate is never asked to.
+    const plain = createThresholdController({ targetShare: 0.5 });
+    const { migrationMs: _, ...noMigration } = input(2e7, 1e6);
+    expect(plain.step(noMigration).migrate).toBe(0);
+  });
+
+  it('unreachable means pinned bytes alone exceed the target', () => {
+    const { r } = run(get('unreachable'), MIGRATE, true);
+    // 30% of the bytes are forced to DRAM: 1:4 cannot be reached by any placement or migration.
+    const seg0 = runMetrics(r).segments[0]!;
+    expect(r.samples[seg0.end - 1]!.status).toBe('unreachable');
+    expect(r.samples.at(-1)!.status).toBe('on-target');
+  });
+
+  it('live: carries out the quotas through the attached migrator', () => {
+    vi.useFakeTimers();
+    const a = new ModelAllocator(4096);
+    for (let i = 0; i < 2000; i++) a.zmalloc(8192); // all PMem at threshold 4096: share 0
+    const moved: number[] = [];
+    const live = attachController(
+      a,
+      { targetShare: 0.5, migrateRate: 2 ** 30 },
+      { timer: false, migrate: (bytes, to) => (moved.push(to === 'dram' ? bytes : -bytes), a.migrate(bytes, to)) },
+    );
+    for (let i = 0; i < 30; i++) {
+      vi.advanceTimersByTime(100);
+      a.zmalloc(8192);
+      live.tick();
+    }
+    live.stop();
+    vi.useRealTimers();
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((b) => b > 0)).toBe(true);
+    const s = a.stats();
+    expect(s.dramShare).toBeGreaterThan(0.3);
+  });
 });
 
 describe('bounds, unreachable targets and anti-windup', () => {

@@ -3,6 +3,7 @@
 //
 //   npx tsc -p bench/controller/tsconfig.json && node bench/out/bench/controller/main.js [--scale 0.5] [--out bench/out]
 //     [--only controller] [--trace steady] [--tuning '{"dwell":4}']   (for quick runs while tuning)
+//     [--migrate-rate BYTES_PER_S]   (the controller+migration row's budget; default 1 MiB/s)
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -52,6 +53,9 @@ function main(): void {
   const only = arg('--only', '');
   const traceName = arg('--trace', '');
   const tuning = JSON.parse(arg('--tuning', '{}')) as ControllerTuningPatch;
+  // The migrator's budget in the model: the traces' stocks are a few MiB, so a rate of 1 MiB/s
+  // moves a few percent of the stock per 100 ms tick at most (the live default is 32 MiB/s).
+  const migrateRate = Number(arg('--migrate-rate', String(1024 * 1024)));
   const tickCsv = ['scenario,controller,tick,target,share,threshold,status'];
   for (const make of SCENARIOS) {
     const sc = make(scale);
@@ -62,6 +66,14 @@ function main(): void {
     const policies: [ThresholdPolicy, number][] = [
       [
         controllerPolicy({ ...sc.params, targetShare: sc.targetShare, minThreshold: MIN, maxThreshold: MAX }, tuning),
+        4096,
+      ],
+      [
+        controllerPolicy(
+          { ...sc.params, targetShare: sc.targetShare, minThreshold: MIN, maxThreshold: MAX, migrateRate },
+          tuning,
+          { migrate: true },
+        ),
         4096,
       ],
       [tieredMemDbPolicy(sc.targetShare, MIN, MAX), 4096],
@@ -90,6 +102,7 @@ function main(): void {
     'moves',
     'reversals %',
     'reversals',
+    'migrated MiB',
     'status',
   ];
   const table: string[][] = [];
@@ -122,6 +135,7 @@ function main(): void {
       String(r.m.moves),
       (r.m.reversalFraction * 100).toFixed(0),
       String(r.m.reversals),
+      ((r.run.migrated.toDram + r.run.migrated.toPmem) / 2 ** 20).toFixed(2),
       statuses.length
         ? `unreachable seg: ${statuses.join('/')}`
         : (r.run.samples[r.run.samples.length - 1]?.status ?? '-'),

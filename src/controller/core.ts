@@ -40,6 +40,11 @@ export interface ControllerTick {
   status: ControllerStatus;
   /** share - targetShare (positive: too much in DRAM); 0 when nothing is live. */
   error: number;
+  /**
+   * Bytes the caller's migrator should move now: > 0 from PMem to DRAM (the hottest first), < 0
+   * from DRAM to PMem (the coldest first), 0 none. Only asked of callers that give migrationMs.
+   */
+  migrate: number;
 }
 
 /** The part of AllocatorStats the controller reads; AllocatorStats satisfies it. */
@@ -49,6 +54,12 @@ export interface ControllerInput {
   flowBytes: ArrayLike<number>;
   /** Routed allocations by bucket; lets the histogram wait for enough blocks (optional). */
   flowCount?: ArrayLike<number>;
+  /**
+   * Milliseconds since the previous tick that gave it, given only by callers that carry out the
+   * tick's `migrate` quota (the store's migrator). Without it the controller steers by the
+   * threshold alone, as where nothing can move a block after its allocation.
+   */
+  migrationMs?: number;
 }
 
 /** |error| at or below which the status is 'on-target' (2 percentage points of DRAM share). */
@@ -83,6 +94,13 @@ export interface ControllerTuning {
   volumeFloor: number;
   /** The in-band law (see trim.ts). */
   trim: TrimTuning;
+  /** Migration closes what the flow cannot of an error out of the band within migrateHorizonMs
+   *  (a quota at most migrateRate allows, per tick). Inside the band the trim steers, unless the
+   *  flow turns over less than migrateSlowFlow of the stock in the horizon (low churn): then
+   *  migration also closes in-band errors above migrateDeadZone. */
+  migrateDeadZone: number;
+  migrateHorizonMs: number;
+  migrateSlowFlow: number;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
@@ -98,6 +116,9 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   volumeShare: 0.005,
   volumeFloor: 16 * 1024,
   trim: Object.freeze({ tau: 0.02, play: 0.003, playNoise: 2, minSlope: 0.02 }),
+  migrateDeadZone: 0.005,
+  migrateHorizonMs: 2000,
+  migrateSlowFlow: 0.05,
 });
 
 /** A partial tuning, the trim's fields partial too. */
@@ -161,6 +182,10 @@ interface ControllerState {
   ticks: number;
   /** Live bytes at the last tick (sizes the early ticks). */
   stock: number;
+  /** Routed bytes per millisecond (from ticks that report their length), and the flow of the
+   *  ticks since the last one that did. */
+  flowPerMs: number;
+  untimedFlow: number;
   last: ControllerTick | null;
   readonly adjustments: { up: number; down: number };
 }
@@ -189,6 +214,8 @@ interface TickMeasure {
   first: boolean;
   /** No (or negligible) routed flow: nothing the threshold does changes the stock. */
   idle: boolean;
+  /** The tick's length when the caller migrates (0: it does not). */
+  migrationMs: number;
 }
 
 /** Phase 1: measure the tick just ended against the previous snapshot. */
@@ -242,6 +269,7 @@ function measureTick(s: ControllerState, input: ControllerInput): TickMeasure {
     freed,
     first,
     idle: !first && routed <= tu.idleFlow * Math.max(total, prevTotal),
+    migrationMs: input.migrationMs !== undefined && input.migrationMs > 0 ? input.migrationMs : 0,
   };
 }
 
@@ -278,6 +306,19 @@ function updateRates(s: ControllerState, m: TickMeasure): void {
     freed: (1 - w) * old.freed + (w * m.freed) / r,
   };
   s.fromHistory = m.first;
+}
+
+/** The routed flow per millisecond, from every tick that reports its length (idle ones too:
+ *  a flow that stopped is what tells migration the threshold cannot do the work). */
+function updateFlowPerMs(s: ControllerState, m: TickMeasure): void {
+  // The first tick's flow is the allocator's whole past, not a rate.
+  if (m.first) return;
+  s.untimedFlow += m.routed;
+  if (m.migrationMs <= 0) return;
+  const perMs = s.untimedFlow / m.migrationMs;
+  s.untimedFlow = 0;
+  const w = s.flowPerMs === 0 ? 1 : s.tuning.rateWeight;
+  s.flowPerMs = (1 - w) * s.flowPerMs + w * perMs;
 }
 
 /**
@@ -352,13 +393,38 @@ function sizeMap(s: ControllerState, hist: Float64Array, cur: number): SizeMap {
   };
 }
 
-/** Phase 5: even the bound threshold settles outside the band, and the stock is out. */
-function unreachable(map: SizeMap, target: number, error: number): boolean {
+/**
+ * Phase 5: even the bound threshold settles outside the band, and the stock is out. Where blocks
+ * can migrate, any routed block can go to either tier: only the pinned (forced) bytes bound it.
+ */
+function unreachable(map: SizeMap, target: number, error: number, migrating: boolean): boolean {
   const tol = ON_TARGET_BAND / 4;
-  return (
-    (target < map.settle(map.fLo) - tol && error > ON_TARGET_BAND) ||
-    (target > map.settle(map.fHi) + tol && error < -ON_TARGET_BAND)
-  );
+  const lo = migrating ? map.settle(0) : map.settle(map.fLo);
+  const hi = migrating ? map.settle(1) : map.settle(map.fHi);
+  return (target < lo - tol && error > ON_TARGET_BAND) || (target > hi + tol && error < -ON_TARGET_BAND);
+}
+
+/**
+ * Migration, the second actuator: the part of the error the flow at the chosen threshold will
+ * not close within the horizon, within the byte budget of this tick. The flow pulls the stock
+ * toward the split it settles at, at the routed rate; what is left (low churn, a target step on
+ * a quiet store) is moved directly. Inside the band the threshold holds the fine steady split
+ * wherever the flow can (measured: migrating there too only added error), so migration traffic
+ * stays for real errors.
+ */
+function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: number): number {
+  const { params: p, tuning: tu, rates } = s;
+  if (m.migrationMs <= 0 || p.migrateRate <= 0 || m.total <= 0) return 0;
+  const e = m.error;
+  const slowFlow = s.flowPerMs * tu.migrateHorizonMs < tu.migrateSlowFlow * m.total;
+  if (Math.abs(e) <= (slowFlow ? tu.migrateDeadZone : ON_TARGET_BAND)) return 0;
+  const F = rates.forcedDram + rates.forcedPmem;
+  // DRAM bytes per ms the flow moves toward the target (negative: away from it).
+  const toward = -Math.sign(e) * (map.settle(map.shareOf(next)) - m.share) * s.flowPerMs * (1 + F);
+  const need = (Math.abs(e) * m.total) / tu.migrateHorizonMs - Math.max(0, toward);
+  if (need <= 0) return 0;
+  const q = Math.min(need * m.migrationMs, (p.migrateRate * m.migrationMs) / 1000, Math.abs(e) * m.total);
+  return Math.round(e > 0 ? -q : q);
 }
 
 /**
@@ -395,7 +461,7 @@ function trimStep(s: ControllerState, m: TickMeasure, map: SizeMap, hist: Float6
 }
 
 /** Phases 3-5: the threshold for the next tick and the status. */
-function decide(s: ControllerState, m: TickMeasure): { next: number; status: ControllerStatus } {
+function decide(s: ControllerState, m: TickMeasure): { next: number; status: ControllerStatus; migrate: number } {
   const p = s.params;
   let next = clamp(m.threshold, p.minThreshold, p.maxThreshold);
   let status: ControllerStatus = m.inBand ? 'on-target' : 'converging';
@@ -404,15 +470,16 @@ function decide(s: ControllerState, m: TickMeasure): { next: number; status: Con
   // trim re-enters from the feed-forward point instead of stepping on from a stale position.
   if (!m.inBand || (s.last !== null && m.threshold !== s.last.threshold)) s.trim.release();
   const hist = s.hist;
-  if (hist === null || s.rates.routed <= 0) return { next, status };
+  if (hist === null || s.rates.routed <= 0) return { next, status, migrate: 0 };
   const map = sizeMap(s, hist, m.threshold);
   // 3. Feed-forward: the routed DRAM share that holds the split once the stock is there.
   const F = s.rates.forcedDram + s.rates.forcedPmem;
   const ff = p.targetShare * (1 + F) - s.rates.forcedDram;
-  if (unreachable(map, p.targetShare, m.error)) status = 'unreachable';
+  const migrating = m.migrationMs > 0 && p.migrateRate > 0;
+  if (unreachable(map, p.targetShare, m.error, migrating)) status = 'unreachable';
   // Idle: hold, nothing the threshold does changes the stock now.
   if (!m.idle) next = m.inBand ? trimStep(s, m, map, hist, ff) : pull(s, m, map, ff, next);
-  return { next, status };
+  return { next, status, migrate: migrationQuota(s, m, map, next) };
 }
 
 function volumeTrigger(s: ControllerState): number {
@@ -442,6 +509,8 @@ export function createThresholdController(
     bias: 0,
     ticks: 0,
     stock: 0,
+    flowPerMs: 0,
+    untimedFlow: 0,
     last: null,
     adjustments: { up: 0, down: 0 },
   };
@@ -450,6 +519,7 @@ export function createThresholdController(
     s.ticks++;
     const m = measureTick(s, input);
     s.stock = m.total;
+    updateFlowPerMs(s, m);
     if (!m.idle) {
       learnBias(s, m);
       updateRates(s, m);
@@ -463,10 +533,10 @@ export function createThresholdController(
       flow: m.flow,
       count: m.count,
     };
-    const { next, status } = decide(s, m);
+    const { next, status, migrate } = decide(s, m);
     if (next > m.threshold) s.adjustments.up++;
     else if (next < m.threshold) s.adjustments.down++;
-    s.last = { threshold: next, share: m.share, targetShare: s.params.targetShare, status, error: m.error };
+    s.last = { threshold: next, share: m.share, targetShare: s.params.targetShare, status, error: m.error, migrate };
     return s.last;
   }
 

@@ -1,7 +1,7 @@
 // The controller attached to a running allocator: a timer that does not keep the process alive,
 // plus the allocator's volume hook so a bulk load gets ticks between two timer ticks.
 
-import type { Allocator } from '../types.js';
+import type { Allocator, Tier } from '../types.js';
 import { mergeParams, type ControllerParams } from './params.js';
 import { createThresholdController, type ControllerStatus, type ControllerTick } from './core.js';
 
@@ -30,6 +30,13 @@ export interface LiveController {
 export interface AttachOptions {
   /** Run the timer (default true). The simulator and tests drive tick() themselves. */
   timer?: boolean;
+  /**
+   * The migrator (the store's): moves up to `bytes` of values to tier `to` (the coldest DRAM
+   * values to PMem, the hottest PMem values to DRAM) and returns the bytes moved. With it the
+   * controller asks for migration when the allocation flow cannot hold the split soon enough
+   * (migrateRate bytes/s at most); without it the threshold is the only actuator.
+   */
+  migrate?: (bytes: number, to: Tier) => number;
 }
 
 export function attachController(
@@ -45,10 +52,17 @@ export function attachController(
   let last: ControllerTick | null = null;
 
   let armedVolume = 0;
+  let lastTickMs = Date.now();
+  const migrator = options.migrate;
 
   function tick(): ControllerTick {
-    const t = core.step(alloc.stats());
+    const now = Date.now();
+    const stats = alloc.stats();
+    const t = core.step(migrator ? { ...stats, migrationMs: Math.max(1, now - lastTickMs) } : stats);
+    lastTickMs = now;
     if (!paused && !stopped && t.threshold !== alloc.threshold) alloc.threshold = t.threshold;
+    if (!paused && !stopped && migrator && t.migrate !== 0)
+      migrator(Math.abs(t.migrate), t.migrate > 0 ? 'dram' : 'pmem');
     last = paused ? { ...t, status: 'paused', threshold: alloc.threshold } : t;
     // Re-arm after every tick: the early-tick volume follows the live stock, and it counts the
     // flow since this tick (which is what the controller sized its pull for).

@@ -59,6 +59,7 @@ export const CONTROLLER_PARAMS = [
   param('trimKp', 'number', 10, 0, 1000, '', 'inside the band (the trim): flow share per unit of live-share error'),
   param('trimKi', 'number', 100, 0, 10_000, '', 'inside the band: flow share per unit of error and of stock turnover'),
   param('volumeBytes', 'size', 64 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER, 'bytes', 'most routed bytes between early ticks (they come after 0.5% of the live stock); 0 = off'),
+  param('migrateRate', 'size', 32 * 1024 * 1024, 0, Number.MAX_SAFE_INTEGER, 'bytes/s', 'most bytes per second the controller asks the migrator to move between tiers when the allocation flow cannot hold the split soon enough (where a migrator is attached: the store); 0 = off'),
 ] as const;
 
 export type ControllerParamName = (typeof CONTROLLER_PARAMS)[number]['name'];

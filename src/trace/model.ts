@@ -198,6 +198,58 @@ export class ModelAllocator implements SimAllocator {
     this.sink = sink;
   }
 
+  /**
+   * The migrator's model: move up to `bytes` of routed (not pinned) blocks to tier `to`, as the
+   * store's migrator does with values. With no access times in a trace, age stands in for heat:
+   * demotion takes the oldest DRAM blocks first, promotion the newest PMem blocks first. Each
+   * direction resumes where it stopped (a clock hand), so repeated calls do not rescan. Returns
+   * the bytes moved.
+   */
+  migrate(bytes: number, to: Tier): number {
+    const dst = to === 'dram' ? DRAM : PMEM;
+    const src = dst === DRAM ? PMEM : DRAM;
+    let moved = 0;
+    const n = this.next;
+    // Bounded per call, as the store's migrator works in bounded steps.
+    const most = Math.min(n, 1 << 16);
+    for (let scanned = 0; moved < bytes && scanned < most; scanned++) {
+      let h: number;
+      if (dst === PMEM) {
+        if (this.demoteAt < 1 || this.demoteAt >= n) this.demoteAt = 1;
+        h = this.demoteAt++;
+      } else {
+        if (this.promoteAt < 1 || this.promoteAt >= n) this.promoteAt = n - 1;
+        h = this.promoteAt--;
+      }
+      if (this.tier[h] !== src || this.pinned[h]) continue;
+      const u = this.usable[h]!;
+      const from = this.tiers[src]!;
+      const into = this.tiers[dst]!;
+      const ci = this.cat[h]!;
+      from.liveBytes -= u;
+      from.liveCount--;
+      from.hist[bucketOf(u)]! -= u;
+      from.cells[ci]!.liveBytes -= u;
+      from.cells[ci]!.liveCount--;
+      into.liveBytes += u;
+      into.liveCount++;
+      into.hist[bucketOf(u)]! += u;
+      into.cells[ci]!.liveBytes += u;
+      into.cells[ci]!.liveCount++;
+      this.tier[h] = dst;
+      moved += u;
+    }
+    if (dst === DRAM) this.migratedToDram += moved;
+    else this.migratedToPmem += moved;
+    return moved;
+  }
+
+  /** Bytes migrate() moved so far, per direction. */
+  migratedToDram = 0;
+  migratedToPmem = 0;
+  private demoteAt = 1;
+  private promoteAt = 0;
+
   /** Live bytes of one tier, without building a full stats object (for per-allocation baselines). */
   liveBytes(t: Tier): number {
     return this.tiers[t === 'dram' ? DRAM : PMEM]!.liveBytes;

@@ -218,6 +218,129 @@ export function unreachable(scale = 1): Scenario {
   };
 }
 
+// The workload classes where allocation-time placement alone is weak (issue 14): with no
+// migration the threshold can only steer the flow, and these give it little to steer with.
+
+export function oneSize(scale = 1): Scenario {
+  const rng = createRng(10);
+  const kv = new KvWorkload(rng, { eventsPerMs: RATE });
+  const keys = Math.round(30000 * scale);
+  fill(kv, keys, () => 256);
+  churn(kv, rng, ticksOf(150, scale), keys, () => 256);
+  return {
+    name: 'one-size',
+    description: 'every value 256 B (fixed-size sessions), early ticks off, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: { volumeBytes: 0 },
+  };
+}
+
+export function periodicMix(scale = 1): Scenario {
+  const rng = createRng(11);
+  const kv = new KvWorkload(rng, { eventsPerMs: RATE });
+  const keys = Math.round(30000 * scale);
+  fill(kv, keys, () => rng.lognormal(200, 1.0));
+  // The median value size cycles between tens of bytes and a few KiB, 20 ticks a phase.
+  const phases = Math.max(2, Math.round(8 * scale));
+  for (let i = 0; i < phases; i++) {
+    const median = i % 2 === 0 ? 40 : 3000;
+    churn(kv, rng, ticksOf(20, scale), keys, () => rng.lognormal(median, 0.5));
+  }
+  return {
+    name: 'periodic-mix',
+    description: 'median size cycling between 40 B and 3 KiB every 20 ticks, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
+}
+
+export function lowChurn(scale = 1): Scenario {
+  const rng = createRng(12);
+  const kv = new KvWorkload(rng, { eventsPerMs: RATE * 20 });
+  const size = (): number => rng.lognormal(300, 1.0);
+  const keys = Math.round(200000 * scale);
+  fill(kv, keys, size);
+  kv.w.mark(1);
+  // A large stock, then churn of a few hundred writes a tick (0.1% of the keys).
+  kv.opts = { eventsPerMs: 2 };
+  kv.w.target(0.5);
+  const end = kv.eventCount + ticksOf(150, scale) * 200;
+  while (kv.eventCount < end) {
+    if (rng.next() < 0.8) kv.set(rng.int(keys), size());
+    else kv.delete(rng.int(keys));
+  }
+  return {
+    name: 'low-churn',
+    description: '200k keys loaded at 1:4, then target 1:1 under churn of 0.1% of the keys a tick',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
+}
+
+export function fifoHeavyTail(scale = 1): Scenario {
+  const rng = createRng(13);
+  const kv = new KvWorkload(rng, { eventsPerMs: RATE });
+  // Pareto sizes (alpha 1.2, from 64 B, capped at 1 MiB), deleted in insertion order (a cache).
+  const size = (): number => Math.min(1 << 20, Math.round(64 / Math.pow(1 - rng.next(), 1 / 1.2)));
+  const keys = Math.round(20000 * scale);
+  let head = 0;
+  let tail = 0;
+  for (; tail < keys; tail++) kv.set(tail, size());
+  const end = kv.eventCount + ticksOf(150, scale) * TICK_EVENTS;
+  while (kv.eventCount < end) {
+    kv.set(tail++, size());
+    kv.delete(head++);
+  }
+  return {
+    name: 'fifo-heavy-tail',
+    description: 'Pareto sizes (alpha 1.2, 64 B to 1 MiB) in a FIFO cache, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
+}
+
+export function appendedLists(scale = 1): Scenario {
+  const rng = createRng(14);
+  const kv = new KvWorkload(rng, { eventsPerMs: RATE, reallocOverwrite: true });
+  // Lists that grow by appends: each key's node grows by 64 B per push (realloc) up to 8 KiB,
+  // then a new node starts. The memKeyDB #169 case: growth through small reallocations.
+  const keys = Math.round(4000 * scale);
+  const len = new Map<number, number>();
+  let nodes = keys;
+  for (let k = 0; k < keys; k++) {
+    kv.set(k, 64);
+    len.set(k, 64);
+  }
+  const end = kv.eventCount + ticksOf(150, scale) * TICK_EVENTS;
+  while (kv.eventCount < end) {
+    const k = rng.int(nodes);
+    const l = (len.get(k) ?? 0) + 64;
+    if (l > 8192) {
+      kv.set(nodes, 64);
+      len.set(nodes++, 64);
+    } else {
+      kv.set(k, l);
+      len.set(k, l);
+    }
+  }
+  return {
+    name: 'appended-lists',
+    description: 'list nodes growing by 64 B appends (realloc) up to 8 KiB, new nodes after, 1:4',
+    targetShare: 0.2,
+    trace: kv.w.finish(),
+    unreachable: [],
+    params: {},
+  };
+}
+
 export const SCENARIOS: readonly ((scale?: number) => Scenario)[] = [
   steady,
   sizeShift,
@@ -228,4 +351,9 @@ export const SCENARIOS: readonly ((scale?: number) => Scenario)[] = [
   bimodal,
   bulkLoad,
   unreachable,
+  oneSize,
+  periodicMix,
+  lowChurn,
+  fifoHeavyTail,
+  appendedLists,
 ];

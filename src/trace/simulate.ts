@@ -29,6 +29,8 @@ export interface SimResult {
   segments: number[];
   /** Every threshold change, in order, as +1 (up) or -1 (down). */
   moves: number[];
+  /** Bytes the policy had migrated, per direction (the model allocator's migrator). */
+  migrated: { toDram: number; toPmem: number };
 }
 
 export interface SimOptions {
@@ -90,7 +92,7 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     const s = a.stats();
     const d = s.tiers.dram.liveBytes;
     const p = s.tiers.pmem.liveBytes;
-    policy.tick(a);
+    policy.tick(a, period);
     track();
     arm();
     samples.push({
@@ -159,5 +161,7 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
     if (!hasTime && ++events % perTick === 0) timerTick();
   }
   a.setVolumeHook(0, null);
-  return { policy: policy.name, samples, segments, moves };
+  const migrated =
+    a instanceof ModelAllocator ? { toDram: a.migratedToDram, toPmem: a.migratedToPmem } : { toDram: 0, toPmem: 0 };
+  return { policy: policy.name, samples, segments, moves, migrated };
 }
