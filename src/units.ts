@@ -2,24 +2,43 @@
 
 import { TiermemError } from './errors.js';
 
+/**
+ * Size units, as Redis reads them everywhere (config file, CONFIG SET) and tiermem with it (CLI,
+ * config file, admin API): a bare letter is decimal (4k = 4000), "b" makes it binary (4kb =
+ * 4096), and the IEC names are binary too (4KiB = 4096). Case-insensitive.
+ */
 const UNITS: Record<string, number> = {
   '': 1,
   b: 1,
-  k: 1024,
+  k: 1000,
   kb: 1024,
   kib: 1024,
-  m: 1024 ** 2,
+  m: 1000 ** 2,
   mb: 1024 ** 2,
   mib: 1024 ** 2,
-  g: 1024 ** 3,
+  g: 1000 ** 3,
   gb: 1024 ** 3,
   gib: 1024 ** 3,
-  t: 1024 ** 4,
+  t: 1000 ** 4,
   tb: 1024 ** 4,
   tib: 1024 ** 4,
 };
 
-/** Parse '4096', '4KiB', '8GiB', '1.5m' into bytes (binary units). Throws ERR_TIERMEM_INVALID_ARG. */
+/** A number (integer, or with a fraction when allowed) and a unit of UNITS, in bytes; null if not. */
+function sizeOf(text: string, fractions: boolean): number | null {
+  const m = (fractions ? /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/ : /^\s*(\d+)([a-zA-Z]*)\s*$/).exec(text);
+  const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
+  if (!m || unit === undefined) return null;
+  return Math.round(Number(m[1]) * unit);
+}
+
+/** Redis's memory values (CONFIG SET maxmemory 4k): digits and a unit, no fraction; null if not. */
+export function parseMemory(text: string): number | null {
+  const n = sizeOf(text, false);
+  return n !== null && Number.isSafeInteger(n) ? n : null;
+}
+
+/** Parse '4096', '4k' (4000), '4kb' / '4KiB' (4096), '1.5GiB' into bytes. Throws ERR_TIERMEM_INVALID_ARG. */
 export function parseSize(text: string | number, what = 'size'): number {
   if (typeof text === 'number') {
     if (!Number.isSafeInteger(text) || text < 0) {
@@ -30,15 +49,13 @@ export function parseSize(text: string | number, what = 'size'): number {
     }
     return text;
   }
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
-  const unit = m ? UNITS[(m[2] ?? '').toLowerCase()] : undefined;
-  if (!m || unit === undefined) {
+  const bytes = sizeOf(text, true);
+  if (bytes === null) {
     throw new TiermemError(
       'ERR_TIERMEM_INVALID_ARG',
-      `${what} '${text}' is not a size: use bytes or a unit such as 4KiB, 512MiB, 8GiB`,
+      `${what} '${text}' is not a size: use bytes or a unit such as 4KiB, 512mb, 8GiB (as in Redis, 4k is 4000 and 4kb 4096)`,
     );
   }
-  const bytes = Math.round(Number(m[1]) * unit);
   if (!Number.isSafeInteger(bytes)) {
     throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${what} '${text}' is too large`);
   }

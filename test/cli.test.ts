@@ -95,6 +95,13 @@ describe('tiermem client commands', () => {
     expect(r.stdout).toContain('DRAM share 25.0%');
     expect(service.controller?.params.targetShare).toBe(0.25);
 
+    // Redis's units, as CONFIG SET reads them: 4k is 4000, 4kb and 4KiB 4096.
+    r = await cli(['set', 'threshold', '4k']);
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect(service.allocator.threshold).toBe(4000);
+    r = await cli(['set', 'threshold', '4kb']);
+    expect(r.code, r.stderr).toBe(EXIT.OK);
+    expect(service.allocator.threshold).toBe(4096);
     r = await cli(['set', 'threshold', '4KiB']);
     expect(r.code, r.stderr).toBe(EXIT.OK);
     expect(service.allocator.threshold).toBe(4096);

@@ -2,7 +2,7 @@
 // policy, tier limits), the data plane's encoding thresholds and limits (pushed to the engine),
 // plus the few standard ones clients and redis-benchmark ask for.
 
-import { parseRatio, ratioToShare, shareToRatio } from '../units.js';
+import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
 import type { StoreHost } from './host.js';
 
 export interface ConfigParam {
@@ -10,33 +10,6 @@ export interface ConfigParam {
   get(e: StoreHost): string;
   /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
   set?(e: StoreHost, value: string): string | null;
-}
-
-const MEMORY_UNITS: Record<string, number> = {
-  '': 1,
-  b: 1,
-  k: 1000,
-  kb: 1024,
-  kib: 1024,
-  m: 1e6,
-  mb: 1024 ** 2,
-  mib: 1024 ** 2,
-  g: 1e9,
-  gb: 1024 ** 3,
-  gib: 1024 ** 3,
-  t: 1e12,
-  tb: 1024 ** 4,
-  tib: 1024 ** 4,
-};
-
-/** Redis memory values: '100', '1k' (1000), '1kb' (1024), '2gb'; also IEC ('1GiB'). */
-export function parseMemory(v: string): number | null {
-  const m = /^(\d+)([a-zA-Z]*)$/.exec(v.trim());
-  if (!m) return null;
-  const unit = MEMORY_UNITS[m[2]!.toLowerCase()];
-  if (unit === undefined) return null;
-  const n = Number(m[1]) * unit;
-  return Number.isSafeInteger(n) ? n : null;
 }
 
 const NOT_MEMORY = 'argument must be a memory value';
