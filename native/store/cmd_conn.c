@@ -66,7 +66,8 @@ void cmd_hello(st_client *c) {
     }
     j = 2;
   }
-  const resp_arg *name = NULL;
+  /* Redis 7.0.15 acts on each option as it parses it: "SETNAME a FOO" sets the name, then
+   * fails on FOO; "AUTH bad pass SETNAME b" fails before it sets anything. */
   for (; j < c->argc; j++) {
     int more = c->argc - j - 1;
     if (arg_is(c, j, "auth") && more >= 2) {
@@ -77,9 +78,13 @@ void cmd_hello(st_client *c) {
       }
       j += 2;
     } else if (arg_is(c, j, "setname") && more >= 1) {
-      name = &c->argv[++j];
+      const resp_arg *name = &c->argv[++j];
       if (!valid_name(name)) {
         reply_error(&c->out, "%s", ERR_BAD_NAME);
+        return;
+      }
+      if (set_name(c, name) != 0) {
+        reply_oom(c);
         return;
       }
     } else {
@@ -87,10 +92,6 @@ void cmd_hello(st_client *c) {
                   (const char *)c->argv[j].ptr);
       return;
     }
-  }
-  if (name != NULL && set_name(c, name) != 0) {
-    reply_oom(c);
-    return;
   }
   reply_array(&c->out, 14);
   bulk_cstr(c, "server");

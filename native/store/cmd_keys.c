@@ -490,6 +490,8 @@ void cmd_swapdb(st_client *c) {
     return reply_error(&c->out, "%s", ERR_DB_INDEX);
   if (a != b) {
     st_db *x = &c->st->dbs[a], *y = &c->st->dbs[b];
+    watch_db_emptied(c->st, x, y);
+    watch_db_emptied(c->st, y, x);
     st_db t = *x;
     x->keys = y->keys;
     x->expires = y->expires;
@@ -511,6 +513,7 @@ static int flush_args(st_client *c) {
 /* FLUSHDB / FLUSHALL [ASYNC|SYNC]: SYNC frees every key now (O(n), as in Redis); ASYNC empties
  * the db at once and frees its keys in bounded background steps (lazyfree.c). */
 static void flush(st_client *c, st_db *db) {
+  watch_db_emptied(c->st, db, NULL);
   if (c->argc == 2 && arg_is(c, 1, "async"))
     lazy_flush_db(c, db);
   else

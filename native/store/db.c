@@ -220,11 +220,16 @@ void db_flush(st_client *c, st_db *db) {
 }
 
 /* The one place every change to a key passes: the snapshot version (persistence tells keys
- * written before its cut from those after), the dirty counter; WATCH joins here. */
+ * written before its cut from those after), the dirty counter, WATCH (one test when no key of
+ * the db is watched). */
 void key_modified(st_client *c, st_db *db, st_entry *e) {
-  (void)db;
   e->version = c->st->version;
   c->st->stats.dirty++;
+  if (dict_size(&db->watched) != 0) {
+    size_t len;
+    const unsigned char *key = entry_key(e, &len);
+    watch_touch(c->st, db, key, len);
+  }
 }
 
 void store_dirty(st_client *c, uint64_t n) { c->st->stats.dirty += n; }

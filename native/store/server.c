@@ -65,6 +65,7 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
   for (int i = 0; i < st->ndb; i++) {
     dict_init(&st->dbs[i].keys, &keyspace_type, &st->mem, SM_STORE);
     exp_init(&st->dbs[i].expires);
+    dict_init(&st->dbs[i].watched, &watched_keys_type, &st->mem, SM_STORE);
     st->dbs[i].id = i;
   }
   st->next_client_id = 1;
@@ -123,6 +124,7 @@ void st_client_free(st_client *c) {
   if (c->next != NULL) c->next->prev = c->prev;
   st->nclients--;
   st->closed_client_errors += c->out.errors;
+  multi_discard(c);
   resp_free(&c->in);
   reply_free(&c->out);
   if (c->name != NULL)
@@ -170,33 +172,57 @@ static void reply_unknown_subcommand(st_client *c, const st_cmd *container) {
               (const char *)c->argv[1].ptr, upper);
 }
 
+/* A refusal before the command runs (store.h, "the call path"): counted as rejected when the
+ * command is known, and it dooms an open transaction. */
+static void rejected(st_client *c, const st_cmd *cmd) {
+  if (cmd != NULL) c->st->cmdstats[cmd->index].rejected++;
+  multi_flag_error(c);
+}
+
 static void execute(st_client *c) {
-  st_store *st = c->st;
   const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
   if (cmd == NULL) {
     reply_unknown_command(c);
+    rejected(c, NULL);
     return;
   }
   if (cmd_is_container(cmd) && (c->argc >= 2 || cmd->fn == NULL)) {
     if (c->argc < 2) {
       reply_wrong_arity(c, cmd->name);
-      st->cmdstats[cmd->index].rejected++;
+      rejected(c, cmd);
       return;
     }
     const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
     if (sub == NULL) {
       reply_unknown_subcommand(c, cmd);
+      rejected(c, NULL);
       return;
     }
     cmd = sub;
   }
   if ((cmd->arity > 0 && c->argc != cmd->arity) || c->argc < -cmd->arity) {
     reply_wrong_arity(c, cmd->name);
-    st->cmdstats[cmd->index].rejected++;
+    rejected(c, cmd);
     return;
   }
+  /* AUTH's NOAUTH check goes here. */
+  if ((c->flags & CL_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
+    reply_error(&c->out, "ERR Command not allowed inside a transaction");
+    rejected(c, cmd);
+    return;
+  }
+  /* ACL's NOPERM check, then the subscribed-mode restriction, go here. */
+  if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
+    multi_queue(c, cmd);
+    return;
+  }
+  st_call(c, cmd);
+}
+
+void st_call(st_client *c, const st_cmd *cmd) {
+  st_store *st = c->st;
   int64_t start = now_us();
-  st->now_ms = start / 1000;
+  if (!(c->flags & CL_IN_EXEC)) st->now_ms = start / 1000; /* EXEC runs at one time */
   c->last_ms = st->now_ms;
   c->cmd = cmd;
   st->current = c;

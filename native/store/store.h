@@ -12,6 +12,7 @@
  *   cmd_*.c     commands that are not about one type (keys, connection, server)
  *   commands.c  THE command table (rows from commands.def) and name lookup
  *   server.c    clients, the batch loop (parse, dispatch, execute, reply), cron
+ *   multi.c     MULTI/EXEC/WATCH: the per-client queue, the per-db watched keys
  *   resp.c reply.c util.c   bytes in, bytes out, numbers as Redis prints them
  *
  * A command is a function `void cmd_xxx(st_client *c)`: it reads c->argv, looks keys up with
@@ -107,6 +108,7 @@ struct st_db {
   st_expires expires; /* the keys with a TTL */
   int id;
   uint64_t avg_ttl; /* INFO keyspace */
+  dict watched;     /* WATCHed keys -> their watchers (multi.c); no table when none */
 };
 
 /* Look a key up without side effects beyond lazy expiry (NULL if missing or just expired). */
@@ -204,7 +206,13 @@ typedef struct st_config {
 
 enum {
   CL_CLOSE_AFTER_REPLY = 1 << 0, /* protocol error or QUIT: close once the reply is sent */
-  CL_CLOSE_ASAP = 1 << 1         /* buffer limit: close without sending more */
+  CL_CLOSE_ASAP = 1 << 1,        /* buffer limit: close without sending more */
+  CL_MULTI = 1 << 2,             /* after MULTI: commands are queued, not executed */
+  CL_DIRTY_CAS = 1 << 3,         /* a WATCHed key changed: EXEC will reply a null array */
+  CL_DIRTY_EXEC = 1 << 4,        /* a command was refused while queueing: EXEC aborts */
+  /* Running EXEC's queued commands (Redis's CLIENT_DENY_BLOCKING inside MULTI): a blocking
+   * command must not block but answer at once as on timeout; nothing is queued meanwhile. */
+  CL_IN_EXEC = 1 << 5
 };
 
 struct st_client {
@@ -225,10 +233,14 @@ struct st_client {
   int fd;        /* the socket's descriptor, given by the socket owner (-1 if unknown) */
   char addr[64]; /* peer "ip:port" and local address, given by the socket owner */
   char laddr[64];
-  uint8_t self_tier, name_tier;  /* where the client struct and its name block live */
-  int64_t ctime_ms;              /* connected at */
-  int64_t last_ms;               /* last interaction */
-  uint64_t commands;             /* commands executed on this connection */
+  uint8_t self_tier, name_tier; /* where the client struct and its name block live */
+  int64_t ctime_ms;             /* connected at */
+  int64_t last_ms;              /* last interaction */
+  uint64_t commands;            /* commands executed on this connection */
+  /* Transactions (multi.c): the commands queued since MULTI, and the keys WATCHed. */
+  struct st_queued *mq_head, *mq_tail;
+  size_t mq_count, mq_bytes;
+  struct st_watcher *watching;
   struct st_client *prev, *next; /* the store's client list */
 };
 
@@ -518,6 +530,53 @@ dict_node **coll_random_unique(st_store *st, dict *d, size_t count, uint8_t *tie
 /* Number of elements, O(1). */
 uint64_t list_length(const st_entry *e);
 
+/* ------------------------------------------------------------------------------ the call path */
+
+/* How server.c's execute() runs one parsed command, in Redis 7.0.15's processCommand order:
+ *   1. lookup: unknown command / unknown subcommand / wrong arity   -> error (rejected)
+ *   2. [auth: NOAUTH unless CMD_NO_AUTH]                              (hook for AUTH)
+ *   3. CL_MULTI and CMD_NO_MULTI -> "ERR Command not allowed inside a transaction"
+ *   4. [ACL: NOPERM]                                                  (hook for ACL)
+ *   5. [subscribed mode (RESP2): only (P|S)SUBSCRIBE/(P|S)UNSUBSCRIBE/PING/QUIT/RESET]
+ *   6. CL_MULTI and not multi_runs_now(cmd) -> multi_queue (QUEUED)
+ *   7. st_call.
+ * Every refusal from 1 to 5 must call multi_flag_error(c) (EXEC then replies EXECABORT), as
+ * Redis's rejectCommand does; the refusal helpers in server.c do. */
+
+/* Run a command that passed every check: the clock, the C function (or the control plane for
+ * CMD_JS), per-command stats, SLOWLOG and LATENCY. EXEC calls it for each queued command
+ * (then CL_IN_EXEC is set and the clock stays at EXEC's start, as Redis's fixed time). */
+void st_call(st_client *c, const st_cmd *cmd);
+
+/* Back to a fresh connection's state (RESET, and what HELLO's callers share): discards MULTI,
+ * unwatches, db 0, no name, replies on. Other per-client state (auth, subscriptions, monitor,
+ * reply mode, tracking) adds its reset here, in cmd_conn.c. */
+void client_reset(st_client *c);
+
+/* multi.c */
+
+/* A command refused while queueing (between MULTI and EXEC): EXEC will abort. No-op outside
+ * MULTI. */
+void multi_flag_error(st_client *c);
+/* 1 for the commands that run even inside MULTI: EXEC DISCARD MULTI WATCH QUIT RESET. */
+int multi_runs_now(const st_cmd *cmd);
+/* Copy c->argv (out of the query buffer) onto the queue and reply QUEUED (OOM: flags the
+ * transaction and replies the OOM error). */
+void multi_queue(st_client *c, const st_cmd *cmd);
+/* Leave MULTI: drop the queue and the CL_MULTI/CL_DIRTY_* flags, unwatch every key. */
+void multi_discard(st_client *c);
+/* Forget every key c watches. */
+void watch_unwatch_all(st_client *c);
+/* key_modified's WATCH hook (only called when db->watched is not empty). */
+void watch_touch(st_store *st, st_db *db, const void *key, size_t len);
+/* Before FLUSHDB/FLUSHALL empties `emptied` (replaced_with NULL) or SWAPDB gives it
+ * replaced_with's contents: invalidate the watchers of the keys that exist on either side. */
+void watch_db_emptied(st_store *st, st_db *emptied, st_db *replaced_with);
+/* The key type of db->watched (dict_init of each db). */
+extern const dict_type watched_keys_type;
+/* Number of keys c watches (CLIENT LIST). */
+size_t watch_count(const st_client *c);
+
 /* walk.c */
 
 /* The accounting oracle: visit every live block of the store (keyspaces, entries, values,
@@ -550,6 +609,9 @@ void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
 void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
                void *arg);
 void lazy_walk(st_store *st, st_walk_fn *visit, void *arg);
+/* multi.c: a client's queued commands; a db's watched keys and their watchers. */
+void multi_walk(const st_client *c, st_walk_fn *visit, void *arg);
+void watch_walk(const st_db *db, st_walk_fn *visit, void *arg);
 
 /* census.c */
 

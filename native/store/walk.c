@@ -66,6 +66,7 @@ static void client_walk(const st_client *c, st_walk_fn *visit, void *arg) {
           TM_CAT_BUFFERS);
   for (const reply_chunk *r = c->out.head; r != NULL; r = r->next)
     visit(arg, r, offsetof(reply_chunk, data) + r->size, r->tier, SM_STORE, TM_CAT_BUFFERS);
+  multi_walk(c, visit, arg);
 }
 
 void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
@@ -79,6 +80,7 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
     if (db->expires.heap != NULL)
       visit(arg, db->expires.heap, db->expires.cap * sizeof(st_entry *), db->expires.tier, SM_STORE,
             TM_CAT_METADATA);
+    watch_walk(db, visit, arg);
   }
   for (const st_client *c = st->clients; c != NULL; c = c->next) client_walk(c, visit, arg);
   lazy_walk(st, visit, arg);

@@ -21,6 +21,7 @@ import {
 import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
 import { SORT_COMMANDS } from './sort.js';
+import { TRANSACTION_ROWS } from './tx.js';
 
 export interface CommandRow {
   name: string;
@@ -227,4 +228,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...connection,
   ...BITMAP_COMMANDS,
   ...SORT_COMMANDS,
+  ...TRANSACTION_ROWS,
 ];

@@ -10,7 +10,8 @@
  *      inline commands with quotes, huge announced lengths; a protocol error must close the
  *      connection after one "-ERR Protocol error" line.
  *   3. Every reply is validated as RESP2 (a small parser below), exactly one per command, and
- *      a PING on the same client must still answer +PONG.
+ *      a PING on the same client must still answer +PONG (+QUEUED inside MULTI; a
+ *      transaction is closed by EXEC or DISCARD once it holds MAX_QUEUED commands).
  *   4. Invariants every CHECK_EVERY commands and at the end: the engine's per-owner counters
  *      summed equal the core's tm_stats_snapshot cells; DBSIZE of every db equals dict_size;
  *      nothing is left in TM_CAT_OTHER (temporaries) between commands; after FLUSHALL the data,
@@ -49,6 +50,7 @@
 #define FLUSH_EVERY 10000
 #define SLOW_LIMIT_US 200000
 #define MAX_ARGS 12
+#define MAX_QUEUED 32
 
 /* ------------------------------------------------------------------------------ rng */
 
@@ -419,6 +421,8 @@ static void check_dbsize(void) {
 /* FLUSHALL (sync), drain the lazy-free queue: data, keys and metadata back to the start. */
 static void check_flush_baseline(const char *when) {
   limits_apply(0);
+  /* Open transactions end first: WATCHed keys hold metadata (their dicts' tables). */
+  for (st_client *k = st->clients; k != NULL; k = k->next) multi_discard(k);
   st_client *c = st_client_new(st);
   fz_argv v = { 0 };
   argv_push_s(&v, "FLUSHALL");
@@ -1211,6 +1215,11 @@ static uint64_t row_calls[1024], row_errs[1024];
 static int trace = 0; /* TIERMEM_FUZZ_TRACE=1: print every command before it runs */
 static uint64_t n_commands = 0, n_pipelined = 0, n_replies_err = 0;
 
+/* What PING answers on c: queued inside MULTI. */
+static const char *ping_reply(const st_client *c) {
+  return (c->flags & CL_MULTI) ? "+QUEUED\r\n" : "+PONG\r\n";
+}
+
 /* Send one command (and sometimes PING in the same read), validate the replies. Returns the
  * client to use next (a closed one is replaced). */
 static st_client *run_command(st_client *c, fz_argv *v, const st_cmd *row) {
@@ -1270,7 +1279,8 @@ static st_client *run_command(st_client *c, fz_argv *v, const st_cmd *row) {
       char msg[64];
       snprintf(msg, sizeof msg, "%ld replies, want %ld", n, want);
       report(msg, v, out.p, out.len);
-    } else if (pipelined && (out.len - last != 7 || memcmp(out.p + last, "+PONG\r\n", 7) != 0)) {
+    } else if (pipelined && (out.len - last != strlen(ping_reply(c)) ||
+                             memcmp(out.p + last, ping_reply(c), out.len - last) != 0)) {
       report("pipelined PING did not answer +PONG", v, out.p, out.len);
     }
     if (out.len > 0 && out.p[0] == '-') n_replies_err++;
@@ -1293,7 +1303,7 @@ static st_client *run_command(st_client *c, fz_argv *v, const st_cmd *row) {
       st_client_free(c);
       return new_client();
     }
-    if (rc != 0 || out.len != 7 || memcmp(out.p, "+PONG\r\n", 7) != 0)
+    if (rc != 0 || out.len != strlen(ping_reply(c)) || memcmp(out.p, ping_reply(c), out.len) != 0)
       report("PING after the command did not answer +PONG", v, out.p, out.len);
   }
   return c;
@@ -1409,7 +1419,9 @@ static void run_frame(const char *p, size_t n, int expect_error, const char *lab
     take_all(c);
     check_count++;
     if ((rc != 0 && !(phase == PH_OOM && (c->flags & CL_CLOSE_ASAP))) ||
-        (rc == 0 && (out.len < 7 || memcmp(out.p + out.len - 7, "+PONG\r\n", 7) != 0))) {
+        (rc == 0 &&
+         (out.len < strlen(ping_reply(c)) || memcmp(out.p + out.len - strlen(ping_reply(c)),
+                                                    ping_reply(c), strlen(ping_reply(c))) != 0))) {
       check_failures++;
       if (++findings <= 30) fprintf(stderr, "FINDING: frame (%s): PING afterwards failed\n", label);
     }
@@ -1702,6 +1714,12 @@ int main(void) {
       continue;
     }
     gen_command(&v, &row);
+    if ((c->flags & CL_MULTI) && c->mq_count >= MAX_QUEUED) {
+      const char *end = chance(5) ? "discard" : "exec";
+      argv_reset(&v);
+      argv_push_s(&v, end);
+      row = cmd_lookup((const unsigned char *)end, strlen(end));
+    }
     if (tame(c, &v, row)) continue;
     c = run_command(c, &v, row);
     phase_commands[phase]++;
