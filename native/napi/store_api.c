@@ -276,6 +276,9 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "proto-max-bulk-len", offsetof(st_config, proto_max_bulk_len) },
     { "client-query-buffer-limit", offsetof(st_config, client_query_buffer_limit) },
     { "active-expire-effort", offsetof(st_config, active_expire_effort) },
+    { "slowlog-log-slower-than", offsetof(st_config, slowlog_log_slower_than) },
+    { "slowlog-max-len", offsetof(st_config, slowlog_max_len) },
+    { "latency-monitor-threshold", offsetof(st_config, latency_monitor_threshold) },
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (strcmp(fields[i].name, name) == 0) return (int64_t *)((char *)cfg + fields[i].off);

@@ -26,6 +26,9 @@ void st_config_defaults(st_config *cfg) {
   cfg->client_query_buffer_limit = 1ll << 30;
   cfg->databases = 16;
   cfg->active_expire_effort = 1;
+  cfg->slowlog_log_slower_than = 10000;
+  cfg->slowlog_max_len = 128;
+  cfg->latency_monitor_threshold = 0;
 }
 
 static int64_t now_us(void) {
@@ -85,6 +88,8 @@ void st_destroy(st_store *st) {
     dict_free_tables(&st->dbs[i].keys);
   }
   lazy_drain_all(st);
+  slowlog_reset(st);
+  latency_reset_all(st);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
           st->dbs_tier);
   free(st->cmdstats);
@@ -235,9 +240,14 @@ void st_call(st_client *c, const st_cmd *cmd) {
   } else {
     cmd->fn(c);
   }
+  int64_t duration = now_us() - start;
   st_cmdstat *cs = &st->cmdstats[cmd->index];
   cs->calls++;
-  cs->usec += (uint64_t)(now_us() - start);
+  cs->usec += (uint64_t)duration;
+  /* (Redis records a command that blocks when it is served, not when it blocks.) */
+  latency_add_if_needed(st, (cmd->flags & CMD_FAST) ? LAT_FAST_COMMAND : LAT_COMMAND,
+                        duration / 1000);
+  slowlog_push(c, cmd, duration);
   if (c->out.errors != errors) cs->failed++;
   c->lastcmd = cmd;
   c->commands++;
@@ -304,6 +314,7 @@ uint64_t st_cron(st_store *st, uint64_t budget_us) {
       }
     }
   }
+  latency_add_if_needed(st, LAT_EXPIRE_CYCLE, (now_us() - start) / 1000);
   /* Then values and keyspaces being freed in the background, then incremental rehashing. */
   if (!over && st->lazy_head != NULL) {
     int64_t left = (int64_t)budget_us - (now_us() - start);

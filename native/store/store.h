@@ -200,6 +200,9 @@ typedef struct st_config {
   int64_t client_query_buffer_limit; /* 1 GiB */
   int64_t databases;                 /* 16 (fixed at start) */
   int64_t active_expire_effort;      /* 1..10 */
+  int64_t slowlog_log_slower_than;   /* 10000 us; < 0 off, 0 every command (slowlog.c) */
+  int64_t slowlog_max_len;           /* 128 entries */
+  int64_t latency_monitor_threshold; /* 0 ms: off (latency.c) */
 } st_config;
 
 /* ------------------------------------------------------------------------------ clients */
@@ -375,6 +378,14 @@ struct st_store {
   uint64_t closed_client_errors;         /* error replies sent to clients since closed (INFO) */
   struct st_lazy *lazy_head, *lazy_tail; /* lazyfree.c's queue */
   size_t lazy_pending;
+  /* SLOWLOG (slowlog.c): newest first. */
+  struct st_slowentry *slowlog_head, *slowlog_tail;
+  uint64_t slowlog_len, slowlog_next_id;
+  /* LATENCY (latency.c): one series per event, NULL until its first sample; the order in which
+   * the events appeared (LATENCY LATEST lists them so). */
+  struct st_latency_series *latency[3];
+  uint8_t latency_order[3];
+  int latency_count;
 };
 
 st_store *st_create(tm_heap *heap, const st_config *cfg);
@@ -553,6 +564,18 @@ void st_call(st_client *c, const st_cmd *cmd);
  * reply mode, tracking) adds its reset here, in cmd_conn.c. */
 void client_reset(st_client *c);
 
+/* slowlog.c: record a command run by st_call (it applies slowlog-log-slower-than, the
+ * CMD_SKIP_SLOWLOG flag and slowlog-max-len); drop entries over slowlog-max-len; drop all. */
+void slowlog_push(st_client *c, const st_cmd *cmd, int64_t duration_us);
+void slowlog_trim(st_store *st);
+void slowlog_reset(st_store *st);
+
+/* latency.c: the latency monitor's events (Redis's names in latency.c). A sample of `ms` is kept
+ * when latency-monitor-threshold is > 0 and ms reaches it. */
+enum { LAT_COMMAND = 0, LAT_FAST_COMMAND = 1, LAT_EXPIRE_CYCLE = 2, LAT_EVENTS = 3 };
+void latency_add_if_needed(st_store *st, int event, int64_t ms);
+void latency_reset_all(st_store *st);
+
 /* multi.c */
 
 /* A command refused while queueing (between MULTI and EXEC): EXEC will abort. No-op outside
@@ -612,6 +635,9 @@ void lazy_walk(st_store *st, st_walk_fn *visit, void *arg);
 /* multi.c: a client's queued commands; a db's watched keys and their watchers. */
 void multi_walk(const st_client *c, st_walk_fn *visit, void *arg);
 void watch_walk(const st_db *db, st_walk_fn *visit, void *arg);
+/* slowlog.c and latency.c: their entries and series. */
+void slowlog_walk(const st_store *st, st_walk_fn *visit, void *arg);
+void latency_walk(const st_store *st, st_walk_fn *visit, void *arg);
 
 /* census.c */
 

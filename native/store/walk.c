@@ -84,4 +84,6 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
   }
   for (const st_client *c = st->clients; c != NULL; c = c->next) client_walk(c, visit, arg);
   lazy_walk(st, visit, arg);
+  slowlog_walk(st, visit, arg);
+  latency_walk(st, visit, arg);
 }

@@ -177,6 +177,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
   ),
   ...ENCODING_PARAMS.map(([name, dflt, min, max]) => engineInteger(name, dflt, min, max)),
+  engineInteger('slowlog-log-slower-than', 10000, -1, 2 ** 63 - 1),
+  engineInteger('slowlog-max-len', 128, 0, 2 ** 63 - 1),
+  engineInteger('latency-monitor-threshold', 0, 0, 2 ** 63 - 1),
   {
     // Redis's format; only the 'normal' class's hard limit applies (no replicas, no pub/sub here).
     name: 'client-output-buffer-limit',
