@@ -10,6 +10,9 @@ export interface ConfigParam {
   get(e: StoreHost): string;
   /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
   set?(e: StoreHost, value: string): string | null;
+  /** Check a value without applying it (CONFIG SET checks every value before it applies any);
+   *  returns null, or the reason. Absent: only applying can tell. */
+  validate?(e: StoreHost, value: string): string | null;
 }
 
 const NOT_MEMORY = 'argument must be a memory value';
@@ -26,6 +29,7 @@ function memoryParam(
       const n = parseMemory(v);
       return n === null ? NOT_MEMORY : set(e, n);
     },
+    validate: (_e, v) => (parseMemory(v) === null ? NOT_MEMORY : null),
   };
 }
 
@@ -49,7 +53,7 @@ const NO_CONTROLLER = 'no ratio controller is attached to this store';
 const ENCODING_PARAMS: readonly [string, number, number, number][] = [
   ['hash-max-listpack-entries', 128, 0, 2 ** 63 - 1],
   ['hash-max-listpack-value', 64, 0, 2 ** 63 - 1],
-  ['list-max-listpack-size', -2, -5, 2 ** 31 - 1],
+  ['list-max-listpack-size', -2, -(2 ** 31), 2 ** 31 - 1],
   ['list-compress-depth', 0, 0, 2 ** 31 - 1],
   ['set-max-intset-entries', 512, 0, 2 ** 63 - 1],
   ['set-max-listpack-entries', 128, 0, 2 ** 63 - 1],
@@ -61,18 +65,25 @@ const ENCODING_PARAMS: readonly [string, number, number, number][] = [
 /** An integer parameter the engine owns; the value shown is the last one set. */
 function engineInteger(name: string, dflt: number, min: number, max: number): ConfigParam {
   const values = new WeakMap<StoreHost, number>();
+  const outOfRange = (v: string): string | null => {
+    if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
+    const n = Number(v.trim());
+    return Number.isSafeInteger(n) && n >= min && n <= max
+      ? null
+      : `argument must be between ${min} and ${max === 2 ** 63 - 1 ? '9223372036854775807' : max} inclusive`;
+  };
   return {
     name,
     get: (e) => String(values.get(e) ?? dflt),
     set: (e, v) => {
-      const n = /^-?\d+$/.test(v.trim()) ? Number(v.trim()) : NaN;
-      if (!Number.isSafeInteger(n) || n < min || n > max) {
-        return `argument must be between ${min} and ${max === 2 ** 63 - 1 ? '9223372036854775807' : max} inclusive`;
-      }
+      const why = outOfRange(v);
+      if (why !== null) return why;
+      const n = Number(v.trim());
       e.applyLimit(name, n);
       values.set(e, n);
       return null;
     },
+    validate: (_e, v) => outOfRange(v),
   };
 }
 

@@ -20,7 +20,7 @@ export function configGet(c: JsCtx): void {
 
 export function configSet(c: JsCtx): void {
   const a = c.args;
-  if (a.argc % 2 === 1) return c.out.error("ERR wrong number of arguments for 'config|set' command");
+  if (a.argc % 2 === 1) return c.out.error('ERR syntax error');
   const seen = new Set<string>();
   const todo: [ConfigParam, string][] = [];
   for (let i = 2; i < a.argc; i += 2) {
@@ -28,18 +28,39 @@ export function configSet(c: JsCtx): void {
     const p = CONFIG_BY_NAME.get(name);
     if (p === undefined) return c.out.error(`ERR Unknown option or number of arguments for CONFIG SET - '${a.str(i)}'`);
     if (seen.has(name))
-      return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${name}') - duplicate parameter`);
+      return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${a.str(i)}') - duplicate parameter`);
     if (p.set === undefined)
-      return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
+      return c.out.error(
+        `ERR CONFIG SET failed (possibly related to argument '${a.str(i)}') - can't set immutable config`,
+      );
     seen.add(name);
     todo.push([p, a.str(i + 1)]);
   }
+  // All or nothing, as Redis: every value is checked first, then applied in order; if applying
+  // one fails, those already applied get their previous values back.
   for (const [p, v] of todo) {
+    const why = p.validate?.(c.host, v) ?? null;
+    if (why !== null) return c.out.error(failed(p, why));
+  }
+  const before = todo.map(([p]) => p.get(c.host));
+  const paused = c.host.controller?.status === 'paused';
+  const staticThreshold = c.host.staticThreshold;
+  for (let k = 0; k < todo.length; k++) {
+    const [p, v] = todo[k]!;
     const why = p.set!(c.host, v);
-    if (why !== null) return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${p.name}') - ${why}`);
+    if (why === null) continue;
+    for (let j = k - 1; j >= 0; j--) todo[j]![0].set!(c.host, before[j]!);
+    // Threshold and ratio settings pause or resume the controller: put that back too.
+    c.host.staticThreshold = staticThreshold;
+    if (paused) c.host.controller?.pause();
+    else c.host.controller?.resume();
+    return c.out.error(failed(p, why));
   }
   c.out.ok();
 }
+
+const failed = (p: ConfigParam, why: string): string =>
+  `ERR CONFIG SET failed (possibly related to argument '${p.name}') - ${why}`;
 
 export function configResetstat(c: JsCtx): void {
   c.host.engine.resetStats();
