@@ -600,6 +600,21 @@ extern const dict_type watched_keys_type;
 /* Number of keys c watches (CLIENT LIST). */
 size_t watch_count(const st_client *c);
 
+/* t_zset.c: what the blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) need. */
+
+/* Reply forms of a pop: ZPOPMIN/ZPOPMAX's flat member,score,... array; BZPOPMIN/BZPOPMAX's
+ * key,member,score; ZMPOP/BZMPOP's [key, [[member, score], ...]]. */
+enum { ZPOP_REPLY_FLAT = 0, ZPOP_REPLY_KEYED = 1, ZPOP_REPLY_MPOP = 2 };
+/* Pop up to count (>= 1) members from the min (max = 0) or max end of e (a zset entry of db,
+ * found with lookup_write) and write the whole reply in `form`; scores as addReplyDouble. The
+ * key is deleted when it becomes empty, else key_modified is called. OOM (a refused listpack
+ * shrink): nothing popped, the OOM error replied. */
+void zset_pop_reply(st_client *c, st_db *db, st_entry *e, int max, long count, int form);
+/* ZMPOP/BZMPOP's arguments from numkeys at argv[numkeys_idx] (ZMPOP 1, BZMPOP 2): numkeys,
+ * MIN|MAX, [COUNT n], with Redis's errors in Redis's order. 0, or -1 after the error reply.
+ * The keys are argv[numkeys_idx + 1 ..]. */
+int zset_mpop_args(st_client *c, int numkeys_idx, long *numkeys, int *max, long *count);
+
 /* walk.c */
 
 /* The accounting oracle: visit every live block of the store (keyspaces, entries, values,

@@ -9,8 +9,8 @@ export interface GenContext {
   nowMs: number;
 }
 
-export type Family = 'string' | 'keys' | 'hash' | 'list' | 'set' | 'connection';
-type KeyFamily = 'string' | 'hash' | 'list' | 'set';
+export type Family = 'string' | 'keys' | 'hash' | 'list' | 'set' | 'zset' | 'connection';
+type KeyFamily = 'string' | 'hash' | 'list' | 'set' | 'zset';
 
 /** Latin-1 so that '\xff' in a literal is the byte 0xff. */
 export const b = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -21,6 +21,7 @@ const HOME_KEYS: Record<KeyFamily, readonly string[]> = {
   hash: ['h1', 'h2'],
   list: ['l1', 'l2'],
   set: ['t1', 't2'],
+  zset: ['z1', 'z2'],
 };
 const SHARED_KEYS = ['x', '', 'k\r\n\x00\xff'];
 export const KEY_POOL: readonly string[] = [...Object.values(HOME_KEYS).flat(), ...SHARED_KEYS];

@@ -22,6 +22,7 @@ import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
+import { ZSET_COMMANDS } from './zset.js';
 
 export interface CommandRow {
   name: string;
@@ -229,4 +230,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...BITMAP_COMMANDS,
   ...SORT_COMMANDS,
   ...TRANSACTION_ROWS,
+  ...ZSET_COMMANDS,
 ];

@@ -1157,7 +1157,8 @@ static int tame(st_client *c, fz_argv *v, const st_cmd *row) {
   long long n;
   if (row == NULL) return 0;
   /* |count| random members with repetitions: the reply is as big as asked. */
-  if ((strcmp(row->name, "srandmember") == 0 || strcmp(row->name, "hrandfield") == 0) &&
+  if ((strcmp(row->name, "srandmember") == 0 || strcmp(row->name, "hrandfield") == 0 ||
+       strcmp(row->name, "zrandmember") == 0) &&
       v->argc >= 3 && arg_as_ll(&v->a[2], &n) && n < -100000) {
     v->a[2].p = "-1000";
     v->a[2].len = 5;
@@ -1592,7 +1593,7 @@ static void gen_frame(void) {
         if (row != NULL &&
             (strcmp(row->name, "flushall") == 0 || strcmp(row->name, "flushdb") == 0 ||
              strcmp(row->name, "srandmember") == 0 || strcmp(row->name, "hrandfield") == 0 ||
-             strcmp(row->name, "lcs") == 0))
+             strcmp(row->name, "zrandmember") == 0 || strcmp(row->name, "lcs") == 0))
           continue;
         encode_multibulk(&f, &v);
       }
