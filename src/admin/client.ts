@@ -27,6 +27,7 @@ export class AdminClient {
   constructor(
     private readonly target: AdminTarget,
     private readonly timeoutMs = 10_000,
+    private readonly agent = 'tiermem-admin-client',
   ) {
     this.token = null;
     if ('tokenFile' in target) {
@@ -54,7 +55,8 @@ export class AdminClient {
 
   call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = { accept: 'application/json' };
+    // The user agent names the caller in the service's change log ('tiermem-cli', or whoever embeds this client).
+    const headers: Record<string, string | number> = { accept: 'application/json', 'user-agent': this.agent };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);

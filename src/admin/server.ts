@@ -46,6 +46,13 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** Who made a request, for the service's change log: the client's user agent and where it came from. */
+function caller(req: IncomingMessage): string {
+  const agent = (req.headers['user-agent'] ?? 'unknown client').replace(/[^\x20-\x7e]/g, '?').slice(0, 60);
+  const addr = req.socket.remoteAddress;
+  return `admin API (${agent}${addr ? ` from ${addr}:${req.socket.remotePort ?? 0}` : ' on the Unix socket'})`;
+}
+
 const isLoopback = (host: string): boolean => host === '::1' || (isIP(host) === 4 && host.startsWith('127.'));
 
 const digest = (s: string): Buffer => createHash('sha256').update(s).digest();
@@ -130,7 +137,7 @@ export async function startAdminServer(routes: Map<string, Route>, listen: Admin
           }
         }
         if (route.method === 'POST' && body === undefined) body = {};
-        send(res, 200, { ok: true, result: route.handle(body) });
+        send(res, 200, { ok: true, result: route.handle(body, caller(req)) });
       })
       .catch((e: unknown) => {
         const { status, code, message } = errorStatus(e);

@@ -36,7 +36,7 @@ export function adminTarget(o: GlobalOptions): AdminTarget {
 }
 
 export function client(cmd: Command): AdminClient {
-  return new AdminClient(adminTarget(globals(cmd)));
+  return new AdminClient(adminTarget(globals(cmd)), undefined, 'tiermem-cli');
 }
 
 /** Print a result: JSON for --json, else the human text. */

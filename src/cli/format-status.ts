@@ -21,8 +21,11 @@ function backendLine(name: string, b: BackendInfo): string {
   return `  ${name.padEnd(5)} ${b.kind}${where} (${nodes}, ${b.tier === 'pmem' ? emu : 'DRAM'}${b.source ? `, ${b.source}` : ''})`;
 }
 
-/** Pad columns of a small table to the widest cell; first column left-aligned, others right. */
-export function table(rows: string[][]): string[] {
+/**
+ * Pad columns of a small table to the widest cell; first column left-aligned, others right unless
+ * `left` names them (bars of a histogram start at their column's left edge).
+ */
+export function table(rows: string[][], left: readonly number[] = []): string[] {
   const widths: number[] = [];
   for (const r of rows)
     r.forEach((c, i) => {
@@ -30,7 +33,7 @@ export function table(rows: string[][]): string[] {
     });
   return rows.map((r) =>
     r
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .map((c, i) => (i === 0 || left.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd(),
   );

@@ -57,7 +57,20 @@ function fail(code: ExitCode, message: string, json: boolean, errCode?: string):
   process.exit(code);
 }
 
+/**
+ * A reader that goes away (`tiermem watch | head`) is how a pipeline ends, not an error: stop
+ * quietly, as `yes | head` does. Any other write error on the output streams is still reported.
+ */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(EXIT.OK);
+    throw e;
+  });
+}
+
 async function main(argv: string[]): Promise<void> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const json = argv.includes('--json');
   try {
     await buildProgram().parseAsync(argv);

@@ -26,34 +26,70 @@ const CLEAR = '\x1b[H\x1b[2J';
 const HIDE_CURSOR = '\x1b[?25l';
 const SHOW_CURSOR = '\x1b[?25h';
 
+/** Fewest rows each chart gets, and the frame's size when the terminal does not say. */
+const MIN_SHARE_ROWS = 3;
+const MIN_THRESHOLD_ROWS = 2;
+const DEFAULT_SIZE = { columns: 100, rows: 30 };
+
+/**
+ * Wrap a status line at its `   ` field separators so that no field is cut at the terminal's edge
+ * (a field wider than the terminal on its own is still clipped, never wrapped mid-word).
+ */
+export function fitLine(line: string, columns: number): string[] {
+  if ([...line].length <= columns) return [line];
+  const out: string[] = [];
+  let cur = '';
+  for (const field of line.split(/ {3,}/)) {
+    const next = cur === '' ? field : `${cur}   ${field}`;
+    if ([...next].length <= columns || cur === '') cur = next;
+    else {
+      out.push(cur);
+      cur = `  ${field}`;
+    }
+  }
+  out.push(cur);
+  return out;
+}
+
 export function renderFrame(
   s: StatusReport,
   history: readonly Sample[],
   columns: number,
   intervalMs: number,
   note = '',
+  rows = DEFAULT_SIZE.rows,
 ): string {
-  const width = Math.max(20, Math.min(columns - 12, 90));
+  const width = Math.max(20, Math.min(columns - 12, 200));
   const p = s.backend.pmem;
-  const lines = [
+  const header = [
     `tiermem watch   every ${intervalMs / 1000}s   q to quit   ${new Date().toLocaleTimeString()}${note ? `   ${note}` : ''}`,
     `PMem tier ${p.emulated ? 'EMULATED' : 'real'}: ${p.kind}${p.dir ? ` in ${p.dir}` : ''}`,
     ...summaryLines(s),
+  ].flatMap((l) => fitLine(l, columns));
+  const tiers = tierTable(s);
+  // The charts share what the header, 3 spacers, 2 titles and the tier table leave of the
+  // terminal (one row is kept for the cursor line), the share chart getting about two thirds.
+  const fixed = header.length + 5 + tiers.length + 1;
+  const spare = Math.max(MIN_SHARE_ROWS + MIN_THRESHOLD_ROWS, rows - fixed);
+  const shareRows = Math.max(MIN_SHARE_ROWS, Math.round((spare * 2) / 3));
+  const thresholdRows = Math.max(MIN_THRESHOLD_ROWS, spare - shareRows);
+  const lines = [
+    ...header,
     '',
     `DRAM share  (▀▄ measured, ╌ target), window ${Math.round((width * intervalMs) / 1000)} s`,
-    ...shareChart(s, history, width),
+    ...shareChart(s, history, width, shareRows),
     '',
     'threshold  (log scale)',
-    ...thresholdChart(s, history, width),
+    ...thresholdChart(s, history, width, thresholdRows),
     '',
-    ...tierTable(s),
+    ...tiers,
   ];
   // Clip rather than wrap: a wrapped line would scroll the frame.
   return lines.map((l) => [...l].slice(0, columns).join('')).join('\n');
 }
 
 /** The share axis zooms to what was seen and the target, in 5-point steps, so small errors show. */
-function shareChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
+function shareChart(s: StatusReport, history: readonly Sample[], width: number, height: number): string[] {
   const seen = history
     .slice(-width)
     .map((h) => h.share)
@@ -64,7 +100,7 @@ function shareChart(s: StatusReport, history: readonly Sample[], width: number):
   return renderChart(
     history.map((h) => h.share),
     {
-      height: 7,
+      height,
       width,
       min: lo,
       max: Math.max(hi, lo + 0.05),
@@ -74,7 +110,7 @@ function shareChart(s: StatusReport, history: readonly Sample[], width: number):
   );
 }
 
-function thresholdChart(s: StatusReport, history: readonly Sample[], width: number): string[] {
+function thresholdChart(s: StatusReport, history: readonly Sample[], width: number, height: number): string[] {
   const seen = history.map((h) => h.threshold).filter((t) => t > 0);
   const lo = Math.max(1, Math.min(s.controller?.params.minThreshold || Infinity, ...seen));
   const hi = Math.max(lo * 2, s.controller?.params.maxThreshold ?? 0, ...seen);
@@ -84,13 +120,25 @@ function thresholdChart(s: StatusReport, history: readonly Sample[], width: numb
   return renderChart(
     history.map((h) => (h.threshold > 0 ? Math.log2(h.threshold) : null)),
     {
-      height: 4,
+      height,
       width,
       min,
       max: Math.max(max, min + 1),
       label: (v) => formatBytes(Math.round(2 ** v)),
     },
   );
+}
+
+/** The terminal's size; when not a terminal, $COLUMNS and $LINES as shells export them. */
+function terminalSize(out: NodeJS.WriteStream): { columns: number; rows: number } {
+  const env = (name: string, dflt: number): number => {
+    const v = Number(process.env[name]);
+    return Number.isInteger(v) && v > 0 ? v : dflt;
+  };
+  return {
+    columns: out.isTTY && out.columns > 0 ? out.columns : env('COLUMNS', DEFAULT_SIZE.columns),
+    rows: out.isTTY && out.rows > 0 ? out.rows : env('LINES', DEFAULT_SIZE.rows),
+  };
 }
 
 export async function watch(client: AdminClient, o: WatchOptions): Promise<void> {
@@ -133,7 +181,8 @@ export async function watch(client: AdminClient, o: WatchOptions): Promise<void>
       if (o.json) {
         if (!note && lastGood) o.out.write(JSON.stringify(lastGood) + '\n');
       } else if (lastGood) {
-        const frame = renderFrame(lastGood, history, o.out.columns ?? 100, o.intervalMs, note);
+        const { columns, rows } = terminalSize(o.out);
+        const frame = renderFrame(lastGood, history, columns, o.intervalMs, note, rows);
         o.out.write(tty ? CLEAR + frame + '\n' : frame + '\n\n');
       }
       if (o.count !== 0 && n + 1 >= o.count) break;

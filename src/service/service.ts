@@ -2,6 +2,7 @@
 // started in that order (the admin API last, so a CLI that can connect sees everything up) and
 // closed in reverse.
 
+import { changeLogger, type ChangeLog } from './change-log.js';
 import type { Allocator, AllocatorInfo, AllocatorOptions } from '../types.js';
 import { shareToRatio } from '../units.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
@@ -24,6 +25,8 @@ export interface ServiceDeps {
     host: string;
     port: number;
     controller: ControllerPort | null;
+    /** Where CONFIG SET logs run-time changes. */
+    changes?: ChangeLog;
   }) => Promise<StorePort>;
 }
 
@@ -96,7 +99,13 @@ export async function startService(
 
     let store: StorePort | null = null;
     if (config.store.enabled && deps.startStore) {
-      store = await deps.startStore({ allocator, host: config.store.host, port: config.store.port, controller });
+      store = await deps.startStore({
+        allocator,
+        host: config.store.host,
+        port: config.store.port,
+        controller,
+        changes: changeLogger(log),
+      });
       const s = store;
       cleanups.push(() => s.close());
       log(`store engine (Redis protocol): ${formatAddress(store.address, config.store.host)}`);
@@ -118,7 +127,7 @@ export async function startService(
       log(`metrics: ${metrics.url}`);
     }
 
-    const traces = new TraceSession(allocator, deps.createTraceRecorder ?? null);
+    const traces = new TraceSession(allocator, deps.createTraceRecorder ?? null, log);
     cleanups.push(() => {
       traces.stop();
     });
@@ -127,6 +136,7 @@ export async function startService(
       allocator,
       controller,
       traces,
+      changes: changeLogger(log),
       startedAt: Date.now(),
       endpoints: () => ({ metrics: metrics?.url ?? null, store: storeAddr }),
     });

@@ -32,6 +32,8 @@ export class JsArgs {
 
 export interface JsCtx {
   readonly host: StoreHost;
+  /** The calling client's slot (host.clients). */
+  readonly slot: number;
   readonly args: JsArgs;
   readonly out: ReplyWriter;
 }
@@ -52,7 +54,7 @@ const HANDLERS: ReadonlyMap<string, JsHandler> = new Map<string, JsHandler>([
 /** The engine's deferral callback for `host`: runs the command, returns its reply bytes. */
 export function controlPlane(host: StoreHost): (slot: number, argv: Buffer[]) => Uint8Array {
   const out = new ReplyWriter();
-  return (_slot, argv) => {
+  return (slot, argv) => {
     const args = new JsArgs(argv);
     const name =
       args.argc >= 2 && (args.is(0, 'config') || args.is(0, 'memory'))
@@ -60,7 +62,7 @@ export function controlPlane(host: StoreHost): (slot: number, argv: Buffer[]) =>
         : args.lower(0);
     const handler = HANDLERS.get(name);
     if (handler === undefined) out.error(`ERR '${name}' is not served by the control plane`);
-    else handler({ host, args, out });
+    else handler({ host, slot, args, out });
     return out.take();
   };
 }

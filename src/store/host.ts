@@ -2,6 +2,7 @@
 // the limits JS enforces (socket output), and what INFO and CONFIG read. Requests never pass
 // through here: server.ts hands each socket read to the engine in one native call.
 
+import { noChangeLog, type ChangeLog } from '../service/change-log.js';
 import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
 import { compose, type StoreComposition } from './composition.js';
@@ -32,6 +33,8 @@ export interface ClientHandle {
   readonly id: number;
   /** Bytes the socket still has to send. */
   backlog(): number;
+  /** The client's address (ip:port), as CLIENT LIST shows it. */
+  readonly addr: string;
 }
 
 export class StoreHost {
@@ -47,6 +50,8 @@ export class StoreHost {
   outputLimitDisconnects = 0;
   /** Set once the engine is closed. */
   closed = false;
+  /** Where CONFIG SET logs run-time changes of the tiering settings (the service log). */
+  changes: ChangeLog = noChangeLog;
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(

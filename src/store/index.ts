@@ -3,6 +3,7 @@
 // values and buffers in tiermem. Keys and metadata are pinned to DRAM; values are routed by the
 // threshold. This side owns the sockets, timers and configuration.
 
+import type { ChangeLog } from '../service/change-log.js';
 import type { AddressInfo } from 'node:net';
 import { openStore } from '../allocator.js';
 import type { Allocator } from '../types.js';
@@ -36,6 +37,8 @@ export interface StoreServerOptions {
   activeExpiry?: boolean;
   /** Number of databases (SELECT 0..n-1). Default 16. */
   databases?: number;
+  /** Where CONFIG SET logs run-time changes of the tiering settings. */
+  changes?: ChangeLog;
 }
 
 export interface StoreServer {
@@ -60,6 +63,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   };
   const engine = openStore(opts.allocator, { databases: opts.databases ?? 16 });
   const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);
+  if (opts.changes) host.changes = opts.changes;
   engine.setDefer(controlPlane(host));
   const net = new StoreNetServer(host);
   let address: AddressInfo;

@@ -53,6 +53,10 @@ class Connection implements ClientHandle {
   backlog(): number {
     return this.socket.writableLength;
   }
+
+  get addr(): string {
+    return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+  }
 }
 
 export class StoreNetServer {

@@ -23,8 +23,15 @@ export interface Recommendation {
   /** DRAM share of the final live bytes with that threshold. */
   predictedShare: number;
   targetShare: number;
-  /** False when no threshold within the bounds comes within the on-target band (forced bytes, bounds). */
+  /** False when no threshold within the bounds comes within the on-target band. */
   reachable: boolean;
+  /**
+   * Why not, when not: 'empty' (no live bytes at the end of the trace), 'forced' (the bytes placed
+   * explicitly on one tier alone keep the share out of the band, whatever the threshold),
+   * 'bounds' (a threshold outside --min/--max would reach it), 'granularity' (the share jumps over
+   * the band: too many bytes in a single request size). null when reachable.
+   */
+  unreachableReason: 'empty' | 'forced' | 'bounds' | 'granularity' | null;
   /** Final live routed bytes (usable) by requested-size bucket. */
   histogram: Float64Array;
   routedBytes: number;
@@ -70,29 +77,59 @@ export function recommend(input: Trace | Uint8Array, targetShare: number, opts: 
   routed.sort((a, b) => a[0] - b[0]);
   const total = routedBytes + forcedDram + forcedPmem;
   const shareAt = (dramRouted: number): number => (total > 0 ? (dramRouted + forcedDram) / total : NaN);
-  // Candidate thresholds: each distinct size (everything smaller goes to DRAM) and one past the largest.
-  let best = { threshold: params.minThreshold, share: shareAt(0) };
+  // Threshold t sends every request smaller than t to DRAM, so the share only changes at the
+  // distinct request sizes. Candidates: the bounds themselves, every distinct size between them,
+  // and one past the largest; the closest to the target wins, the smallest on a tie.
+  const distinct: number[] = []; // distinct request sizes, ascending
+  const below: number[] = []; // routed usable bytes of the requests smaller than distinct[i]
   let cum = 0;
-  const consider = (t: number, dramRouted: number): void => {
-    if (t < params.minThreshold || t > params.maxThreshold) return;
-    const s = shareAt(dramRouted);
-    if (!(Math.abs(s - targetShare) >= Math.abs(best.share - targetShare))) best = { threshold: t, share: s };
-  };
-  for (let i = 0; i < routed.length; i++) {
-    const [size, usable] = routed[i]!;
-    if (i === 0 || size !== routed[i - 1]![0]) consider(size, cum);
+  for (const [size, usable] of routed) {
+    if (distinct[distinct.length - 1] !== size) {
+      distinct.push(size);
+      below.push(cum);
+    }
     cum += usable;
   }
-  consider(routed.length ? routed[routed.length - 1]![0] + 1 : params.minThreshold, cum);
-  if (best.threshold < params.minThreshold) best.threshold = params.minThreshold;
+  const dramBelow = (t: number): number => {
+    let lo = 0;
+    let hi = distinct.length; // first index with distinct[i] >= t
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (distinct[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < distinct.length ? below[lo]! : routedBytes;
+  };
+  const best = (lo: number, hi: number): { threshold: number; share: number } => {
+    const candidates = [lo, ...distinct.filter((x) => x > lo && x < hi), hi];
+    if (distinct.length) candidates.push(distinct[distinct.length - 1]! + 1);
+    let out = { threshold: lo, share: shareAt(dramBelow(lo)) };
+    for (const t of candidates.filter((x) => x >= lo && x <= hi).sort((a, b) => a - b)) {
+      const s = shareAt(dramBelow(t));
+      if (Math.abs(s - targetShare) < Math.abs(out.share - targetShare)) out = { threshold: t, share: s };
+    }
+    return out;
+  };
+  const within = (s: number): boolean => Math.abs(s - targetShare) <= ON_TARGET_BAND;
+  const chosen = best(params.minThreshold, params.maxThreshold);
+  let unreachableReason: Recommendation['unreachableReason'] = null;
+  if (total === 0) unreachableReason = 'empty';
+  else if (!within(chosen.share)) {
+    const lowest = shareAt(0); // everything routed to PMem
+    const highest = shareAt(routedBytes); // everything routed to DRAM
+    if (lowest > targetShare + ON_TARGET_BAND || highest < targetShare - ON_TARGET_BAND) unreachableReason = 'forced';
+    else if (within(best(0, Number.MAX_SAFE_INTEGER).share)) unreachableReason = 'bounds';
+    else unreachableReason = 'granularity';
+  }
 
   const sim = simulate(trace, controllerPolicy(params), { targetShare, periodMs: opts.periodMs ?? params.periodMs });
   const last = sim.samples[sim.samples.length - 1];
   return {
-    threshold: best.threshold,
-    predictedShare: best.share,
+    threshold: chosen.threshold,
+    predictedShare: chosen.share,
     targetShare,
-    reachable: total > 0 && Math.abs(best.share - targetShare) <= ON_TARGET_BAND,
+    reachable: unreachableReason === null,
+    unreachableReason,
     histogram,
     routedBytes,
     forcedDramBytes: forcedDram,

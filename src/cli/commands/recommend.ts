@@ -25,18 +25,37 @@ function bucketLabel(b: number): string {
   return `${formatBytes(2 ** b).replace('.00', '')}-${formatBytes(2 ** (b + 1) - 1).replace('.00', '')}`;
 }
 
+const REASONS: Record<NonNullable<Recommendation['unreachableReason']>, string> = {
+  empty: 'the trace ends with no live bytes',
+  forced: 'the bytes placed explicitly on one tier keep the share out of reach, whatever the threshold',
+  bounds: 'the threshold bounds (--min/--max) exclude the thresholds that reach it',
+  granularity: 'the share jumps over the band at one request size (too many bytes of a single size)',
+};
+
 function human(file: string, events: number, r: Recommendation): string {
   const total = r.routedBytes + r.forcedDramBytes + r.forcedPmemBytes;
-  const dram = r.predictedShare * total;
+  const share = (x: number): string => pct(Number.isFinite(x) ? x : null);
   const lines = [
     `trace ${file}: ${events} events; live at the end ${formatBytes(total)} (routed ${formatBytes(r.routedBytes)}, forced DRAM ${formatBytes(r.forcedDramBytes)}, forced PMem ${formatBytes(r.forcedPmemBytes)})`,
     `target DRAM:PMem ${shareToRatio(r.targetShare)} (DRAM share ${pct(r.targetShare)})`,
-    `recommended threshold ${formatBytes(r.threshold)} (${r.threshold} B): predicted DRAM share ${pct(Number.isFinite(r.predictedShare) ? r.predictedShare : null)}` +
-      ` = DRAM ${formatBytes(Math.round(dram))} / PMem ${formatBytes(Math.round(total - dram))}${r.reachable ? '' : '   NOT reachable within +/-2 points (forced bytes or bounds)'}`,
-    `controller replay: ${r.controller.ticks} ticks, ends at threshold ${formatBytes(r.controller.threshold)}, DRAM share ${pct(Number.isFinite(r.controller.share) ? r.controller.share : null)}, status ${r.controller.status ?? '-'}`,
+  ];
+  if (total === 0) {
+    lines.push(`no threshold to recommend: ${REASONS.empty}`);
+  } else {
+    const dram = r.predictedShare * total;
+    lines.push(
+      `recommended threshold ${formatBytes(r.threshold)} (${r.threshold} B): predicted DRAM share ${share(r.predictedShare)}` +
+        ` = DRAM ${formatBytes(Math.round(dram))} / PMem ${formatBytes(Math.round(total - dram))}`,
+    );
+    if (r.unreachableReason !== null) {
+      lines.push(`  NOT reachable within +/-2 points: ${REASONS[r.unreachableReason]}`);
+    }
+  }
+  lines.push(
+    `controller replay: ${r.controller.ticks} ticks, ends at threshold ${formatBytes(r.controller.threshold)}, DRAM share ${share(r.controller.share)}, status ${r.controller.status ?? '-'}`,
     '',
     'live routed bytes by requested size',
-  ];
+  );
   const max = Math.max(...r.histogram);
   const rows = [['size', 'bytes', 'share', '']];
   const tBucket = r.threshold > 0 ? Math.floor(Math.log2(r.threshold)) : -1;
@@ -51,7 +70,7 @@ function human(file: string, events: number, r: Recommendation): string {
     ]);
   });
   if (rows.length === 1) lines.push('  (no live routed bytes at the end of the trace)');
-  else lines.push(...table(rows).map((l) => `  ${l}`));
+  else lines.push(...table(rows, [3]).map((l) => `  ${l}`));
   return lines.join('\n');
 }
 

@@ -65,17 +65,24 @@ export function addSetCommands(program: Command): void {
   set
     .command('limit <tier> <size>')
     .allowUnknownOption() // so that '-8GiB' reaches the size check instead of reading as an option
-    .description('byte limit on live bytes of a tier (dram or pmem), e.g. pmem 8GiB; 0 removes it')
-    .action(async (tierText: string, sizeText: string, _o: unknown, cmd: Command) => {
+    .option('--force', 'set it even below what the tier already holds (new allocations then spill or fail)')
+    .description(
+      'byte limit on live bytes of a tier (dram or pmem), e.g. pmem 8GiB; 0 removes it. A limit below the ' +
+        "tier's live bytes is refused without --force",
+    )
+    .action(async (tierText: string, sizeText: string, o: { force?: boolean }, cmd: Command) => {
       const tier = tierArg(tierText);
       const bytes = sizeArg(sizeText, 'limit');
-      const r = await client(cmd).post<Record<Tier, { limit: number; liveBytes: number }>>('/limit', { tier, bytes });
-      print(
-        cmd,
-        r,
-        () =>
-          `${tier} limit ${r[tier].limit ? formatBytes(r[tier].limit) : 'none'} (live ${formatBytes(r[tier].liveBytes)})`,
-      );
+      const body = o.force ? { tier, bytes, force: true } : { tier, bytes };
+      const r = await client(cmd).post<Record<Tier, { limit: number; liveBytes: number }>>('/limit', body);
+      const { limit, liveBytes } = r[tier];
+      if (limit !== 0 && liveBytes > limit) {
+        process.stderr.write(
+          `tiermem: warning: ${tier} holds ${formatBytes(liveBytes)} live, above its new ${formatBytes(limit)} limit: ` +
+            `new ${tier} allocations spill or fail until that much is freed\n`,
+        );
+      }
+      print(cmd, r, () => `${tier} limit ${limit ? formatBytes(limit) : 'none'} (live ${formatBytes(liveBytes)})`);
     });
 
   set

@@ -56,6 +56,8 @@ export function configSet(c: JsCtx): void {
     else c.host.controller?.resume();
     return c.out.error(failed(p, why));
   }
+  const who = `CONFIG SET from ${c.host.clients.get(c.slot)?.addr ?? 'an unknown client'}`;
+  todo.forEach(([p], k) => c.host.changes(who, p.name, before[k]!, p.get(c.host)));
   c.out.ok();
 }
 
