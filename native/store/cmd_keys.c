@@ -399,13 +399,6 @@ void cmd_move(st_client *c) {
   reply_int(&c->out, 1);
 }
 
-/* Copying a value is per type. Strings are here; the other types need a duplicate (and a
- * matching free for the OOM path) from their own files, which store.h does not offer yet. */
-static int copy_value(st_store *st, const st_entry *e, str_val *out) {
-  if (entry_type(e) == ST_STRING) return str_dup(st, e, out);
-  return -2;
-}
-
 /* COPY's commit into dst (c->db is dst here), d the existing key or NULL. */
 static int copy_commit(st_client *c, st_db *dst, st_entry *d, const st_entry *e, str_val *v) {
   int64_t ttl = entry_expire(e);
@@ -456,16 +449,12 @@ void cmd_copy(st_client *c) {
   c->db = src;
   if (d != NULL && !replace) return reply_int(&c->out, 0);
   str_val v;
-  int rc = copy_value(c->st, e, &v);
-  if (rc == -2)
-    return reply_error(&c->out, "ERR COPY of a %s is not supported yet",
-                       obj_type_name(entry_type(e)));
-  if (rc != 0) return reply_oom(c);
+  if (obj_dup(c->st, e, &v) != 0) return reply_oom(c);
   c->db = dst;
-  rc = copy_commit(c, dst, d, e, &v);
+  int rc = copy_commit(c, dst, d, e, &v);
   c->db = src;
   if (rc != 0) {
-    str_val_free(c->st, &v);
+    obj_dup_free(c->st, entry_type(e), &v);
     return reply_oom(c);
   }
   reply_int(&c->out, 1);

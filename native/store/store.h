@@ -506,6 +506,15 @@ int hash_field(const st_entry *e, const void *f, size_t flen, st_bytes *out);
 st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned char *const *s,
                      const size_t *len);
 
+/* Duplicates of values for COPY (copy.c dispatches on the type; each type file builds its
+ * own): the whole value is built first (-1 on OOM, nothing left allocated); a duplicate not
+ * committed to a key is freed with obj_dup_free. */
+int obj_dup(st_store *st, st_entry *e, str_val *out);
+void obj_dup_free(st_store *st, unsigned type, str_val *v);
+int list_dup(st_store *st, st_entry *e, str_val *out);
+int set_dup(st_store *st, const st_entry *e, str_val *out);
+int hash_dup(st_store *st, const st_entry *e, str_val *out);
+
 /* t_hash.c and t_set.c */
 
 /* Incremental free of a value already detached from its key (lazy free of a huge collection):

@@ -889,3 +889,12 @@ int hash_field(const st_entry *e, const void *f, size_t flen, st_bytes *out) {
   }
   return 1;
 }
+
+/* ------------------------------------------------------------------------------ for COPY */
+
+int hash_dup(st_store *st, const st_entry *e, str_val *out) {
+  hval v = hv_of(e), n;
+  if ((v.enc == ENC_HASHTABLE ? hv_to_ht(st, &v, 0, &n) : lp_clone(st, &v, &n)) != 0) return -1;
+  *out = (str_val){ n.p, 0, n.tier, n.enc };
+  return 0;
+}

@@ -791,3 +791,38 @@ st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned
   db_replace_value(c, c->db, e, ST_LIST, entry_enc(&tmp), tmp.val, 0, entry_val_tier(&tmp));
   return e;
 }
+
+/* ------------------------------------------------------------------------------ for COPY */
+
+static int push_tail(void *ctx, const unsigned char *s, size_t len, int transient) {
+  (void)transient;
+  void **a = ctx; /* { st, ql, failed } */
+  st_store *st = a[0];
+  if (ql_push(&st->mem, a[1], QL_TAIL, s, (uint32_t)len) != 0) {
+    a[2] = a[1];
+    return 1;
+  }
+  return 0;
+}
+
+int list_dup(st_store *st, st_entry *e, str_val *out) {
+  if (entry_enc(e) == ENC_LISTPACK) {
+    size_t n = lp_bytes(e->val);
+    uint8_t tier;
+    unsigned char *p = sm_alloc(&st->mem, ST_LIST, TM_CAT_DATA, n, &tier);
+    if (p == NULL) return -1;
+    memcpy(p, e->val, n);
+    *out = (str_val){ p, 0, tier, ENC_LISTPACK };
+    return 0;
+  }
+  quicklist *ql = ql_new(&st->mem, ql_fill(st->cfg.list_max_listpack_size));
+  if (ql == NULL) return -1;
+  void *ctx[3] = { st, ql, NULL };
+  list_each(st, e, 0, 1, push_tail, ctx);
+  if (ctx[2] != NULL) {
+    ql_free(&st->mem, ql);
+    return -1;
+  }
+  *out = (str_val){ ql, 0, ql->self_tier, ENC_QUICKLIST };
+  return 0;
+}

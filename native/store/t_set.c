@@ -1342,3 +1342,13 @@ void set_each(const st_entry *e, st_elem_fn *fn, void *ctx) {
     if (fn(ctx, m.s, m.len, m.s == (const unsigned char *)m.buf)) break;
   sit_done(&it);
 }
+
+/* ------------------------------------------------------------------------------ for COPY */
+
+int set_dup(st_store *st, const st_entry *e, str_val *out) {
+  sval v = sv_of(e), n;
+  if ((v.enc == ENC_HASHTABLE ? sv_to_ht(st, &v, 0, &n) : sv_clone_small(st, &v, &n)) != 0)
+    return -1;
+  *out = (str_val){ n.p, 0, n.tier, n.enc };
+  return 0;
+}

@@ -20,6 +20,7 @@ import {
 } from './args.js';
 import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
+import { COPY_COMMANDS } from './copy.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
 import { ZSET_COMMANDS } from './zset.js';
@@ -229,6 +230,7 @@ export const COMMANDS: readonly CommandRow[] = [
   ...connection,
   ...BITMAP_COMMANDS,
   ...SORT_COMMANDS,
+  ...COPY_COMMANDS,
   ...TRANSACTION_ROWS,
   ...ZSET_COMMANDS,
 ];
