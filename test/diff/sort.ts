@@ -11,7 +11,7 @@ const GET_PATTERNS = ['#', 's*', 'h*->f1', 'h*->a', 't*', 'nokey*', 'const', '#x
 const CONSTANT_BY = ['nosort', 'NOSORT', 'const', 'h1->f1', '#'];
 
 function sortKey(g: GenContext): Buffer {
-  return key(g, g.rng.pick(['list', 'list', 'set', 'set', 'string', 'hash'] as const));
+  return key(g, g.rng.pick(['list', 'list', 'set', 'set', 'zset', 'zset', 'string', 'hash'] as const));
 }
 
 const gets = (g: GenContext): Buffer[] =>
