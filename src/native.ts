@@ -106,6 +106,10 @@ export interface NativeStore {
   /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
   configSet(name: string, value: number): boolean;
   resetStats(): void;
+  /** requirepass: the default user's only password; empty = no password. Hashed at once in C. */
+  setRequirepass(password: Uint8Array): void;
+  /** True while the default user needs no password (protected mode refuses remote clients). */
+  passwordless(): boolean;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
   /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl.h"
 #include "store.h"
 #include "store_api.h"
 #include "util.h"
@@ -448,7 +449,32 @@ static napi_value js_store_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setRequirepass(bytes): the default user's only password ("" = nopass), as CONFIG SET
+ * requirepass. The bytes are hashed at once; nothing keeps or logs them here. */
+static napi_value js_set_requirepass(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  uint8_t *p;
+  size_t len;
+  if (tm_arg_bytes(env, argv[0], "password", &p, &len) != 0) return NULL;
+  if (acl_set_requirepass(ts->st, p, len) != 0) {
+    tm_napi_throw(env, E_NO_MEMORY, "no memory for the password");
+    return NULL;
+  }
+  return NULL;
+}
+
+/* passwordless() -> true while the default user needs no password (protected mode applies). */
+static napi_value js_passwordless(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  napi_value r;
+  NAPI_CALL(env, napi_get_boolean(env, acl_default_nopass(ts->st), &r));
+  return r;
+}
+
 static const tm_fn_def store_functions[] = {
+  { "setRequirepass", js_set_requirepass },
+  { "passwordless", js_passwordless },
   { "feed", js_feed },
   { "drain", js_drain },
   { "clientOpen", js_client_open },

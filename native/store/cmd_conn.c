@@ -2,6 +2,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "acl.h"
 #include "entry.h"
 #include "store.h"
 
@@ -71,11 +72,7 @@ void cmd_hello(st_client *c) {
   for (; j < c->argc; j++) {
     int more = c->argc - j - 1;
     if (arg_is(c, j, "auth") && more >= 2) {
-      /* No ACLs yet: the default user has no password, as a fresh redis-server. */
-      if (!arg_eq(&c->argv[j + 1], "default")) {
-        reply_error(&c->out, "WRONGPASS invalid username-password pair or user is disabled.");
-        return;
-      }
+      if (acl_auth_or_reply(c, &c->argv[j + 1], &c->argv[j + 2]) != 0) return;
       j += 2;
     } else if (arg_is(c, j, "setname") && more >= 1) {
       const resp_arg *name = &c->argv[++j];
@@ -92,6 +89,13 @@ void cmd_hello(st_client *c) {
                   (const char *)c->argv[j].ptr);
       return;
     }
+  }
+  if (!c->authenticated) {
+    reply_error(&c->out, "NOAUTH HELLO must be called with the client already authenticated, "
+                         "otherwise the HELLO AUTH <user> <pass> option can be used to "
+                         "authenticate the client and select the RESP protocol version at the "
+                         "same time");
+    return;
   }
   reply_array(&c->out, 14);
   bulk_cstr(c, "server");
@@ -143,11 +147,12 @@ static size_t client_line(const st_client *cl, char *buf, size_t cap) {
       buf, cap,
       "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=N db=%d sub=0 psub=0 "
       "ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 "
-      "omem=%zu tot-mem=%zu events=r cmd=%s user=default redir=-1 resp=%d\n",
+      "omem=%zu tot-mem=%zu events=r cmd=%s user=%s redir=-1 resp=%d\n",
       (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd, (int)cl->name_len,
       cl->name != NULL ? cl->name : "", (long long)((now - cl->ctime_ms) / 1000),
       (long long)((now - cl->last_ms) / 1000), cl->db->id, resp_pending(&cl->in),
-      reply_pending(&cl->out), resp_pending(&cl->in) + reply_pending(&cl->out), cmd, cl->resp);
+      reply_pending(&cl->out), resp_pending(&cl->in) + reply_pending(&cl->out), cmd,
+      cl->user != NULL ? cl->user->name : "", cl->resp);
 }
 
 void cmd_client_list(st_client *c) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "acl.h"
 #include "store.h"
 
 void client_reset(st_client *c) {
@@ -15,8 +16,9 @@ void client_reset(st_client *c) {
     c->name = NULL;
     c->name_len = 0;
   }
+  acl_client_reset(c); /* the default user, authenticated only if it needs no password */
   /* Each feature with per-connection state resets it here, as Redis's
-   * clearClientConnectionState: authentication back to the default user, every subscription
+   * clearClientConnectionState: every subscription
    * dropped (which leaves subscribed mode), MONITOR off, CLIENT REPLY back to ON, TRACKING off. */
 }
 

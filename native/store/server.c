@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "acl.h"
 #include "entry.h"
 #include "expires.h"
 #include "lazyfree.h"
@@ -58,7 +59,8 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
   uint8_t tier;
   st->dbs = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof(st_db) * (size_t)st->ndb, &tier);
   st->cmdstats = calloc(st_command_count, sizeof *st->cmdstats);
-  if (st->dbs == NULL || st->cmdstats == NULL) {
+  if (st->dbs == NULL || st->cmdstats == NULL || acl_init(st) != 0) {
+    acl_free(st);
     sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb, tier);
     free(st->cmdstats);
     free(st);
@@ -93,6 +95,7 @@ void st_destroy(st_store *st) {
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
           st->dbs_tier);
   free(st->cmdstats);
+  acl_free(st);
   free(st);
 }
 
@@ -112,6 +115,7 @@ st_client *st_client_new(st_store *st) {
   c->in.max_bulk = (size_t)st->cfg.proto_max_bulk_len;
   reply_init(&c->out, &st->mem);
   c->ctime_ms = c->last_ms = st->now_ms;
+  acl_client_init(c);
   c->next = st->clients;
   if (st->clients != NULL) st->clients->prev = c;
   st->clients = c;
@@ -210,13 +214,20 @@ static void execute(st_client *c) {
     rejected(c, cmd);
     return;
   }
-  /* AUTH's NOAUTH check goes here. */
+  if (acl_check_auth(c, cmd) != 0) { /* NOAUTH */
+    rejected(c, cmd);
+    return;
+  }
   if ((c->flags & CL_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
     reply_error(&c->out, "ERR Command not allowed inside a transaction");
     rejected(c, cmd);
     return;
   }
-  /* ACL's NOPERM check, then the subscribed-mode restriction, go here. */
+  if (acl_check_perm(c, cmd) != 0) { /* NOPERM: before running or queueing */
+    rejected(c, cmd);
+    return;
+  }
+  /* The subscribed-mode restriction goes here. */
   if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
     multi_queue(c, cmd);
     return;

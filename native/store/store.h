@@ -244,6 +244,8 @@ struct st_client {
   struct st_queued *mq_head, *mq_tail;
   size_t mq_count, mq_bytes;
   struct st_watcher *watching;
+  struct st_user *user; /* ACL user (acl.h); NULL once that user was deleted */
+  uint8_t authenticated;
   struct st_client *prev, *next; /* the store's client list */
 };
 
@@ -386,6 +388,7 @@ struct st_store {
   struct st_latency_series *latency[3];
   uint8_t latency_order[3];
   int latency_count;
+  struct st_acl *acl; /* users and the default user (acl.h) */
 };
 
 st_store *st_create(tm_heap *heap, const st_config *cfg);

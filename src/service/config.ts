@@ -29,7 +29,8 @@ export interface ServiceConfig {
   controller: { enabled: boolean; params: Partial<ControllerParams> };
   metrics: { enabled: boolean; host: string; port: number; processMetrics: boolean };
   admin: { socketPath: string } | { host: string; port: number; tokenFile: string };
-  store: { enabled: boolean; host: string; port: number };
+  /** requirepass: '' = none; protectedMode: refuse remote clients while there is no password. */
+  store: { enabled: boolean; host: string; port: number; requirepass: string; protectedMode: boolean };
 }
 
 /** The config file and the flags: everything optional, sizes as numbers or strings with units. */
@@ -45,7 +46,7 @@ export interface ServiceConfigInput {
   controller?: { enabled?: boolean } & { [K in ControllerParamName]?: number | string };
   metrics?: { enabled?: boolean; host?: string; port?: number; processMetrics?: boolean };
   admin?: { socket?: string; host?: string; port?: number; tokenFile?: string };
-  store?: { enabled?: boolean; host?: string; port?: number };
+  store?: { enabled?: boolean; host?: string; port?: number; requirepass?: string; protectedMode?: boolean };
 }
 
 export const DEFAULT_STORE_PORT = 6379;
@@ -140,7 +141,7 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
 
   const m = onlyKeys(c.metrics ?? {}, ['enabled', 'host', 'port', 'processMetrics'], 'metrics');
   const a = onlyKeys(c.admin ?? {}, ['socket', 'host', 'port', 'tokenFile'], 'admin');
-  const s = onlyKeys(c.store ?? {}, ['enabled', 'host', 'port'], 'store');
+  const s = onlyKeys(c.store ?? {}, ['enabled', 'host', 'port', 'requirepass', 'protectedMode'], 'store');
 
   let admin: ServiceConfig['admin'];
   if (a.port !== undefined || a.tokenFile !== undefined) {
@@ -179,6 +180,8 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
       enabled: s.enabled === undefined ? true : bool(s.enabled, 'store.enabled'),
       host: s.host === undefined ? '127.0.0.1' : str(s.host, 'store.host'),
       port: s.port === undefined ? DEFAULT_STORE_PORT : port(s.port, 'store.port'),
+      requirepass: s.requirepass === undefined ? '' : str(s.requirepass, 'store.requirepass'),
+      protectedMode: s.protectedMode === undefined ? true : bool(s.protectedMode, 'store.protectedMode'),
     },
   };
 }

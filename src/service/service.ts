@@ -27,6 +27,8 @@ export interface ServiceDeps {
     controller: ControllerPort | null;
     /** Where CONFIG SET logs run-time changes. */
     changes?: ChangeLog;
+    requirepass?: string;
+    protectedMode?: boolean;
   }) => Promise<StorePort>;
 }
 
@@ -105,10 +107,14 @@ export async function startService(
         port: config.store.port,
         controller,
         changes: changeLogger(log),
+        requirepass: config.store.requirepass,
+        protectedMode: config.store.protectedMode,
       });
       const s = store;
       cleanups.push(() => s.close());
-      log(`store engine (Redis protocol): ${formatAddress(store.address, config.store.host)}`);
+      // The password itself is never logged; only whether there is one.
+      const auth = config.store.requirepass ? 'password required' : 'no password';
+      log(`store engine (Redis protocol): ${formatAddress(store.address, config.store.host)} (${auth})`);
     } else if (config.store.enabled) {
       log('store engine: not available in this build');
     }

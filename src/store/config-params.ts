@@ -47,6 +47,26 @@ function attempt(fn: () => void): string | null {
   }
 }
 
+/** A Redis integer parameter stored in host.access. */
+function accessInteger(
+  name: string,
+  key: 'maxClients' | 'timeout' | 'tcpKeepalive',
+  min: number,
+  max: number,
+): ConfigParam {
+  return {
+    name,
+    get: (e) => String(e.access[key]),
+    set: (e, v) => {
+      if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
+      const n = Number(v.trim());
+      if (n < min || n > max) return `argument must be between ${min} and ${max} inclusive`;
+      e.access[key] = n;
+      return null;
+    },
+  };
+}
+
 const NO_CONTROLLER = 'no ratio controller is attached to this store';
 
 /** The engine's encoding thresholds: name, default, range (Redis 7's). */
@@ -224,9 +244,29 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   { name: 'databases', get: (e) => String(e.info().databases) },
   fixed('maxmemory', '0'),
   fixed('maxmemory-policy', 'noeviction'),
-  fixed('maxclients', '10000'),
+  // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
+  {
+    name: 'requirepass',
+    get: (e) => e.access.requirepass,
+    set: (e, v) => {
+      e.setRequirepass(Buffer.from(v, 'latin1'));
+      return null;
+    },
+  },
+  {
+    name: 'protected-mode',
+    get: (e) => (e.access.protectedMode ? 'yes' : 'no'),
+    set: (e, v) => {
+      const b = v.toLowerCase();
+      if (b !== 'yes' && b !== 'no') return "argument must be 'yes' or 'no'";
+      e.access.protectedMode = b === 'yes';
+      return null;
+    },
+  },
+  accessInteger('maxclients', 'maxClients', 1, 4294967295),
+  accessInteger('timeout', 'timeout', 0, 2147483647),
+  accessInteger('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
   fixed('hz', '10'),
-  fixed('timeout', '0'),
   { name: 'port', get: (e) => String(e.port) },
 ];
 

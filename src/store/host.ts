@@ -6,6 +6,7 @@ import { noChangeLog, type ChangeLog } from '../service/change-log.js';
 import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
 import { compose, type StoreComposition } from './composition.js';
+import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { TieringController } from './tiering.js';
 
 export interface StoreLimits {
@@ -28,7 +29,7 @@ export interface StoreStats {
 }
 
 /** One connection as the socket side sees it (the engine holds the rest). */
-export interface ClientHandle {
+export interface ClientHandle extends IdleCandidate {
   readonly slot: number;
   readonly id: number;
   /** Bytes the socket still has to send. */
@@ -52,6 +53,10 @@ export class StoreHost {
   closed = false;
   /** Where CONFIG SET logs run-time changes of the tiering settings (the service log). */
   changes: ChangeLog = noChangeLog;
+  /** Who may connect and for how long (security.ts); requirepass through setRequirepass. */
+  readonly access: StoreAccess = { ...DEFAULT_ACCESS };
+  /** Connections refused at accept (maxclients, protected mode); the engine never saw them. */
+  refusedConnections = 0;
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(
@@ -69,6 +74,15 @@ export class StoreHost {
   /** Push a data-plane parameter to the engine. */
   applyLimit(name: string, value: number): void {
     if (!this.engine.configSet(name, value)) throw new Error(`the engine has no parameter ${name}`);
+  }
+
+  /**
+   * requirepass: the default user's only password ('' = none). `bytes` is the password as the
+   * client will send it; CONFIG GET shows it back (one char per byte), as Redis does.
+   */
+  setRequirepass(bytes: Buffer): void {
+    this.engine.setRequirepass(bytes);
+    this.access.requirepass = bytes.toString('latin1');
   }
 
   /** Backend description, read once (it looks at NUMA topology). */
@@ -98,7 +112,7 @@ export class StoreHost {
   stats(info: NativeStoreInfo = this.info()): StoreStats {
     return {
       connections: info.connections,
-      rejectedConnections: info.rejectedConnections,
+      rejectedConnections: info.rejectedConnections + this.refusedConnections,
       commands: info.commands,
       netInput: info.netInput,
       netOutput: info.netOutput,

@@ -10,6 +10,7 @@ import type { Allocator } from '../types.js';
 import type { StoreComposition } from './composition.js';
 import { controlPlane } from './control.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
+import { closeIdle } from './security.js';
 import { StoreNetServer } from './server.js';
 import type { TieringController } from './tiering.js';
 
@@ -39,6 +40,16 @@ export interface StoreServerOptions {
   databases?: number;
   /** Where CONFIG SET logs run-time changes of the tiering settings. */
   changes?: ChangeLog;
+  /** The default user's password (requirepass); clients must AUTH. Default none. */
+  requirepass?: string;
+  /** With no password, refuse non-loopback clients (protected-mode). Default true. */
+  protectedMode?: boolean;
+  /** Connections beyond this are refused (maxclients). Default 10000. */
+  maxClients?: number;
+  /** Close clients idle this many seconds (timeout); 0 = never (default). */
+  timeout?: number;
+  /** TCP keepalive period in seconds (tcp-keepalive); 0 = off. Default 300. */
+  tcpKeepalive?: number;
 }
 
 export interface StoreServer {
@@ -65,6 +76,11 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);
   if (opts.changes) host.changes = opts.changes;
   engine.setDefer(controlPlane(host));
+  if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
+  if (opts.protectedMode !== undefined) host.access.protectedMode = opts.protectedMode;
+  if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
+  if (opts.timeout !== undefined) host.access.timeout = opts.timeout;
+  if (opts.tcpKeepalive !== undefined) host.access.tcpKeepalive = opts.tcpKeepalive;
   const net = new StoreNetServer(host);
   let address: AddressInfo;
   try {
@@ -78,6 +94,9 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   // Active expiry and incremental rehashing, in bounded steps (the timer never keeps the process alive).
   const cron = opts.activeExpiry === false ? null : setInterval(() => engine.cron(CRON_BUDGET_US), CRON_MS);
   cron?.unref();
+  // Idle clients (timeout), checked every second as Redis's client cron does.
+  const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
+  idle.unref();
   let closed = false;
   return {
     address,
@@ -89,6 +108,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       if (closed) return;
       closed = true;
       if (cron) clearInterval(cron);
+      clearInterval(idle);
       await net.close();
       host.closed = true;
       if (!opts.allocator.closed) engine.close();

@@ -18,6 +18,7 @@
 import net from 'node:net';
 import type { NativeStore } from '../native.js';
 import type { ClientHandle, StoreHost } from './host.js';
+import { admission, applyKeepalive, refuse } from './security.js';
 
 /** Stop draining replies to a client (and reading from it) while its socket holds this much. */
 const PAUSE_AT = 4 * 1024 * 1024;
@@ -43,6 +44,9 @@ class Connection implements ClientHandle {
   closed = false;
   /** Reading stopped: replies are waiting in the engine for the socket to drain. */
   paused = false;
+  lastActive = Date.now();
+  /** No blocking commands or pub/sub yet: every client is subject to `timeout`. */
+  readonly exemptFromTimeout = false;
 
   constructor(
     readonly slot: number,
@@ -56,6 +60,11 @@ class Connection implements ClientHandle {
 
   get addr(): string {
     return `${this.socket.remoteAddress ?? '?'}:${this.socket.remotePort ?? 0}`;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.socket.destroy();
   }
 }
 
@@ -109,12 +118,24 @@ export class StoreNetServer {
       accepted.destroy();
       return;
     }
+    const refusal = admission(
+      this.host.access,
+      this.host.clients.size,
+      this.engine.passwordless(),
+      accepted.remoteAddress,
+    );
+    if (refusal !== null) {
+      this.host.refusedConnections++;
+      refuse(accepted, refusal);
+      return;
+    }
     let conn: Connection | null = null;
     const adopted = this.adoptHandle(accepted, (n: number, buf: Buffer) => {
       if (conn !== null) this.onData(conn, buf, n);
     });
     const socket = adopted ?? accepted;
     socket.setNoDelay(true);
+    applyKeepalive(socket, this.host.access.tcpKeepalive);
     const fd = (socket as unknown as AdoptableSocket)._handle?.fd ?? -1;
     const slot = this.engine.clientOpen(
       `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? 0}`,
@@ -137,6 +158,7 @@ export class StoreNetServer {
   /** The first n bytes of chunk arrived (chunk may be the shared read buffer). */
   private onData(c: Connection, chunk: Buffer, n: number): void {
     if (c.closed || this.host.closed) return;
+    c.lastActive = Date.now();
     this.ensureRoom();
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
     this.ship(c, written);
@@ -151,6 +173,7 @@ export class StoreNetServer {
   /** Hand the slab's newest `n` bytes to the socket. */
   private ship(c: Connection, n: number): void {
     if (n === 0) return;
+    c.lastActive = Date.now();
     const view = this.slab.subarray(this.slabPos, this.slabPos + n);
     this.slabPos += n;
     c.socket.write(view);

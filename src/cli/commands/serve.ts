@@ -32,6 +32,8 @@ interface ServeFlags {
   store: boolean;
   host?: string;
   port?: string;
+  requirepass?: string;
+  protectedMode?: string;
   /** The controller parameters' flags (CONTROLLER_PARAMS), under commander's camel-case names. */
   [flag: string]: string | boolean | undefined;
 }
@@ -47,6 +49,14 @@ function flagValueName(d: ParamDescriptor): string {
 
 const int = (v: string | undefined, what: string): number | undefined =>
   v === undefined ? undefined : numberArg(v, what, 0, 65535);
+
+/** redis-server's yes/no flag values. */
+function yesNo(v: string | undefined, what: string): boolean | undefined {
+  if (v === undefined) return undefined;
+  const b = v.toLowerCase();
+  if (b !== 'yes' && b !== 'no') throw new CliError(EXIT.USAGE, `${what} must be yes or no, got ${JSON.stringify(v)}`);
+  return b === 'yes';
+}
 
 /** Flags as a config layer; only what was given, so the file and defaults show through. */
 function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string | undefined): ServiceConfigInput {
@@ -75,7 +85,13 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
       port: int(f.adminPort, '--admin-port'),
       tokenFile: f.adminPort !== undefined ? tokenFile : undefined,
     }),
-    store: drop({ enabled: f.store === false ? false : undefined, host: f.host, port: int(f.port, '--port') }),
+    store: drop({
+      enabled: f.store === false ? false : undefined,
+      host: f.host,
+      port: int(f.port, '--port'),
+      requirepass: f.requirepass,
+      protectedMode: yesNo(f.protectedMode, '--protected-mode'),
+    }),
   });
 }
 
@@ -113,6 +129,8 @@ export function addServeCommand(program: Command): void {
     .option('--no-store', 'no store engine')
     .option('--host <host>', 'store engine address (default 127.0.0.1)')
     .option('-p, --port <port>', 'store engine port (default 6379)')
+    .option('--requirepass <password>', 'store engine: clients must AUTH with this password (as redis-server)')
+    .option('--protected-mode <yes|no>', 'store engine: with no password, refuse non-loopback clients (default yes)')
     .action(async (f: ServeFlags, cmd: Command) => {
       const g = globals(cmd);
       let config;

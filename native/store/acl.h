@@ -1,0 +1,139 @@
+/* acl.h - users, passwords and permissions, as Redis 7.0's ACL (without selectors or
+ * first-argument rules).
+ *
+ * Every store has a "default" user (on, nopass, all commands, all keys, all channels) that new
+ * connections start as. A connection is authenticated when its user was on and nopass at
+ * connect time, or after AUTH/HELLO AUTH. `requirepass` is the default user's password
+ * (acl_set_requirepass). Passwords are kept as their SHA-256 only and compared in constant time;
+ * no function here logs anything.
+ *
+ * Permissions are checked in execute() before a command runs or is queued (acl_check_*): one bit
+ * test per command in the user's bitmap over the command table's rows (a container's
+ * subcommands have rows of their own), then, unless the user has all keys, each key argument
+ * against the user's key patterns. The bitmap is recomputed from the user's rules when they
+ * change, never per command.
+ *
+ * ACL data is configuration, not data: it is malloc'ed like the command stats, not accounted in
+ * the store's memory cells. */
+#ifndef TM_STORE_ACL_H
+#define TM_STORE_ACL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sha256.h"
+
+typedef struct st_store st_store;
+typedef struct st_client st_client;
+struct st_cmd;
+
+#define ACL_MAX_COMMANDS 512 /* command table rows a bitmap can describe */
+
+enum {
+  USER_ON = 1 << 0,
+  USER_NOPASS = 1 << 1,
+  USER_ALLKEYS = 1 << 2,
+  USER_ALLCHANNELS = 1 << 3,
+  USER_ALLCOMMANDS = 1 << 4, /* +@all: commands added later are allowed too */
+  USER_SANITIZE = 1 << 5,    /* sanitize-payload (shown, no effect: no RESTORE) */
+  USER_SKIP_SANITIZE = 1 << 6
+};
+
+/* One +/- rule on a category (ACL_* bit number) or a command row. */
+typedef struct acl_rule {
+  uint8_t allow;
+  uint8_t is_category;
+  uint16_t index;
+} acl_rule;
+
+/* A key pattern with its permission: ~p is read and write, %R~p read, %W~p write. */
+enum { KEY_READ = 1, KEY_WRITE = 2 };
+typedef struct acl_pattern {
+  char *pat;
+  size_t len;
+  uint8_t perm;
+} acl_pattern;
+
+typedef struct st_user {
+  char *name;
+  size_t name_len;
+  uint32_t flags;
+  uint64_t allowed[ACL_MAX_COMMANDS / 64]; /* by command row: derived from flags + rules */
+  uint8_t (*passwords)[SHA256_LEN];
+  size_t npasswords;
+  acl_rule *rules; /* in order, redundant ones dropped, after the +@all / -@all base */
+  size_t nrules;
+  acl_pattern *keys;
+  size_t nkeys;
+  acl_pattern *channels;
+  size_t nchannels;
+  struct st_user *next;
+} st_user;
+
+typedef struct st_acl {
+  st_user *users; /* by name (byte order), as ACL LIST and ACL USERS show them */
+  st_user *default_user;
+} st_acl;
+
+/* The store's ACL with its default user. -1 on OOM. */
+int acl_init(st_store *st);
+void acl_free(st_store *st);
+
+/* A new connection's user and authentication state (Redis: authenticated iff the default user
+ * is on and nopass). */
+void acl_client_init(st_client *c);
+/* RESET: back to the default user, authenticated as a new connection would be. */
+void acl_client_reset(st_client *c);
+
+/* 1 if the user is authenticated by user name and password (the user exists, is on, and is
+ * nopass or has this password): the client then runs as that user. No reply is sent. */
+int acl_authenticate(st_client *c, const void *user, size_t ulen, const void *pass, size_t plen);
+
+/* HELLO's AUTH option: acl_authenticate, or Redis's WRONGPASS reply and -1. */
+struct resp_arg;
+int acl_auth_or_reply(st_client *c, const struct resp_arg *user, const struct resp_arg *pass);
+
+/* requirepass: the default user's passwords become just this one ("" means nopass). */
+int acl_set_requirepass(st_store *st, const void *pass, size_t len);
+/* 1 if the default user needs no password (protected mode refuses remote clients then). */
+int acl_default_nopass(const st_store *st);
+
+/* The checks before running or queueing cmd (resolved to its subcommand row, arity checked),
+ * in execute()'s order: authentication (NOAUTH), then permissions (NOPERM: the command, then
+ * its keys). 0 to go on; otherwise the error was replied and the command must not run. */
+int acl_check_auth(st_client *c, const struct st_cmd *cmd);
+int acl_check_perm(st_client *c, const struct st_cmd *cmd);
+
+/* The reason u may not run argv (0 if it may): ACL_DENIED_CMD, or ACL_DENIED_KEY with *bad
+ * (if not NULL) = the index of the first denied key argument. For ACL DRYRUN and acl_check. */
+enum { ACL_OK = 0, ACL_DENIED_CMD = 1, ACL_DENIED_KEY = 2, ACL_DENIED_CHANNEL = 3 };
+int acl_user_may(const st_user *u, const struct st_cmd *cmd, int argc, const void *argv, int *bad);
+/* 1 if u may use channel ch (PUBLISH/SUBSCRIBE; pattern subscriptions compare literally). */
+int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int literal);
+
+/* A user by name, or NULL. */
+st_user *acl_find(const st_store *st, const void *name, size_t len);
+
+/* Apply one SETUSER modifier to u. 0, or -1 with *err set to Redis's reason text. */
+int acl_user_set(st_user *u, const void *op, size_t len, const char **err);
+/* A detached user (for SETUSER's all-or-nothing: modify a copy, then swap). NULL on OOM. */
+st_user *acl_user_new(const void *name, size_t len);
+st_user *acl_user_copy(const st_user *u);
+void acl_user_free(st_user *u);
+/* Put u in place of the user of the same name (freeing it; clients follow), or append it. */
+void acl_user_install(st_store *st, st_user *u);
+/* Delete a user: its clients are closed. 1 if it existed. */
+int acl_user_delete(st_store *st, st_user *u);
+
+/* The user's command rules as Redis shows them ("+@all -@dangerous", "-@all +get"), and the
+ * ACL LIST line; both NUL-terminated, malloc'ed (NULL on OOM). */
+char *acl_describe_commands(const st_user *u);
+char *acl_describe_user(const st_user *u);
+
+/* Category names by ACL_* bit number (ACL CAT; COMMAND INFO). */
+#define ACL_CATEGORY_COUNT 21
+extern const char *const acl_category_names[ACL_CATEGORY_COUNT];
+/* The bit number of a category name (case-insensitive), or -1. */
+int acl_category_bit(const void *name, size_t len);
+
+#endif
