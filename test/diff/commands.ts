@@ -24,7 +24,6 @@ import { COPY_COMMANDS } from './copy.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
 import { ZSET_COMMANDS } from './zset.js';
-import { aclCommands } from './acl.js';
 
 export interface CommandRow {
   name: string;
@@ -234,5 +233,4 @@ export const COMMANDS: readonly CommandRow[] = [
   ...COPY_COMMANDS,
   ...TRANSACTION_ROWS,
   ...ZSET_COMMANDS,
-  ...aclCommands,
 ];
