@@ -50,10 +50,12 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
   st_store *st = calloc(1, sizeof *st);
   if (st == NULL) return NULL;
   sm_init(&st->mem, heap);
-  if (cfg != NULL)
+  if (cfg != NULL) {
     st->cfg = *cfg;
-  else
+  } else {
     st_config_defaults(&st->cfg);
+    st->cfg.slowlog_log_slower_than = -1; /* see st_create in store.h */
+  }
   if (st->cfg.databases < 1) st->cfg.databases = 1;
   st->ndb = (int)st->cfg.databases;
   uint8_t tier;

@@ -391,6 +391,8 @@ struct st_store {
   struct st_acl *acl; /* users and the default user (acl.h) */
 };
 
+/* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long
+ * a command took (the C tests check byte counts after commands; the server passes its cfg). */
 st_store *st_create(tm_heap *heap, const st_config *cfg);
 void st_destroy(st_store *st);
 void st_config_defaults(st_config *cfg);

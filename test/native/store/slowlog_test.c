@@ -232,12 +232,14 @@ static void latency(st_client *c) {
 
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
-  st_store *st = st_create(h, NULL);
+  st_config cfg;
+  st_config_defaults(&cfg);
+  CHECK(cfg.slowlog_log_slower_than == 10000 && cfg.slowlog_max_len == 128 &&
+        cfg.latency_monitor_threshold == 0);
+  st_store *st = st_create(h, &cfg);
   st_client *c = st_client_new(st);
   st_client *other = st_client_new(st);
   CHECK(st != NULL && c != NULL);
-  CHECK(st->cfg.slowlog_log_slower_than == 10000 && st->cfg.slowlog_max_len == 128 &&
-        st->cfg.latency_monitor_threshold == 0);
   slowlog(c, other);
   latency(c);
   st_client_free(c);
