@@ -548,6 +548,14 @@ void coll_reply_cursor(st_client *c, uint64_t cursor);
  * (free with coll_tmp_free); NULL on OOM. */
 dict_node **coll_random_unique(st_store *st, dict *d, size_t count, uint8_t *tier);
 
+/* Set members for other types' commands (ZUNIONSTORE and friends take sets, each member with
+ * score 1): the cardinality, membership, and every member in the set's order (fn returns
+ * non-zero to stop). */
+size_t set_card(const st_entry *e);
+int set_has_member(const st_entry *e, const unsigned char *s, size_t len);
+typedef int set_member_fn(void *ctx, const unsigned char *s, size_t len);
+void set_each_member(const st_entry *e, set_member_fn *fn, void *ctx);
+
 /* t_list.c */
 
 /* list_free_step's max counts blocks: max/2 quicklist nodes go per step (a node block and its

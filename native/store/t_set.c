@@ -1352,3 +1352,25 @@ int set_dup(st_store *st, const st_entry *e, str_val *out) {
   *out = (str_val){ n.p, 0, n.tier, n.enc };
   return 0;
 }
+
+/* ------------------------------------------------------------------------------ for zsets */
+
+size_t set_card(const st_entry *e) {
+  sval v = sv_of(e);
+  return sv_size(&v);
+}
+
+int set_has_member(const st_entry *e, const unsigned char *s, size_t len) {
+  sval v = sv_of(e);
+  return sv_has(&v, s, len);
+}
+
+void set_each_member(const st_entry *e, set_member_fn *fn, void *ctx) {
+  sval v = sv_of(e);
+  sit it;
+  smem m;
+  sit_init(&it, &v);
+  while (sit_next(&it, &m, NULL))
+    if (fn(ctx, m.s, m.len) != 0) break;
+  sit_done(&it);
+}

@@ -111,6 +111,38 @@ function zrangeArgs(g: GenContext, dst: Buffer[]): Buffer[] {
 
 const withScores = (g: GenContext): Buffer[] => (g.rng.chance(0.5) ? [word(g, 'WITHSCORES')] : []);
 
+const WEIGHTS = ['1', '2', '0', '-1', '0.5', 'inf', '-inf', '1e300', 'abc', 'nan', ''];
+const weight = (g: GenContext): Buffer => b(g.rng.chance(0.6) ? '1' : g.rng.pick(WEIGHTS));
+
+/** Inputs of ZUNION and friends: zsets, and sometimes sets (score 1) or other types. */
+const algebraKey = (g: GenContext): Buffer =>
+  g.rng.chance(0.75) ? zkey(g) : key(g, g.rng.chance(0.6) ? 'set' : undefined);
+
+/** numkeys, keys, then WEIGHTS / AGGREGATE / WITHSCORES / LIMIT in any order, sometimes twice. */
+function algebraArgs(g: GenContext, opts: readonly ('weights' | 'aggregate' | 'withscores' | 'limit')[]): Buffer[] {
+  const keys = repeat(g, 1, 3, () => algebraKey(g));
+  const r = g.rng.next();
+  const numkeys = r < 0.9 ? String(keys.length) : g.rng.pick(['0', '-1', '4', 'abc', '']);
+  const out = [b(numkeys), ...keys];
+  const n = g.rng.int(0, 2);
+  for (let i = 0; i < n; i++)
+    out.push(
+      ...pick(g, [
+        () =>
+          opts.includes('weights')
+            ? [
+                word(g, 'WEIGHTS'),
+                ...repeat(g, keys.length - (g.rng.chance(0.1) ? 1 : 0), keys.length, () => weight(g)),
+              ]
+            : [word(g, 'WEIGHTS'), b('1')],
+        () => [word(g, 'AGGREGATE'), word(g, g.rng.pick(['SUM', 'MIN', 'MAX', 'SUM', 'AVG']))],
+        () => [word(g, 'WITHSCORES')],
+        () => [word(g, 'LIMIT'), b(g.rng.pick(['0', '1', '2', '-1', 'x']))],
+      ]),
+    );
+  return out;
+}
+
 export const ZSET_COMMANDS: CommandRow[] = [
   { name: 'ZADD', family: 'zset', weight: 6, args: (g) => [zkey(g), ...zaddOptions(g), ...pairs(g, 4)] },
   {
@@ -173,5 +205,64 @@ export const ZSET_COMMANDS: CommandRow[] = [
       const opts = g.rng.chance(0.5) ? [] : [word(g, 'COUNT'), count(g)];
       return [numkeys, ...keys, word(g, g.rng.pick(['MIN', 'MAX', 'MIN', 'MAX', 'MID'])), ...opts];
     },
+  },
+  { name: 'ZUNION', family: 'zset', weight: 1, args: (g) => algebraArgs(g, ['weights', 'aggregate', 'withscores']) },
+  { name: 'ZINTER', family: 'zset', weight: 1, args: (g) => algebraArgs(g, ['weights', 'aggregate', 'withscores']) },
+  { name: 'ZDIFF', family: 'zset', weight: 1, args: (g) => algebraArgs(g, ['withscores']) },
+  {
+    name: 'ZUNIONSTORE',
+    family: 'zset',
+    weight: 1,
+    args: (g) => [zkey(g), ...algebraArgs(g, ['weights', 'aggregate'])],
+  },
+  {
+    name: 'ZINTERSTORE',
+    family: 'zset',
+    weight: 1,
+    args: (g) => [zkey(g), ...algebraArgs(g, ['weights', 'aggregate'])],
+  },
+  { name: 'ZDIFFSTORE', family: 'zset', weight: 1, args: (g) => [zkey(g), ...algebraArgs(g, [])] },
+  { name: 'ZINTERCARD', family: 'zset', weight: 1, args: (g) => algebraArgs(g, ['limit']) },
+  {
+    name: 'ZRANDMEMBER',
+    family: 'zset',
+    weight: 1,
+    // Only the forms whose reply is not random: a count at least the size (the whole zset, from
+    // the highest), 0, and the errors. Random picks are checked in test/native/store/zset_test.c.
+    keepArity: true,
+    args: (g) =>
+      pick(g, [
+        () => [zkey(g), b(g.rng.pick(['1000', '9223372036854775807', '0'])), ...withScores(g)],
+        () => [zkey(g), b(g.rng.pick(['abc', '', '1.5', '-9223372036854775808']))],
+        () => [zkey(g), b('-4611686018427387904'), word(g, 'WITHSCORES')],
+        () => [zkey(g), b('1000'), word(g, g.rng.pick(['WITHSCORES', 'BOGUS'])), word(g, 'WITHSCORES')],
+        () => [key(g, 'string'), b('1000')],
+        () => [b('nokey'), ...(g.rng.chance(0.5) ? [b('3')] : [])],
+      ]),
+  },
+  {
+    name: 'ZSCAN',
+    family: 'zset',
+    weight: 1,
+    reply: 'scan',
+    // Cursor 0 and a COUNT that covers the whole zset: a skiplist's order is its hash table's.
+    keepArity: true,
+    args: (g) =>
+      pick(g, [
+        () => [zkey(g), b('0'), word(g, 'COUNT'), b('1000')],
+        () => [
+          zkey(g),
+          b('0'),
+          word(g, 'MATCH'),
+          b(g.rng.pick(['*', 'f*', '?', '1*', '[a-f]*', 'x'])),
+          word(g, 'COUNT'),
+          b('1000'),
+        ],
+        // A cursor other than 0 (or '' and '+0', which are 0) would depend on hash order.
+        () => [zkey(g), b(g.rng.pick(['abc', '', '+0', ' 0', '18446744073709551616'])), word(g, 'COUNT'), b('1000')],
+        // Malformed options only: a valid MATCH without COUNT 1000 would return a partial scan.
+        () => [zkey(g), b('0'), word(g, 'COUNT'), ...(g.rng.chance(0.7) ? [b(g.rng.pick(['0', '-1', 'x', '']))] : [])],
+        () => [zkey(g), b('0'), word(g, g.rng.pick(['MATCH', 'BOGUS']))],
+      ]),
   },
 ];

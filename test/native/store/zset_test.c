@@ -11,6 +11,7 @@
 #include "entry.h"
 #include "lazyfree.h"
 #include "listpack.h"
+#include "zsl.h"
 
 /* ------------------------------------------------------------------------------ cases */
 
@@ -453,6 +454,288 @@ static void redis_cases(st_client *c) {
   exec(c, "FLUSHALL", NULL);
 }
 
+static void redis_cases_ops(st_client *c) {
+  CHECK_REPLY(c, "+OK\r\n", "flushall");
+  /* set algebra, random members, ZSCAN: listpack */
+  CHECK_REPLY(c, ":3\r\n", "zadd", "a", "1", "x", "2", "y", "3", "z");
+  CHECK_REPLY(c, ":3\r\n", "zadd", "b", "10", "y", "20", "z", "30", "w");
+  CHECK_REPLY(c, ":3\r\n", "sadd", "s", "y", "w", "q");
+  CHECK_REPLY(c, ":3\r\n", "sadd", "is", "1", "2", "3");
+  CHECK_REPLY(c, ":3\r\n", "zadd", "n", "1", "1", "2", "2", "5", "5");
+  CHECK_REPLY(c, "+OK\r\n", "set", "str", "v");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zunion", "2", "a", "b", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$2\r\n34\r\n$1\r\nz\r\n$2\r\n66\r\n$"
+              "1\r\nw\r\n$2\r\n90\r\n",
+              "zunion", "2", "a", "b", "weights", "2", "3", "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "2", "a", "b", "weights", "2",
+              "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "2", "a", "b", "weights", "2",
+              "x");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n$"
+              "2\r\n30\r\n",
+              "zunion", "2", "a", "b", "aggregate", "min", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n10\r\n$1\r\nz\r\n$2\r\n20\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zunion", "2", "a", "b", "aggregate", "max", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "2", "a", "b", "aggregate", "foo");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "2", "a", "b", "aggregate");
+  CHECK_REPLY(c,
+              "*10\r\n$1\r\nq\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n13\r\n$"
+              "1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n31\r\n",
+              "zunion", "3", "a", "b", "s", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n5\r\n$"
+              "1\r\n5\r\n",
+              "zunion", "2", "n", "is", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\n3\r\n", "zinter", "2", "n", "is",
+              "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n", "zinter", "2", "a", "b",
+              "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\ny\r\n$2\r\n13\r\n", "zinter", "3", "a", "b", "s", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\nz\r\n$3\r\n-17\r\n$1\r\ny\r\n$2\r\n-8\r\n", "zinter", "2", "a", "b",
+              "weights", "1", "-1", "aggregate", "sum", "withscores");
+  CHECK_REPLY(c, "*0\r\n", "zinter", "2", "a", "nokey");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+              "zinter", "1", "a", "withscores");
+  CHECK_REPLY(c, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "zinter",
+              "2", "a", "str");
+  CHECK_REPLY(c, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "zinter",
+              "2", "str", "nokey", "weights", "x", "y");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$1\r\n4\r\n$1\r\nz\r\n$1\r\n6\r\n",
+              "zinter", "2", "a", "a", "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zdiff", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\nz\r\n$2\r\n20\r\n", "zdiff", "2", "b", "s", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zdiff", "2", "b", "s", "weights", "1", "1");
+  CHECK_REPLY(c, "*0\r\n", "zdiff", "1", "nokey");
+  CHECK_REPLY(c, "*0\r\n", "zdiff", "2", "a", "a");
+  CHECK_REPLY(c, ":4\r\n", "zunionstore", "d", "2", "a", "b");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zrange", "d", "0", "-1", "withscores");
+  CHECK_REPLY(c, "$8\r\nlistpack\r\n", "object", "encoding", "d");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunionstore", "d", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, ":2\r\n", "zinterstore", "d", "2", "a", "b");
+  CHECK_REPLY(c, ":0\r\n", "zinterstore", "d", "2", "a", "nokey");
+  CHECK_REPLY(c, ":0\r\n", "exists", "d");
+  CHECK_REPLY(c, ":1\r\n", "zdiffstore", "d", "2", "a", "b");
+  CHECK_REPLY(c, "*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zrange", "d", "0", "-1", "withscores");
+  CHECK_REPLY(c, ":3\r\n", "zunionstore", "str", "1", "a");
+  CHECK_REPLY(c, "+zset\r\n", "type", "str");
+  CHECK_REPLY(c, ":2\r\n", "zintercard", "2", "a", "b");
+  CHECK_REPLY(c, ":1\r\n", "zintercard", "2", "a", "b", "limit", "1");
+  CHECK_REPLY(c, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "a", "b", "limit", "-1");
+  CHECK_REPLY(c, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "a", "b", "limit", "x");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zintercard", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zintercard' command\r\n", "zintercard",
+              "0", "a");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zintercard", "3", "a", "b");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zunion' command\r\n", "zunion", "0",
+              "a");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zunion' command\r\n", "zunion", "-1",
+              "a");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "1", "a", "weights");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$3\r\ninf\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n",
+              "zunion", "1", "a", "weights", "inf", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nw\r\n$1\r\n0\r\n$1\r\nx\r\n$3\r\ninf\r\n$1\r\ny\r\n$3\r\ninf\r\n$"
+              "1\r\nz\r\n$3\r\ninf\r\n",
+              "zunion", "2", "a", "b", "weights", "inf", "0", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n$"
+              "1\r\nx\r\n$3\r\ninf\r\n",
+              "zunion", "2", "a", "b", "weights", "inf", "-inf", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n", "zinter", "2", "a", "b",
+              "weights", "inf", "-inf", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n", "zinter", "2", "a", "b",
+              "weights", "inf", "-inf", "aggregate", "max", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$4\r\n-inf\r\n$1\r\nz\r\n$4\r\n-inf\r\n", "zinter", "2", "a",
+              "b", "weights", "inf", "-inf", "aggregate", "min", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n", "zinter", "2", "a", "b",
+              "weights", "0", "inf", "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "1", "a", "weights", "nan");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+              "zunion", "1", "a", "withscores", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunionstore", "d", "1", "a", "withscores");
+  CHECK_REPLY(c, "*6\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nx\r\n$1\r\n1\r\n",
+              "zrandmember", "a", "10", "withscores");
+  CHECK_REPLY(c, "*3\r\n$1\r\nz\r\n$1\r\ny\r\n$1\r\nx\r\n", "zrandmember", "a", "3");
+  CHECK_REPLY(c, "*0\r\n", "zrandmember", "a", "0");
+  CHECK_REPLY(c, "*0\r\n", "zrandmember", "nokey", "5");
+  CHECK_REPLY(c, "$-1\r\n", "zrandmember", "nokey");
+  CHECK_REPLY(c, "*3\r\n$1\r\nz\r\n$1\r\ny\r\n$1\r\nx\r\n", "zrandmember", "str", "5");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zrandmember", "a", "1", "foo");
+  CHECK_REPLY(c, "-ERR value is not an integer or out of range\r\n", "zrandmember", "a", "x");
+  CHECK_REPLY(c,
+              "-ERR value is out of range, value must between -9223372036854775807 and "
+              "9223372036854775807\r\n",
+              "zrandmember", "a", "-9223372036854775808");
+  CHECK_REPLY(c, "-ERR value is out of range\r\n", "zrandmember", "a", "-4611686018427387904",
+              "withscores");
+  CHECK_REPLY(c, ":1\r\n", "zadd", "one", "1.5", "m");
+  CHECK_REPLY(c, "*6\r\n$1\r\nm\r\n$3\r\n1.5\r\n$1\r\nm\r\n$3\r\n1.5\r\n$1\r\nm\r\n$3\r\n1.5\r\n",
+              "zrandmember", "one", "-3", "withscores");
+  CHECK_REPLY(c, "*3\r\n$1\r\nm\r\n$1\r\nm\r\n$1\r\nm\r\n", "zrandmember", "one", "-3");
+  CHECK_REPLY(c, "$1\r\nm\r\n", "zrandmember", "one");
+  CHECK_REPLY(
+      c,
+      "*2\r\n$1\r\n0\r\n*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+      "zscan", "a", "0");
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zscan", "a", "0", "match", "x*");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zscan", "a", "0", "count", "0");
+  CHECK_REPLY(c, "-ERR invalid cursor\r\n", "zscan", "a", "x");
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*0\r\n", "zscan", "nokey", "0");
+  CHECK_REPLY(
+      c,
+      "*2\r\n$1\r\n0\r\n*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+      "zscan", "str", "0");
+  CHECK_REPLY(c, "-ERR invalid cursor\r\n", "zscan", "str", "x");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zscan", "a", "0", "match");
+  CHECK_REPLY(c, "+OK\r\n", "flushall");
+  /* the same under skiplist encoding (but a whole ZSCAN: hash order) */
+  c->st->cfg.zset_max_listpack_entries = 0;
+  CHECK_REPLY(c, ":3\r\n", "zadd", "a", "1", "x", "2", "y", "3", "z");
+  CHECK_REPLY(c, ":3\r\n", "zadd", "b", "10", "y", "20", "z", "30", "w");
+  CHECK_REPLY(c, ":3\r\n", "sadd", "s", "y", "w", "q");
+  CHECK_REPLY(c, ":3\r\n", "sadd", "is", "1", "2", "3");
+  CHECK_REPLY(c, ":3\r\n", "zadd", "n", "1", "1", "2", "2", "5", "5");
+  CHECK_REPLY(c, "+OK\r\n", "set", "str", "v");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zunion", "2", "a", "b", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$2\r\n34\r\n$1\r\nz\r\n$2\r\n66\r\n$"
+              "1\r\nw\r\n$2\r\n90\r\n",
+              "zunion", "2", "a", "b", "weights", "2", "3", "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "2", "a", "b", "weights", "2",
+              "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "2", "a", "b", "weights", "2",
+              "x");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\nw\r\n$"
+              "2\r\n30\r\n",
+              "zunion", "2", "a", "b", "aggregate", "min", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n10\r\n$1\r\nz\r\n$2\r\n20\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zunion", "2", "a", "b", "aggregate", "max", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "2", "a", "b", "aggregate", "foo");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "2", "a", "b", "aggregate");
+  CHECK_REPLY(c,
+              "*10\r\n$1\r\nq\r\n$1\r\n1\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n13\r\n$"
+              "1\r\nz\r\n$2\r\n23\r\n$1\r\nw\r\n$2\r\n31\r\n",
+              "zunion", "3", "a", "b", "s", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\n3\r\n$1\r\n1\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\n3\r\n$1\r\n5\r\n$"
+              "1\r\n5\r\n",
+              "zunion", "2", "n", "is", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\n1\r\n$1\r\n2\r\n$1\r\n2\r\n$1\r\n3\r\n", "zinter", "2", "n", "is",
+              "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n", "zinter", "2", "a", "b",
+              "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\ny\r\n$2\r\n13\r\n", "zinter", "3", "a", "b", "s", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\nz\r\n$3\r\n-17\r\n$1\r\ny\r\n$2\r\n-8\r\n", "zinter", "2", "a", "b",
+              "weights", "1", "-1", "aggregate", "sum", "withscores");
+  CHECK_REPLY(c, "*0\r\n", "zinter", "2", "a", "nokey");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+              "zinter", "1", "a", "withscores");
+  CHECK_REPLY(c, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "zinter",
+              "2", "a", "str");
+  CHECK_REPLY(c, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n", "zinter",
+              "2", "str", "nokey", "weights", "x", "y");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n2\r\n$1\r\ny\r\n$1\r\n4\r\n$1\r\nz\r\n$1\r\n6\r\n",
+              "zinter", "2", "a", "a", "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zdiff", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, "*2\r\n$1\r\nz\r\n$2\r\n20\r\n", "zdiff", "2", "b", "s", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zdiff", "2", "b", "s", "weights", "1", "1");
+  CHECK_REPLY(c, "*0\r\n", "zdiff", "1", "nokey");
+  CHECK_REPLY(c, "*0\r\n", "zdiff", "2", "a", "a");
+  CHECK_REPLY(c, ":4\r\n", "zunionstore", "d", "2", "a", "b");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$2\r\n12\r\n$1\r\nz\r\n$2\r\n23\r\n$"
+              "1\r\nw\r\n$2\r\n30\r\n",
+              "zrange", "d", "0", "-1", "withscores");
+  CHECK_REPLY(c, "$8\r\nskiplist\r\n", "object", "encoding", "d");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunionstore", "d", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, ":2\r\n", "zinterstore", "d", "2", "a", "b");
+  CHECK_REPLY(c, ":0\r\n", "zinterstore", "d", "2", "a", "nokey");
+  CHECK_REPLY(c, ":0\r\n", "exists", "d");
+  CHECK_REPLY(c, ":1\r\n", "zdiffstore", "d", "2", "a", "b");
+  CHECK_REPLY(c, "*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zrange", "d", "0", "-1", "withscores");
+  CHECK_REPLY(c, ":3\r\n", "zunionstore", "str", "1", "a");
+  CHECK_REPLY(c, "+zset\r\n", "type", "str");
+  CHECK_REPLY(c, ":2\r\n", "zintercard", "2", "a", "b");
+  CHECK_REPLY(c, ":1\r\n", "zintercard", "2", "a", "b", "limit", "1");
+  CHECK_REPLY(c, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "a", "b", "limit", "-1");
+  CHECK_REPLY(c, "-ERR LIMIT can't be negative\r\n", "zintercard", "2", "a", "b", "limit", "x");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zintercard", "2", "a", "b", "withscores");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zintercard' command\r\n", "zintercard",
+              "0", "a");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zintercard", "3", "a", "b");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zunion' command\r\n", "zunion", "0",
+              "a");
+  CHECK_REPLY(c, "-ERR at least 1 input key is needed for 'zunion' command\r\n", "zunion", "-1",
+              "a");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunion", "1", "a", "weights");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$3\r\ninf\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n",
+              "zunion", "1", "a", "weights", "inf", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nw\r\n$1\r\n0\r\n$1\r\nx\r\n$3\r\ninf\r\n$1\r\ny\r\n$3\r\ninf\r\n$"
+              "1\r\nz\r\n$3\r\ninf\r\n",
+              "zunion", "2", "a", "b", "weights", "inf", "0", "withscores");
+  CHECK_REPLY(c,
+              "*8\r\n$1\r\nw\r\n$4\r\n-inf\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n$"
+              "1\r\nx\r\n$3\r\ninf\r\n",
+              "zunion", "2", "a", "b", "weights", "inf", "-inf", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$1\r\n0\r\n$1\r\nz\r\n$1\r\n0\r\n", "zinter", "2", "a", "b",
+              "weights", "inf", "-inf", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n", "zinter", "2", "a", "b",
+              "weights", "inf", "-inf", "aggregate", "max", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$4\r\n-inf\r\n$1\r\nz\r\n$4\r\n-inf\r\n", "zinter", "2", "a",
+              "b", "weights", "inf", "-inf", "aggregate", "min", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$3\r\ninf\r\n$1\r\nz\r\n$3\r\ninf\r\n", "zinter", "2", "a", "b",
+              "weights", "0", "inf", "withscores");
+  CHECK_REPLY(c, "-ERR weight value is not a float\r\n", "zunion", "1", "a", "weights", "nan");
+  CHECK_REPLY(c, "*6\r\n$1\r\nx\r\n$1\r\n1\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nz\r\n$1\r\n3\r\n",
+              "zunion", "1", "a", "withscores", "withscores");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zunionstore", "d", "1", "a", "withscores");
+  CHECK_REPLY(c, "*6\r\n$1\r\nz\r\n$1\r\n3\r\n$1\r\ny\r\n$1\r\n2\r\n$1\r\nx\r\n$1\r\n1\r\n",
+              "zrandmember", "a", "10", "withscores");
+  CHECK_REPLY(c, "*3\r\n$1\r\nz\r\n$1\r\ny\r\n$1\r\nx\r\n", "zrandmember", "a", "3");
+  CHECK_REPLY(c, "*0\r\n", "zrandmember", "a", "0");
+  CHECK_REPLY(c, "*0\r\n", "zrandmember", "nokey", "5");
+  CHECK_REPLY(c, "$-1\r\n", "zrandmember", "nokey");
+  CHECK_REPLY(c, "*3\r\n$1\r\nz\r\n$1\r\ny\r\n$1\r\nx\r\n", "zrandmember", "str", "5");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zrandmember", "a", "1", "foo");
+  CHECK_REPLY(c, "-ERR value is not an integer or out of range\r\n", "zrandmember", "a", "x");
+  CHECK_REPLY(c,
+              "-ERR value is out of range, value must between -9223372036854775807 and "
+              "9223372036854775807\r\n",
+              "zrandmember", "a", "-9223372036854775808");
+  CHECK_REPLY(c, "-ERR value is out of range\r\n", "zrandmember", "a", "-4611686018427387904",
+              "withscores");
+  CHECK_REPLY(c, ":1\r\n", "zadd", "one", "1.5", "m");
+  CHECK_REPLY(c, "*6\r\n$1\r\nm\r\n$3\r\n1.5\r\n$1\r\nm\r\n$3\r\n1.5\r\n$1\r\nm\r\n$3\r\n1.5\r\n",
+              "zrandmember", "one", "-3", "withscores");
+  CHECK_REPLY(c, "*3\r\n$1\r\nm\r\n$1\r\nm\r\n$1\r\nm\r\n", "zrandmember", "one", "-3");
+  CHECK_REPLY(c, "$1\r\nm\r\n", "zrandmember", "one");
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*2\r\n$1\r\nx\r\n$1\r\n1\r\n", "zscan", "a", "0", "match", "x*");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zscan", "a", "0", "count", "0");
+  CHECK_REPLY(c, "-ERR invalid cursor\r\n", "zscan", "a", "x");
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*0\r\n", "zscan", "nokey", "0");
+  CHECK_REPLY(c, "-ERR invalid cursor\r\n", "zscan", "str", "x");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "zscan", "a", "0", "match");
+  c->st->cfg.zset_max_listpack_entries = 128;
+  exec(c, "FLUSHALL", NULL);
+}
+
 /* ------------------------------------------------------------------------------ model */
 
 #define NK 3
@@ -747,6 +1030,71 @@ static void accounting(st_client *c) {
   CHECK(owner_empty(st, ST_ZSET));
 }
 
+/* ------------------------------------------------------------------------------ random, scan */
+
+/* ZRANDMEMBER: distinct members of the zset for a positive count (every strategy), count picks
+ * with repeats for a negative one, scores that belong to them; ZSCAN: every member exactly
+ * where it should be across a full cursor walk of a skiplist that grows meanwhile. */
+static void random_and_scan(st_client *c) {
+  exec(c, "FLUSHALL", NULL);
+  zadd_n(c, "small", 0, 50, "m%d"); /* listpack */
+  zadd_n(c, "big", 0, 3000, "m%d"); /* skiplist */
+  const char *keys[] = { "small", "big" };
+  const char *counts[] = { "1", "10", "49", "100", "2999" };
+  for (int k = 0; k < 2; k++)
+    for (int i = 0; i < 5; i++) {
+      elems x;
+      long want = atol(counts[i]), size = k ? 3000 : 50;
+      if (want > size) want = size;
+      parse_array(exec(c, "ZRANDMEMBER", keys[k], counts[i], "WITHSCORES", NULL), &x);
+      int ok = x.n == want * 2;
+      static char seen[3000];
+      memset(seen, 0, sizeof seen);
+      for (long j = 0; ok && j < x.n; j += 2) {
+        int id = atoi(x.v[j] + 1);
+        ok = x.v[j][0] == 'm' && id >= 0 && id < size && !seen[id] && atoi(x.v[j + 1]) == id % 1000;
+        seen[id] = 1;
+      }
+      CHECK(ok);
+      if (!ok) fprintf(stderr, "  zrandmember %s %s: %ld elems\n", keys[k], counts[i], x.n);
+      elems_free(&x);
+    }
+  elems x;
+  parse_array(exec(c, "ZRANDMEMBER", "big", "-5000", NULL), &x);
+  CHECK(x.n == 5000);
+  elems_free(&x);
+  parse_array(exec(c, "ZRANDMEMBER", "small", "-7", "WITHSCORES", NULL), &x);
+  CHECK(x.n == 14);
+  elems_free(&x);
+  /* a full ZSCAN of a skiplist, growing under the cursor */
+  static char seen[6000];
+  memset(seen, 0, sizeof seen);
+  char cursor[32] = "0";
+  int rounds = 0, bad = 0;
+  do {
+    const char *r = exec(c, "ZSCAN", "big", cursor, "COUNT", "37", NULL);
+    const char *p = strstr(r, "\r\n") + 2;
+    long cl = strtol(p + 1, NULL, 10);
+    p = strstr(p, "\r\n") + 2;
+    snprintf(cursor, sizeof cursor, "%.*s", (int)cl, p);
+    parse_array(p + cl + 2, &x);
+    for (long j = 0; j + 1 < x.n; j += 2) {
+      int id = atoi(x.v[j] + 1);
+      bad += x.v[j][0] != 'm' || atoi(x.v[j + 1]) != id % 1000;
+      if (id >= 0 && id < 6000) seen[id] = 1;
+    }
+    elems_free(&x);
+    if (rounds == 10) zadd_n(c, "big", 3000, 6000, "m%d");
+    rounds++;
+  } while (strcmp(cursor, "0") != 0 && rounds < 100000);
+  int all = 1;
+  for (int i = 0; i < 3000; i++) all &= seen[i];
+  CHECK(all && bad == 0 && strcmp(cursor, "0") == 0);
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*0\r\n", "ZSCAN", "big", "0", "MATCH", "zzz*", "COUNT",
+              "100000");
+  exec(c, "FLUSHALL", NULL);
+}
+
 /* ------------------------------------------------------------------------------ OOM */
 
 static void oom_sweep(st_client *c, tm_heap *h, void (*setup)(st_client *), int argc,
@@ -772,6 +1120,9 @@ static void oom_sweep(st_client *c, tm_heap *h, void (*setup)(st_client *), int 
     if (strcmp(got, "-" ERR_OOM "\r\n") == 0) {
       saw_oom = 1;
       CHECK(after == bytes);
+      if (after != bytes)
+        fprintf(stderr, "  oom sweep of %s %s: %lld bytes left\n", argv[0], argv[1],
+                (long long)(after - bytes));
       strcpy(now, exec(c, "ZRANGE", check_key, "0", "-1", "WITHSCORES", NULL));
       CHECK(strcmp(now, before) == 0);
       CHECK(strcmp(enc(c, check_key), be) == 0);
@@ -791,6 +1142,14 @@ static void setup_lp(st_client *c) { zadd_n(c, "z", 0, 100, "m%d"); }
 static void setup_sl(st_client *c) {
   zadd_n(c, "z", 0, 300, "m%d");
   zadd_n(c, "t", 0, 300, "n%d");
+  /* Finish the member dicts' incremental rehash: a lookup's rehash step frees an old table,
+   * which the byte comparison would see. */
+  const char *names[] = { "z", "t" };
+  for (int i = 0; i < 2; i++) {
+    st_entry *e = find(c, names[i]);
+    if (e != NULL && entry_enc(e) == ENC_SKIPLIST)
+      dict_rehash_steps(&((zset *)e->val)->members, SIZE_MAX);
+  }
 }
 static void setup_none(st_client *c) { (void)c; }
 
@@ -812,6 +1171,12 @@ static void oom(st_client *c, tm_heap *h) {
   oom_sweep(c, h, setup_lp, 5, a6, ":3\r\n", "z");
   const char *a7[] = { "ZRANGESTORE", "z", "t", "0", "-1" };
   oom_sweep(c, h, setup_sl, 5, a7, ":300\r\n", "z");
+  const char *a8[] = { "ZUNIONSTORE", "z", "2", "z", "t", "WEIGHTS", "2", "3" };
+  oom_sweep(c, h, setup_sl, 8, a8, ":600\r\n", "z");
+  const char *a9[] = { "ZINTERSTORE", "z", "2", "z", "z", "AGGREGATE", "MAX" };
+  oom_sweep(c, h, setup_sl, 7, a9, ":300\r\n", "z");
+  const char *a10[] = { "ZDIFFSTORE", "z", "2", "t", "z" };
+  oom_sweep(c, h, setup_sl, 5, a10, ":300\r\n", "z");
 }
 
 int main(void) {
@@ -825,8 +1190,10 @@ int main(void) {
    * every byte before and after. */
   st->cfg.slowlog_log_slower_than = -1;
   redis_cases(c);
+  redis_cases_ops(c);
   model_run(c, 30000);
   pop_export(c);
+  random_and_scan(c);
   accounting(c);
   oom(c, h);
   exec(c, "FLUSHALL", NULL);
