@@ -72,6 +72,31 @@ export interface NativeStoreInfo {
   /** [((owner * categories + category) * tiers + tier) * 2 + 0 bytes | 1 blocks]. */
   cells: Float64Array;
   commandStats: { name: string; calls: number; usec: number; failed: number; rejected: number }[];
+  tiering: NativeStoreTiering;
+}
+
+/** Reads by tier, the migrator's traffic and demands, and maxmemory (native/store/migrate.h). */
+export interface NativeStoreTiering {
+  dramReadHits: number;
+  pmemReadHits: number;
+  /** The byte-rate budget (tier-migrate-rate, bytes/s; 0 = off) and the rate moved last second. */
+  migrateRate: number;
+  migratedRate: number;
+  toPmemBytes: number;
+  toPmemValues: number;
+  toDramBytes: number;
+  toDramValues: number;
+  promotedOnRead: number;
+  /** Bytes still asked to move by the controller, per destination, and owed for promotions. */
+  quotaPmem: number;
+  quotaDram: number;
+  debt: number;
+  /** Moves refused for lack of memory on the destination tier. */
+  failed: number;
+  maxmemory: number;
+  maxmemoryPolicy: number;
+  /** What maxmemory is compared with: every byte the store holds, both tiers. */
+  used: number;
 }
 
 /** Where the store's blocks are, by the kernel (move_pages over every block the engine holds). */
@@ -105,6 +130,8 @@ export interface NativeStore {
   info(): NativeStoreInfo;
   /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
   configSet(name: string, value: number): boolean;
+  /** The controller's quota for the migrator: move `bytes` of values to tier 0 (DRAM) or 1. */
+  migrate(toTier: number, bytes: number): void;
   resetStats(): void;
   /** requirepass: the default user's only password; empty = no password. Hashed at once in C. */
   setRequirepass(password: Uint8Array): void;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acl.h"
+#include "migrate.h"
 #include "store.h"
 #include "store_api.h"
 #include "util.h"
@@ -182,6 +183,42 @@ static int set_num(napi_env env, napi_value obj, const char *name, double v) {
   return 0;
 }
 
+/* info().tiering: reads by tier, the migrator's traffic, budget and demands, eviction. */
+static int set_tiering(napi_env env, napi_value o, st_store *st) {
+  const st_mig *m = st->mig;
+  napi_value t;
+  NAPI_CALL_INT(env, napi_create_object(env, &t));
+  if (set_num(env, t, "dramReadHits", (double)st->stats.dram_read_hits) ||
+      set_num(env, t, "pmemReadHits", (double)st->stats.pmem_read_hits) ||
+      set_num(env, t, "migrateRate", (double)st->cfg.migrate_rate) ||
+      set_num(env, t, "migratedRate", m->rate) ||
+      set_num(env, t, "toPmemBytes", (double)m->moved_bytes[TM_PMEM]) ||
+      set_num(env, t, "toPmemValues", (double)m->moved_values[TM_PMEM]) ||
+      set_num(env, t, "toDramBytes", (double)m->moved_bytes[TM_DRAM]) ||
+      set_num(env, t, "toDramValues", (double)m->moved_values[TM_DRAM]) ||
+      set_num(env, t, "promotedOnRead", (double)m->promoted_on_read) ||
+      set_num(env, t, "quotaPmem", (double)m->quota[TM_PMEM]) ||
+      set_num(env, t, "quotaDram", (double)m->quota[TM_DRAM]) ||
+      set_num(env, t, "debt", (double)m->debt) || set_num(env, t, "failed", (double)m->failed) ||
+      set_num(env, t, "maxmemory", (double)st->cfg.maxmemory) ||
+      set_num(env, t, "maxmemoryPolicy", (double)st->cfg.maxmemory_policy) ||
+      set_num(env, t, "used", (double)sm_total_bytes(&st->mem)))
+    return -1;
+  NAPI_CALL_INT(env, napi_set_named_property(env, o, "tiering", t));
+  return 0;
+}
+
+/* migrate(toTier, bytes): the controller's quota for the migrator (0 cancels). */
+static napi_value js_migrate(napi_env env, napi_callback_info info) {
+  PROLOGUE(2);
+  size_t to, bytes;
+  if (tm_arg_size(env, argv[0], "tier", 1, &to) != 0 ||
+      tm_arg_size(env, argv[1], "bytes", 9007199254740991.0, &bytes) != 0)
+    return NULL;
+  st_mig_request(ts->st, (uint8_t)to, (int64_t)bytes);
+  return NULL;
+}
+
 /* info() -> counters, per-db keys/expires, memory cells, commandstats (INFO, metrics). */
 static napi_value js_info(napi_env env, napi_callback_info info) {
   PROLOGUE(0);
@@ -256,6 +293,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
     NAPI_CALL(env, napi_set_element(env, cmds, k++, row));
   }
   NAPI_CALL(env, napi_set_named_property(env, o, "commandStats", cmds));
+  if (set_tiering(env, o, st) != 0) return NULL;
   return o;
 }
 
@@ -280,6 +318,13 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "slowlog-log-slower-than", offsetof(st_config, slowlog_log_slower_than) },
     { "slowlog-max-len", offsetof(st_config, slowlog_max_len) },
     { "latency-monitor-threshold", offsetof(st_config, latency_monitor_threshold) },
+    { "maxmemory", offsetof(st_config, maxmemory) },
+    { "maxmemory-policy", offsetof(st_config, maxmemory_policy) },
+    { "maxmemory-samples", offsetof(st_config, maxmemory_samples) },
+    { "lfu-log-factor", offsetof(st_config, lfu_log_factor) },
+    { "lfu-decay-time", offsetof(st_config, lfu_decay_time) },
+    { "tier-migrate-rate", offsetof(st_config, migrate_rate) },
+    { "tier-migrate-auto", offsetof(st_config, migrate_auto) },
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (strcmp(fields[i].name, name) == 0) return (int64_t *)((char *)cfg + fields[i].off);
@@ -482,6 +527,7 @@ static const tm_fn_def store_functions[] = {
   { "cron", js_cron },
   { "info", js_info },
   { "configSet", js_config_set },
+  { "migrate", js_migrate },
   { "resetStats", js_reset_stats },
   { "setDefer", js_set_defer },
   { "pageCensus", js_page_census },

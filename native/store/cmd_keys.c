@@ -3,6 +3,7 @@
 #include <limits.h>
 #include <stdio.h>
 
+#include "access.h"
 #include "entry.h"
 #include "glob.h"
 #include "lazyfree.h"
@@ -546,20 +547,33 @@ void cmd_object_refcount(st_client *c) {
   reply_int(&c->out, shared ? SHARED_REFCOUNT : 1);
 }
 
-/* Seconds since the last access, from the entry's 24-bit seconds clock (wraps in 194 days). */
+#define CLOCK_SWITCH_NOTE                                                                        \
+  "Please note that when switching between policies at runtime LRU and LFU data will take some " \
+  "time to adjust."
+
+/* Seconds since the last access, from the entry's LRU clock (access.h). */
 void cmd_object_idletime(st_client *c) {
   st_entry *e = object_key(c);
   if (e == NULL) return;
-  uint32_t now = (uint32_t)(c->st->now_ms / 1000) & 0xffffffu;
-  reply_int(&c->out, (long long)((now - entry_clock(e)) & 0xffffffu));
+  if (store_lfu(c->st)) {
+    reply_error(
+        &c->out,
+        "ERR An LFU maxmemory policy is selected, idle time not tracked. " CLOCK_SWITCH_NOTE);
+    return;
+  }
+  reply_int(&c->out, (long long)(access_idle_ms(c->st, e) / 1000));
 }
 
+/* The LFU counter after its decay (Redis's LFUDecrAndReturn). */
 void cmd_object_freq(st_client *c) {
-  if (object_key(c) == NULL) return;
-  /* No LFU policy yet (maxmemory-policy is noeviction): Redis's answer in that case. */
-  reply_error(&c->out, "ERR An LFU maxmemory policy is not selected, access frequency not "
-                       "tracked. Please note that when switching between policies at runtime LRU "
-                       "and LFU data will take some time to adjust.");
+  st_entry *e = object_key(c);
+  if (e == NULL) return;
+  if (!store_lfu(c->st)) {
+    reply_error(&c->out, "ERR An LFU maxmemory policy is not selected, access frequency not "
+                         "tracked. " CLOCK_SWITCH_NOTE);
+    return;
+  }
+  reply_int(&c->out, (long long)access_lfu_count(c->st, e));
 }
 
 void cmd_object_help(st_client *c) {

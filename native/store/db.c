@@ -1,17 +1,13 @@
 /* db.c - databases: lookups with lazy expiry, add/delete/rekey, TTLs, the mutation hooks. */
+#include "access.h"
 #include "entry.h"
 #include "expires.h"
+#include "migrate.h"
 #include "store.h"
 
 static inline int expired(const st_store *st, const st_entry *e) {
   int64_t t = entry_expire(e);
   return t >= 0 && t <= st->now_ms;
-}
-
-/* The access clock: seconds in 24 bits, as Redis's LRU_CLOCK (1000 ms resolution). */
-static inline void touch(const st_store *st, st_entry *e) {
-  uint32_t clock = (uint32_t)(st->now_ms / 1000) & 0xffffffu;
-  e->meta = (clock << 8) | (e->meta & 0xffu);
 }
 
 static void expire_now(st_client *c, st_db *db, st_entry *e) {
@@ -34,14 +30,25 @@ st_entry *lookup_read(st_client *c, const resp_arg *key) {
     c->st->stats.keyspace_misses++;
     return NULL;
   }
-  c->st->stats.keyspace_hits++;
-  touch(c->st, e);
+  st_store *st = c->st;
+  st->stats.keyspace_hits++;
+  /* Reads by tier (an integer or an empty string lives in its DRAM entry); a hot PMem value
+   * may be promoted once the command is done. */
+  if (e->val != NULL && mig_value_tier(e) == TM_PMEM && entry_enc(e) != ENC_INT) {
+    st->stats.pmem_read_hits++;
+    uint64_t idle = store_lfu(st) ? 0 : access_idle_ms(st, e);
+    access_touch(st, e);
+    mig_note_read(st, c->db, e, idle);
+  } else {
+    st->stats.dram_read_hits++;
+    access_touch(st, e);
+  }
   return e;
 }
 
 st_entry *lookup_write(st_client *c, const resp_arg *key) {
   st_entry *e = db_find(c, c->db, key->ptr, key->len);
-  if (e != NULL) touch(c->st, e);
+  if (e != NULL) access_touch(c->st, e);
   return e;
 }
 
@@ -83,8 +90,7 @@ st_entry *db_add(st_client *c, st_db *db, const void *key, size_t klen, unsigned
   if (e == NULL) return NULL;
   e->val = val;
   e->vlen = vlen;
-  e->meta = ((type & 15u) << 4) | (enc & 15u);
-  touch(st, e);
+  e->meta = (access_initial(st) << 8) | ((type & 15u) << 4) | (enc & 15u);
   entry_set_val_tier(e, vtier);
   if (dict_add(&db->keys, &e->node) != 0) {
     entry_free(&st->mem, type, e);

@@ -5,9 +5,12 @@
 #include <time.h>
 
 #include "acl.h"
+#include "access.h"
 #include "entry.h"
+#include "evict.h"
 #include "expires.h"
 #include "lazyfree.h"
+#include "migrate.h"
 #include "store.h"
 #include "util.h"
 
@@ -30,6 +33,13 @@ void st_config_defaults(st_config *cfg) {
   cfg->slowlog_log_slower_than = 10000;
   cfg->slowlog_max_len = 128;
   cfg->latency_monitor_threshold = 0;
+  cfg->maxmemory = 0;
+  cfg->maxmemory_policy = MM_NOEVICTION;
+  cfg->maxmemory_samples = 5;
+  cfg->lfu_log_factor = 10;
+  cfg->lfu_decay_time = 1;
+  cfg->migrate_rate = 0; /* off in the bare engine; the control plane sets migrate-rate */
+  cfg->migrate_auto = 0;
 }
 
 static int64_t now_us(void) {
@@ -61,10 +71,12 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
   uint8_t tier;
   st->dbs = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof(st_db) * (size_t)st->ndb, &tier);
   st->cmdstats = calloc(st_command_count, sizeof *st->cmdstats);
-  if (st->dbs == NULL || st->cmdstats == NULL || acl_init(st) != 0) {
+  st->mig = mig_create();
+  if (st->dbs == NULL || st->cmdstats == NULL || st->mig == NULL || acl_init(st) != 0) {
     acl_free(st);
     sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb, tier);
     free(st->cmdstats);
+    mig_destroy(st->mig);
     free(st);
     return NULL;
   }
@@ -98,6 +110,7 @@ void st_destroy(st_store *st) {
           st->dbs_tier);
   free(st->cmdstats);
   acl_free(st);
+  mig_destroy(st->mig);
   free(st);
 }
 
@@ -245,6 +258,12 @@ void st_call(st_client *c, const st_cmd *cmd) {
   c->cmd = cmd;
   st->current = c;
   uint64_t errors = c->out.errors;
+  /* maxmemory: evict first; a command that may grow memory is refused when nothing can be. */
+  if (st->cfg.maxmemory > 0 && evict_perform(st) == EVICT_FAIL && (cmd->flags & CMD_DENYOOM)) {
+    reply_oom(c);
+    st->cmdstats[cmd->index].rejected++;
+    return;
+  }
   if (cmd->flags & CMD_JS) {
     if (st->defer != NULL)
       st->defer(st, c, st->defer_arg);
@@ -265,6 +284,7 @@ void st_call(st_client *c, const st_cmd *cmd) {
   c->lastcmd = cmd;
   c->commands++;
   st->stats.commands++;
+  if (st->mig->npending > 0) mig_after_command(st);
 }
 
 int st_feed(st_client *c, const void *data, size_t n) {
@@ -338,6 +358,10 @@ uint64_t st_cron(st_store *st, uint64_t budget_us) {
     if (left <= 0) break;
     dict_rehash_us(&st->dbs[i].keys, (uint64_t)left);
   }
+  /* Eviction that ran out of time in a command goes on here; then the migrator's step. */
+  if (st->cfg.maxmemory > 0) evict_perform(st);
+  int64_t left = (int64_t)budget_us - (now_us() - start);
+  if (left > 0) mig_step(st, (uint64_t)left);
   return expired;
 }
 

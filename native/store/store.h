@@ -203,6 +203,15 @@ typedef struct st_config {
   int64_t slowlog_log_slower_than;   /* 10000 us; < 0 off, 0 every command (slowlog.c) */
   int64_t slowlog_max_len;           /* 128 entries */
   int64_t latency_monitor_threshold; /* 0 ms: off (latency.c) */
+  /* Memory limits and eviction (evict.h) and the tier migrator (migrate.h). */
+  int64_t maxmemory;         /* bytes the store may hold on both tiers together; 0 = none */
+  int64_t maxmemory_policy;  /* MM_* (access.h): noeviction */
+  int64_t maxmemory_samples; /* 5 */
+  int64_t lfu_log_factor;    /* 10 */
+  int64_t lfu_decay_time;    /* 1 (minutes) */
+  int64_t migrate_rate;      /* bytes/s the migrator may copy between tiers; 0 = off (default) */
+  int64_t migrate_auto;      /* 1: promotions on read and DRAM-pressure demotions (a ratio
+                              * controller steers); 0: only the controller's quotas move */
 } st_config;
 
 /* ------------------------------------------------------------------------------ clients */
@@ -355,7 +364,8 @@ typedef struct st_stats {
   uint64_t buffer_limit_disconnects;
   uint64_t dirty; /* changes since the last save */
   uint64_t expired_stale_perc;
-  uint64_t lazyfreed_objects; /* values and keyspaces freed in the background */
+  uint64_t lazyfreed_objects;              /* values and keyspaces freed in the background */
+  uint64_t dram_read_hits, pmem_read_hits; /* key reads by the tier of the value read */
 } st_stats;
 
 /* Hands a CMD_JS command to the control plane; it appends the reply to c->out. */
@@ -389,6 +399,7 @@ struct st_store {
   uint8_t latency_order[3];
   int latency_count;
   struct st_acl *acl; /* users and the default user (acl.h) */
+  struct st_mig *mig; /* migrate.c: the migrator's budget, quota, pools and counters */
 };
 
 /* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long

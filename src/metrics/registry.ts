@@ -302,6 +302,39 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
     gauge('store_clients', 'Connected store clients.', [], (r, emit) => {
       if (r.composition) emit({}, r.composition.clientBuffers.clients);
     });
+    counter(
+      'store_value_reads_total',
+      'Key reads served, by the tier the value was read from (since start or CONFIG RESETSTAT).',
+      ['tier'],
+      (r, emit) => {
+        if (r.composition) for (const tier of TIERS) emit({ tier }, r.composition.reads[tier]);
+      },
+    );
+    counter(
+      'store_migrated_bytes_total',
+      'Value bytes the migrator moved, by destination tier.',
+      ['tier'],
+      (r, emit) => {
+        if (r.composition) for (const tier of TIERS) emit({ tier }, r.composition.migrated[tier].bytes);
+      },
+    );
+    counter('store_migrated_values_total', 'Values the migrator moved, by destination tier.', ['tier'], (r, emit) => {
+      if (r.composition) for (const tier of TIERS) emit({ tier }, r.composition.migrated[tier].values);
+    });
+    gauge('store_migrate_rate_bytes', 'Migration rate over the last second, bytes/s.', [], (r, emit) => {
+      if (r.composition) emit({}, r.composition.migrateRate.current);
+    });
+    gauge(
+      'store_migrate_rate_limit_bytes',
+      'Migration byte-rate budget (tier-migrate-rate), bytes/s.',
+      [],
+      (r, emit) => {
+        if (r.composition) emit({}, r.composition.migrateRate.limit);
+      },
+    );
+    counter('store_evicted_keys_total', 'Keys evicted for maxmemory.', [], (r, emit) => {
+      if (r.composition) emit({}, r.composition.evictedKeys);
+    });
   }
 
   if (opts.processMetrics) {

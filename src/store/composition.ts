@@ -37,6 +37,12 @@ export interface StoreComposition {
   byCategory: Record<Tier, Record<Category, TierFigures>>;
   /** Bytes waiting in client query buffers and reply buffers, and the client count. */
   clientBuffers: { query: number; output: number; clients: number };
+  /** Key reads by the tier of the value read, values moved by the migrator, keys evicted. */
+  reads: Record<Tier, number>;
+  migrated: Record<Tier, { bytes: number; values: number }>;
+  /** The migrator's budget (bytes/s) and the rate it moved over the last second. */
+  migrateRate: { limit: number; current: number };
+  evictedKeys: number;
 }
 
 /** The engine's memory cells as a composition. `outputBacklog` adds what sockets still hold. */
@@ -97,5 +103,12 @@ export function compose(info: NativeStoreInfo, outputBacklog: number): StoreComp
     metadataBytes,
     byCategory,
     clientBuffers: { query: info.queryBytes, output: info.outputBytes + outputBacklog, clients: info.clients },
+    reads: { dram: info.tiering.dramReadHits, pmem: info.tiering.pmemReadHits },
+    migrated: {
+      dram: { bytes: info.tiering.toDramBytes, values: info.tiering.toDramValues },
+      pmem: { bytes: info.tiering.toPmemBytes, values: info.tiering.toPmemValues },
+    },
+    migrateRate: { limit: info.tiering.migrateRate, current: info.tiering.migratedRate },
+    evictedKeys: info.evictedKeys,
   };
 }

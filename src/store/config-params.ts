@@ -4,6 +4,7 @@
 
 import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
 import type { StoreHost } from './host.js';
+import { MAXMEMORY_POLICIES } from './tiering.js';
 
 export interface ConfigParam {
   readonly name: string;
@@ -242,8 +243,6 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     set: (_e, v) => (v.toLowerCase() === 'no' ? null : 'this store does not persist (appendonly must be no)'),
   },
   { name: 'databases', get: (e) => String(e.info().databases) },
-  fixed('maxmemory', '0'),
-  fixed('maxmemory-policy', 'noeviction'),
   // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
   {
     name: 'requirepass',
@@ -266,6 +265,43 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   accessInteger('maxclients', 'maxClients', 1, 4294967295),
   accessInteger('timeout', 'timeout', 0, 2147483647),
   accessInteger('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
+  // maxmemory counts every byte the store holds on both tiers (native/store/evict.h).
+  memoryParam(
+    'maxmemory',
+    (e) => e.info().tiering.maxmemory,
+    (e, n) => {
+      e.applyLimit('maxmemory', n);
+      return null;
+    },
+  ),
+  {
+    name: 'maxmemory-policy',
+    get: (e) => MAXMEMORY_POLICIES[e.info().tiering.maxmemoryPolicy] ?? 'noeviction',
+    set: (e, v) => {
+      const i = (MAXMEMORY_POLICIES as readonly string[]).indexOf(v.toLowerCase());
+      if (i < 0)
+        return (
+          'argument(s) must be one of the following: volatile-lru, volatile-lfu, volatile-random, ' +
+          'volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction'
+        );
+      e.applyLimit('maxmemory-policy', i);
+      return null;
+    },
+  },
+  engineInteger('maxmemory-samples', 5, 1, 2 ** 31 - 1),
+  engineInteger('lfu-log-factor', 10, 0, 2 ** 31 - 1),
+  engineInteger('lfu-decay-time', 1, 0, 2 ** 31 - 1),
+  fixed('maxmemory-eviction-tenacity', '10'),
+  fixed('maxmemory-clients', '0'),
+  // The migrator's byte-rate budget (bytes/s, Redis memory units; 0 = no migration).
+  memoryParam(
+    'tier-migrate-rate',
+    (e) => e.info().tiering.migrateRate,
+    (e, n) => {
+      e.applyLimit('tier-migrate-rate', n);
+      return null;
+    },
+  ),
   fixed('hz', '10'),
   { name: 'port', get: (e) => String(e.port) },
 ];

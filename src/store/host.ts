@@ -8,6 +8,7 @@ import type { Allocator, AllocatorInfo } from '../types.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { TieringController } from './tiering.js';
+import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 
 export interface StoreLimits {
   /** Largest bulk argument and string value (proto-max-bulk-len); enforced by the engine. */
@@ -69,6 +70,7 @@ export class StoreHost {
     this.baselineBytes = s.tiers.dram.liveBytes + s.tiers.pmem.liveBytes;
     this.applyLimit('proto-max-bulk-len', limits.maxBulkLen);
     this.applyLimit('client-query-buffer-limit', limits.maxQueryBuffer);
+    this.applyLimit('tier-migrate-rate', DEFAULT_MIGRATE_RATE);
   }
 
   /** Push a data-plane parameter to the engine. */

@@ -17,3 +17,20 @@ export interface TieringController {
   pause(): void;
   resume(): void;
 }
+
+/** The migrator's default byte-rate budget (tier-migrate-rate), bytes/s: enough to turn over a
+ *  few GiB of cold values a minute, about 1% of a core at 1 KiB values (docs/store.md). */
+export const DEFAULT_MIGRATE_RATE = 32 * 1024 * 1024;
+
+/** maxmemory-policy names in the engine's order (native/store/access.h, MM_*). */
+export const MAXMEMORY_POLICIES = [
+  'noeviction',
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-lfu',
+  'volatile-random',
+  'volatile-ttl',
+] as const;
+export type MaxmemoryPolicy = (typeof MAXMEMORY_POLICIES)[number];

@@ -11,6 +11,7 @@ import { formatBytes, shareToRatio } from '../../units.js';
 import type { JsCtx } from '../control.js';
 import { DATA_TYPES } from '../data/types.js';
 import type { StoreHost } from '../host.js';
+import { MAXMEMORY_POLICIES } from '../tiering.js';
 import type { NativeStoreInfo } from '../../native.js';
 
 /** The Redis version whose protocol and semantics the store follows (as the engine's HELLO). */
@@ -178,9 +179,9 @@ function memory({ host, info }: Source): string[] {
     'used_memory_functions:0',
     'used_memory_scripts:0',
     'used_memory_scripts_human:0B',
-    'maxmemory:0',
-    'maxmemory_human:0B',
-    'maxmemory_policy:noeviction',
+    `maxmemory:${info.tiering.maxmemory}`,
+    `maxmemory_human:${human(info.tiering.maxmemory)}`,
+    `maxmemory_policy:${MAXMEMORY_POLICIES[info.tiering.maxmemoryPolicy] ?? 'noeviction'}`,
     'allocator_frag_ratio:1.00',
     'allocator_frag_bytes:0',
     `allocator_rss_ratio:${ratio(mu.rss, used)}`,
@@ -211,6 +212,8 @@ function memory({ host, info }: Source): string[] {
     `used_memory_keys:${comp.keyBytes}`,
     `used_memory_metadata:${comp.metadataBytes}`,
     `used_memory_clients:${clientBytes}`,
+    // What maxmemory is compared with: every byte the store holds, both tiers.
+    `maxmemory_used:${info.tiering.used}`,
     // The Node runtime itself is outside tiermem's accounting: said separately.
     `used_memory_runtime_heap:${mu.heapUsed}`,
     `pmem_threshold:${host.alloc.threshold}`,
@@ -368,6 +371,7 @@ function tiering({ host, info }: Source): string[] {
     `dram_kind:${ai.dram.kind}`,
     `pmem_kind:${ai.pmem.kind}`,
     `pmem_emulated:${ai.pmem.emulated ? 1 : 0}`,
+    ...migrationLines(info),
   ];
   for (const name of DATA_TYPES) {
     const t = comp.types[name];
@@ -383,6 +387,27 @@ function tiering({ host, info }: Source): string[] {
     );
   }
   return lines;
+}
+
+/** Reads by tier, the migrator's budget, traffic and pending demands (native/store/migrate.h). */
+function migrationLines({ tiering: t }: NativeStoreInfo): string[] {
+  const reads = t.dramReadHits + t.pmemReadHits;
+  return [
+    `dram_read_hits:${t.dramReadHits}`,
+    `pmem_read_hits:${t.pmemReadHits}`,
+    `dram_read_hit_share:${reads > 0 ? (t.dramReadHits / reads).toFixed(4) : ''}`,
+    `migrate_rate_limit:${t.migrateRate}`,
+    `migrate_rate:${Math.round(t.migratedRate)}`,
+    `migrated_to_pmem_bytes:${t.toPmemBytes}`,
+    `migrated_to_pmem_values:${t.toPmemValues}`,
+    `migrated_to_dram_bytes:${t.toDramBytes}`,
+    `migrated_to_dram_values:${t.toDramValues}`,
+    `promoted_on_read:${t.promotedOnRead}`,
+    `migrate_quota_to_pmem:${t.quotaPmem}`,
+    `migrate_quota_to_dram:${t.quotaDram}`,
+    `migrate_debt:${t.debt}`,
+    `migrate_failed:${t.failed}`,
+  ];
 }
 
 function commandstats({ info }: Source): string[] {

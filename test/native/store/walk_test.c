@@ -5,6 +5,7 @@
 
 #include "cmdtest.h"
 #include "lazyfree.h"
+#include "migrate.h"
 #include "store.h"
 
 typedef struct tally {
@@ -114,6 +115,22 @@ static void fill(st_client *c, int db) {
   exec(c, "set", lk, "v", "ex", "100", NULL);
 }
 
+/* Migration: every movable value of every db to `to` (the walk must still add up). */
+typedef struct move_ctx {
+  st_store *st;
+  uint8_t to;
+  size_t moved;
+} move_ctx;
+static void move_node(const dict_node *n, void *arg) {
+  move_ctx *m = arg;
+  m->moved += mig_move(m->st, (st_entry *)n, m->to) > 0;
+}
+static size_t move_every(st_store *st, uint8_t to) {
+  move_ctx m = { st, to, 0 };
+  for (int i = 0; i < st->ndb; i++) st_walk_dict_nodes(&st->dbs[i].keys, move_node, &m);
+  return m.moved;
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
@@ -142,6 +159,10 @@ int main(void) {
   exec(c, "spop", "set:ht", "150", NULL);
   exec(c, "zremrangebyrank", "z:big", "0", "150", NULL);
   check_walk(st, "after changes");
+  CHECK(move_every(st, TM_PMEM) > 0);
+  check_walk(st, "migrated to pmem");
+  CHECK(move_every(st, TM_DRAM) > 0);
+  check_walk(st, "migrated to dram");
   /* lazy free: a huge value and a whole keyspace, walked while queued */
   CHECK_REPLY(c, "+OK\r\n", "select", "0");
   for (int i = 0; i < 3000; i++) {

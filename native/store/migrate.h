@@ -1,0 +1,100 @@
+/* migrate.h - the migrator: values move between tiers after allocation.
+ *
+ * Placement at allocation (the threshold) does most of the work; the migrator corrects what it
+ * cannot: it demotes the coldest DRAM values to PMem and promotes hot PMem values to DRAM, in
+ * bounded steps within a byte-rate budget (migrate-rate, bytes/s, a token bucket that holds at
+ * most 100 ms of budget; 0 turns migration off).
+ *
+ * What moves: a value's data blocks, copied to the other tier (sm_move: the new block is
+ * allocated, the bytes copied, the old block freed, the owner x category x tier counters moved
+ * with them), and the entry updated (the value pointer and E_VAL_PMEM). Strings (raw), and the
+ * listpack and intset encodings of every type: one block. Quicklists: the listpacks of up to
+ * MIG_QL_NODES nodes per move (the oldest first when demoting, the newest first when
+ * promoting). Not moved: hashtable and skiplist encodings (their members are many small blocks
+ * linked from pinned metadata), values above MIG_MAX_VALUE bytes (one copy must stay short).
+ * Keys, entries and metadata are pinned to DRAM and never move.
+ *
+ * Who asks (the last two only with migrate_auto, set while a ratio controller steers: under a
+ * fixed threshold, placement is the operator's and nothing moves on its own):
+ *   - the ratio controller, through st_mig_request: a byte quota in one direction, when the
+ *     flow of new allocations cannot bring the stock to target soon (src/controller);
+ *   - reads: a PMem value read past the frequency bar is promoted after the command (never in
+ *     the middle of one: the command may hold its value pointer), and the bytes promoted are a
+ *     debt the next steps repay by demoting as many cold bytes, so promotions swap hot for cold
+ *     and leave the split alone. The bar: LRU clock: read again within half the idle time of
+ *     the values being demoted (at least within the same second); LFU clock: a counter 2 above
+ *     theirs (at least LFU_INIT_VAL + 2). A value read once (a scan) does not pass it;
+ *   - memory pressure: DRAM above 95% of dram-limit demotes down to 90%.
+ *
+ * Choosing what to demote: sampled as Redis's eviction pool samples (maxmemory-samples keys
+ * per db per round, the best 16 kept across rounds), scored idle seconds x log2(1 + bytes) as
+ * Redis 2.0's VM did (LFU policies: (256 - counter) x log2(1 + bytes)): of two values equally
+ * cold the larger goes first, which frees more DRAM per decision and loses the fewest hits per
+ * byte moved. Promotion by quota takes the hottest sampled PMem values (least idle, or highest
+ * counter).
+ *
+ * Snapshots: a move is not a mutation. The value's content and the entry's version stay as
+ * they were, key_modified is not called, and only the pointer changes, between two commands.
+ * The rule relied on: a snapshot reads values through their entry at the time it serializes
+ * them, never through a pointer kept across event-loop turns, so a moved value is serialized
+ * once, from wherever it lives then (neither lost nor duplicated). */
+#ifndef TM_STORE_MIGRATE_H
+#define TM_STORE_MIGRATE_H
+
+#include "pool.h"
+#include "store.h"
+
+#define MIG_MAX_VALUE (16u << 20)
+#define MIG_QL_NODES 64
+#define MIG_PENDING 16
+
+typedef struct mig_pending {
+  int db;
+  uint8_t klen;
+  unsigned char key[POOL_KEY_INLINE];
+} mig_pending;
+
+struct st_mig {
+  st_pool cold, hot;        /* demotion and promotion candidates */
+  st_pool evict_pool;       /* evict.c's */
+  uint64_t evict_next_db;   /* evict.c: the random policies' db cursor */
+  double tokens;            /* bytes the budget allows now (may go below 0 after a big move) */
+  int64_t refilled_ms;      /* last refill */
+  int64_t quota[2];         /* bytes asked to move, by destination tier (TM_DRAM: promote) */
+  int64_t debt;             /* bytes promoted on read, still to be repaid by demotions */
+  double cold_idle_ms;      /* idle time of recently demoted values (EWMA): the LRU bar */
+  double cold_freq;         /* their LFU counter (EWMA): the LFU bar */
+  uint64_t moved_bytes[2];  /* by destination tier */
+  uint64_t moved_values[2]; /* by destination tier */
+  uint64_t promoted_on_read;
+  double rate;        /* bytes/s moved, both ways, over the last full second */
+  int64_t rate_ms;    /* start of the current second */
+  uint64_t rate_base; /* bytes moved (both ways) at rate_ms */
+  uint64_t failed;    /* moves refused for lack of memory on the destination tier */
+  uint64_t starved;   /* steps that found no candidate for a demand */
+  int npending;
+  mig_pending pending[MIG_PENDING];
+};
+typedef struct st_mig st_mig;
+
+st_mig *mig_create(void);
+void mig_destroy(st_mig *m);
+
+/* The controller's quota: move `bytes` of values to tier `to` (replaces the previous quota for
+ * that direction; 0 cancels it). */
+void st_mig_request(st_store *st, uint8_t to, int64_t bytes);
+/* Bounded work: moves within the byte budget and budget_us of time. Returns bytes moved. */
+uint64_t mig_step(st_store *st, uint64_t budget_us);
+/* Move one value to tier `to` now (tests, the step). Returns the usable bytes moved (0: not
+ * movable, already there, or no memory on `to`: then nothing changed). */
+size_t mig_move(st_store *st, st_entry *e, uint8_t to);
+/* The tier a value's data is on, for the migrator (quicklists: DRAM if either end is). */
+uint8_t mig_value_tier(const st_entry *e);
+
+/* A read of e, whose previous access was idle_ms ago (lookup_read calls it for PMem values):
+ * queues a promotion when the value passes the bar. */
+void mig_note_read(st_store *st, st_db *db, const st_entry *e, uint64_t idle_ms);
+/* After each command: run the queued promotions. */
+void mig_after_command(st_store *st);
+
+#endif
