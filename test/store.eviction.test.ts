@@ -91,6 +91,16 @@ describe('maxmemory and eviction, against redis-server', () => {
     await same('exists', 'new');
     await same('del', 'k1');
     expect(infoField(await ours.info('stats'), 'evicted_keys')).toBe('0');
+    // Inside MULTI everything but EXEC/DISCARD is refused (the queue grows), and EXEC aborts.
+    for (const c of [ours, theirs]) {
+      const out: unknown[] = [];
+      out.push(await reply(c, 'multi'), await reply(c, 'get', 'k2'), await reply(c, 'exec'));
+      expect(out, c === ours ? 'ours' : 'theirs').toEqual([
+        'OK',
+        `ERR:${OOM}`,
+        'ERR:EXECABORT Transaction discarded because of previous errors.',
+      ]);
+    }
     // The refusal is a rejected call, as Redis counts it.
     expect(await ours.info('commandstats')).toMatch(/cmdstat_set:.*rejected_calls=1,/);
     await unlimited();

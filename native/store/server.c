@@ -203,6 +203,22 @@ static void rejected(st_client *c, const st_cmd *cmd) {
   multi_flag_error(c);
 }
 
+/* maxmemory (evict.h): evict first; then refuse a command that may grow memory when nothing
+ * more can be evicted, and anything but EXEC/DISCARD/QUIT/RESET while queueing a transaction
+ * (the queue itself grows), as Redis's processCommand does. */
+static int oom_refused(st_client *c, const st_cmd *cmd) {
+  c->st->now_ms = now_us() / 1000; /* the clocks eviction reads */
+  if (evict_perform(c->st) != EVICT_FAIL) return 0;
+  int deny = (cmd->flags & CMD_DENYOOM) != 0;
+  if (c->flags & CL_MULTI)
+    deny |= strcmp(cmd->name, "exec") != 0 && strcmp(cmd->name, "discard") != 0 &&
+            strcmp(cmd->name, "quit") != 0 && strcmp(cmd->name, "reset") != 0;
+  if (!deny) return 0;
+  reply_oom(c);
+  rejected(c, cmd);
+  return 1;
+}
+
 static void execute(st_client *c) {
   const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
   if (cmd == NULL) {
@@ -242,6 +258,7 @@ static void execute(st_client *c) {
     rejected(c, cmd);
     return;
   }
+  if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return;
   /* The subscribed-mode restriction goes here. */
   if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
     multi_queue(c, cmd);
@@ -258,12 +275,6 @@ void st_call(st_client *c, const st_cmd *cmd) {
   c->cmd = cmd;
   st->current = c;
   uint64_t errors = c->out.errors;
-  /* maxmemory: evict first; a command that may grow memory is refused when nothing can be. */
-  if (st->cfg.maxmemory > 0 && evict_perform(st) == EVICT_FAIL && (cmd->flags & CMD_DENYOOM)) {
-    reply_oom(c);
-    st->cmdstats[cmd->index].rejected++;
-    return;
-  }
   if (cmd->flags & CMD_JS) {
     if (st->defer != NULL)
       st->defer(st, c, st->defer_arg);
