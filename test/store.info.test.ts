@@ -37,6 +37,7 @@ const STORE_ONLY: Record<string, string[]> = {
     'used_memory_keys',
     'used_memory_metadata',
     'used_memory_clients',
+    'maxmemory_used',
     'used_memory_runtime_heap',
     'pmem_threshold',
     'dram_share',
