@@ -130,8 +130,9 @@ export interface NativeStore {
   info(): NativeStoreInfo;
   /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
   configSet(name: string, value: number): boolean;
-  /** The controller's quota for the migrator: move `bytes` of values to tier 0 (DRAM) or 1. */
-  migrate(toTier: number, bytes: number): void;
+  /** The controller's quota for the migrator: move `bytes` of values to tier 0 (DRAM) or 1;
+   *  returns the bytes one immediate bounded step moved (the rest follows in cron steps). */
+  migrate(toTier: number, bytes: number): number;
   resetStats(): void;
   /** requirepass: the default user's only password; empty = no password. Hashed at once in C. */
   setRequirepass(password: Uint8Array): void;

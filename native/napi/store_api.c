@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "acl.h"
 #include "migrate.h"
@@ -208,15 +209,19 @@ static int set_tiering(napi_env env, napi_value o, st_store *st) {
   return 0;
 }
 
-/* migrate(toTier, bytes): the controller's quota for the migrator (0 cancels). */
+/* migrate(toTier, bytes) -> bytes moved now: the controller's quota for the migrator (0
+ * cancels); one bounded step runs at once (1 ms), the rest in the cron's steps. */
 static napi_value js_migrate(napi_env env, napi_callback_info info) {
   PROLOGUE(2);
   size_t to, bytes;
   if (tm_arg_size(env, argv[0], "tier", 1, &to) != 0 ||
       tm_arg_size(env, argv[1], "bytes", 9007199254740991.0, &bytes) != 0)
     return NULL;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  ts->st->now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
   st_mig_request(ts->st, (uint8_t)to, (int64_t)bytes);
-  return NULL;
+  return tm_make_double(env, (double)(bytes > 0 ? mig_step(ts->st, 1000) : 0));
 }
 
 /* info() -> counters, per-db keys/expires, memory cells, commandstats (INFO, metrics). */

@@ -12,7 +12,7 @@ export async function loadServiceDeps(): Promise<ServiceDeps> {
   ]);
   return {
     createAllocator,
-    attachController: (allocator, params) => attachController(allocator, params),
+    attachController: (allocator, params, migrate) => attachController(allocator, params, migrate ? { migrate } : {}),
     createTraceRecorder: () => createTraceRecorder(),
     startStore: (opts) => startStoreServer(opts),
   };

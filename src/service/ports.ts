@@ -2,7 +2,7 @@
 // engine. They are structural so that those modules satisfy them without importing this file,
 // and so the metrics, admin API and CLI can be tested against any object that fits.
 
-import type { TraceSink } from '../types.js';
+import type { Tier, TraceSink } from '../types.js';
 import type { StoreComposition } from '../store/composition.js';
 
 // The controller's own types: one definition, shared.
@@ -33,4 +33,6 @@ export interface StorePort {
   close(): Promise<void>;
   readonly address: { host?: string; address?: string; port: number } | string | null;
   composition?(): StoreComposition;
+  /** The store's migrator, as the controller's second actuator (src/controller/live.ts). */
+  migrate?(bytes: number, to: Tier): number;
 }

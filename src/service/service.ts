@@ -3,7 +3,7 @@
 // closed in reverse.
 
 import { changeLogger, type ChangeLog } from './change-log.js';
-import type { Allocator, AllocatorInfo, AllocatorOptions } from '../types.js';
+import type { Allocator, AllocatorInfo, AllocatorOptions, Tier } from '../types.js';
 import { shareToRatio } from '../units.js';
 import { createMetricsRegistry } from '../metrics/registry.js';
 import { startMetricsServer } from '../metrics/server.js';
@@ -18,7 +18,12 @@ import type { ControllerParams, ControllerPort, StorePort, TraceRecorderPort } f
 /** The parts the service is made of; injectable so tests can swap any of them. */
 export interface ServiceDeps {
   createAllocator(options: AllocatorOptions): Allocator;
-  attachController?: (allocator: Allocator, params?: Partial<ControllerParams>) => ControllerPort;
+  /** `migrate`: the store's migrator, bound once the store has started (the second actuator). */
+  attachController?: (
+    allocator: Allocator,
+    params?: Partial<ControllerParams>,
+    migrate?: (bytes: number, to: Tier) => number,
+  ) => ControllerPort;
   createTraceRecorder?: () => TraceRecorderPort;
   startStore?: (opts: {
     allocator: Allocator;
@@ -87,9 +92,14 @@ export async function startService(
     for (const line of describeBackend(allocator.info())) log(line);
 
     let controller: ControllerPort | null = null;
+    let store: StorePort | null = null;
     if (config.controller.enabled) {
       if (!deps.attachController) throw new Error('this build has no controller; start with the controller disabled');
-      controller = deps.attachController(allocator, config.controller.params);
+      controller = deps.attachController(
+        allocator,
+        config.controller.params,
+        (bytes, to) => store?.migrate?.(bytes, to) ?? 0,
+      );
       cleanups.push(() => controller?.stop());
       const p = controller.params;
       log(
@@ -99,7 +109,6 @@ export async function startService(
       log(`controller: off; threshold fixed at ${allocator.threshold} B`);
     }
 
-    let store: StorePort | null = null;
     if (config.store.enabled && deps.startStore) {
       store = await deps.startStore({
         allocator,

@@ -6,7 +6,7 @@
 import type { ChangeLog } from '../service/change-log.js';
 import type { AddressInfo } from 'node:net';
 import { openStore } from '../allocator.js';
-import type { Allocator } from '../types.js';
+import type { Allocator, Tier } from '../types.js';
 import type { StoreComposition } from './composition.js';
 import { controlPlane } from './control.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
@@ -58,6 +58,10 @@ export interface StoreServer {
   composition(): StoreComposition;
   /** Connection and command counters (INFO stats). */
   readonly stats: Readonly<StoreStats>;
+  /** The migrator as the controller's second actuator: move up to `bytes` of values to `to`
+   *  (coldest DRAM values out, hottest PMem values in); returns the bytes one immediate bounded
+   *  step moved, the rest follows in the cron's steps within tier-migrate-rate. */
+  migrate(bytes: number, to: Tier): number;
   /** Stop accepting, disconnect clients, free every key and value. The allocator stays open. */
   close(): Promise<void>;
 }
@@ -92,7 +96,17 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   }
   host.port = address.port;
   // Active expiry and incremental rehashing, in bounded steps (the timer never keeps the process alive).
-  const cron = opts.activeExpiry === false ? null : setInterval(() => engine.cron(CRON_BUDGET_US), CRON_MS);
+  // The migrator acts on its own (promotions on read, DRAM-pressure demotions) only while a
+  // ratio controller steers; under a fixed threshold, placement is the operator's.
+  const steering = (): number => (host.controller && host.controller.status !== 'paused' ? 1 : 0);
+  let auto = -1;
+  const periodic = (): void => {
+    const a = steering();
+    if (a !== auto) host.applyLimit('tier-migrate-auto', (auto = a));
+    engine.cron(CRON_BUDGET_US);
+  };
+  periodic();
+  const cron = opts.activeExpiry === false ? null : setInterval(periodic, CRON_MS);
   cron?.unref();
   // Idle clients (timeout), checked every second as Redis's client cron does.
   const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
@@ -104,6 +118,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       return host.stats();
     },
     composition: () => host.composition(),
+    migrate: (bytes, to) => (closed ? 0 : engine.migrate(to === 'dram' ? 0 : 1, Math.max(0, Math.floor(bytes)))),
     async close() {
       if (closed) return;
       closed = true;
