@@ -7,7 +7,6 @@ import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
-import type { TieringController } from './tiering.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 
 export interface StoreLimits {
