@@ -143,6 +143,39 @@ export interface NativeStore {
   /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */
   pageCensus(): NativeStoreCensus;
   close(): void;
+  /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut. */
+  snapshotStart(fd: number, compress: boolean, checksum: boolean, bufferLimit: number): number;
+  /** About budgetMicros of snapshot work; true once the file is complete (EOF and CRC written). */
+  snapshotStep(budgetMicros: number): boolean;
+  snapshotAbort(): void;
+  snapshotStats(): NativeSnapshotStats;
+  /** A save of the state at dirty counter n succeeded. */
+  dirtyConsume(n: number): void;
+  /** Map an RDB file for loading: false if it does not exist; throws on other errors. */
+  loadOpen(path: string): boolean;
+  /** About budgetMicros of loading; throws (file and byte offset named) on a bad file. */
+  loadStep(budgetMicros: number): NativeLoadProgress;
+  loadClose(): void;
+}
+
+export interface NativeSnapshotStats {
+  active: boolean;
+  keys: number;
+  preimages: number;
+  bytes: number;
+  /** Largest buffer the snapshot held: its extra memory (INFO rdb_last_cow_size). */
+  peakExtra: number;
+  /** Changes to owed keys that bypassed the pre-modification hook; always 0 unless a bug. */
+  missedHooks: number;
+}
+
+export interface NativeLoadProgress {
+  done: boolean;
+  keys: number;
+  expired: number;
+  empty: number;
+  pos: number;
+  size: number;
 }
 
 /** One open heap: functions bound to it in C, plus its shared stats array. */

@@ -9,6 +9,10 @@
 
 #include "acl.h"
 #include "migrate.h"
+#include <errno.h>
+
+#include "rdb.h"
+#include "snapshot.h"
 #include "store.h"
 #include "store_api.h"
 #include "util.h"
@@ -29,6 +33,7 @@ struct ts_ctx {
   napi_ref defer_fn; /* JS function(slot, args: Buffer[]) -> Buffer | string */
   napi_env env;      /* valid during a feed */
   int refs;
+  rdb_loader *loader; /* an RDB file being loaded (loadOpen..loadClose), or NULL */
 };
 
 #define PROLOGUE(N)                                                             \
@@ -330,6 +335,9 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "lfu-decay-time", offsetof(st_config, lfu_decay_time) },
     { "tier-migrate-rate", offsetof(st_config, migrate_rate) },
     { "tier-migrate-auto", offsetof(st_config, migrate_auto) },
+    { "rdbcompression", offsetof(st_config, rdbcompression) },
+    { "rdbchecksum", offsetof(st_config, rdbchecksum) },
+    { "misconf", offsetof(st_config, misconf) },
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (strcmp(fields[i].name, name) == 0) return (int64_t *)((char *)cfg + fields[i].off);
@@ -479,8 +487,151 @@ static napi_value js_page_census(napi_env env, napi_callback_info info) {
   return o;
 }
 
+/* ------------------------------------------------------------------------------ persistence */
+
+/* snapshotStart(fd, compress, checksum, bufferLimit) -> the dirty counter at the cut. */
+static napi_value js_snapshot_start(napi_env env, napi_callback_info info) {
+  PROLOGUE(4);
+  int32_t fd;
+  bool compress, checksum;
+  double limit;
+  NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
+  NAPI_CALL(env, napi_get_value_bool(env, argv[1], &compress));
+  NAPI_CALL(env, napi_get_value_bool(env, argv[2], &checksum));
+  NAPI_CALL(env, napi_get_value_double(env, argv[3], &limit));
+  uint64_t dirty = ts->st->stats.dirty;
+  if (snapshot_start(ts->st, fd, compress, checksum, limit > 0 ? (size_t)limit : 0) != 0) {
+    tm_napi_throw(env, errno == EBUSY ? E_INVALID_ARG : E_INTERNAL, "snapshot: %s",
+                  strerror(errno));
+    return NULL;
+  }
+  napi_value r;
+  NAPI_CALL(env, napi_create_double(env, (double)dirty, &r));
+  return r;
+}
+
+/* snapshotStep(budgetMicros) -> true when the file is complete; throws if it failed. */
+static napi_value js_snapshot_step(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  double budget;
+  NAPI_CALL(env, napi_get_value_double(env, argv[0], &budget));
+  int r = snapshot_step(ts->st, budget > 0 ? (uint64_t)budget : 1);
+  if (r < 0) {
+    tm_napi_throw(env, E_BACKEND, "%s", strerror(errno));
+    return NULL;
+  }
+  napi_value v;
+  NAPI_CALL(env, napi_get_boolean(env, r == 1, &v));
+  return v;
+}
+
+static napi_value js_snapshot_abort(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  snapshot_abort(ts->st);
+  return NULL;
+}
+
+/* snapshotStats() -> the running snapshot's figures, or the last one's. */
+static napi_value js_snapshot_stats(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  snapshot_stats s = snapshot_get_stats(ts->st);
+  napi_value o, active;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  NAPI_CALL(env, napi_get_boolean(env, snapshot_active(ts->st), &active));
+  NAPI_CALL(env, napi_set_named_property(env, o, "active", active));
+  if (set_num(env, o, "keys", (double)s.keys) ||
+      set_num(env, o, "preimages", (double)s.preimages) ||
+      set_num(env, o, "bytes", (double)s.bytes) ||
+      set_num(env, o, "peakExtra", (double)s.peak_extra) ||
+      set_num(env, o, "missedHooks", (double)s.missed_hooks))
+    return NULL;
+  return o;
+}
+
+/* dirtyConsume(n): a save of the state at dirty = n succeeded (rdb_changes_since_last_save). */
+static napi_value js_dirty_consume(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  double n;
+  NAPI_CALL(env, napi_get_value_double(env, argv[0], &n));
+  uint64_t k = n > 0 ? (uint64_t)n : 0;
+  ts->st->stats.dirty = ts->st->stats.dirty > k ? ts->st->stats.dirty - k : 0;
+  return NULL;
+}
+
+static void loader_free(ts_ctx *ts) {
+  if (ts->loader == NULL) return;
+  rdb_loader_close(ts->loader);
+  free(ts->loader);
+  ts->loader = NULL;
+}
+
+/* loadOpen(path) -> true, or false when the file does not exist; throws on other errors. */
+static napi_value js_load_open(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  char path[4096];
+  if (get_string(env, argv[0], path, sizeof path) != 0) return NULL;
+  loader_free(ts);
+  ts->loader = malloc(sizeof *ts->loader);
+  if (ts->loader == NULL) {
+    tm_napi_throw(env, E_NO_MEMORY, "no memory for the loader");
+    return NULL;
+  }
+  int err;
+  napi_value r;
+  if (rdb_loader_open(ts->loader, ts->st, path, &err) != 0) {
+    if (err == ENOENT) {
+      loader_free(ts);
+      NAPI_CALL(env, napi_get_boolean(env, false, &r));
+      return r;
+    }
+    tm_napi_throw(env, E_BACKEND, "%s", ts->loader->error);
+    loader_free(ts);
+    return NULL;
+  }
+  NAPI_CALL(env, napi_get_boolean(env, true, &r));
+  return r;
+}
+
+/* loadStep(budgetMicros) -> { done, keys, expired, empty, pos, size }; throws on a bad file
+ * (the message names the file and the byte offset). */
+static napi_value js_load_step(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  if (ts->loader == NULL) {
+    tm_napi_throw(env, E_INVALID_ARG, "no RDB file is being loaded");
+    return NULL;
+  }
+  double budget;
+  NAPI_CALL(env, napi_get_value_double(env, argv[0], &budget));
+  rdb_loader *l = ts->loader;
+  int r = rdb_loader_step(l, budget > 0 ? (uint64_t)budget : 1);
+  if (r < 0) {
+    tm_napi_throw(env, E_BACKEND, "%s", l->error);
+    return NULL;
+  }
+  napi_value o, done;
+  NAPI_CALL(env, napi_create_object(env, &o));
+  NAPI_CALL(env, napi_get_boolean(env, r == 1, &done));
+  NAPI_CALL(env, napi_set_named_property(env, o, "done", done));
+  if (set_num(env, o, "keys", (double)l->keys) || set_num(env, o, "expired", (double)l->expired) ||
+      set_num(env, o, "empty", (double)l->empty) ||
+      set_num(env, o, "pos", (double)rdb_loader_pos(l)) || set_num(env, o, "size", (double)l->size))
+    return NULL;
+  if (r == 1) ts->st->stats.dirty = 0; /* the loaded data is what the file holds */
+  return o;
+}
+
+static napi_value js_load_close(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  loader_free(ts);
+  return NULL;
+}
+
 void tm_store_ctx_close(ts_ctx *ts) {
   if (ts == NULL || ts->st == NULL) return;
+  loader_free(ts);
   st_destroy(ts->st);
   ts->st = NULL;
   free(ts->slots);
@@ -537,6 +688,14 @@ static const tm_fn_def store_functions[] = {
   { "setDefer", js_set_defer },
   { "pageCensus", js_page_census },
   { "close", js_store_close },
+  { "snapshotStart", js_snapshot_start },
+  { "snapshotStep", js_snapshot_step },
+  { "snapshotAbort", js_snapshot_abort },
+  { "snapshotStats", js_snapshot_stats },
+  { "dirtyConsume", js_dirty_consume },
+  { "loadOpen", js_load_open },
+  { "loadStep", js_load_step },
+  { "loadClose", js_load_close },
   { NULL, NULL },
 };
 

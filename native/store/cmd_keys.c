@@ -8,6 +8,7 @@
 #include "glob.h"
 #include "lazyfree.h"
 #include "store.h"
+#include "snapshot.h"
 #include "util.h"
 
 /* Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): lazy expiry and hit/miss stats, but the
@@ -479,6 +480,7 @@ void cmd_swapdb(st_client *c) {
   if (a < 0 || a >= c->st->ndb || b < 0 || b >= c->st->ndb)
     return reply_error(&c->out, "%s", ERR_DB_INDEX);
   if (a != b) {
+    snapshot_swapdb(c->st, a, b);
     st_db *x = &c->st->dbs[a], *y = &c->st->dbs[b];
     watch_db_emptied(c->st, x, y);
     watch_db_emptied(c->st, y, x);

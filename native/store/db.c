@@ -3,6 +3,7 @@
 #include "entry.h"
 #include "expires.h"
 #include "migrate.h"
+#include "snapshot.h"
 #include "store.h"
 
 static inline int expired(const st_store *st, const st_entry *e) {
@@ -48,7 +49,10 @@ st_entry *lookup_read(st_client *c, const resp_arg *key) {
 
 st_entry *lookup_write(st_client *c, const resp_arg *key) {
   st_entry *e = db_find(c, c->db, key->ptr, key->len);
-  if (e != NULL) access_touch(c->st, e);
+  if (e != NULL) {
+    snapshot_before_change(c->st, c->db, e);
+    access_touch(c->st, e);
+  }
   return e;
 }
 
@@ -91,6 +95,7 @@ st_entry *db_add(st_client *c, st_db *db, const void *key, size_t klen, unsigned
   e->val = val;
   e->vlen = vlen;
   e->meta = (access_initial(st) << 8) | ((type & 15u) << 4) | (enc & 15u);
+  e->version = st->version; /* born after any running snapshot's cut */
   entry_set_val_tier(e, vtier);
   if (dict_add(&db->keys, &e->node) != 0) {
     entry_free(&st->mem, type, e);
@@ -105,6 +110,7 @@ void db_delete_entry(st_client *c, st_db *db, st_entry *e) {
   st_store *st = c->st;
   size_t klen;
   const unsigned char *key = entry_key(e, &klen);
+  snapshot_before_change(st, db, e);
   dict_unlink(&db->keys, key, klen);
   if (e->flags & E_EXPIRES) exp_remove(&db->expires, e);
   key_modified(c, db, e);
@@ -123,6 +129,7 @@ void db_replace_value(st_client *c, st_db *db, st_entry *e, unsigned type, unsig
                       uint32_t vlen, uint8_t vtier) {
   st_store *st = c->st;
   unsigned old = entry_type(e);
+  snapshot_before_change(st, db, e);
   obj_free(st, e);
   entry_retag(&st->mem, old, type, e);
   e->val = val;
@@ -148,6 +155,7 @@ static st_entry *clone_entry(st_store *st, const st_entry *e, const void *key, s
 
 st_entry *db_set_expire(st_client *c, st_db *db, st_entry *e, int64_t when_ms) {
   st_store *st = c->st;
+  snapshot_before_change(st, db, e);
   if (!(e->flags & E_EXPIRES)) {
     size_t klen;
     const unsigned char *key = entry_key(e, &klen);
@@ -183,6 +191,7 @@ int db_persist(st_db *db, st_entry *e) {
 st_entry *db_rekey(st_client *c, st_db *from, st_entry *e, st_db *to, const void *key, size_t klen,
                    int keep_ttl) {
   st_store *st = c->st;
+  snapshot_before_change(st, from, e);
   int64_t ttl = keep_ttl ? entry_expire(e) : -1;
   st_entry *n = clone_entry(st, e, key, klen, ttl >= 0);
   if (n == NULL) return NULL;
@@ -220,6 +229,7 @@ static void free_node(dict_node *node, void *arg) {
 void db_flush(st_client *c, st_db *db) {
   st_store *st = c->st;
   size_t n = dict_size(&db->keys);
+  snapshot_before_flush(st, db);
   exp_free(&st->mem, &db->expires);
   while (dict_drain(&db->keys, SIZE_MAX, free_node, st) != 0) {}
   store_dirty(c, n);
@@ -229,6 +239,7 @@ void db_flush(st_client *c, st_db *db) {
  * written before its cut from those after), the dirty counter, WATCH (one test when no key of
  * the db is watched). */
 void key_modified(st_client *c, st_db *db, st_entry *e) {
+  snapshot_after_change(c->st, e);
   e->version = c->st->version;
   c->st->stats.dirty++;
   if (dict_size(&db->watched) != 0) {

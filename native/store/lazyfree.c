@@ -5,6 +5,7 @@
 
 #include "entry.h"
 #include "expires.h"
+#include "snapshot.h"
 
 /* One pending item: a detached value, or a detached keyspace (type == SM_STORE). */
 typedef struct st_lazy {
@@ -74,6 +75,7 @@ void lazy_flush_db(st_client *c, st_db *db) {
   st_store *st = c->st;
   size_t n = dict_size(&db->keys);
   if (n == 0) return;
+  snapshot_before_flush(st, db);
   uint8_t tier;
   dict *d = sm_alloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof *d, &tier);
   if (d == NULL || push(st, d, SM_STORE, 0, tier) != 0) {

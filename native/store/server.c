@@ -11,6 +11,7 @@
 #include "expires.h"
 #include "lazyfree.h"
 #include "migrate.h"
+#include "snapshot.h"
 #include "store.h"
 #include "util.h"
 
@@ -40,6 +41,8 @@ void st_config_defaults(st_config *cfg) {
   cfg->lfu_decay_time = 1;
   cfg->migrate_rate = 0; /* off in the bare engine; the control plane sets migrate-rate */
   cfg->migrate_auto = 0;
+  cfg->rdbcompression = 1;
+  cfg->rdbchecksum = 1;
 }
 
 static int64_t now_us(void) {
@@ -94,6 +97,7 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
 
 void st_destroy(st_store *st) {
   if (st == NULL) return;
+  snapshot_abort(st);
   while (st->clients != NULL) st_client_free(st->clients);
   /* A throwaway client context for the db calls. */
   st_client tmp;
@@ -259,6 +263,12 @@ static void execute(st_client *c) {
     return;
   }
   if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return;
+  /* The MISCONF refusal (Redis's writeCommandsDeniedByDiskError), before MULTI queueing. */
+  if (c->st->cfg.misconf && ((cmd->flags & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
+    reply_error(&c->out, "%s", ERR_MISCONF);
+    rejected(c, cmd);
+    return;
+  }
   /* The subscribed-mode restriction goes here. */
   if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
     multi_queue(c, cmd);

@@ -212,6 +212,10 @@ typedef struct st_config {
   int64_t migrate_rate;      /* bytes/s the migrator may copy between tiers; 0 = off (default) */
   int64_t migrate_auto;      /* 1: promotions on read and DRAM-pressure demotions (a ratio
                               * controller steers); 0: only the controller's quotas move */
+  int64_t rdbcompression;            /* 1: LZF strings in RDB files and DUMP payloads */
+  int64_t rdbchecksum;               /* 1: CRC64 at the end of RDB files */
+  int64_t misconf;                   /* set by the control plane: a background save failed and
+                    * stop-writes-on-bgsave-error applies, so writes get MISCONF */
 } st_config;
 
 /* ------------------------------------------------------------------------------ clients */
@@ -368,6 +372,16 @@ typedef struct st_stats {
   uint64_t dram_read_hits, pmem_read_hits; /* key reads by the tier of the value read */
 } st_stats;
 
+/* A snapshot's figures (snapshot.h). */
+typedef struct snapshot_stats {
+  uint64_t keys;         /* records written */
+  uint64_t preimages;    /* of which written by the pre-modification hook */
+  uint64_t bytes;        /* file bytes */
+  uint64_t peak_extra;   /* largest buffer held, bytes */
+  uint64_t missed_hooks; /* changes to owed entries that bypassed the hook (a bug: tests check 0) */
+} snapshot_stats;
+typedef struct st_snapshot st_snapshot;
+
 /* Hands a CMD_JS command to the control plane; it appends the reply to c->out. */
 typedef void st_defer_fn(st_store *st, st_client *c, void *arg);
 
@@ -400,6 +414,11 @@ struct st_store {
   int latency_count;
   struct st_acl *acl; /* users and the default user (acl.h) */
   struct st_mig *mig; /* migrate.c: the migrator's budget, quota, pools and counters */
+  st_snapshot *snap;        /* the running snapshot (snapshot.h), or NULL */
+  uint32_t snap_cut;        /* its cut: entries with version <= snap_cut are owed to it */
+  uint8_t snap_self_tier;   /* where its state block lives */
+  uint64_t snap_missed;     /* owed entries changed without the hook (must stay 0) */
+  snapshot_stats snap_last; /* the last snapshot's figures */
 };
 
 /* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long
@@ -449,6 +468,12 @@ static inline int arg_eq(const resp_arg *a, const char *word) {
 #define ERR_HASH_NOT_INT "ERR hash value is not an integer"
 #define ERR_POSITIVE "ERR value is out of range, must be positive"
 #define ERR_MAX_SIZE "ERR string exceeds maximum allowed size (proto-max-bulk-len)"
+#define ERR_MISCONF                                                                              \
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to "  \
+  "disk. Commands that may modify the data set are disabled, because this instance is "          \
+  "configured to report errors during writes if RDB snapshotting fails "                         \
+  "(stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB " \
+  "error."
 
 static inline void reply_oom(st_client *c) { reply_error(&c->out, "%s", ERR_OOM); }
 void reply_wrong_arity(st_client *c, const char *name);
@@ -582,6 +607,7 @@ uint64_t list_length(const st_entry *e);
  *   3. CL_MULTI and CMD_NO_MULTI -> "ERR Command not allowed inside a transaction"
  *   4. [ACL: NOPERM]                                                  (hook for ACL)
  *   5. [subscribed mode (RESP2): only (P|S)SUBSCRIBE/(P|S)UNSUBSCRIBE/PING/QUIT/RESET]
+ *   5b. cfg.misconf (a BGSAVE failed, stop-writes-on-bgsave-error) and a write or PING -> MISCONF
  *   6. CL_MULTI and not multi_runs_now(cmd) -> multi_queue (QUEUED)
  *   7. st_call.
  * Every refusal from 1 to 5 must call multi_flag_error(c) (EXEC then replies EXECABORT), as
@@ -647,6 +673,21 @@ void zset_pop_reply(st_client *c, st_db *db, st_entry *e, int max, long count, i
  * MIN|MAX, [COUNT n], with Redis's errors in Redis's order. 0, or -1 after the error reply.
  * The keys are argv[numkeys_idx + 1 ..]. */
 int zset_mpop_args(st_client *c, int numkeys_idx, long *numkeys, int *max, long *count);
+
+/* Persistence access (rdb_save.c, rdb_load.c): hashtable-encoded hashes (t_hash.c) and sets
+ * (t_set.c) built member by member and visited (b is NULL for set members). insert returns 1
+ * when added, 0 when the field or member is already there (nothing changed), -1 on OOM. */
+typedef void coll_visit_fn(void *arg, const unsigned char *a, size_t alen, const unsigned char *b,
+                           size_t blen);
+int hash_ht_create(st_store *st, size_t hint, void **val, uint8_t *tier);
+int hash_ht_insert(st_store *st, void *val, const unsigned char *f, size_t flen,
+                   const unsigned char *v, size_t vlen);
+size_t hash_ht_size(const void *val);
+void hash_ht_each(const void *val, coll_visit_fn *fn, void *arg);
+int set_ht_create(st_store *st, size_t hint, void **val, uint8_t *tier);
+int set_ht_insert(st_store *st, void *val, const unsigned char *m, size_t len);
+size_t set_ht_size(const void *val);
+void set_ht_each(const void *val, coll_visit_fn *fn, void *arg);
 
 /* walk.c */
 

@@ -898,3 +898,41 @@ int hash_dup(st_store *st, const st_entry *e, str_val *out) {
   *out = (str_val){ n.p, 0, n.tier, n.enc };
   return 0;
 }
+
+/* ------------------------------------------------------------------------------ persistence */
+
+int hash_ht_create(st_store *st, size_t hint, void **val, uint8_t *tier) {
+  hval v;
+  if (ht_new(st, hint, &v) != 0) return -1;
+  *val = v.p;
+  *tier = v.tier;
+  return 0;
+}
+
+int hash_ht_insert(st_store *st, void *val, const unsigned char *f, size_t flen,
+                   const unsigned char *v, size_t vlen) {
+  hash_ht *ht = val;
+  if (dict_find(&ht->d, f, flen) != NULL) return 0;
+  hnode *n = hnode_new(st, f, flen, v, vlen);
+  if (n == NULL) return -1;
+  ht_put(st, ht, n);
+  return 1;
+}
+
+size_t hash_ht_size(const void *val) { return dict_size(&((const hash_ht *)val)->d); }
+
+typedef struct each_ctx {
+  coll_visit_fn *fn;
+  void *arg;
+} each_ctx;
+
+static void each_pair(const dict_node *dn, void *ctx) {
+  const hnode *n = (const hnode *)dn;
+  const each_ctx *x = ctx;
+  x->fn(x->arg, n->f, n->flen, hnode_val(n), n->vlen);
+}
+
+void hash_ht_each(const void *val, coll_visit_fn *fn, void *arg) {
+  each_ctx x = { fn, arg };
+  st_walk_dict_nodes(&((const hash_ht *)val)->d, each_pair, &x);
+}

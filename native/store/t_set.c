@@ -1374,3 +1374,43 @@ void set_each_member(const st_entry *e, set_member_fn *fn, void *ctx) {
     if (fn(ctx, m.s, m.len) != 0) break;
   sit_done(&it);
 }
+
+/* ------------------------------------------------------------------------------ persistence */
+
+int set_ht_create(st_store *st, size_t hint, void **val, uint8_t *tier) {
+  sval v;
+  if (ht_new(st, hint, &v) != 0) return -1;
+  *val = v.p;
+  *tier = v.tier;
+  return 0;
+}
+
+int set_ht_insert(st_store *st, void *val, const unsigned char *m, size_t len) {
+  set_ht *ht = val;
+  if (dict_find(&ht->d, m, len) != NULL) return 0;
+  snode *n = snode_new(st, m, len);
+  if (n == NULL) return -1;
+  if (ht_link(st, ht, n) != 0) {
+    snode_free(st, n);
+    return -1;
+  }
+  return 1;
+}
+
+size_t set_ht_size(const void *val) { return dict_size(&((const set_ht *)val)->d); }
+
+typedef struct each_ctx {
+  coll_visit_fn *fn;
+  void *arg;
+} each_ctx;
+
+static void each_member(const dict_node *dn, void *ctx) {
+  const snode *n = (const snode *)dn;
+  const each_ctx *x = ctx;
+  x->fn(x->arg, n->m, n->len, NULL, 0);
+}
+
+void set_ht_each(const void *val, coll_visit_fn *fn, void *arg) {
+  each_ctx x = { fn, arg };
+  st_walk_dict_nodes(&((const set_ht *)val)->d, each_member, &x);
+}

@@ -30,7 +30,24 @@ export interface ServiceConfig {
   metrics: { enabled: boolean; host: string; port: number; processMetrics: boolean };
   admin: { socketPath: string } | { host: string; port: number; tokenFile: string };
   /** requirepass: '' = none; protectedMode: refuse remote clients while there is no password. */
-  store: { enabled: boolean; host: string; port: number; requirepass: string; protectedMode: boolean };
+  store: {
+    enabled: boolean;
+    host: string;
+    port: number;
+    requirepass: string;
+    protectedMode: boolean;
+    persistence: StorePersistenceConfig;
+  };
+}
+
+/** RDB persistence settings, Redis's directives (save, dir, dbfilename, ...). */
+export interface StorePersistenceConfig {
+  save: string;
+  dir: string;
+  dbfilename: string;
+  rdbcompression: boolean;
+  rdbchecksum: boolean;
+  stopWritesOnBgsaveError: boolean;
 }
 
 /** The config file and the flags: everything optional, sizes as numbers or strings with units. */
@@ -46,7 +63,21 @@ export interface ServiceConfigInput {
   controller?: { enabled?: boolean } & { [K in ControllerParamName]?: number | string };
   metrics?: { enabled?: boolean; host?: string; port?: number; processMetrics?: boolean };
   admin?: { socket?: string; host?: string; port?: number; tokenFile?: string };
-  store?: { enabled?: boolean; host?: string; port?: number; requirepass?: string; protectedMode?: boolean };
+  store?: {
+    enabled?: boolean;
+    host?: string;
+    port?: number;
+    requirepass?: string;
+    protectedMode?: boolean;
+    /** Redis's `save` directive, e.g. "3600 1 300 100 60 10000"; "" disables save points. */
+    save?: string;
+    dir?: string;
+    dbfilename?: string;
+    /** yes/no (or a boolean), as in redis.conf. */
+    rdbcompression?: boolean | string;
+    rdbchecksum?: boolean | string;
+    stopWritesOnBgsaveError?: boolean | string;
+  };
 }
 
 export const DEFAULT_STORE_PORT = 6379;
@@ -141,7 +172,23 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
 
   const m = onlyKeys(c.metrics ?? {}, ['enabled', 'host', 'port', 'processMetrics'], 'metrics');
   const a = onlyKeys(c.admin ?? {}, ['socket', 'host', 'port', 'tokenFile'], 'admin');
-  const s = onlyKeys(c.store ?? {}, ['enabled', 'host', 'port', 'requirepass', 'protectedMode'], 'store');
+  const s = onlyKeys(
+    c.store ?? {},
+    [
+      'enabled',
+      'host',
+      'port',
+      'requirepass',
+      'protectedMode',
+      'save',
+      'dir',
+      'dbfilename',
+      'rdbcompression',
+      'rdbchecksum',
+      'stopWritesOnBgsaveError',
+    ],
+    'store',
+  );
 
   let admin: ServiceConfig['admin'];
   if (a.port !== undefined || a.tokenFile !== undefined) {
@@ -182,6 +229,41 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
       port: s.port === undefined ? DEFAULT_STORE_PORT : port(s.port, 'store.port'),
       requirepass: s.requirepass === undefined ? '' : str(s.requirepass, 'store.requirepass'),
       protectedMode: s.protectedMode === undefined ? true : bool(s.protectedMode, 'store.protectedMode'),
+      persistence: {
+        save: s.save === undefined ? '' : savePoints(s.save),
+        dir: s.dir === undefined ? '.' : str(s.dir, 'store.dir'),
+        dbfilename: s.dbfilename === undefined ? 'dump.rdb' : filename(s.dbfilename),
+        rdbcompression: s.rdbcompression === undefined ? true : yesNo(s.rdbcompression, 'store.rdbcompression'),
+        rdbchecksum: s.rdbchecksum === undefined ? true : yesNo(s.rdbchecksum, 'store.rdbchecksum'),
+        stopWritesOnBgsaveError:
+          s.stopWritesOnBgsaveError === undefined
+            ? true
+            : yesNo(s.stopWritesOnBgsaveError, 'store.stopWritesOnBgsaveError'),
+      },
     },
   };
+}
+
+/** redis.conf's yes/no, or a JSON boolean. */
+function yesNo(v: unknown, what: string): boolean {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'string' && /^(yes|no)$/i.test(v)) return v.toLowerCase() === 'yes';
+  throw bad(`${what} must be yes or no, got ${JSON.stringify(v)}`);
+}
+
+/** The `save` directive: pairs of "<seconds> <changes>", or "". */
+function savePoints(v: unknown): string {
+  const t = str(v, 'store.save').trim();
+  const parts = t === '' ? [] : t.split(/\s+/);
+  if (parts.length % 2 !== 0 || parts.some((p) => !/^\d+$/.test(p)))
+    throw bad(
+      `store.save must be pairs of "<seconds> <changes>" (e.g. "3600 1 300 100"), or "", got ${JSON.stringify(v)}`,
+    );
+  return parts.join(' ');
+}
+
+function filename(v: unknown): string {
+  const f = str(v, 'store.dbfilename');
+  if (f.includes('/')) throw bad("store.dbfilename can't be a path, just a filename");
+  return f;
 }

@@ -12,7 +12,7 @@ import { createRoutes } from '../admin/handlers.js';
 import { claimSocketPath, startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
 import { TraceSession } from '../admin/trace-session.js';
-import type { ServiceConfig } from './config.js';
+import type { ServiceConfig, StorePersistenceConfig } from './config.js';
 import type { ControllerParams, ControllerPort, StorePort, TraceRecorderPort } from './ports.js';
 
 /** The parts the service is made of; injectable so tests can swap any of them. */
@@ -34,6 +34,9 @@ export interface ServiceDeps {
     changes?: ChangeLog;
     requirepass?: string;
     protectedMode?: boolean;
+    persistence?: StorePersistenceConfig;
+    log?: (line: string) => void;
+    onShutdown?: () => void;
   }) => Promise<StorePort>;
 }
 
@@ -65,6 +68,8 @@ export async function startService(
   config: ServiceConfig,
   deps: ServiceDeps,
   log: (line: string) => void = () => {},
+  /** Called when a client's SHUTDOWN has saved: default, the store only closes itself. */
+  onStoreShutdown?: () => void,
 ): Promise<Service> {
   const cleanups: Array<() => unknown> = [];
   const unwind = async (): Promise<void> => {
@@ -118,6 +123,9 @@ export async function startService(
         changes: changeLogger(log),
         requirepass: config.store.requirepass,
         protectedMode: config.store.protectedMode,
+        persistence: config.store.persistence,
+        log,
+        ...(onStoreShutdown ? { onShutdown: onStoreShutdown } : {}),
       });
       const s = store;
       cleanups.push(() => s.close());

@@ -2,9 +2,12 @@
 // policy, tier limits), the data plane's encoding thresholds and limits (pushed to the engine),
 // plus the few standard ones clients and redis-benchmark ask for.
 
+import { statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
 import type { StoreHost } from './host.js';
 import { MAXMEMORY_POLICIES } from './tiering.js';
+import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
 
 export interface ConfigParam {
   readonly name: string;
@@ -107,6 +110,92 @@ function engineInteger(name: string, dflt: number, min: number, max: number): Co
     validate: (_e, v) => outOfRange(v),
   };
 }
+
+const NO_PERSISTENCE = 'this store was started without persistence';
+
+function yesNo(v: boolean): string {
+  return v ? 'yes' : 'no';
+}
+
+/** A yes/no parameter of the persistence state. */
+function persistBool(
+  name: string,
+  get: (p: Persistence) => boolean,
+  set: (p: Persistence, v: boolean) => void,
+): ConfigParam {
+  return {
+    name,
+    get: (e) => (e.persistence ? yesNo(get(e.persistence)) : 'yes'),
+    set: (e, v) => {
+      const p = e.persistence;
+      if (!p) return NO_PERSISTENCE;
+      const l = v.toLowerCase();
+      if (l !== 'yes' && l !== 'no') return "argument must be 'yes' or 'no'";
+      set(p, l === 'yes');
+      return null;
+    },
+  };
+}
+
+/** RDB persistence (Redis's names and errors); see persistence.ts. */
+const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
+  {
+    name: 'save',
+    get: (e) => (e.persistence ? formatSavePoints(e.persistence.savePoints) : ''),
+    set: (e, v) => {
+      const points = parseSavePoints(v);
+      if (points === null) return 'Invalid save parameters';
+      if (!e.persistence) return points.length === 0 ? null : NO_PERSISTENCE;
+      e.persistence.setSavePoints(points);
+      return null;
+    },
+  },
+  {
+    name: 'dir',
+    get: (e) => e.persistence?.dir ?? process.cwd(),
+    set: (e, v) => {
+      if (!e.persistence) return NO_PERSISTENCE;
+      const r = checkDir(v);
+      if (r !== null) return r;
+      e.persistence.dir = resolvePath(v);
+      return null;
+    },
+  },
+  {
+    name: 'dbfilename',
+    get: (e) => e.persistence?.dbfilename ?? 'dump.rdb',
+    set: (e, v) => {
+      if (!e.persistence) return NO_PERSISTENCE;
+      if (v.includes('/')) return "dbfilename can't be a path, just a filename";
+      e.persistence.dbfilename = v;
+      return null;
+    },
+  },
+  persistBool(
+    'rdbcompression',
+    (p) => p.rdbcompression,
+    (p, v) => p.setCompression(v),
+  ),
+  persistBool(
+    'rdbchecksum',
+    (p) => p.rdbchecksum,
+    (p, v) => p.setChecksum(v),
+  ),
+  persistBool(
+    'stop-writes-on-bgsave-error',
+    (p) => p.stopWritesOnBgsaveError,
+    (p, v) => p.setStopWrites(v),
+  ),
+  memoryParam(
+    'snapshot-buffer-size',
+    (e) => e.persistence?.snapshotBufferLimit ?? 0,
+    (e, n) => {
+      if (!e.persistence) return NO_PERSISTENCE;
+      e.persistence.snapshotBufferLimit = n;
+      return null;
+    },
+  ),
+];
 
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
   memoryParam(
@@ -232,11 +321,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  {
-    name: 'save',
-    get: () => '',
-    set: (_e, v) => (v.trim() === '' ? null : 'this store does not persist (save must be empty)'),
-  },
+  ...PERSISTENCE_PARAMS,
   {
     name: 'appendonly',
     get: () => 'no',
@@ -307,3 +392,12 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
 ];
 
 export const CONFIG_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(CONFIG_PARAMS.map((p) => [p.name, p]));
+
+/** Redis's CONFIG SET dir fails with the chdir error text. */
+function checkDir(v: string): string | null {
+  try {
+    return statSync(v).isDirectory() ? null : 'Not a directory';
+  } catch {
+    return 'No such file or directory';
+  }
+}

@@ -7,6 +7,7 @@ import { ReplyWriter } from './resp/writer.js';
 import { configGet, configResetstat, configRewrite, configSet } from './commands/config.js';
 import { info } from './commands/info.js';
 import { memoryDoctor, memoryStats } from './commands/memory.js';
+import { bgsave, lastsave, save, shutdown } from './commands/persist.js';
 
 /** A command's arguments (Buffers copied out of the engine's query buffer). */
 export class JsArgs {
@@ -49,6 +50,10 @@ const HANDLERS: ReadonlyMap<string, JsHandler> = new Map<string, JsHandler>([
   ['config|rewrite', configRewrite],
   ['memory|stats', memoryStats],
   ['memory|doctor', memoryDoctor],
+  ['save', save],
+  ['bgsave', bgsave],
+  ['lastsave', lastsave],
+  ['shutdown', shutdown],
 ]);
 
 /** The engine's deferral callback for `host`: runs the command, returns its reply bytes. */

@@ -7,6 +7,7 @@ import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
+import type { Persistence } from './persistence.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 
 export interface StoreLimits {
@@ -57,6 +58,10 @@ export class StoreHost {
   readonly access: StoreAccess = { ...DEFAULT_ACCESS };
   /** Connections refused at accept (maxclients, protected mode); the engine never saw them. */
   refusedConnections = 0;
+  /** RDB files, save points and their state (null: the store does not persist). */
+  persistence: Persistence | null = null;
+  /** What SHUTDOWN does once any save is done: close the server (and exit, under `tiermem serve`). */
+  onShutdown: (() => void) | null = null;
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(
@@ -70,6 +75,16 @@ export class StoreHost {
     this.applyLimit('proto-max-bulk-len', limits.maxBulkLen);
     this.applyLimit('client-query-buffer-limit', limits.maxQueryBuffer);
     this.applyLimit('tier-migrate-rate', DEFAULT_MIGRATE_RATE);
+  }
+
+  /** SHUTDOWN did its save (or was told not to): closing must not save again. */
+  shutdownDone = false;
+
+  /** SHUTDOWN's last step, after the reply-less command returns. */
+  requestShutdown(): void {
+    this.shutdownDone = true;
+    const fn = this.onShutdown;
+    if (fn) setImmediate(fn);
   }
 
   /** Push a data-plane parameter to the engine. */

@@ -11,6 +11,7 @@ import type { StoreComposition } from './composition.js';
 import { controlPlane } from './control.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { closeIdle } from './security.js';
+import { Persistence, type PersistenceOptions } from './persistence.js';
 import { StoreNetServer } from './server.js';
 import type { TieringController } from './tiering.js';
 
@@ -19,6 +20,7 @@ export type { TieringController, TieringControllerParams } from './tiering.js';
 export type { DataType } from './data/types.js';
 export { DATA_TYPES } from './data/types.js';
 export type { StoreStats } from './host.js';
+export type { PersistenceOptions } from './persistence.js';
 
 export interface StoreServerOptions {
   allocator: Allocator;
@@ -50,6 +52,15 @@ export interface StoreServerOptions {
   timeout?: number;
   /** TCP keepalive period in seconds (tcp-keepalive); 0 = off. Default 300. */
   tcpKeepalive?: number;
+  /**
+   * RDB persistence (SAVE, BGSAVE, save points, dump.rdb loaded at start). Absent: the store
+   * does not persist (SAVE and BGSAVE reply an error).
+   */
+  persistence?: PersistenceOptions;
+  /** Log lines (loading progress, saves). Default: none. */
+  log?: (line: string) => void;
+  /** What SHUTDOWN does after its save: default, close this server. */
+  onShutdown?: () => void;
 }
 
 export interface StoreServer {
@@ -62,7 +73,12 @@ export interface StoreServer {
    *  (coldest DRAM values out, hottest PMem values in); returns the bytes one immediate bounded
    *  step moved, the rest follows in the cron's steps within tier-migrate-rate. */
   migrate(bytes: number, to: Tier): number;
-  /** Stop accepting, disconnect clients, free every key and value. The allocator stays open. */
+  /** The persistence state (null when not configured). */
+  readonly persistence: Persistence | null;
+  /**
+   * Stop accepting, disconnect clients, free every key and value. The allocator stays open.
+   * With save points configured, the dataset is saved first (as Redis does on SIGTERM).
+   */
   close(): Promise<void>;
 }
 
@@ -85,6 +101,17 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
   if (opts.timeout !== undefined) host.access.timeout = opts.timeout;
   if (opts.tcpKeepalive !== undefined) host.access.tcpKeepalive = opts.tcpKeepalive;
+  const log = opts.log ?? ((): void => {});
+  if (opts.persistence) {
+    host.persistence = new Persistence(engine, opts.persistence, log, () => host.usedBytes());
+    try {
+      host.persistence.load();
+    } catch (e) {
+      host.closed = true;
+      engine.close();
+      throw e;
+    }
+  }
   const net = new StoreNetServer(host);
   let address: AddressInfo;
   try {
@@ -111,12 +138,16 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   // Idle clients (timeout), checked every second as Redis's client cron does.
   const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
   idle.unref();
+  const persistence = host.persistence;
+  const saveCron = persistence ? setInterval(() => persistence.tick(), CRON_MS) : null;
+  saveCron?.unref();
   let closed = false;
-  return {
+  const server: StoreServer = {
     address,
     get stats() {
       return host.stats();
     },
+    persistence,
     composition: () => host.composition(),
     migrate: (bytes, to) => (closed ? 0 : engine.migrate(to === 'dram' ? 0 : 1, Math.max(0, Math.floor(bytes)))),
     async close() {
@@ -124,9 +155,20 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       closed = true;
       if (cron) clearInterval(cron);
       clearInterval(idle);
+      if (saveCron) clearInterval(saveCron);
+      if (persistence) {
+        persistence.abortBgsave();
+        if (persistence.savePoints.length > 0 && !host.shutdownDone) persistence.save();
+      }
       await net.close();
       host.closed = true;
       if (!opts.allocator.closed) engine.close();
     },
   };
+  host.onShutdown =
+    opts.onShutdown ??
+    ((): void => {
+      void server.close();
+    });
+  return server;
 }

@@ -34,6 +34,12 @@ interface ServeFlags {
   port?: string;
   requirepass?: string;
   protectedMode?: string;
+  save?: string;
+  dir?: string;
+  dbfilename?: string;
+  rdbcompression?: string;
+  rdbchecksum?: string;
+  stopWritesOnBgsaveError?: string;
   /** The controller parameters' flags (CONTROLLER_PARAMS), under commander's camel-case names. */
   [flag: string]: string | boolean | undefined;
 }
@@ -91,6 +97,12 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
       port: int(f.port, '--port'),
       requirepass: f.requirepass,
       protectedMode: yesNo(f.protectedMode, '--protected-mode'),
+      save: f.save,
+      dir: f.dir,
+      dbfilename: f.dbfilename,
+      rdbcompression: f.rdbcompression,
+      rdbchecksum: f.rdbchecksum,
+      stopWritesOnBgsaveError: f.stopWritesOnBgsaveError,
     }),
   });
 }
@@ -131,6 +143,18 @@ export function addServeCommand(program: Command): void {
     .option('-p, --port <port>', 'store engine port (default 6379)')
     .option('--requirepass <password>', 'store engine: clients must AUTH with this password (as redis-server)')
     .option('--protected-mode <yes|no>', 'store engine: with no password, refuse non-loopback clients (default yes)')
+    .option(
+      '--save <points>',
+      'RDB save points as redis.conf\'s save: "3600 1 300 100 60 10000", "" for none (default "")',
+    )
+    .option('--dir <dir>', 'directory of dump.rdb, loaded at start if present (default: the current directory)')
+    .option('--dbfilename <name>', 'RDB file name (default dump.rdb)')
+    .option('--rdbcompression <yes|no>', 'LZF-compress strings in the RDB file (default yes)')
+    .option('--rdbchecksum <yes|no>', 'CRC64 at the end of the RDB file (default yes)')
+    .option(
+      '--stop-writes-on-bgsave-error <yes|no>',
+      'refuse writes (MISCONF) after a failed background save (default yes)',
+    )
     .action(async (f: ServeFlags, cmd: Command) => {
       const g = globals(cmd);
       let config;
@@ -144,9 +168,17 @@ export function addServeCommand(program: Command): void {
       const log = (line: string): void => {
         process.stdout.write(`tiermem: ${line}\n`);
       };
-      let service;
+      let service: Awaited<ReturnType<typeof startService>> | undefined;
+      // SHUTDOWN from a client: the store has saved (if asked to); stop everything and exit.
+      const onStoreShutdown = (): void => {
+        log('SHUTDOWN: stopping');
+        void (service ? service.close() : Promise.resolve()).then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
       try {
-        service = await startService(config, await loadServiceDeps(), log);
+        service = await startService(config, await loadServiceDeps(), log, onStoreShutdown);
       } catch (e) {
         const err = e as NodeJS.ErrnoException;
         if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') throw new CliError(EXIT.USAGE, e.message);

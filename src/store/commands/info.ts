@@ -444,6 +444,11 @@ const SECTIONS: Record<string, [string, (s: Source) => string[]]> = {
   keyspace: ['Keyspace', keyspace],
 };
 
+function persistence({ host, info }: Source): string[] {
+  if (host.persistence) return host.persistence.info(info.dirty);
+  return ['loading:0', `rdb_changes_since_last_save:${info.dirty}`, 'aof_enabled:0'];
+}
+
 /** The INFO text for the named sections (default set if none). */
 export function infoText(host: StoreHost, wanted: readonly string[]): string {
   let names = wanted.length === 0 ? DEFAULT_SECTIONS : wanted.map((w) => w.toLowerCase());

@@ -1,0 +1,192 @@
+/* snapshot.c - forkless point-in-time snapshots (snapshot.h). */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <time.h>
+
+#include "rdb.h"
+
+struct st_snapshot {
+  rdb_out out;
+  int ndb;
+  int db;          /* cut db being traversed */
+  uint64_t cursor; /* dict_scan cursor in it */
+  int started_db;  /* SELECTDB written for the traversal of `db` */
+  int *phys_of;    /* cut db -> physical db holding its keys (SWAPDB) */
+  int *cut_of;     /* physical db -> cut db */
+  uint8_t map_tier;
+  uint64_t preimages;
+};
+
+static snapshot_stats last_stats_zero;
+
+static int64_t mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int snapshot_active(const st_store *st) { return st->snap != NULL; }
+
+static void record_stats(st_store *st) {
+  st_snapshot *s = st->snap;
+  st->snap_last.keys = s->out.keys;
+  st->snap_last.preimages = s->preimages;
+  st->snap_last.bytes = s->out.written + s->out.len;
+  st->snap_last.peak_extra = s->out.peak;
+  st->snap_last.missed_hooks = st->snap_missed;
+}
+
+snapshot_stats snapshot_get_stats(const st_store *st) {
+  if (st->snap == NULL) return st->snap_last;
+  const st_snapshot *s = st->snap;
+  snapshot_stats r = last_stats_zero;
+  r.keys = s->out.keys;
+  r.preimages = s->preimages;
+  r.bytes = s->out.written + s->out.len;
+  r.peak_extra = s->out.peak;
+  r.missed_hooks = st->snap_missed;
+  return r;
+}
+
+static void finish(st_store *st) {
+  st_snapshot *s = st->snap;
+  record_stats(st);
+  rdb_out_free(&s->out);
+  sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s->phys_of, sizeof(int) * 2 * (size_t)s->ndb,
+          s->map_tier);
+  sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s, sizeof *s, st->snap_self_tier);
+  st->snap = NULL;
+}
+
+int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
+  if (st->snap != NULL) {
+    errno = EBUSY;
+    return -1;
+  }
+  uint8_t tier, mtier;
+  st_snapshot *s = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof *s, &tier);
+  int *map =
+      sm_alloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof(int) * 2 * (size_t)st->ndb, &mtier);
+  if (s == NULL || map == NULL) {
+    if (s) sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s, sizeof *s, tier);
+    if (map)
+      sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, map, sizeof(int) * 2 * (size_t)st->ndb, mtier);
+    errno = ENOMEM;
+    return -1;
+  }
+  s->map_tier = mtier;
+  s->ndb = st->ndb;
+  s->phys_of = map;
+  s->cut_of = map + st->ndb;
+  for (int i = 0; i < st->ndb; i++) s->phys_of[i] = s->cut_of[i] = i;
+  rdb_out_init(&s->out, st, fd, compress, checksum);
+  if (buffer_limit >= 4096) s->out.flush_at = buffer_limit;
+  st->snap = s;
+  st->snap_self_tier = tier;
+  st->snap_cut = st->version;
+  st->version++;
+  st->snap_missed = 0;
+  rdb_put_header(&s->out, st->now_ms, 0);
+  if (s->out.err) {
+    errno = s->out.err;
+    snapshot_abort(st);
+    return -1;
+  }
+  return 0;
+}
+
+void snapshot_abort(st_store *st) {
+  if (st->snap != NULL) finish(st);
+}
+
+/* Write e as a record of cut db `cdb` and stamp it. */
+static void emit(st_store *st, int cdb, st_entry *e) {
+  st_snapshot *s = st->snap;
+  rdb_put_record(&s->out, cdb, e);
+  e->version = st->snap_cut + 1;
+}
+
+void snapshot_write_preimage(st_store *st, st_db *db, st_entry *e) {
+  st_snapshot *s = st->snap;
+  emit(st, s->cut_of[db - st->dbs], e);
+  s->preimages++;
+}
+
+typedef struct scan_ctx {
+  st_store *st;
+  int cdb;
+} scan_ctx;
+
+static void scan_visit(dict_node *n, void *arg) {
+  scan_ctx *x = arg;
+  st_entry *e = (st_entry *)n;
+  if (snapshot_owes(x->st, e)) emit(x->st, x->cdb, e);
+}
+
+void snapshot_before_flush(st_store *st, st_db *db) {
+  st_snapshot *s = st->snap;
+  if (s == NULL) return;
+  scan_ctx x = { st, s->cut_of[db - st->dbs] };
+  uint64_t cur = 0;
+  do cur = dict_scan(&db->keys, cur, scan_visit, &x);
+  while (cur != 0);
+}
+
+void snapshot_swapdb(st_store *st, int a, int b) {
+  st_snapshot *s = st->snap;
+  if (s == NULL || a == b) return;
+  int ca = s->cut_of[a], cb = s->cut_of[b];
+  s->cut_of[a] = cb;
+  s->cut_of[b] = ca;
+  s->phys_of[ca] = b;
+  s->phys_of[cb] = a;
+}
+
+static size_t owed_expires(const st_db *db) { return db->expires.len; }
+
+int snapshot_step(st_store *st, uint64_t budget_us) {
+  st_snapshot *s = st->snap;
+  if (s == NULL) {
+    errno = EINVAL;
+    return -1;
+  }
+  int64_t start = mono_us();
+  unsigned n = 0;
+  while (s->db < s->ndb) {
+    st_db *db = &st->dbs[s->phys_of[s->db]];
+    if (!s->started_db) {
+      s->started_db = 1;
+      s->cursor = 0;
+      if (dict_size(&db->keys) == 0) {
+        s->db++;
+        s->started_db = 0;
+        continue;
+      }
+      /* RESIZEDB is a hint: the db's size now, at worst a little off after the cut. */
+      rdb_put_selectdb(&s->out, s->db, dict_size(&db->keys), owed_expires(db));
+    }
+    scan_ctx x = { st, s->db };
+    s->cursor = dict_scan(&db->keys, s->cursor, scan_visit, &x);
+    if (s->out.err) break;
+    if (s->cursor == 0) {
+      s->db++;
+      s->started_db = 0;
+    }
+    if ((++n & 15) == 0 && (uint64_t)(mono_us() - start) >= budget_us) break;
+  }
+  if (s->out.err == 0 && s->db >= s->ndb) {
+    rdb_put_eof(&s->out);
+    rdb_out_flush(&s->out);
+    if (s->out.err == 0) {
+      finish(st);
+      return 1;
+    }
+  }
+  if (s->out.err) {
+    errno = s->out.err;
+    finish(st);
+    return -1;
+  }
+  return 0;
+}

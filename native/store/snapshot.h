@@ -1,0 +1,73 @@
+/* snapshot.h - point-in-time RDB snapshots without fork (SAVE, BGSAVE, SHUTDOWN's save).
+ *
+ * The cut. snapshot_start takes cut = st->version and moves the store to epoch cut + 1: every
+ * entry changed from then on carries version cut + 1 (key_modified), so the entries that hold
+ * their value as of the cut are exactly those with version <= cut. Such an entry is "owed" to
+ * the snapshot until it has been written; writing it stamps it cut + 1.
+ *
+ * Two ways out, each key exactly once:
+ *   - the traversal (snapshot_step) scans each db's keyspace with the dict's stateless cursor
+ *     (every key present throughout is seen, some twice across a resize) and writes every owed
+ *     entry it meets, in steps of about budget_us;
+ *   - the pre-modification hook (snapshot_before_change) writes an owed entry's record at once,
+ *     before anything changes it: lookup_write (every write command's lookup), db_delete_entry
+ *     (DEL, overwrite, lazy and active expiry), db_replace_value, db_set_expire, db_rekey (RENAME,
+ *     MOVE) call it. FLUSHDB/FLUSHALL call snapshot_before_flush, which writes every owed entry
+ *     of the db first (O(n), like a synchronous FLUSHALL); SWAPDB calls snapshot_swapdb, which
+ *     only swaps the snapshot's map from cut dbs to the physical dbs holding their keys.
+ * Keys created after the cut are never written (version > cut); a key deleted and re-created
+ * is written once, as its pre-image. Records of one db need not be contiguous: a SELECTDB goes
+ * before any record whose db differs from the previous one (Redis loads that).
+ *
+ * Memory: records are serialized into one output buffer (rdb_out) that is written to the file
+ * whenever it passes `buffer_limit`: pre-images are serialized at the moment of the change, not
+ * retained, so the extra memory is the buffer alone (peak reported as rdb_last_cow_size). The
+ * write to the file happens on the path of the command whose pre-image filled the buffer:
+ * that is the backpressure (writers slow down to the speed of the page cache, memory does not
+ * grow). Large values are serialized whole, in one step.
+ *
+ * For the tiering engine (moving values between tiers): snapshot_owes(st, e) tells whether e's
+ * value is still owed to a running snapshot. Moving a value to another tier does not change it,
+ * so a migration must NOT call key_modified (that would stamp it and lose it from the
+ * snapshot); it may move an owed value freely (the snapshot reads e->val when it writes the
+ * record, after the move). A migration that cannot keep the value readable through e->val must
+ * call snapshot_before_change(st, db, e) first.
+ *
+ * The file: the caller opens it (a temp file), passes the descriptor, and after snapshot_step
+ * returns 1 (EOF and CRC written) fsyncs, renames and fsyncs the directory. One snapshot at a
+ * time per store. */
+#ifndef TM_STORE_SNAPSHOT_H
+#define TM_STORE_SNAPSHOT_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+/* Begin: writes the header into the buffer. 0, or -1 with errno (EBUSY: one is running). */
+int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
+/* About budget_us of traversal. 1: done (EOF and CRC written to fd), 0: more to do, -1: failed
+ * (errno; the snapshot is over). */
+int snapshot_step(st_store *st, uint64_t budget_us);
+/* Stop a running snapshot (the caller removes its temp file). */
+void snapshot_abort(st_store *st);
+int snapshot_active(const st_store *st);
+/* Figures of the running snapshot, or of the last one. */
+snapshot_stats snapshot_get_stats(const st_store *st);
+
+/* Whether e's value is still owed to a running snapshot. */
+static inline int snapshot_owes(const st_store *st, const st_entry *e) {
+  return st->snap != NULL && e->version <= st->snap_cut;
+}
+/* The hooks (db.c, cmd_keys.c, lazyfree.c). */
+void snapshot_write_preimage(st_store *st, st_db *db, st_entry *e);
+static inline void snapshot_before_change(st_store *st, st_db *db, st_entry *e) {
+  if (snapshot_owes(st, e)) snapshot_write_preimage(st, db, e);
+}
+void snapshot_before_flush(st_store *st, st_db *db);
+void snapshot_swapdb(st_store *st, int a, int b);
+/* key_modified's check that the hook ran (counts missed_hooks). */
+static inline void snapshot_after_change(st_store *st, const st_entry *e) {
+  if (snapshot_owes(st, e)) st->snap_missed++;
+}
+
+#endif

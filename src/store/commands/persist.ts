@@ -1,0 +1,63 @@
+// SAVE, BGSAVE [SCHEDULE], LASTSAVE and SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis
+// 7.0.15's replies and errors (the work is in ../persistence.ts and the engine).
+
+import type { JsCtx } from '../control.js';
+
+export function save(c: JsCtx): void {
+  const p = c.host.persistence;
+  if (p === null) return c.out.error('ERR this store has no persistence configured');
+  if (p.inProgress) return c.out.error('ERR Background save already in progress');
+  if (p.save() === null) c.out.ok();
+  else c.out.error('ERR');
+}
+
+export function bgsave(c: JsCtx): void {
+  const a = c.args;
+  let schedule = false;
+  if (a.argc > 1) {
+    if (a.argc === 2 && a.is(1, 'schedule')) schedule = true;
+    else return c.out.error('ERR syntax error');
+  }
+  const p = c.host.persistence;
+  if (p === null) return c.out.error('ERR this store has no persistence configured');
+  // No other background work (AOF rewrite) exists yet, so SCHEDULE behaves as a plain BGSAVE.
+  void schedule;
+  if (p.inProgress) return c.out.error('ERR Background save already in progress');
+  const r = p.bgsave();
+  if (r === 'started') c.out.simple('Background saving started');
+  else c.out.error('ERR');
+}
+
+export function lastsave(c: JsCtx): void {
+  c.out.int(c.host.persistence?.lastSave ?? Math.floor(c.host.startedAt / 1000));
+}
+
+export function shutdown(c: JsCtx): void {
+  const a = c.args;
+  let nosave = false,
+    saveFlag = false,
+    force = false,
+    abort = false,
+    any = false;
+  for (let i = 1; i < a.argc; i++) {
+    if (a.is(i, 'nosave')) nosave = any = true;
+    else if (a.is(i, 'save')) saveFlag = any = true;
+    else if (a.is(i, 'now')) any = true;
+    else if (a.is(i, 'force')) force = any = true;
+    else if (a.is(i, 'abort')) abort = true;
+    else return c.out.error('ERR syntax error');
+  }
+  if ((abort && any) || (nosave && saveFlag)) return c.out.error('ERR syntax error');
+  // Shutdown never waits here (no replicas to catch up), so there is never one to abort.
+  if (abort) return c.out.error('ERR No shutdown in progress.');
+  const p = c.host.persistence;
+  if (p !== null) {
+    p.abortBgsave();
+    const wantSave = saveFlag || (!nosave && p.savePoints.length > 0);
+    if (wantSave && p.save() !== null && !force) {
+      return c.out.error('ERR Errors trying to SHUTDOWN. Check logs.');
+    }
+  }
+  c.host.requestShutdown();
+  // No reply: the connection closes with the server, as Redis's does.
+}
