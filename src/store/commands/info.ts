@@ -224,8 +224,9 @@ function memory({ host, info }: Source): string[] {
   ];
 }
 
-/** Persistence: the store does not persist yet; these are Redis's values with nothing saved. */
+/** Persistence: the RDB state (persistence.ts); without it, Redis's values with nothing saved. */
 function persistence({ host, info }: Source): string[] {
+  if (host.persistence) return host.persistence.info(info.dirty);
   return [
     'loading:0',
     'async_loading:0',
@@ -443,11 +444,6 @@ const SECTIONS: Record<string, [string, (s: Source) => string[]]> = {
   cluster: ['Cluster', () => ['cluster_enabled:0']],
   keyspace: ['Keyspace', keyspace],
 };
-
-function persistence({ host, info }: Source): string[] {
-  if (host.persistence) return host.persistence.info(info.dirty);
-  return ['loading:0', `rdb_changes_since_last_save:${info.dirty}`, 'aof_enabled:0'];
-}
 
 /** The INFO text for the named sections (default set if none). */
 export function infoText(host: StoreHost, wanted: readonly string[]): string {
