@@ -212,9 +212,9 @@ typedef struct st_config {
   int64_t migrate_rate;      /* bytes/s the migrator may copy between tiers; 0 = off (default) */
   int64_t migrate_auto;      /* 1: promotions on read and DRAM-pressure demotions (a ratio
                               * controller steers); 0: only the controller's quotas move */
-  int64_t rdbcompression;            /* 1: LZF strings in RDB files and DUMP payloads */
-  int64_t rdbchecksum;               /* 1: CRC64 at the end of RDB files */
-  int64_t misconf;                   /* set by the control plane: a background save failed and
+  int64_t rdbcompression;    /* 1: LZF strings in RDB files and DUMP payloads */
+  int64_t rdbchecksum;       /* 1: CRC64 at the end of RDB files */
+  int64_t misconf;           /* set by the control plane: a background save failed and
                     * stop-writes-on-bgsave-error applies, so writes get MISCONF */
 } st_config;
 
@@ -412,8 +412,8 @@ struct st_store {
   struct st_latency_series *latency[3];
   uint8_t latency_order[3];
   int latency_count;
-  struct st_acl *acl; /* users and the default user (acl.h) */
-  struct st_mig *mig; /* migrate.c: the migrator's budget, quota, pools and counters */
+  struct st_acl *acl;       /* users and the default user (acl.h) */
+  struct st_mig *mig;       /* migrate.c: the migrator's budget, quota, pools and counters */
   st_snapshot *snap;        /* the running snapshot (snapshot.h), or NULL */
   uint32_t snap_cut;        /* its cut: entries with version <= snap_cut are owed to it */
   uint8_t snap_self_tier;   /* where its state block lives */
