@@ -59,6 +59,11 @@ export interface NativeStoreInfo {
   /** Values and keyspaces still being freed in the background, and those freed so far. */
   lazyfreePending: number;
   lazyfreedObjects: number;
+  /** Clients waiting in a blocking command (CLIENT PAUSE's postponed ones excluded). */
+  blockedClients: number;
+  /** Channels and patterns with at least one subscriber. */
+  pubsubChannels: number;
+  pubsubPatterns: number;
   clients: number;
   oom: number;
   queryBytes: number;
@@ -118,12 +123,18 @@ export interface NativeStoreCensus {
 /**
  * The store engine in C, opened on a heap. One feed() per socket read runs every complete
  * command in it and copies the replies into `out` at `offset`; `status` then holds
- * [reply bytes still pending, close (0 no, 1 after writing, 2 now), client id low, high].
+ * [reply bytes still pending, close (0 no, 1 after writing, 2 now), client id low, high,
+ * output-buffer class (0 normal, 2 pubsub), events (1: other clients were woken: call woken()),
+ * ms until a deadline the commands set (-1: none)].
  */
 export interface NativeStore {
   readonly status: Int32Array;
   feed(slot: number, input: Uint8Array, length: number, out: Uint8Array, offset: number): number;
   drain(slot: number, out: Uint8Array, offset: number): number;
+  /** Slots of the clients that other clients' commands gave output or a close request. */
+  woken(): number[];
+  /** Run the blocking timeouts and pause end that are due; ms until the next one, or -1. */
+  timers(): number;
   clientOpen(addr: string, laddr: string, fd: number): number;
   clientClose(slot: number): void;
   cron(budgetMicros: number): number;

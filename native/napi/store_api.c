@@ -17,8 +17,21 @@
 #include "store_api.h"
 #include "util.h"
 
-/* status[] (an Int32Array shared with JS) after feed/drain/clientOpen. */
-enum { S_PENDING = 0, S_CLOSE = 1, S_ID_LO = 2, S_ID_HI = 3, S_LEN = 4 };
+/* status[] (an Int32Array shared with JS) after feed/drain/clientOpen: the client's pending
+ * bytes, close request and output-buffer class; after feed/timers: S_EVENTS (EV_WOKEN: other
+ * clients have output or a close request: call woken()) and S_TIMER (ms until a deadline set
+ * by the commands just run, or -1). */
+enum {
+  S_PENDING = 0,
+  S_CLOSE = 1,
+  S_ID_LO = 2,
+  S_ID_HI = 3,
+  S_CLASS = 4,
+  S_EVENTS = 5,
+  S_TIMER = 6,
+  S_LEN = 7
+};
+enum { EV_WOKEN = 1 };
 enum { CLOSE_NONE = 0, CLOSE_AFTER_WRITE = 1, CLOSE_NOW = 2 };
 
 struct ts_ctx {
@@ -68,7 +81,27 @@ static size_t ship(ts_ctx *ts, st_client *c, uint8_t *out, size_t cap) {
   ts->status[S_CLOSE] = (c->flags & CL_CLOSE_ASAP)          ? CLOSE_NOW
                         : (c->flags & CL_CLOSE_AFTER_REPLY) ? CLOSE_AFTER_WRITE
                                                             : CLOSE_NONE;
+  ts->status[S_CLASS] = st_client_obuf_class(c);
   return n;
+}
+
+static int64_t wall_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_REALTIME, &t);
+  return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* After commands ran (feed, timers): what the socket owner must look at besides the client. */
+static void report_events(ts_ctx *ts) {
+  st_store *st = ts->st;
+  ts->status[S_EVENTS] = st->woken != NULL ? EV_WOKEN : 0;
+  int32_t timer = -1;
+  if (st->timer_hint_ms != 0) {
+    int64_t left = st->timer_hint_ms - wall_ms();
+    timer = left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int32_t)left;
+    st->timer_hint_ms = 0;
+  }
+  ts->status[S_TIMER] = timer;
 }
 
 static int out_area(napi_env env, napi_value buf, napi_value offv, uint8_t **out, size_t *cap) {
@@ -94,7 +127,38 @@ static napi_value js_feed(napi_env env, napi_callback_info info) {
   ts->env = env;
   st_feed(c, in, n);
   ts->env = NULL;
+  report_events(ts);
   return tm_make_double(env, (double)ship(ts, c, out, cap));
+}
+
+/* woken() -> the slots of the clients other clients' commands gave output or a close request
+ * since the last call (each once). */
+static napi_value js_woken(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  napi_value arr;
+  NAPI_CALL(env, napi_create_array(env, &arr));
+  uint32_t i = 0;
+  for (st_client *c = st_take_woken(ts->st); c != NULL; c = c->woken_next) {
+    napi_value v;
+    NAPI_CALL(env, napi_create_uint32(env, c->handle, &v));
+    NAPI_CALL(env, napi_set_element(env, arr, i++, v));
+  }
+  ts->status[S_EVENTS] = 0;
+  return arr;
+}
+
+/* timers() -> ms until the next blocking timeout or pause end, or -1; runs what is due (then
+ * status[S_EVENTS] says whether clients were woken). */
+static napi_value js_timers(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  ts->st->now_ms = wall_ms();
+  ts->env = env;
+  int64_t next = st_timers(ts->st);
+  ts->env = NULL;
+  report_events(ts);
+  return tm_make_double(env, (double)next);
 }
 
 /* drain(slot, out, offset) -> more reply bytes (after a feed left some pending) */
@@ -158,6 +222,7 @@ static napi_value js_client_open(napi_env env, napi_callback_info info) {
     slot = ts->nslots++;
   }
   ts->slots[slot] = c;
+  c->handle = slot;
   ts->status[S_ID_LO] = (int32_t)(uint32_t)(c->id & 0xffffffffu);
   ts->status[S_ID_HI] = (int32_t)(uint32_t)(c->id >> 32);
   return tm_make_double(env, (double)slot);
@@ -258,6 +323,9 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
       set_num(env, o, "outputBytes", (double)obuf) || set_num(env, o, "databases", st->ndb) ||
       set_num(env, o, "lazyfreePending", (double)st->lazy_pending) ||
       set_num(env, o, "lazyfreedObjects", (double)s->lazyfreed_objects) ||
+      set_num(env, o, "blockedClients", (double)st->blocked_clients) ||
+      set_num(env, o, "pubsubChannels", (double)dict_size(&st->channels)) ||
+      set_num(env, o, "pubsubPatterns", (double)dict_size(&st->patterns)) ||
       set_num(env, o, "owners", SM_OWNERS))
     return NULL;
   uint64_t errors = 0;
@@ -380,8 +448,7 @@ static void defer_to_js(st_store *st, st_client *c, void *arg) {
   ts_ctx *ts = arg;
   napi_env env = ts->env;
   napi_value fn, args, slotv, result, global;
-  uint32_t slot = 0;
-  while (slot < ts->nslots && ts->slots[slot] != c) slot++;
+  uint32_t slot = c->handle;
   if (env == NULL || ts->defer_fn == NULL ||
       napi_get_reference_value(env, ts->defer_fn, &fn) != napi_ok ||
       napi_create_array_with_length(env, (size_t)c->argc, &args) != napi_ok ||
@@ -678,6 +745,8 @@ static const tm_fn_def store_functions[] = {
   { "passwordless", js_passwordless },
   { "feed", js_feed },
   { "drain", js_drain },
+  { "woken", js_woken },
+  { "timers", js_timers },
   { "clientOpen", js_client_open },
   { "clientClose", js_client_close },
   { "cron", js_cron },

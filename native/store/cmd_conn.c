@@ -4,6 +4,7 @@
 
 #include "acl.h"
 #include "entry.h"
+#include "pubsub.h"
 #include "store.h"
 
 void cmd_ping(st_client *c) {
@@ -11,10 +12,19 @@ void cmd_ping(st_client *c) {
     reply_wrong_arity(c, "ping");
     return;
   }
-  if (c->argc == 2)
+  if ((c->flags & CL_PUBSUB) && c->resp == 2) {
+    /* Subscribed mode: a push-shaped reply, as Redis 7.0 answers there. */
+    reply_array(&c->out, 2);
+    reply_bulk(&c->out, "pong", 4);
+    if (c->argc == 2)
+      reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
+    else
+      reply_bulk(&c->out, "", 0);
+  } else if (c->argc == 2) {
     reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len);
-  else
+  } else {
     reply_simple(&c->out, "PONG");
+  }
 }
 
 void cmd_echo(st_client *c) { reply_bulk(&c->out, c->argv[1].ptr, c->argv[1].len); }
@@ -137,25 +147,50 @@ void cmd_client_getname(st_client *c) {
 
 void cmd_client_id(st_client *c) { reply_int(&c->out, (long long)c->id); }
 
+/* CLIENT LIST's flags, in Redis 7.0's order, for the flags this engine has. */
+static void client_flags(const st_client *cl, char *f) {
+  char *p = f;
+  if (cl->flags & CL_MONITOR) *p++ = 'O';
+  if (cl->flags & CL_PUBSUB) *p++ = 'P';
+  if (cl->flags & CL_MULTI) *p++ = 'x';
+  if (cl->flags & CL_BLOCKED) *p++ = 'b';
+  if (cl->flags & CL_DIRTY_CAS) *p++ = 'd';
+  if (cl->flags & CL_CLOSE_AFTER_REPLY) *p++ = 'c';
+  if (cl->flags & CL_QUEUED) *p++ = 'u';
+  if (cl->flags & CL_CLOSE_ASAP) *p++ = 'A';
+  if (cl->flags & CL_NO_EVICT) *p++ = 'e';
+  if (p == f) *p++ = 'N';
+  *p = '\0';
+}
+
 /* One CLIENT LIST line, in Redis 7.0's field order. */
 static size_t client_line(const st_client *cl, char *buf, size_t cap) {
   const st_store *st = cl->st;
+  char flags[16];
+  client_flags(cl, flags);
   int64_t now = st->now_ms;
   const char *cmd = cl->lastcmd != NULL ? cl->lastcmd->name : "NULL";
   if (cl == cl->st->current && cl->cmd != NULL) cmd = cl->cmd->name;
   return (size_t)snprintf(
       buf, cap,
-      "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=N db=%d sub=0 psub=0 "
+      "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
       "ssub=0 multi=-1 qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 "
       "omem=%zu tot-mem=%zu events=r cmd=%s user=%s redir=-1 resp=%d\n",
       (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd, (int)cl->name_len,
       cl->name != NULL ? cl->name : "", (long long)((now - cl->ctime_ms) / 1000),
-      (long long)((now - cl->last_ms) / 1000), cl->db->id, resp_pending(&cl->in),
-      reply_pending(&cl->out), resp_pending(&cl->in) + reply_pending(&cl->out), cmd,
+      (long long)((now - cl->last_ms) / 1000), flags, cl->db->id, ps_client_channels(cl),
+      ps_client_patterns(cl), resp_pending(&cl->in), reply_pending(&cl->out),
+      resp_pending(&cl->in) + reply_pending(&cl->out), cmd,
       cl->user != NULL ? cl->user->name : "", cl->resp);
 }
 
+/* CLIENT LIST: the clients of a class (-1: all), killed ones excluded. */
+static int listed(const st_client *cl, int type) {
+  return !(cl->flags & CL_CLOSE_ASAP) && (type < 0 || st_client_obuf_class(cl) == type);
+}
+
 void cmd_client_list(st_client *c) {
+  int type = -1;
   if (c->argc > 2) {
     if (c->argc == 4 && arg_is(c, 2, "type")) {
       if (!arg_is(c, 3, "normal") && !arg_is(c, 3, "master") && !arg_is(c, 3, "replica") &&
@@ -164,10 +199,11 @@ void cmd_client_list(st_client *c) {
                     (const char *)c->argv[3].ptr);
         return;
       }
-      if (!arg_is(c, 3, "normal")) {
+      if (!arg_is(c, 3, "normal") && !arg_is(c, 3, "pubsub")) {
         reply_bulk(&c->out, "", 0);
         return;
       }
+      type = arg_is(c, 3, "normal") ? OBUF_NORMAL : OBUF_PUBSUB;
     } else {
       reply_error(&c->out, "%s", ERR_SYNTAX);
       return;
@@ -177,7 +213,7 @@ void cmd_client_list(st_client *c) {
   char line[1024];
   size_t total = 0;
   for (const st_client *cl = c->st->clients; cl != NULL; cl = cl->next)
-    total += client_line(cl, line, sizeof line);
+    if (listed(cl, type)) total += client_line(cl, line, sizeof line);
   uint8_t tier;
   char *buf = sm_alloc(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, total + 1, &tier);
   if (buf == NULL) {
@@ -186,7 +222,7 @@ void cmd_client_list(st_client *c) {
   }
   size_t n = 0;
   for (const st_client *cl = c->st->clients; cl != NULL && n < total; cl = cl->next)
-    n += client_line(cl, buf + n, total + 1 - n);
+    if (listed(cl, type)) n += client_line(cl, buf + n, total + 1 - n);
   reply_bulk(&c->out, buf, n < total ? n : total);
   sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, buf, total + 1, tier);
 }
@@ -220,12 +256,36 @@ void cmd_client_help(st_client *c) {
     "    Return the ID of the current connection.",
     "INFO",
     "    Return information about the current client connection.",
+    "KILL <ip:port>",
+    "    Kill connection made from <ip:port>.",
+    "KILL <option> <value> [<option> <value> [...]]",
+    "    Kill connections. Options are:",
+    "    * ADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made from the specified address",
+    "    * LADDR (<ip:port>|<unixsocket>:0)",
+    "      Kill connections made to specified local address",
+    "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+    "      Kill connections by type.",
+    "    * USER <username>",
+    "      Kill connections authenticated by <username>.",
+    "    * SKIPME (YES|NO)",
+    "      Skip killing current connection (default: yes).",
     "LIST [options ...]",
     "    Return information about client connections. Options:",
     "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
     "      Return clients of specified type.",
+    "UNPAUSE",
+    "    Stop the current client pause, resuming traffic.",
+    "PAUSE <timeout> [WRITE|ALL]",
+    "    Suspend all, or just write, clients for <timeout> milliseconds.",
+    "REPLY (ON|OFF|SKIP)",
+    "    Control the replies sent to the current connection.",
     "SETNAME <name>",
     "    Assign the name <name> to the current connection.",
+    "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+    "    Unblock the specified blocked client.",
+    "NO-EVICT (ON|OFF)",
+    "    Protect current client connection from eviction.",
     NULL
   };
   reply_help(c, "CLIENT", lines);

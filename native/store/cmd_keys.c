@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "access.h"
+#include "blocking.h"
 #include "entry.h"
 #include "glob.h"
 #include "lazyfree.h"
@@ -491,6 +492,8 @@ void cmd_swapdb(st_client *c) {
     y->keys = t.keys;
     y->expires = t.expires;
     y->avg_ttl = t.avg_ttl;
+    blk_signal_db(c->st, x);
+    blk_signal_db(c->st, y);
   }
   store_dirty(c, 1);
   reply_simple(&c->out, "OK");

@@ -5,6 +5,8 @@
 #include <time.h>
 
 #include "acl.h"
+#include "monitor.h"
+#include "pubsub.h"
 #include "store.h"
 
 void client_reset(st_client *c) {
@@ -20,6 +22,9 @@ void client_reset(st_client *c) {
   /* Each feature with per-connection state resets it here, as Redis's
    * clearClientConnectionState: every subscription
    * dropped (which leaves subscribed mode), MONITOR off, CLIENT REPLY back to ON, TRACKING off. */
+  ps_unsubscribe_all(c, 0);
+  monitor_remove(c);
+  c->flags &= ~(uint32_t)(CL_REPLY_OFF | CL_REPLY_SKIP_NEXT);
 }
 
 void cmd_reset(st_client *c) {

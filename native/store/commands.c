@@ -8,6 +8,7 @@
 #define CONTAINER(n, ...)
 #define CONTAINER_FN(n, ...) st_cmd_fn cmd_##n;
 #define SUBCOMMAND(p, n, ...) st_cmd_fn cmd_##p##_##n;
+#define SUBCOMMAND_AS(p, n, name, ...) st_cmd_fn cmd_##p##_##n;
 #define JS_COMMAND(n, ...)
 #define JS_SUBCOMMAND(p, n, ...)
 #include "commands.def"
@@ -15,6 +16,7 @@
 #undef CONTAINER
 #undef CONTAINER_FN
 #undef SUBCOMMAND
+#undef SUBCOMMAND_AS
 #undef JS_COMMAND
 #undef JS_SUBCOMMAND
 
@@ -26,6 +28,7 @@
 #define CONTAINER_FN(n, arity, flags, ...) \
   ROW(#n, NULL, cmd_##n, arity, (flags) | CMD_CONTAINER, __VA_ARGS__)
 #define SUBCOMMAND(p, n, ...) ROW(#p "|" #n, #p, cmd_##p##_##n, __VA_ARGS__)
+#define SUBCOMMAND_AS(p, n, name, ...) ROW(#p "|" name, #p, cmd_##p##_##n, __VA_ARGS__)
 #define JS_COMMAND(n, arity, flags, ...) ROW(#n, NULL, NULL, arity, (flags) | CMD_JS, __VA_ARGS__)
 #define JS_SUBCOMMAND(p, n, arity, flags, ...) \
   ROW(#p "|" #n, #p, NULL, arity, (flags) | CMD_JS, __VA_ARGS__)
@@ -36,6 +39,7 @@ static st_cmd table[] = {
 #undef CONTAINER
 #undef CONTAINER_FN
 #undef SUBCOMMAND
+#undef SUBCOMMAND_AS
 #undef JS_COMMAND
 #undef JS_SUBCOMMAND
 #undef ROW

@@ -1,5 +1,6 @@
 /* db.c - databases: lookups with lazy expiry, add/delete/rekey, TTLs, the mutation hooks. */
 #include "access.h"
+#include "blocking.h"
 #include "entry.h"
 #include "expires.h"
 #include "migrate.h"
@@ -102,6 +103,7 @@ st_entry *db_add(st_client *c, st_db *db, const void *key, size_t klen, unsigned
     return NULL;
   }
   key_modified(c, db, e);
+  blk_signal(st, db, key, klen);
   return e;
 }
 
@@ -216,6 +218,7 @@ st_entry *db_rekey(st_client *c, st_db *from, st_entry *e, st_db *to, const void
   key_modified(c, from, e);
   entry_free(&st->mem, entry_type(e), e);
   key_modified(c, to, n);
+  blk_signal(st, to, key, klen);
   return n;
 }
 

@@ -6,12 +6,15 @@
 
 #include "acl.h"
 #include "access.h"
+#include "blocking.h"
 #include "entry.h"
 #include "evict.h"
 #include "expires.h"
 #include "lazyfree.h"
 #include "migrate.h"
 #include "snapshot.h"
+#include "monitor.h"
+#include "pubsub.h"
 #include "store.h"
 #include "util.h"
 
@@ -90,6 +93,7 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
     dict_init(&st->dbs[i].watched, &watched_keys_type, &st->mem, SM_STORE);
     st->dbs[i].id = i;
   }
+  xclient_init(st);
   st->next_client_id = 1;
   st->now_ms = now_us() / 1000;
   return st;
@@ -110,6 +114,7 @@ void st_destroy(st_store *st) {
   lazy_drain_all(st);
   slowlog_reset(st);
   latency_reset_all(st);
+  xclient_destroy(st);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
           st->dbs_tier);
   free(st->cmdstats);
@@ -145,6 +150,7 @@ st_client *st_client_new(st_store *st) {
 
 void st_client_free(st_client *c) {
   st_store *st = c->st;
+  st_client_detach(c);
   if (c->prev != NULL)
     c->prev->next = c->next;
   else
@@ -269,7 +275,15 @@ static void execute(st_client *c) {
     rejected(c, cmd);
     return;
   }
-  /* The subscribed-mode restriction goes here. */
+  /* Subscribed mode (RESP2). */
+  if ((c->flags & CL_PUBSUB) && c->resp == 2 && !ps_allowed(cmd)) {
+    reply_error(&c->out,
+                "ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / "
+                "RESET are allowed in this context",
+                cmd->name);
+    rejected(c, cmd);
+    return;
+  }
   if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
     multi_queue(c, cmd);
     return;
@@ -294,6 +308,7 @@ void st_call(st_client *c, const st_cmd *cmd) {
     cmd->fn(c);
   }
   int64_t duration = now_us() - start;
+  monitor_feed(c, cmd);
   st_cmdstat *cs = &st->cmdstats[cmd->index];
   cs->calls++;
   cs->usec += (uint64_t)duration;
@@ -308,16 +323,46 @@ void st_call(st_client *c, const st_cmd *cmd) {
   if (st->mig->npending > 0) mig_after_command(st);
 }
 
-int st_feed(st_client *c, const void *data, size_t n) {
+/* CLIENT PAUSE: 1 if the command must wait for the pause to end (Redis 7.0: every command
+ * under ALL; under WRITE, those that write or may replicate). */
+static int paused_for(st_client *c) {
   st_store *st = c->st;
-  if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) return -1;
-  st->stats.net_input += n;
-  if (n > 0 && resp_feed(&c->in, data, n) != 0) {
-    c->flags |= CL_CLOSE_ASAP;
-    return -1;
+  if (st->pause_end_ms == 0) return 0;
+  if (st->pause_end_ms <= st->now_ms) return 0; /* st_timers releases it */
+  if (st->pause_all) return 1;
+  const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+  if (cmd != NULL && cmd_is_container(cmd) && c->argc >= 2) {
+    const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+    if (sub != NULL) cmd = sub;
   }
+  return cmd != NULL && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+}
+
+/* One command from the client's input (or a postponed one): execute it with CLIENT REPLY's
+ * rules, then serve the clients the command made ready. */
+static void run_command(st_client *c) {
+  st_store *st = c->st;
+  reply_pos pos;
+  int drop = (c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) != 0;
+  if (drop) reply_mark(&c->out, &pos);
+  execute(c);
+  /* CLIENT REPLY OFF/SKIP: what this command replied is dropped (CLIENT REPLY ON's +OK is
+   * written after the flag is cleared, so it stays). */
+  if (drop && (c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) && !c->out.oom)
+    reply_truncate(&c->out, &pos);
+  c->flags &= ~(uint32_t)CL_REPLY_SKIP;
+  if (c->flags & CL_REPLY_SKIP_NEXT)
+    c->flags = (c->flags & ~(uint32_t)CL_REPLY_SKIP_NEXT) | CL_REPLY_SKIP;
+  c->argc = 0;
+  c->argv = NULL;
+  if (st->bk_ready != NULL) blk_serve(st);
+}
+
+/* Parse and run the complete commands in c's query buffer, until it is blocked or closing. */
+static void run_input(st_client *c) {
+  st_store *st = c->st;
   resp_cmd cmd;
-  for (;;) {
+  while (!(c->flags & (CL_BLOCKED | CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
     int r = resp_next(&c->in, &cmd);
     if (r == RESP_NEED_MORE) break;
     if (r == RESP_EMPTY) continue;
@@ -328,13 +373,30 @@ int st_feed(st_client *c, const void *data, size_t n) {
     }
     c->argc = cmd.argc;
     c->argv = cmd.argv;
-    execute(c);
-    c->argc = 0;
-    c->argv = NULL;
+    if (st->pause_end_ms != 0) {
+      st->now_ms = now_us() / 1000;
+      if (paused_for(c)) {
+        if (blk_postpone(c) != 0) c->flags |= CL_CLOSE_ASAP; /* OOM: no way to hold it */
+        c->argc = 0;
+        c->argv = NULL;
+        break;
+      }
+    }
+    run_command(c);
     if (c->out.oom) c->flags |= CL_CLOSE_ASAP;
-    if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) break;
   }
   resp_compact(&c->in);
+}
+
+int st_feed(st_client *c, const void *data, size_t n) {
+  st_store *st = c->st;
+  if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) return -1;
+  st->stats.net_input += n;
+  if (n > 0 && resp_feed(&c->in, data, n) != 0) {
+    c->flags |= CL_CLOSE_ASAP;
+    return -1;
+  }
+  run_input(c);
   size_t limit = (size_t)st->cfg.client_query_buffer_limit;
   if (!(c->flags & CL_CLOSE_AFTER_REPLY) &&
       (resp_pending(&c->in) > limit || resp_needed(&c->in) > limit)) {
@@ -342,7 +404,25 @@ int st_feed(st_client *c, const void *data, size_t n) {
     st->stats.buffer_limit_disconnects++;
     c->flags |= CL_CLOSE_ASAP;
   }
+  st_run_queued(st);
   return (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) ? -1 : 0;
+}
+
+void st_run_queued(st_store *st) {
+  if (st->draining) return;
+  st->draining = 1;
+  while (st->queued_head != NULL) {
+    st_client *c = st->queued_head;
+    st->queued_head = c->queued_next;
+    if (st->queued_head == NULL) st->queued_tail = NULL;
+    c->flags &= ~(uint32_t)CL_QUEUED;
+    if (c->flags & (CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP)) continue;
+    /* A command held by CLIENT PAUSE runs first, then the input behind it. */
+    if (blk_run_postponed(c, run_command) && c->out.oom) c->flags |= CL_CLOSE_ASAP;
+    run_input(c);
+    st_client_wake(c);
+  }
+  st->draining = 0;
 }
 
 /* ------------------------------------------------------------------------------ cron */

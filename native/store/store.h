@@ -13,6 +13,8 @@
  *   commands.c  THE command table (rows from commands.def) and name lookup
  *   server.c    clients, the batch loop (parse, dispatch, execute, reply), cron
  *   multi.c     MULTI/EXEC/WATCH: the per-client queue, the per-db watched keys
+ *   xclient.c   clients acting on other clients: the woken list, the unblocked queue, CLIENT
+ *               PAUSE (blocking.c, pubsub.c, monitor.c and cmd_client.c build on it)
  *   resp.c reply.c util.c   bytes in, bytes out, numbers as Redis prints them
  *
  * A command is a function `void cmd_xxx(st_client *c)`: it reads c->argv, looks keys up with
@@ -218,6 +220,10 @@ typedef struct st_config {
                     * stop-writes-on-bgsave-error applies, so writes get MISCONF */
 } st_config;
 
+/* client-output-buffer-limit classes (the socket owner enforces the limits: it sees the
+ * socket's backlog as well as what the engine still holds). */
+enum { OBUF_NORMAL = 0, OBUF_REPLICA = 1, OBUF_PUBSUB = 2 };
+
 /* ------------------------------------------------------------------------------ clients */
 
 enum {
@@ -228,7 +234,18 @@ enum {
   CL_DIRTY_EXEC = 1 << 4,        /* a command was refused while queueing: EXEC aborts */
   /* Running EXEC's queued commands (Redis's CLIENT_DENY_BLOCKING inside MULTI): a blocking
    * command must not block but answer at once as on timeout; nothing is queued meanwhile. */
-  CL_IN_EXEC = 1 << 5
+  CL_IN_EXEC = 1 << 5,
+  /* Clients acting on other clients (xclient.c and the files built on it). */
+  CL_WOKEN = 1 << 8,            /* on st->woken */
+  CL_QUEUED = 1 << 9,           /* on the unblocked queue: its pending input runs next */
+  CL_BLOCKED = 1 << 10,         /* waiting (c->blocked says on what): input is held */
+  CL_PUBSUB = 1 << 11,          /* subscribed to a channel or pattern (RESP2 subscribed mode) */
+  CL_MONITOR = 1 << 12,         /* MONITOR: every command is copied to it */
+  CL_REPLY_OFF = 1 << 13,       /* CLIENT REPLY OFF */
+  CL_REPLY_SKIP_NEXT = 1 << 14, /* CLIENT REPLY SKIP: the next command's reply is dropped */
+  CL_REPLY_SKIP = 1 << 15,      /* dropping this command's reply */
+  CL_NO_EVICT = 1 << 16,        /* CLIENT NO-EVICT on */
+  CL_SERVING = 1 << 18          /* its blocking command re-runs for a key that became ready */
 };
 
 struct st_client {
@@ -260,6 +277,13 @@ struct st_client {
   struct st_user *user; /* ACL user (acl.h); NULL once that user was deleted */
   uint8_t authenticated;
   struct st_client *prev, *next; /* the store's client list */
+  /* Clients acting on other clients. */
+  uint32_t handle;                       /* the socket owner's number for it (its slot) */
+  struct st_client *woken_next;          /* on st->woken (CL_WOKEN) */
+  struct st_client *queued_next;         /* on the unblocked queue (CL_QUEUED) */
+  struct st_blocked *blocked;            /* blocking.c: what it waits for, until when */
+  struct ps_client *ps;                  /* pubsub.c: its channels and patterns */
+  struct st_client *mon_prev, *mon_next; /* on st->monitors (CL_MONITOR) */
 };
 
 /* ------------------------------------------------------------------------------ commands */
@@ -326,6 +350,7 @@ enum {
  *   no C function: st->defer is called)
  *   SUBCOMMAND(object, encoding, 3, CMD_READONLY, ACL_KEYSPACE | ACL_READ | ACL_SLOW, 2, 2, 1,
  *              "generic", "2.2.3", "...", "O(1)")      -> "object|encoding", cmd_object_encoding
+ *   SUBCOMMAND_AS(client, no_evict, "no-evict", ...): a name that is not a C identifier
  * The fields are those of COMMAND INFO / COMMAND DOCS in Redis 7.0.15: copy them from
  * redis-server's own `COMMAND INFO name` and `COMMAND DOCS name` replies. */
 typedef struct st_cmd {
@@ -419,6 +444,20 @@ struct st_store {
   uint8_t snap_self_tier;   /* where its state block lives */
   uint64_t snap_missed;     /* owed entries changed without the hook (must stay 0) */
   snapshot_stats snap_last; /* the last snapshot's figures */
+  /* Clients acting on other clients (xclient.c, blocking.c, pubsub.c, monitor.c). */
+  st_client *woken;                     /* given output or a close request by another */
+  st_client *queued_head, *queued_tail; /* unblocked: their held input runs next, in order */
+  int draining;                         /* st_run_queued is running */
+  dict bk_keys;                         /* (db, key) -> the clients blocked on it, FIFO */
+  struct bk_key *bk_ready;              /* keys made ready since the last serve */
+  struct st_blocked *blocked_head;      /* every blocked client (timeouts, CLIENT UNBLOCK) */
+  size_t blocked_clients;               /* INFO blocked_clients (postponed ones excluded) */
+  int64_t timer_hint_ms;                /* earliest deadline set since the owner last looked */
+  int64_t pause_end_ms;                 /* CLIENT PAUSE: until (ms), 0 = not paused */
+  int pause_all;                        /* ALL (1) or WRITE (0) */
+  dict channels;                        /* pubsub.c: channel -> subscribers */
+  dict patterns;                        /* pattern -> subscribers */
+  st_client *monitors;                  /* monitor.c */
 };
 
 /* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long
@@ -435,6 +474,36 @@ st_client *st_client_by_id(st_store *st, uint64_t id);
 int st_feed(st_client *c, const void *data, size_t n);
 /* Periodic work within a time budget (active expiry, incremental rehash); returns keys expired. */
 uint64_t st_cron(st_store *st, uint64_t budget_us);
+
+/* ------------------------------------------------------------------------------ clients acting on other clients */
+
+/* A command may write to other clients (a PUBLISH, a push serving a blocked client, MONITOR)
+ * or ask for another client's close (CLIENT KILL). It calls st_client_wake(other) after doing
+ * so: the other client is queued once on st->woken, which the socket owner takes after each
+ * st_feed / st_timers call (st_take_woken) to ship or close each woken client. So a socket
+ * read stays one native call, and only clients with something new cost a call more. */
+void st_client_wake(st_client *c);
+/* The woken clients (linked by woken_next), the list emptied; NULL when none. */
+st_client *st_take_woken(st_store *st);
+/* Timers: blocking timeouts and the end of CLIENT PAUSE. Runs what is due at st->now_ms (the
+ * woken clients then wait on st->woken) and returns the ms until the next deadline, or -1.
+ * A command that sets a deadline also records it in st->timer_hint_ms (the earliest since the
+ * socket owner last read and cleared it) so that the owner can arm its timer. */
+int64_t st_timers(st_store *st);
+void st_timer_hint(st_store *st, int64_t deadline_ms);
+/* Queue an unblocked client: its held input (and a postponed command) runs after the command
+ * being executed, before the next one of the client that caused it (Redis's unblocked list). */
+void st_queue_unblocked(st_client *c);
+/* Run the queued clients' input (st_feed calls it; timers too). */
+void st_run_queued(st_store *st);
+/* Drop every tie c has to others (blocking, subscriptions, MONITOR, the queues): before a
+ * client is freed, and when CLIENT KILL closes it. */
+void st_client_detach(st_client *c);
+/* The client's output-buffer class (OBUF_NORMAL or OBUF_PUBSUB; MONITOR counts as normal). */
+int st_client_obuf_class(const st_client *c);
+/* xclient.c's part of st_create / st_destroy. */
+void xclient_init(st_store *st);
+void xclient_destroy(st_store *st);
 
 /* Argument helpers: reply with Redis's error and return -1 on a bad value. */
 int arg_ll(st_client *c, int i, long long *out); /* ERR_NOT_INT */
@@ -598,6 +667,14 @@ void set_each_member(const st_entry *e, set_member_fn *fn, void *ctx);
  * listpack of at most 64 KiB, whatever the element count); it returns the nodes left. */
 /* Number of elements, O(1). */
 uint64_t list_length(const st_entry *e);
+/* What the blocking list commands share with the others (t_list_blocking.c). */
+/* LEFT/RIGHT as QL_HEAD/QL_TAIL; -1 after the syntax error. */
+int list_where_arg(st_client *c, int i);
+/* Pop up to count elements (count < 0: one, as a bulk) from `where` of list e, replying them;
+ * on OOM the reply is cut back to pos and OOM replied (-1). */
+int list_pop_reply(st_client *c, st_entry *e, int where, long long count, const reply_pos *pos);
+/* LMOVE argv[1] argv[2] from -> to, with its replies (source must exist or null is replied). */
+void list_move(st_client *c, int from, int to);
 
 /* ------------------------------------------------------------------------------ the call path */
 

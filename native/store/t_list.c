@@ -197,7 +197,7 @@ static int matches(const matcher *mt, const lp_val *v) {
 }
 
 /* LEFT/RIGHT (Redis's getListPositionFromObjectOrReply). -1 after the syntax error. */
-static int where_arg(st_client *c, int i) {
+int list_where_arg(st_client *c, int i) {
   if (arg_is(c, i, "left")) return QL_HEAD;
   if (arg_is(c, i, "right")) return QL_TAIL;
   reply_error(&c->out, "%s", ERR_SYNTAX);
@@ -286,7 +286,7 @@ void cmd_rpushx(st_client *c) { push_cmd(c, QL_TAIL, 1); }
 /* Pop up to count elements from `where` of e (count < 0: one, as a bulk, else an array),
  * replying them; the emptied list goes. On OOM nothing changes and the reply is cut back to
  * `pos` (the caller's mark), then the OOM error: -1. */
-static int pop_reply(st_client *c, st_entry *e, int where, long long count, const reply_pos *pos) {
+int list_pop_reply(st_client *c, st_entry *e, int where, long long count, const reply_pos *pos) {
   lview v;
   quicklist *ql = view(c->st, e, &v);
   uint64_t n = count < 0 ? 1 : (uint64_t)count < ql->count ? (uint64_t)count : ql->count;
@@ -320,7 +320,7 @@ static void pop_cmd(st_client *c, int where) {
   }
   reply_pos pos;
   reply_mark(&c->out, &pos);
-  pop_reply(c, e, where, count, &pos);
+  list_pop_reply(c, e, where, count, &pos);
 }
 
 void cmd_lpop(st_client *c) { pop_cmd(c, QL_HEAD); }
@@ -336,7 +336,7 @@ void cmd_lmpop(st_client *c) {
     return;
   }
   int wi = 2 + (int)numkeys;
-  int where = where_arg(c, wi);
+  int where = list_where_arg(c, wi);
   if (where < 0) return;
   for (int j = wi + 1; j < c->argc; j++) {
     if (count == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
@@ -357,7 +357,7 @@ void cmd_lmpop(st_client *c) {
     reply_mark(&c->out, &pos);
     reply_array(&c->out, 2);
     reply_bulk(&c->out, c->argv[k].ptr, c->argv[k].len);
-    pop_reply(c, e, where, count, &pos);
+    list_pop_reply(c, e, where, count, &pos);
     return;
   }
   reply_null_array(&c->out);
@@ -640,7 +640,7 @@ void cmd_ltrim(st_client *c) {
 
 /* Pop from `from` of argv[1], push to `to` of argv[2]: the push (and a new key) first, the
  * pop last, so an OOM changes nothing. */
-static void move_cmd(st_client *c, int from, int to) {
+void list_move(st_client *c, int from, int to) {
   st_store *st = c->st;
   sm *m = &st->mem;
   int wrong;
@@ -722,14 +722,14 @@ static void move_cmd(st_client *c, int from, int to) {
 }
 
 void cmd_lmove(st_client *c) {
-  int from = where_arg(c, 3);
+  int from = list_where_arg(c, 3);
   if (from < 0) return;
-  int to = where_arg(c, 4);
+  int to = list_where_arg(c, 4);
   if (to < 0) return;
-  move_cmd(c, from, to);
+  list_move(c, from, to);
 }
 
-void cmd_rpoplpush(st_client *c) { move_cmd(c, QL_TAIL, QL_HEAD); }
+void cmd_rpoplpush(st_client *c) { list_move(c, QL_TAIL, QL_HEAD); }
 
 void list_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
                void *arg) {

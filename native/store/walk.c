@@ -2,9 +2,11 @@
  *
  * Independent of the sm counters: tests sum sm_usable over the visited blocks and compare with
  * st->mem.cell, and ask memkind (tm_detect_tier, tm_backend_usable_size) about each block. */
+#include "blocking.h"
 #include "entry.h"
 #include "expires.h"
 #include "lazyfree.h"
+#include "pubsub.h"
 #include "store.h"
 
 void st_walk_dict_tables(const dict *d, st_walk_fn *visit, void *arg) {
@@ -86,4 +88,6 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
   lazy_walk(st, visit, arg);
   slowlog_walk(st, visit, arg);
   latency_walk(st, visit, arg);
+  blk_walk(st, visit, arg);
+  ps_walk(st, visit, arg);
 }

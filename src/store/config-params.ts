@@ -8,6 +8,7 @@ import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js
 import type { StoreHost } from './host.js';
 import { MAXMEMORY_POLICIES } from './tiering.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
+import { OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
   readonly name: string;
@@ -302,22 +303,33 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   engineInteger('slowlog-max-len', 128, 0, 2 ** 63 - 1),
   engineInteger('latency-monitor-threshold', 0, 0, 2 ** 63 - 1),
   {
-    // Redis's format; only the 'normal' class's hard limit applies (no replicas, no pub/sub here).
+    // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
     name: 'client-output-buffer-limit',
-    get: (e) => `normal ${e.limits.maxOutputBuffer} 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60`,
+    get: (e) =>
+      e.limits.output
+        .map(
+          (l, i) =>
+            `${OUTPUT_CLASSES[i] === 'replica' ? 'slave' : OUTPUT_CLASSES[i]} ${l.hard} ${l.soft} ${l.softSeconds}`,
+        )
+        .join(' '),
     set: (e, v) => {
       const t = v.trim().split(/\s+/);
       if (t.length % 4 !== 0) return 'Wrong number of arguments in buffer limit configuration.';
+      const next = e.limits.output.map((l) => ({ ...l }));
       for (let i = 0; i < t.length; i += 4) {
-        const cls = t[i]!.toLowerCase();
-        if (!['normal', 'replica', 'slave', 'pubsub'].includes(cls))
-          return 'Invalid client class specified in buffer limit configuration.';
+        const name = t[i]!.toLowerCase();
+        const cls = OUTPUT_CLASSES.indexOf((name === 'slave' ? 'replica' : name) as OutputClass);
+        if (cls < 0) return 'Invalid client class specified in buffer limit configuration.';
         const hard = parseMemory(t[i + 1]!);
-        if (hard === null || parseMemory(t[i + 2]!) === null || !/^\d+$/.test(t[i + 3]!)) {
+        const soft = parseMemory(t[i + 2]!);
+        const secs = /^\d+$/.test(t[i + 3]!) ? Number(t[i + 3]) : null;
+        if (hard === null || soft === null || secs === null) {
           return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
         }
-        if (cls === 'normal') e.limits.maxOutputBuffer = hard;
+        next[cls] = { hard, soft, softSeconds: secs };
       }
+      // Every class given or none (CONFIG SET is all-or-nothing).
+      next.forEach((l, i) => (e.limits.output[i] = l));
       return null;
     },
   },

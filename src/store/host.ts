@@ -10,13 +10,27 @@ import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security
 import type { Persistence } from './persistence.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 
+/** One class's client-output-buffer-limit: bytes, and how long the soft limit may be exceeded. */
+export interface OutputLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+
+/** The client classes of client-output-buffer-limit, in the engine's order (OBUF_*). */
+export const OUTPUT_CLASSES = ['normal', 'replica', 'pubsub'] as const;
+export type OutputClass = (typeof OUTPUT_CLASSES)[number];
+
 export interface StoreLimits {
   /** Largest bulk argument and string value (proto-max-bulk-len); enforced by the engine. */
   maxBulkLen: number;
   /** Unparsed input a client may hold before it is disconnected; enforced by the engine. */
   maxQueryBuffer: number;
-  /** Unsent output a client may hold before it is disconnected; 0 = no limit. */
-  maxOutputBuffer: number;
+  /**
+   * Unsent output (engine-held plus the socket's backlog) per client class before the client
+   * is disconnected (client-output-buffer-limit); 0 = no limit. Indexed as OUTPUT_CLASSES.
+   */
+  output: [OutputLimit, OutputLimit, OutputLimit];
 }
 
 export interface StoreStats {

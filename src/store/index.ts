@@ -32,7 +32,8 @@ export interface StoreServerOptions {
   controller?: TieringController | null;
   /** Unparsed input per client before it is disconnected (client-query-buffer-limit). Default 1 GiB. */
   maxQueryBuffer?: number;
-  /** Unsent output per client before it is disconnected; 0 = unlimited. Default 256 MiB. */
+  /** Unsent output per normal client before it is disconnected (the normal class's hard
+   *  client-output-buffer-limit); 0 = unlimited. Default 256 MiB. */
   maxOutputBuffer?: number;
   /** Largest bulk argument / string value (proto-max-bulk-len). Default 512 MiB. */
   maxBulkLen?: number;
@@ -90,7 +91,12 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const limits: StoreLimits = {
     maxBulkLen: opts.maxBulkLen ?? 512 * 1024 * 1024,
     maxQueryBuffer: opts.maxQueryBuffer ?? 1024 * 1024 * 1024,
-    maxOutputBuffer: opts.maxOutputBuffer ?? 256 * 1024 * 1024,
+    output: [
+      { hard: opts.maxOutputBuffer ?? 256 * 1024 * 1024, soft: 0, softSeconds: 0 },
+      // Redis 7.0's defaults for the other classes.
+      { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+      { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+    ],
   };
   const engine = openStore(opts.allocator, { databases: opts.databases ?? 16 });
   const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);

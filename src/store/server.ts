@@ -14,6 +14,11 @@
 // slab moves on, so nothing is copied in JS. A reply larger than the slab stays in the engine
 // (accounted there as buffers) and is drained as the socket empties: a slow reader holds its
 // backlog in one place, and reading from it pauses until it catches up.
+//
+// One client's command can give output to others (PUBLISH, a push serving a blocked client,
+// MONITOR) or close them (CLIENT KILL): the feed's status says so, and woken() names them; each
+// is then drained and its close request honoured like the feeding client's own. Deadlines
+// (blocking timeouts, CLIENT PAUSE) arm one timer, which calls timers() when due.
 
 import net from 'node:net';
 import type { NativeStore } from '../native.js';
@@ -32,6 +37,10 @@ const S_PENDING = 0;
 const S_CLOSE = 1;
 const S_ID_LO = 2;
 const S_ID_HI = 3;
+const S_CLASS = 4;
+const S_EVENTS = 5;
+const S_TIMER = 6;
+const EV_WOKEN = 1;
 const CLOSE_AFTER_WRITE = 1;
 const CLOSE_NOW = 2;
 
@@ -45,7 +54,10 @@ class Connection implements ClientHandle {
   /** Reading stopped: replies are waiting in the engine for the socket to drain. */
   paused = false;
   lastActive = Date.now();
-  /** No blocking commands or pub/sub yet: every client is subject to `timeout`. */
+  /** When its output went over its class's soft limit (ms), 0 while under it. */
+  softSince = 0;
+  /** Redis exempts blocked and subscribed clients from `timeout`; this side does not know those
+   *  states yet, so every client is subject to it. */
   readonly exemptFromTimeout = false;
 
   constructor(
@@ -77,6 +89,9 @@ export class StoreNetServer {
   private slabPos = 0;
   /** False once adopting a handle failed: every later connection uses the stream path. */
   private adopt = true;
+  /** The engine's next deadline: one timer, armed for the earliest. */
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
 
   constructor(private readonly host: StoreHost) {
     this.engine = host.engine;
@@ -161,8 +176,45 @@ export class StoreNetServer {
     c.lastActive = Date.now();
     this.ensureRoom();
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
+    const events = this.status[S_EVENTS]!;
+    const timer = this.status[S_TIMER]!;
     this.ship(c, written);
     this.pump(c);
+    if (timer >= 0) this.armTimer(timer);
+    if (events & EV_WOKEN) this.serveWoken();
+  }
+
+  /** Ship to (or close) every client other clients' commands gave output to. */
+  private serveWoken(): void {
+    for (const slot of this.engine.woken()) {
+      const c = this.host.clients.get(slot) as Connection | undefined;
+      if (c === undefined || c.closed) continue;
+      this.ensureRoom();
+      this.ship(c, this.engine.drain(c.slot, this.slab, this.slabPos));
+      this.pump(c);
+    }
+  }
+
+  private armTimer(ms: number): void {
+    const at = Date.now() + ms;
+    if (at >= this.timerAt) return;
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), ms);
+    this.timer.unref();
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    if (this.host.closed) return;
+    const next = this.engine.timers();
+    const events = this.status[S_EVENTS]!;
+    // A released client's held input may have set a new deadline (S_TIMER).
+    const hinted = this.status[S_TIMER]!;
+    if (next >= 0) this.armTimer(next);
+    if (hinted >= 0) this.armTimer(hinted);
+    if (events & EV_WOKEN) this.serveWoken();
   }
 
   private onDrain(c: Connection): void {
@@ -187,6 +239,25 @@ export class StoreNetServer {
   }
 
   /**
+   * client-output-buffer-limit for the client's class, on what it holds unsent (in the engine
+   * and in the socket): over the hard limit, or over the soft one for longer than its seconds.
+   */
+  private overLimit(c: Connection, pending: number): boolean {
+    const limit = this.host.limits.output[this.status[S_CLASS]!];
+    if (limit === undefined) return false;
+    const used = pending + c.socket.writableLength;
+    if (limit.hard > 0 && used >= limit.hard) return true;
+    if (limit.soft > 0 && used >= limit.soft) {
+      const now = Date.now();
+      if (c.softSince === 0) c.softSince = now;
+      else if (now - c.softSince > limit.softSeconds * 1000) return true;
+    } else {
+      c.softSince = 0;
+    }
+    return false;
+  }
+
+  /**
    * After a feed or drain (the status array describes that call): enforce the output limit,
    * drain what the engine still holds while the socket keeps up, and act on a close request.
    */
@@ -194,8 +265,7 @@ export class StoreNetServer {
     const st = this.status;
     for (;;) {
       const pending = st[S_PENDING]!;
-      const limit = this.host.limits.maxOutputBuffer;
-      if (limit > 0 && pending + c.socket.writableLength > limit) {
+      if (this.overLimit(c, pending)) {
         this.host.outputLimitDisconnects++;
         this.drop(c);
         return;
@@ -251,6 +321,8 @@ export class StoreNetServer {
   }
 
   close(): Promise<void> {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
     return new Promise((resolve) => {
       for (const c of this.host.clients.values()) (c as Connection).socket.destroy();
       this.server.close(() => resolve());

@@ -24,6 +24,7 @@ import { COPY_COMMANDS } from './copy.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
 import { ZSET_COMMANDS } from './zset.js';
+import { clientRows } from './clients.js';
 
 export interface CommandRow {
   name: string;
@@ -233,4 +234,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...COPY_COMMANDS,
   ...TRANSACTION_ROWS,
   ...ZSET_COMMANDS,
+  ...clientRows,
 ];

@@ -129,8 +129,8 @@ function clients({ host, info }: Source): string[] {
     'maxclients:10000',
     'client_recent_max_input_buffer:0',
     `client_recent_max_output_buffer:${maxOut}`,
-    // Blocking commands and client tracking add their counts here.
-    'blocked_clients:0',
+    // Client tracking adds its count here.
+    `blocked_clients:${info.blockedClients}`,
     'tracking_clients:0',
     'clients_in_timeout_table:0',
   ];
@@ -291,9 +291,8 @@ function stats(src: Source): string[] {
     'current_eviction_exceeded_time:0',
     `keyspace_hits:${info.keyspaceHits}`,
     `keyspace_misses:${info.keyspaceMisses}`,
-    // Pub/sub adds its counts here.
-    'pubsub_channels:0',
-    'pubsub_patterns:0',
+    `pubsub_channels:${info.pubsubChannels}`,
+    `pubsub_patterns:${info.pubsubPatterns}`,
     'pubsubshard_channels:0',
     'latest_fork_usec:0',
     'total_forks:0',

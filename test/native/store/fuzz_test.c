@@ -1066,6 +1066,19 @@ static void gen_from_template(fz_argv *v, const fz_tmpl *t) {
 }
 
 /* A random command; *row is its table row (NULL for an unknown name). */
+/* Rows whose single-client behaviour is not "one reply, then PING answers": they wait for
+ * another client (blocking pops), change how the connection is served (subscribed mode,
+ * MONITOR, CLIENT REPLY/PAUSE) or close it (CLIENT KILL). clients_test.c covers them. */
+static int cross_client(const st_cmd *row) {
+  static const char *const names[] = { "subscribe",    "psubscribe",  "unsubscribe",
+                                       "punsubscribe", "monitor",     "client|reply",
+                                       "client|pause", "client|kill", NULL };
+  if (row->flags & CMD_BLOCKING) return 1;
+  for (int i = 0; names[i] != NULL; i++)
+    if (strcmp(row->name, names[i]) == 0) return 1;
+  return 0;
+}
+
 static void gen_command(fz_argv *v, const st_cmd **row) {
   argv_reset(v);
   *row = NULL;
@@ -1073,10 +1086,10 @@ static void gen_command(fz_argv *v, const st_cmd **row) {
   int nsub = 0;
   if (r < 4) {
     /* An unknown or odd name. */
-    static const char *const odd[] = { "",          "debug",      "multi",       "exec",
-                                       "eval",      "config|get", "client|list", "getx",
-                                       "SET ",      " GET",       "\r\n",        "PING\0",
-                                       "subscribe", "blpop",      "object",      "sort" };
+    static const char *const odd[] = { "",           "debug",      "multi",       "exec",
+                                       "eval",       "config|get", "client|list", "getx",
+                                       "SET ",       " GET",       "\r\n",        "PING\0",
+                                       "ssubscribe", "xread",      "object",      "sort" };
     if (chance(2))
       gen_random_str(v, rn(70), chance(2));
     else {
@@ -1087,9 +1100,10 @@ static void gen_command(fz_argv *v, const st_cmd **row) {
     const st_cmd *cmd;
     do { /* keyspace-wide wipes are rarer, so that values grow */
       cmd = &st_commands[rn((uint32_t)st_command_count)];
-    } while ((strcmp(cmd->name, "flushall") == 0 || strcmp(cmd->name, "flushdb") == 0 ||
-              strcmp(cmd->name, "swapdb") == 0) &&
-             !chance(8));
+    } while (((strcmp(cmd->name, "flushall") == 0 || strcmp(cmd->name, "flushdb") == 0 ||
+               strcmp(cmd->name, "swapdb") == 0) &&
+              !chance(8)) ||
+             cross_client(cmd));
     *row = cmd;
     const char *name = cmd->name;
     const char *bar = strchr(name, '|');
