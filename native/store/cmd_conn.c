@@ -180,8 +180,8 @@ static size_t client_line(const st_client *cl, char *buf, size_t cap) {
       cl->name != NULL ? cl->name : "", (long long)((now - cl->ctime_ms) / 1000),
       (long long)((now - cl->last_ms) / 1000), flags, cl->db->id, ps_client_channels(cl),
       ps_client_patterns(cl), resp_pending(&cl->in), reply_pending(&cl->out),
-      resp_pending(&cl->in) + reply_pending(&cl->out), cmd,
-      cl->user != NULL ? cl->user->name : "", cl->resp);
+      resp_pending(&cl->in) + reply_pending(&cl->out), cmd, cl->user != NULL ? cl->user->name : "",
+      cl->resp);
 }
 
 /* CLIENT LIST: the clients of a class (-1: all), killed ones excluded. */

@@ -5,7 +5,6 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
-import type { StoreHost } from './host.js';
 import { MAXMEMORY_POLICIES } from './tiering.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
 import { OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
