@@ -10,9 +10,11 @@
 #include "store.h"
 
 static const char *const flag_names[] = {
-  "write",    "readonly",      "denyoom",  "admin",        "pubsub",       "noscript",
-  "blocking", "loading",       "stale",    "skip_monitor", "skip_slowlog", "fast",
-  "no_auth",  "may_replicate", "sentinel", "no_multi",     "movablekeys",  "allow_busy"
+  "write",    "readonly",      "denyoom",      "admin",
+  "pubsub",   "noscript",      "blocking",     "loading",
+  "stale",    "skip_monitor",  "skip_slowlog", "fast",
+  "no_auth",  "may_replicate", "sentinel",     "no_async_loading",
+  "no_multi", "movablekeys",   "allow_busy"
 };
 static const char *const acl_names[] = {
   "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
@@ -112,15 +114,19 @@ static void reply_command_docs(st_client *c, const st_cmd *cmd) {
   const st_cmd_meta *meta = cmd_meta_find(cmd->name);
   long nsub = count_subs(cmd);
   int extra = meta != NULL ? meta->ndocs : 0;
-  reply_array(&c->out, 8 + 2 * extra + (nsub > 0 ? 2 : 0));
+  /* Redis leaves out a complexity it does not have (MONITOR's); so do the rows, with "". */
+  int has_complexity = cmd->complexity[0] != '\0';
+  reply_array(&c->out, 6 + 2 * has_complexity + 2 * extra + (nsub > 0 ? 2 : 0));
   reply_bulk_cstr(&c->out, "summary");
   reply_bulk_cstr(&c->out, cmd->summary);
   reply_bulk_cstr(&c->out, "since");
   reply_bulk_cstr(&c->out, cmd->since);
   reply_bulk_cstr(&c->out, "group");
   reply_bulk_cstr(&c->out, cmd->group);
-  reply_bulk_cstr(&c->out, "complexity");
-  reply_bulk_cstr(&c->out, cmd->complexity);
+  if (has_complexity) {
+    reply_bulk_cstr(&c->out, "complexity");
+    reply_bulk_cstr(&c->out, cmd->complexity);
+  }
   if (meta != NULL) reply_raw_cstr(c, meta->docs);
   if (nsub > 0) {
     reply_bulk_cstr(&c->out, "subcommands");

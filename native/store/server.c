@@ -2,6 +2,7 @@
  * periodic work. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "acl.h"
@@ -21,6 +22,8 @@
 /* ------------------------------------------------------------------------------ config */
 
 void st_config_defaults(st_config *cfg) {
+  /* Every field not named below starts at zero: callers often pass a stack struct. */
+  memset(cfg, 0, sizeof *cfg);
   cfg->hash_max_listpack_entries = 128;
   cfg->hash_max_listpack_value = 64;
   cfg->list_max_listpack_size = -2;

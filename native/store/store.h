@@ -307,9 +307,10 @@ enum {
   CMD_NO_AUTH = 1 << 12,
   CMD_MAY_REPLICATE = 1 << 13,
   CMD_SENTINEL = 1 << 14,
-  CMD_NO_MULTI = 1 << 15,
-  CMD_MOVABLE_KEYS = 1 << 16,
-  CMD_ALLOW_BUSY = 1 << 17,
+  CMD_NO_ASYNC_LOADING = 1 << 15, /* metadata only: the store never loads asynchronously */
+  CMD_NO_MULTI = 1 << 16,
+  CMD_MOVABLE_KEYS = 1 << 17,
+  CMD_ALLOW_BUSY = 1 << 18,
   CMD_JS = 1 << 24,       /* executed by the TypeScript control plane (INFO, CONFIG, ...) */
   CMD_CONTAINER = 1 << 25 /* has subcommands (set by the CONTAINER rows) */
 };
