@@ -650,6 +650,22 @@ void coll_tmp_free(st_store *st, void *p, size_t size, uint8_t tier);
 int coll_scan_cursor(st_client *c, int i, uint64_t *cursor);
 int coll_scan_opts(st_client *c, int first, long long *count, const resp_arg **pat);
 void coll_reply_cursor(st_client *c, uint64_t cursor);
+/* The head of HSCAN/SSCAN/ZSCAN key cursor [MATCH p] [COUNT n] (coll_scan.c), in Redis's order:
+ * cursor, lookup and type, options. NULL once it has replied (an error, or the empty scan of a
+ * missing key); otherwise the entry, with cursor, count and pat (NULL: everything) set. */
+st_entry *coll_scan_begin(st_client *c, int type, uint64_t *cursor, long long *count,
+                          const resp_arg **pat);
+int coll_scan_match(const resp_arg *pat, const unsigned char *s, size_t len);
+/* A node's member bytes, for MATCH. */
+typedef const unsigned char *coll_scan_member_fn(const void *node, size_t *len);
+/* One bounded step of a hashtable-encoded collection's scan: walks buckets from *cursor until
+ * COUNT is reached (each node counted counted_per_node times: Redis 7.0.15 counts a hash's field
+ * and value, a sorted set's member once) or COUNT*10 buckets, keeps the nodes whose member
+ * matches pat in found, and replies the cursor and the array's header for items_per_node items
+ * per node, which the caller sends before freeing found. -1: OOM replied, found freed. */
+int coll_scan_dict(st_client *c, dict *d, uint64_t *cursor, long long count,
+                   unsigned counted_per_node, unsigned items_per_node, const resp_arg *pat,
+                   coll_scan_member_fn *member, coll_vec *found);
 /* count distinct random nodes (count < dict_size) in a temporary block of count pointers
  * (free with coll_tmp_free); NULL on OOM. */
 dict_node **coll_random_unique(st_store *st, dict *d, size_t count, uint8_t *tier);

@@ -16,7 +16,6 @@
 #include <limits.h>
 #include <math.h>
 
-#include "glob.h"
 #include "listpack.h"
 #include "store.h"
 #include "util.h"
@@ -790,66 +789,37 @@ void cmd_hrandfield(st_client *c) {
 
 /* ------------------------------------------------------------------------------ HSCAN */
 
-typedef struct hscan_ctx {
-  st_store *st;
-  coll_vec *found;
-} hscan_ctx;
-
-static void hscan_cb(dict_node *n, void *arg) {
-  hscan_ctx *x = arg;
-  coll_vec_push(x->st, x->found, n);
-}
-
-static int matches(const resp_arg *pat, const unsigned char *s, size_t len) {
-  return pat == NULL || glob_match(pat->ptr, pat->len, s, len, 0);
+static const unsigned char *hnode_field(const void *node, size_t *len) {
+  const hnode *n = node;
+  *len = n->flen;
+  return n->f;
 }
 
 void cmd_hscan(st_client *c) {
   uint64_t cursor;
-  if (coll_scan_cursor(c, 2, &cursor) != 0) return;
-  st_entry *e = lookup_read(c, &c->argv[1]);
-  if (e != NULL && check_type(c, e, ST_HASH)) return;
-  if (e == NULL) {
-    coll_reply_cursor(c, 0);
-    return reply_array(&c->out, 0);
-  }
   long long count;
   const resp_arg *pat;
-  if (coll_scan_opts(c, 3, &count, &pat) != 0) return;
+  st_entry *e = coll_scan_begin(c, ST_HASH, &cursor, &count, &pat);
+  if (e == NULL) return;
   hval v = hv_of(e);
   if (v.enc == ENC_LISTPACK) { /* everything at once, cursor 0 (as Redis) */
     hit it;
     hbytes f, val;
     size_t k = 0;
     hit_init(&it, &v);
-    while (hit_next(&it, &f, &val)) k += matches(pat, f.s, f.len);
+    while (hit_next(&it, &f, &val)) k += coll_scan_match(pat, f.s, f.len);
     coll_reply_cursor(c, 0);
     reply_array(&c->out, (long)(2 * k));
     hit_init(&it, &v);
     while (hit_next(&it, &f, &val))
-      if (matches(pat, f.s, f.len)) reply_pair(c, &f, &val, 1);
+      if (coll_scan_match(pat, f.s, f.len)) reply_pair(c, &f, &val, 1);
     return;
   }
   coll_vec found = { 0 };
-  hscan_ctx x = { c->st, &found };
-  hash_ht *ht = v.p;
-  uint64_t maxiter = (uint64_t)count * 10;
   /* Redis counts fields and values in its list: COUNT n stops after n/2 fields. */
-  do {
-    cursor = dict_scan(&ht->d, cursor, hscan_cb, &x);
-  } while (cursor != 0 && maxiter-- && 2 * found.n < (uint64_t)count && !found.oom);
-  if (found.oom) {
-    coll_vec_free(c->st, &found);
-    return reply_oom(c);
-  }
-  size_t k = 0;
-  for (size_t i = 0; i < found.n; i++) {
-    const hnode *n = found.v[i];
-    if (matches(pat, n->f, n->flen)) found.v[k++] = found.v[i];
-  }
-  coll_reply_cursor(c, cursor);
-  reply_array(&c->out, (long)(2 * k));
-  for (size_t i = 0; i < k; i++) reply_node(c, found.v[i], 1);
+  hash_ht *ht = v.p;
+  if (coll_scan_dict(c, &ht->d, &cursor, count, 2, 2, pat, hnode_field, &found) != 0) return;
+  for (size_t i = 0; i < found.n; i++) reply_node(c, found.v[i], 1);
   coll_vec_free(c->st, &found);
 }
 

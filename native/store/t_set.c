@@ -14,13 +14,12 @@
  * writes work on a private copy (small encodings) or allocate every new node before linking
  * any (hashtable), so a refusal leaves the set as it was and replies the OOM error.
  *
- * Also here: helpers shared with t_hash.c (SCAN arguments, temporary blocks, unique random
- * picks), declared at the end of store.h. */
+ * Also here: helpers shared with t_hash.c and t_zset_ops.c (temporary blocks, unique random
+ * picks), declared at the end of store.h; the SCAN family's steps are in coll_scan.c. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "glob.h"
 #include "intset.h"
 #include "listpack.h"
 #include "store.h"
@@ -57,60 +56,6 @@ int coll_vec_push(st_store *st, coll_vec *v, void *p) {
 void coll_vec_free(st_store *st, coll_vec *v) {
   if (v->v != NULL) coll_tmp_free(st, v->v, v->cap * sizeof *v->v, v->tier);
   memset(v, 0, sizeof *v);
-}
-
-/* Redis's parseScanCursorOrReply (SCAN, SSCAN, HSCAN): strtoul semantics (an optional sign, a
- * negative number wraps, "" is 0), no leading space, the argument up to a NUL byte. */
-int coll_scan_cursor(st_client *c, int i, uint64_t *out) {
-  const unsigned char *p = c->argv[i].ptr;
-  size_t len = strnlen((const char *)p, c->argv[i].len), j = 0;
-  uint64_t v = 0;
-  int neg = 0;
-  if (len > 0) {
-    if (p[0] == ' ' || (p[0] >= '\t' && p[0] <= '\r')) goto bad;
-    if (p[0] == '+' || p[0] == '-') neg = p[j++] == '-';
-    if (j == len) goto bad;
-    for (; j < len; j++) {
-      if (p[j] < '0' || p[j] > '9') goto bad;
-      unsigned d = p[j] - '0';
-      if (v > (UINT64_MAX - d) / 10) goto bad;
-      v = v * 10 + d;
-    }
-  }
-  *out = neg ? (uint64_t)0 - v : v;
-  return 0;
-bad:
-  reply_error(&c->out, "ERR invalid cursor");
-  return -1;
-}
-
-/* [MATCH pattern] [COUNT count] from argument `first` on (Redis's scanGenericCommand). */
-int coll_scan_opts(st_client *c, int first, long long *count, const resp_arg **pat) {
-  *count = 10;
-  *pat = NULL;
-  for (int j = first; j < c->argc; j += 2) {
-    int more = c->argc - j >= 2;
-    if (more && arg_is(c, j, "count")) {
-      if (arg_ll(c, j + 1, count) != 0) return -1;
-      if (*count < 1) goto syntax;
-    } else if (more && arg_is(c, j, "match")) {
-      const resp_arg *a = &c->argv[j + 1];
-      *pat = (a->len == 1 && a->ptr[0] == '*') ? NULL : a;
-    } else {
-      goto syntax;
-    }
-  }
-  return 0;
-syntax:
-  reply_error(&c->out, "%s", ERR_SYNTAX);
-  return -1;
-}
-
-void coll_reply_cursor(st_client *c, uint64_t cursor) {
-  char buf[24];
-  int n = snprintf(buf, sizeof buf, "%llu", (unsigned long long)cursor);
-  reply_array(&c->out, 2);
-  reply_bulk(&c->out, buf, (size_t)n);
 }
 
 /* count distinct random nodes of d (count < dict_size(d)): Redis's SRANDMEMBER/HRANDFIELD
@@ -1239,65 +1184,36 @@ void cmd_sdiffstore(st_client *c) {
 
 /* ------------------------------------------------------------------------------ SSCAN */
 
-typedef struct sscan_ctx {
-  st_store *st;
-  coll_vec *found;
-} sscan_ctx;
-
-static void sscan_cb(dict_node *n, void *arg) {
-  sscan_ctx *x = arg;
-  coll_vec_push(x->st, x->found, n);
-}
-
-static int matches(const resp_arg *pat, const unsigned char *s, size_t len) {
-  return pat == NULL || glob_match(pat->ptr, pat->len, s, len, 0);
+static const unsigned char *snode_member(const void *node, size_t *len) {
+  const snode *n = node;
+  *len = n->len;
+  return n->m;
 }
 
 void cmd_sscan(st_client *c) {
   uint64_t cursor;
-  if (coll_scan_cursor(c, 2, &cursor) != 0) return;
-  st_entry *e = lookup_read(c, &c->argv[1]);
   long long count;
   const resp_arg *pat;
-  if (e != NULL && check_type(c, e, ST_SET)) return;
-  if (e == NULL) {
-    coll_reply_cursor(c, 0);
-    return reply_array(&c->out, 0);
-  }
-  if (coll_scan_opts(c, 3, &count, &pat) != 0) return;
+  st_entry *e = coll_scan_begin(c, ST_SET, &cursor, &count, &pat);
+  if (e == NULL) return;
   sval v = sv_of(e);
   smem m;
   if (v.enc != ENC_HASHTABLE) { /* small: everything at once, cursor 0 (as Redis) */
     size_t k = 0;
     sit it;
     sit_init(&it, &v);
-    while (sit_next(&it, &m, NULL)) k += matches(pat, m.s, m.len);
+    while (sit_next(&it, &m, NULL)) k += coll_scan_match(pat, m.s, m.len);
     coll_reply_cursor(c, 0);
     reply_array(&c->out, (long long)k);
     sit_init(&it, &v);
     while (sit_next(&it, &m, NULL))
-      if (matches(pat, m.s, m.len)) reply_bulk(&c->out, m.s, m.len);
+      if (coll_scan_match(pat, m.s, m.len)) reply_bulk(&c->out, m.s, m.len);
     return;
   }
   coll_vec found = { 0 };
-  sscan_ctx x = { c->st, &found };
   set_ht *ht = v.p;
-  uint64_t maxiter = (uint64_t)count * 10;
-  do {
-    cursor = dict_scan(&ht->d, cursor, sscan_cb, &x);
-  } while (cursor != 0 && maxiter-- && found.n < (uint64_t)count && !found.oom);
-  if (found.oom) {
-    coll_vec_free(c->st, &found);
-    return reply_oom(c);
-  }
-  size_t k = 0;
+  if (coll_scan_dict(c, &ht->d, &cursor, count, 1, 1, pat, snode_member, &found) != 0) return;
   for (size_t i = 0; i < found.n; i++) {
-    const snode *n = found.v[i];
-    if (matches(pat, n->m, n->len)) found.v[k++] = found.v[i];
-  }
-  coll_reply_cursor(c, cursor);
-  reply_array(&c->out, (long long)k);
-  for (size_t i = 0; i < k; i++) {
     const snode *n = found.v[i];
     reply_bulk(&c->out, n->m, n->len);
   }

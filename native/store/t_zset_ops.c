@@ -9,7 +9,6 @@
 #include <limits.h>
 #include <math.h>
 
-#include "glob.h"
 #include "t_zset.h"
 #include "util.h"
 
@@ -342,32 +341,16 @@ void cmd_zrandmember(st_client *c) {
 
 /* ------------------------------------------------------------------------------ ZSCAN */
 
-typedef struct zscan_ctx {
-  st_store *st;
-  coll_vec *found;
-} zscan_ctx;
-
-static void zscan_cb(dict_node *n, void *arg) {
-  zscan_ctx *x = arg;
-  coll_vec_push(x->st, x->found, n);
-}
-
-static int matches(const resp_arg *pat, const unsigned char *s, size_t len) {
-  return pat == NULL || glob_match(pat->ptr, pat->len, s, len, 0);
+static const unsigned char *zscan_member(const void *node, size_t *len) {
+  return zsl_member(node, len);
 }
 
 void cmd_zscan(st_client *c) {
   uint64_t cursor;
-  if (coll_scan_cursor(c, 2, &cursor) != 0) return;
-  st_entry *e = lookup_read(c, &c->argv[1]);
-  if (e != NULL && check_type(c, e, ST_ZSET)) return;
-  if (e == NULL) {
-    coll_reply_cursor(c, 0);
-    return reply_array(&c->out, 0);
-  }
   long long count;
   const resp_arg *pat;
-  if (coll_scan_opts(c, 3, &count, &pat) != 0) return;
+  st_entry *e = coll_scan_begin(c, ST_ZSET, &cursor, &count, &pat);
+  if (e == NULL) return;
   zobj z = zo_of(e);
   if (z.enc == ENC_LISTPACK) { /* everything at once, cursor 0, scores as stored (as Redis) */
     size_t k = 0;
@@ -375,14 +358,14 @@ void cmd_zscan(st_client *c) {
     for (zcur cur = zc_edge(&z, 0); zc_ok(&cur); zc_next(&cur)) {
       zmem m;
       zc_member(&cur, &m);
-      k += matches(pat, m.s, m.len);
+      k += coll_scan_match(pat, m.s, m.len);
     }
     coll_reply_cursor(c, 0);
     reply_array(&c->out, (long)k * 2);
     for (zcur cur = zc_edge(&z, 0); zc_ok(&cur); zc_next(&cur)) {
       zmem m, s;
       zc_member(&cur, &m);
-      if (!matches(pat, m.s, m.len)) continue;
+      if (!coll_scan_match(pat, m.s, m.len)) continue;
       reply_bulk(&c->out, m.s, m.len);
       lp_val v;
       uint32_t n;
@@ -393,25 +376,9 @@ void cmd_zscan(st_client *c) {
     return;
   }
   coll_vec found = { 0 };
-  zscan_ctx x = { c->st, &found };
   zset *zs = z.p;
-  uint64_t maxiter = (uint64_t)count * 10;
-  do {
-    cursor = dict_scan(&zs->members, cursor, zscan_cb, &x);
-  } while (cursor != 0 && maxiter-- && found.n < (uint64_t)count && !found.oom);
-  if (found.oom) {
-    coll_vec_free(c->st, &found);
-    return reply_oom(c);
-  }
-  size_t k = 0;
+  if (coll_scan_dict(c, &zs->members, &cursor, count, 1, 2, pat, zscan_member, &found) != 0) return;
   for (size_t i = 0; i < found.n; i++) {
-    size_t len;
-    const unsigned char *m = zsl_member(found.v[i], &len);
-    if (matches(pat, m, len)) found.v[k++] = found.v[i];
-  }
-  coll_reply_cursor(c, cursor);
-  reply_array(&c->out, (long)k * 2);
-  for (size_t i = 0; i < k; i++) {
     const zsl_node *n = found.v[i];
     size_t len;
     const unsigned char *m = zsl_member(n, &len);
