@@ -153,6 +153,10 @@ export interface NativeStore {
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
   /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */
   pageCensus(): NativeStoreCensus;
+  /** Start/stop propagating writes to the AOF buffer (native/store/aof.h). */
+  aofEnable(on: boolean): void;
+  /** The propagated bytes since the last take (null: none). */
+  aofTake(): Buffer | null;
   close(): void;
   /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut. */
   snapshotStart(fd: number, compress: boolean, checksum: boolean, bufferLimit: number): number;

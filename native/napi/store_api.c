@@ -13,6 +13,7 @@
 
 #include "rdb.h"
 #include "snapshot.h"
+#include "aof.h"
 #include "store.h"
 #include "store_api.h"
 #include "util.h"
@@ -696,6 +697,39 @@ static napi_value js_load_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* aofEnable(on): start or stop propagating writes to the AOF buffer (aof.h). */
+static napi_value js_aof_enable(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  bool on;
+  NAPI_CALL(env, napi_get_value_bool(env, argv[0], &on));
+  if (aof_enable(ts->st, on) != 0) {
+    tm_napi_throw(env, E_NO_MEMORY, "out of memory enabling the append-only file");
+    return NULL;
+  }
+  return NULL;
+}
+
+/* aofTake() -> Buffer of the propagated bytes since the last take, or null when none. Throws
+ * if the buffer lost bytes to an OOM (the file would no longer replay to the dataset). */
+static napi_value js_aof_take(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  if (aof_lost(ts->st)) {
+    tm_napi_throw(env, E_NO_MEMORY, "the AOF buffer lost writes to an out-of-memory");
+    return NULL;
+  }
+  size_t n = aof_pending(ts->st);
+  napi_value out;
+  if (n == 0) {
+    NAPI_CALL(env, napi_get_null(env, &out));
+    return out;
+  }
+  void *data;
+  NAPI_CALL(env, napi_create_buffer(env, n, &data, &out));
+  aof_take(ts->st, data, n);
+  return out;
+}
+
 void tm_store_ctx_close(ts_ctx *ts) {
   if (ts == NULL || ts->st == NULL) return;
   loader_free(ts);
@@ -756,6 +790,8 @@ static const tm_fn_def store_functions[] = {
   { "resetStats", js_reset_stats },
   { "setDefer", js_set_defer },
   { "pageCensus", js_page_census },
+  { "aofEnable", js_aof_enable },
+  { "aofTake", js_aof_take },
   { "close", js_store_close },
   { "snapshotStart", js_snapshot_start },
   { "snapshotStep", js_snapshot_step },

@@ -5,6 +5,8 @@
 
 #include "blocking.h"
 
+#include "aof.h"
+
 /* The queue of clients waiting on one (db, key). The dict key is the db id (4 bytes, host
  * order) followed by the key's bytes. */
 typedef struct bk_key {
@@ -376,7 +378,10 @@ static int serve_client(st_store *st, st_client *c, bk_key *k) {
   c->cmd = b->cmd;
   st->current = c;
   c->flags |= CL_SERVING;
+  aof_mark am;
+  aof_begin(c, &am);
   b->cmd->fn(c);
+  aof_end(c, b->cmd, &am);
   c->flags &= ~(uint32_t)CL_SERVING;
   b->serving = NULL;
   c->argc = 0;

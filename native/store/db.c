@@ -1,6 +1,7 @@
 /* db.c - databases: lookups with lazy expiry, add/delete/rekey, TTLs, the mutation hooks. */
 #include "access.h"
 #include "blocking.h"
+#include "aof.h"
 #include "entry.h"
 #include "expires.h"
 #include "migrate.h"
@@ -14,6 +15,7 @@ static inline int expired(const st_store *st, const st_entry *e) {
 
 static void expire_now(st_client *c, st_db *db, st_entry *e) {
   c->st->stats.expired_keys++;
+  aof_expired(c, db, e);
   db_delete_entry(c, db, e);
 }
 

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "aof.h"
 #include "lazyfree.h"
 #include "migrate.h"
 #include "pool.h"
@@ -98,6 +99,7 @@ int evict_perform(st_store *st) {
       return EVICT_FAIL;
     }
     tmp.db = &st->dbs[dbi];
+    aof_expired(&tmp, tmp.db, e); /* Redis propagates an eviction as DEL too */
     db_delete_entry(&tmp, tmp.db, e);
     st->stats.evicted_keys++;
     /* A big value goes to lazy free in steps: run them now, they are what frees memory. */

@@ -8,6 +8,7 @@
 #include "acl.h"
 #include "access.h"
 #include "blocking.h"
+#include "aof.h"
 #include "entry.h"
 #include "evict.h"
 #include "expires.h"
@@ -118,6 +119,7 @@ void st_destroy(st_store *st) {
   slowlog_reset(st);
   latency_reset_all(st);
   xclient_destroy(st);
+  aof_free(st);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
           st->dbs_tier);
   free(st->cmdstats);
@@ -302,6 +304,8 @@ void st_call(st_client *c, const st_cmd *cmd) {
   c->cmd = cmd;
   st->current = c;
   uint64_t errors = c->out.errors;
+  aof_mark am;
+  aof_begin(c, &am);
   if (cmd->flags & CMD_JS) {
     if (st->defer != NULL)
       st->defer(st, c, st->defer_arg);
@@ -310,6 +314,7 @@ void st_call(st_client *c, const st_cmd *cmd) {
   } else {
     cmd->fn(c);
   }
+  aof_end(c, cmd, &am);
   int64_t duration = now_us() - start;
   monitor_feed(c, cmd);
   st_cmdstat *cs = &st->cmdstats[cmd->index];
@@ -444,6 +449,7 @@ uint64_t st_cron(st_store *st, uint64_t budget_us) {
     for (st_entry *e; (e = exp_top(&db->expires)) != NULL;) {
       if (entry_expire(e) > st->now_ms) break;
       st->stats.expired_keys++;
+      aof_expired(&tmp, db, e);
       db_delete_entry(&tmp, db, e);
       if ((++expired & 15) == 0 && (uint64_t)(now_us() - start) >= budget_us) {
         over = 1;

@@ -459,6 +459,7 @@ struct st_store {
   dict channels;                        /* pubsub.c: channel -> subscribers */
   dict patterns;                        /* pattern -> subscribers */
   st_client *monitors;                  /* monitor.c */
+  struct st_aof *aof;                   /* aof.c's propagation state; NULL until enabled */
 };
 
 /* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long

@@ -3,6 +3,7 @@
  * Independent of the sm counters: tests sum sm_usable over the visited blocks and compare with
  * st->mem.cell, and ask memkind (tm_detect_tier, tm_backend_usable_size) about each block. */
 #include "blocking.h"
+#include "aof.h"
 #include "entry.h"
 #include "expires.h"
 #include "lazyfree.h"
@@ -90,4 +91,5 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
   latency_walk(st, visit, arg);
   blk_walk(st, visit, arg);
   ps_walk(st, visit, arg);
+  aof_walk(st, visit, arg);
 }

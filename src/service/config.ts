@@ -1,6 +1,7 @@
 // Service configuration: defaults, an optional JSON config file, and command-line flags on top.
 // Validated as a whole before anything starts, with messages that name the bad setting.
 
+import type { AofOptions, AppendFsync } from '../store/aof.js';
 import { readFileSync } from 'node:fs';
 import { TiermemError } from '../errors.js';
 import { DEFAULT_THRESHOLD, DRAM_KINDS, POLICIES } from '../types.js';
@@ -37,6 +38,7 @@ export interface ServiceConfig {
     requirepass: string;
     protectedMode: boolean;
     persistence: StorePersistenceConfig;
+    aof: AofOptions;
   };
 }
 
@@ -77,6 +79,12 @@ export interface ServiceConfigInput {
     rdbcompression?: boolean | string;
     rdbchecksum?: boolean | string;
     stopWritesOnBgsaveError?: boolean | string;
+    /** redis.conf's AOF directives: yes/no (or booleans), always|everysec|no, names. */
+    appendonly?: boolean | string;
+    appendfsync?: string;
+    appenddirname?: string;
+    appendfilename?: string;
+    aofLoadTruncated?: boolean | string;
   };
 }
 
@@ -186,6 +194,11 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
       'rdbcompression',
       'rdbchecksum',
       'stopWritesOnBgsaveError',
+      'appendonly',
+      'appendfsync',
+      'appenddirname',
+      'appendfilename',
+      'aofLoadTruncated',
     ],
     'store',
   );
@@ -240,6 +253,15 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
             ? true
             : yesNo(s.stopWritesOnBgsaveError, 'store.stopWritesOnBgsaveError'),
       },
+      aof: {
+        enabled: s.appendonly === undefined ? false : yesNo(s.appendonly, 'store.appendonly'),
+        dir: s.dir === undefined ? '.' : str(s.dir, 'store.dir'),
+        dirname: s.appenddirname === undefined ? 'appendonlydir' : plainName(s.appenddirname, 'store.appenddirname'),
+        filename:
+          s.appendfilename === undefined ? 'appendonly.aof' : plainName(s.appendfilename, 'store.appendfilename'),
+        fsync: s.appendfsync === undefined ? 'everysec' : fsyncMode(s.appendfsync),
+        loadTruncated: s.aofLoadTruncated === undefined ? true : yesNo(s.aofLoadTruncated, 'store.aofLoadTruncated'),
+      },
     },
   };
 }
@@ -265,5 +287,18 @@ function savePoints(v: unknown): string {
 function filename(v: unknown): string {
   const f = str(v, 'store.dbfilename');
   if (f.includes('/')) throw bad("store.dbfilename can't be a path, just a filename");
+  return f;
+}
+
+function fsyncMode(v: unknown): AppendFsync {
+  const m = str(v, 'store.appendfsync').toLowerCase();
+  if (m === 'always' || m === 'everysec' || m === 'no') return m;
+  throw bad(`store.appendfsync must be always, everysec or no, got ${JSON.stringify(v)}`);
+}
+
+/** A file or directory name without a path (Redis refuses paths for appendfilename/appenddirname). */
+function plainName(v: unknown, what: string): string {
+  const f = str(v, what);
+  if (f === '' || f.includes('/')) throw bad(`${what} can't be a path, just a filename`);
   return f;
 }

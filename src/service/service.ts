@@ -13,6 +13,7 @@ import { claimSocketPath, startAdminServer } from '../admin/server.js';
 import type { AdminServer } from '../admin/server.js';
 import { TraceSession } from '../admin/trace-session.js';
 import type { ServiceConfig, StorePersistenceConfig } from './config.js';
+import type { AofOptions } from '../store/aof.js';
 import type { ControllerParams, ControllerPort, StorePort, TraceRecorderPort } from './ports.js';
 
 /** The parts the service is made of; injectable so tests can swap any of them. */
@@ -37,6 +38,8 @@ export interface ServiceDeps {
     persistence?: StorePersistenceConfig;
     log?: (line: string) => void;
     onShutdown?: () => void;
+    /** The append-only file (appendonly yes). */
+    aof?: AofOptions;
   }) => Promise<StorePort>;
 }
 
@@ -126,6 +129,7 @@ export async function startService(
         persistence: config.store.persistence,
         log,
         ...(onStoreShutdown ? { onShutdown: onStoreShutdown } : {}),
+        ...(config.store.aof.enabled ? { aof: config.store.aof } : {}),
       });
       const s = store;
       cleanups.push(() => s.close());

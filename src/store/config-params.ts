@@ -335,9 +335,30 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   ...PERSISTENCE_PARAMS,
   {
     name: 'appendonly',
-    get: () => 'no',
-    set: (_e, v) => (v.toLowerCase() === 'no' ? null : 'this store does not persist (appendonly must be no)'),
+    get: (e) => (e.aof ? 'yes' : 'no'),
+    set: (e, v) =>
+      v.toLowerCase() === (e.aof ? 'yes' : 'no')
+        ? null
+        : 'appendonly is set at start-up (switching at run time needs BGREWRITEAOF, not built yet)',
+    validate: (_e, v) => (/^(yes|no)$/i.test(v) ? null : "argument must be 'yes' or 'no'"),
   },
+  {
+    name: 'appendfsync',
+    get: (e) => e.aof?.fsync ?? 'everysec',
+    set: (e, v) => {
+      const mode = v.toLowerCase();
+      if (mode !== 'always' && mode !== 'everysec' && mode !== 'no')
+        return 'argument(s) must be one of the following: always, everysec, no';
+      if (!e.aof) return mode === 'everysec' ? null : 'appendfsync applies while appendonly is yes';
+      e.aof.fsync = mode;
+      return null;
+    },
+    validate: (_e, v) =>
+      /^(always|everysec|no)$/i.test(v) ? null : 'argument(s) must be one of the following: always, everysec, no',
+  },
+  { name: 'appenddirname', get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir') },
+  { name: 'appendfilename', get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof') },
+  { name: 'aof-load-truncated', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
   { name: 'databases', get: (e) => String(e.info().databases) },
   // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
   {

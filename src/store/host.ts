@@ -5,6 +5,7 @@
 import { noChangeLog, type ChangeLog } from '../service/change-log.js';
 import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
+import type { AppendOnlyFile } from './aof.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { Persistence } from './persistence.js';
@@ -76,6 +77,8 @@ export class StoreHost {
   persistence: Persistence | null = null;
   /** What SHUTDOWN does once any save is done: close the server (and exit, under `tiermem serve`). */
   onShutdown: (() => void) | null = null;
+  /** The append-only file (null: appendonly no). */
+  aof: AppendOnlyFile | null = null;
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { openStore } from '../allocator.js';
 import type { Allocator, Tier } from '../types.js';
 import type { StoreComposition } from './composition.js';
+import { AppendOnlyFile, type AofOptions } from './aof.js';
 import { controlPlane } from './control.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { closeIdle } from './security.js';
@@ -21,6 +22,7 @@ export type { DataType } from './data/types.js';
 export { DATA_TYPES } from './data/types.js';
 export type { StoreStats } from './host.js';
 export type { PersistenceOptions } from './persistence.js';
+export type { AofOptions, AppendFsync } from './aof.js';
 
 export interface StoreServerOptions {
   allocator: Allocator;
@@ -62,6 +64,10 @@ export interface StoreServerOptions {
   log?: (line: string) => void;
   /** What SHUTDOWN does after its save: default, close this server. */
   onShutdown?: () => void;
+  /** The append-only file (appendonly, appendfsync, appenddirname, ...); its `dir` defaults to
+   *  the persistence one. Absent: appendonly no. With appendonly yes it is loaded at start
+   *  instead of dump.rdb. */
+  aof?: AofOptions;
 }
 
 export interface StoreServer {
@@ -102,28 +108,36 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);
   if (opts.changes) host.changes = opts.changes;
   engine.setDefer(controlPlane(host));
+  const log = opts.log ?? ((): void => {});
+  if (opts.persistence) host.persistence = new Persistence(engine, opts.persistence, log, () => host.usedBytes());
+  // Loaded before the port opens (as Redis loads before it accepts) and before requirepass
+  // applies (the loading client needs no AUTH); a bad file stops start-up. With appendonly yes
+  // the AOF is the dataset and dump.rdb is not read, as in Redis.
+  try {
+    if (opts.aof?.enabled) {
+      const aof = new AppendOnlyFile(engine, { ...opts.aof, dir: opts.aof.dir ?? opts.persistence?.dir ?? '.' }, log);
+      aof.open();
+      host.aof = aof;
+    } else {
+      host.persistence?.load();
+    }
+  } catch (e) {
+    host.closed = true;
+    engine.close();
+    throw e;
+  }
   if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
   if (opts.protectedMode !== undefined) host.access.protectedMode = opts.protectedMode;
   if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
   if (opts.timeout !== undefined) host.access.timeout = opts.timeout;
   if (opts.tcpKeepalive !== undefined) host.access.tcpKeepalive = opts.tcpKeepalive;
-  const log = opts.log ?? ((): void => {});
-  if (opts.persistence) {
-    host.persistence = new Persistence(engine, opts.persistence, log, () => host.usedBytes());
-    try {
-      host.persistence.load();
-    } catch (e) {
-      host.closed = true;
-      engine.close();
-      throw e;
-    }
-  }
   const net = new StoreNetServer(host);
   let address: AddressInfo;
   try {
     address = await net.listen(opts.port ?? 6379, opts.host ?? '127.0.0.1');
   } catch (e) {
     host.closed = true;
+    host.aof?.close();
     engine.close();
     throw e;
   }
@@ -137,6 +151,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     const a = steering();
     if (a !== auto) host.applyLimit('tier-migrate-auto', (auto = a));
     engine.cron(CRON_BUDGET_US);
+    host.aof?.flush(); // the DELs of expired keys
   };
   periodic();
   const cron = opts.activeExpiry === false ? null : setInterval(periodic, CRON_MS);
@@ -168,6 +183,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       }
       await net.close();
       host.closed = true;
+      host.aof?.close();
       if (!opts.allocator.closed) engine.close();
     },
   };

@@ -371,7 +371,7 @@ export class Persistence {
     }
   }
 
-  /** INFO persistence, Redis 7.0.15's fields. */
+  /** INFO persistence, Redis 7.0.15's fields up to the AOF ones (aof.ts adds those). */
   info(dirty: number): string[] {
     const s = this.running ? this.engine.snapshotStats() : null;
     const cur = this.running ? Math.round((Date.now() - this.running.startedAt) / 1000) : -1;
@@ -394,18 +394,6 @@ export class Persistence {
       `rdb_last_cow_size:${this.lastCowSize}`,
       `rdb_last_load_keys_expired:${this.lastLoadExpired}`,
       `rdb_last_load_keys_loaded:${this.lastLoadKeys}`,
-      'aof_enabled:0',
-      'aof_rewrite_in_progress:0',
-      'aof_rewrite_scheduled:0',
-      'aof_last_rewrite_time_sec:-1',
-      'aof_current_rewrite_time_sec:-1',
-      'aof_last_bgrewrite_status:ok',
-      'aof_rewrites:0',
-      'aof_rewrites_consecutive_failures:0',
-      'aof_last_write_status:ok',
-      'aof_last_cow_size:0',
-      'module_fork_in_progress:0',
-      'module_fork_last_cow_size:0',
     ];
   }
 }

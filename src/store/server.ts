@@ -178,6 +178,7 @@ export class StoreNetServer {
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
     const events = this.status[S_EVENTS]!;
     const timer = this.status[S_TIMER]!;
+    this.host.aof?.flush(); // the writes reach the AOF (and, with always, the disk) before the replies
     this.ship(c, written);
     this.pump(c);
     if (timer >= 0) this.armTimer(timer);
@@ -209,6 +210,7 @@ export class StoreNetServer {
     this.timerAt = Infinity;
     if (this.host.closed) return;
     const next = this.engine.timers();
+    this.host.aof?.flush(); // released clients' held input may have written
     const events = this.status[S_EVENTS]!;
     // A released client's held input may have set a new deadline (S_TIMER).
     const hinted = this.status[S_TIMER]!;

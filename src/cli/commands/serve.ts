@@ -40,6 +40,11 @@ interface ServeFlags {
   rdbcompression?: string;
   rdbchecksum?: string;
   stopWritesOnBgsaveError?: string;
+  appendonly?: string;
+  appendfsync?: string;
+  appenddirname?: string;
+  appendfilename?: string;
+  aofLoadTruncated?: string;
   /** The controller parameters' flags (CONTROLLER_PARAMS), under commander's camel-case names. */
   [flag: string]: string | boolean | undefined;
 }
@@ -103,6 +108,11 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
       rdbcompression: f.rdbcompression,
       rdbchecksum: f.rdbchecksum,
       stopWritesOnBgsaveError: f.stopWritesOnBgsaveError,
+      appendonly: f.appendonly,
+      appendfsync: f.appendfsync,
+      appenddirname: f.appenddirname,
+      appendfilename: f.appendfilename,
+      aofLoadTruncated: f.aofLoadTruncated,
     }),
   });
 }
@@ -147,13 +157,21 @@ export function addServeCommand(program: Command): void {
       '--save <points>',
       'RDB save points as redis.conf\'s save: "3600 1 300 100 60 10000", "" for none (default "")',
     )
-    .option('--dir <dir>', 'directory of dump.rdb, loaded at start if present (default: the current directory)')
+    .option('--dir <dir>', 'working directory of dump.rdb and the AOF directory (default: the current directory)')
     .option('--dbfilename <name>', 'RDB file name (default dump.rdb)')
     .option('--rdbcompression <yes|no>', 'LZF-compress strings in the RDB file (default yes)')
     .option('--rdbchecksum <yes|no>', 'CRC64 at the end of the RDB file (default yes)')
     .option(
       '--stop-writes-on-bgsave-error <yes|no>',
       'refuse writes (MISCONF) after a failed background save (default yes)',
+    )
+    .option('--appendonly <yes|no>', 'append-only file: load it at start, append every write (default no)')
+    .option('--appendfsync <always|everysec|no>', 'when the AOF is fsynced (default everysec)')
+    .option('--appenddirname <name>', 'AOF directory under --dir (default appendonlydir)')
+    .option('--appendfilename <name>', 'AOF base name (default appendonly.aof)')
+    .option(
+      '--aof-load-truncated <yes|no>',
+      'load a truncated last AOF file up to its last whole command (default yes)',
     )
     .action(async (f: ServeFlags, cmd: Command) => {
       const g = globals(cmd);

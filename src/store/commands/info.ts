@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CATEGORIES } from '../../types.js';
 import { formatBytes, shareToRatio } from '../../units.js';
+import { aofInfo, aofSizes } from '../aof.js';
 import type { JsCtx } from '../control.js';
 import { DATA_TYPES } from '../data/types.js';
 import type { StoreHost } from '../host.js';
@@ -226,38 +227,34 @@ function memory({ host, info }: Source): string[] {
 
 /** Persistence: the RDB state (persistence.ts); without it, Redis's values with nothing saved. */
 function persistence({ host, info }: Source): string[] {
-  if (host.persistence) return host.persistence.info(info.dirty);
+  const rdb = host.persistence
+    ? host.persistence.info(info.dirty)
+    : [
+        'loading:0',
+        'async_loading:0',
+        'current_cow_peak:0',
+        'current_cow_size:0',
+        'current_cow_size_age:0',
+        'current_fork_perc:0.00',
+        'current_save_keys_processed:0',
+        'current_save_keys_total:0',
+        `rdb_changes_since_last_save:${info.dirty}`,
+        'rdb_bgsave_in_progress:0',
+        `rdb_last_save_time:${Math.floor(host.startedAt / 1000)}`,
+        'rdb_last_bgsave_status:ok',
+        'rdb_last_bgsave_time_sec:-1',
+        'rdb_current_bgsave_time_sec:-1',
+        'rdb_saves:0',
+        'rdb_last_cow_size:0',
+        'rdb_last_load_keys_expired:0',
+        'rdb_last_load_keys_loaded:0',
+      ];
   return [
-    'loading:0',
-    'async_loading:0',
-    'current_cow_peak:0',
-    'current_cow_size:0',
-    'current_cow_size_age:0',
-    'current_fork_perc:0.00',
-    'current_save_keys_processed:0',
-    'current_save_keys_total:0',
-    `rdb_changes_since_last_save:${info.dirty}`,
-    'rdb_bgsave_in_progress:0',
-    `rdb_last_save_time:${Math.floor(host.startedAt / 1000)}`,
-    'rdb_last_bgsave_status:ok',
-    'rdb_last_bgsave_time_sec:-1',
-    'rdb_current_bgsave_time_sec:-1',
-    'rdb_saves:0',
-    'rdb_last_cow_size:0',
-    'rdb_last_load_keys_expired:0',
-    'rdb_last_load_keys_loaded:0',
-    'aof_enabled:0',
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
-    'aof_last_write_status:ok',
-    'aof_last_cow_size:0',
+    ...rdb,
+    ...aofInfo(host.aof),
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
+    ...aofSizes(host.aof),
   ];
 }
 

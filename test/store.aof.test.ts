@@ -1,0 +1,309 @@
+// The append-only file end to end, with real processes: `tiermem serve --appendonly yes` killed
+// with SIGKILL and restarted, truncated files, and redis-server 7.0.15 as the reference for the
+// directory layout and as a loader of tiermem's appendonlydir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, cpSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from './diff/redis-server.js';
+
+const MAIN = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+const dirs: string[] = [];
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'tiermem-aof-'));
+  dirs.push(d);
+  return d;
+}
+
+interface Proc {
+  child: ChildProcess;
+  port: number;
+  out: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Start a server process; resolve once it answers PING (or reject with its output if it exits). */
+async function start(cmd: string, args: (port: number) => string[]): Promise<Proc> {
+  const port = await freePort();
+  const child = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (gone) throw new Error(`${cmd} exited: ${out}`);
+    const c = new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    c.on('error', () => {}); // not listening yet
+    try {
+      await c.connect();
+      await c.ping();
+      c.disconnect();
+      return { child, port, out: () => out, exited };
+    } catch {
+      c.disconnect();
+    }
+    if (Date.now() > deadline) throw new Error(`${cmd} did not answer: ${out}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const tiermem = (dir: string, ...extra: string[]): Promise<Proc> =>
+  start(process.execPath, (port) => [
+    MAIN,
+    'serve',
+    '--socket',
+    join(dir, 'admin.sock'),
+    '--no-metrics',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    ...extra,
+  ]);
+
+const redisServer = (dir: string): Promise<Proc> =>
+  start('redis-server', (port) => [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--dir',
+    dir,
+  ]);
+
+async function kill9(p: Proc): Promise<void> {
+  p.child.kill('SIGKILL');
+  await p.exited;
+}
+
+/** Every key of every db: type, value (sets and hashes sorted) and absolute expiry. */
+async function contents(port: number): Promise<Record<string, unknown>> {
+  const c = new Redis({ port });
+  const all: Record<string, unknown> = {};
+  try {
+    for (let db = 0; db < 16; db++) {
+      await c.select(db);
+      for (const k of (await c.keys('*')).sort()) {
+        const type = await c.type(k);
+        let value: unknown;
+        if (type === 'string') value = await c.get(k);
+        else if (type === 'list') value = await c.lrange(k, 0, -1);
+        else if (type === 'set') value = (await c.smembers(k)).sort();
+        else if (type === 'hash') value = Object.entries(await c.hgetall(k)).sort();
+        else if (type === 'zset') value = await c.zrange(k, 0, -1, 'WITHSCORES');
+        all[`${db}:${k}`] = { type, value, expireAt: await c.call('PEXPIRETIME', k) };
+      }
+    }
+  } finally {
+    c.disconnect();
+  }
+  return all;
+}
+
+/** Writes of every type, TTLs relative and absolute, several dbs, a transaction, SPOP/INCRBYFLOAT. */
+async function writeAll(port: number, n: number): Promise<void> {
+  const c = new Redis({ port });
+  try {
+    for (let i = 0; i < n; i++) {
+      await c.set(`s${i}`, `v${i}`);
+      await c.set(`t${i}`, 'ttl', 'EX', 1000 + i);
+      await c.rpush(`l${i % 7}`, `e${i}`);
+      await c.sadd(`set${i % 5}`, `m${i}`, `n${i}`);
+      await c.hset(`h${i % 3}`, `f${i}`, `v${i}`);
+      await c.zadd(`z${i % 4}`, i / 3, `z${i}`);
+      if (i % 10 === 0) {
+        await c.expire(`l${i % 7}`, 5000);
+        await c.incrbyfloat('float', '0.1');
+        await c.hincrbyfloat('hf', 'x', '1.25');
+        await c.spop(`set${i % 5}`);
+        await c.multi().set(`tx${i}`, '1').incr(`tx${i}`).psetex(`px${i}`, 900000, 'p').exec();
+      }
+    }
+    await c.select(3);
+    await c.set('db3', 'yes', 'PX', 700000);
+    await c.getex('db3', 'EX', 800);
+    await c.setex('gone', 1000, 'x');
+    await c.del('gone');
+  } finally {
+    c.disconnect();
+  }
+}
+
+describe('append-only file', () => {
+  it('with appendfsync always, every acknowledged write survives kill -9 (every type, absolute TTLs)', async () => {
+    const dir = tempDir();
+    const a = await tiermem(dir, '--appendfsync', 'always');
+    await writeAll(a.port, 60);
+    const before = await contents(a.port);
+    await kill9(a); // no shutdown path runs: only what is on disk counts
+    const b = await tiermem(dir, '--appendfsync', 'always');
+    try {
+      expect(b.out()).toMatch(/DB loaded from append only file/);
+      const after = await contents(b.port);
+      expect(Object.keys(after).length).toBeGreaterThan(100);
+      expect(after).toEqual(before);
+    } finally {
+      await kill9(b);
+    }
+  }, 60_000);
+
+  it("redis-server 7.0.15 writes the same names and manifest, and loads tiermem's appendonlydir to the same contents", async () => {
+    const ours = tempDir();
+    const theirs = tempDir();
+    const a = await tiermem(ours, '--appendfsync', 'everysec');
+    const r = await redisServer(theirs);
+    try {
+      await writeAll(a.port, 20);
+      await writeAll(r.port, 20);
+      const listing = (d: string): string[] => readdirSync(join(d, 'appendonlydir')).sort();
+      expect(listing(ours)).toEqual(listing(theirs));
+      expect(readFileSync(join(ours, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1')).toBe(
+        readFileSync(join(theirs, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1'),
+      );
+      const ic = new Redis({ port: a.port });
+      const info = await ic.info('persistence');
+      ic.disconnect();
+      expect(info).toMatch(/aof_enabled:1/);
+      expect(info).toMatch(/aof_last_write_status:ok/);
+      const expected = await contents(a.port);
+      await kill9(a);
+      // redis-server on a copy of tiermem's directory.
+      const copy = tempDir();
+      cpSync(join(ours, 'appendonlydir'), join(copy, 'appendonlydir'), { recursive: true });
+      const r2 = await redisServer(copy);
+      try {
+        expect(await contents(r2.port)).toEqual(expected);
+      } finally {
+        await kill9(r2);
+      }
+    } finally {
+      await kill9(a).catch(() => {});
+      await kill9(r);
+    }
+  }, 60_000);
+
+  it('a truncated last incr file: loaded up to its last whole command with aof-load-truncated yes; refused, naming file and offset, with no', async () => {
+    const dir = tempDir();
+    const a = await tiermem(dir, '--appendfsync', 'always');
+    const c = new Redis({ port: a.port });
+    await c.set('k1', 'one');
+    await c.set('k2', 'two');
+    const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const whole = statSync(incr).size;
+    await c.set('k3', 'three');
+    c.disconnect();
+    await kill9(a);
+    truncateSync(incr, statSync(incr).size - 3); // k3's command cut short
+    const refused = start(process.execPath, (port) => [
+      MAIN,
+      'serve',
+      '--socket',
+      join(dir, 'admin.sock'),
+      '--no-metrics',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--aof-load-truncated',
+      'no',
+    ]);
+    await expect(refused).rejects.toThrow(
+      new RegExp(`Unexpected end of file reading the append only file appendonly.aof.1.incr.aof at offset ${whole}`),
+    );
+    const b = await tiermem(dir, '--aof-load-truncated', 'yes');
+    try {
+      expect(b.out()).toMatch(/short read while loading the AOF file appendonly.aof.1.incr.aof/);
+      expect(statSync(incr).size).toBe(whole);
+      const k = new Redis({ port: b.port });
+      expect(await k.mget('k1', 'k2', 'k3')).toEqual(['one', 'two', null]);
+      await k.set('k4', 'four'); // appends after the cut
+      k.disconnect();
+    } finally {
+      await kill9(b);
+    }
+    const d = await tiermem(dir);
+    try {
+      const k = new Redis({ port: d.port });
+      expect(await k.mget('k1', 'k2', 'k3', 'k4')).toEqual(['one', 'two', null, 'four']);
+      k.disconnect();
+    } finally {
+      await kill9(d);
+    }
+  }, 60_000);
+
+  it('with appendonly yes, start-up reads the AOF and never dump.rdb (an empty dataset when there is no AOF yet, as Redis 7.0)', async () => {
+    const dir = tempDir();
+    const serve = (aof: string): Promise<Proc> =>
+      start(process.execPath, (port) => [
+        MAIN,
+        'serve',
+        '--socket',
+        join(dir, 'admin.sock'),
+        '--no-metrics',
+        '--port',
+        String(port),
+        '--dir',
+        dir,
+        '--appendonly',
+        aof,
+      ]);
+    const a = await serve('no');
+    const c = new Redis({ port: a.port });
+    await c.set('fromrdb', '1');
+    expect(await c.save()).toBe('OK');
+    c.disconnect();
+    await kill9(a);
+    const b = await serve('yes');
+    try {
+      expect(b.out()).toMatch(/Creating AOF base file appendonly.aof.1.base.rdb on server start/);
+      const k = new Redis({ port: b.port });
+      expect(await k.dbsize()).toBe(0);
+      await k.set('fromaof', '1');
+      k.disconnect();
+    } finally {
+      await kill9(b);
+    }
+    const d = await serve('no'); // appendonly no: dump.rdb again
+    try {
+      const k = new Redis({ port: d.port });
+      expect(await k.keys('*')).toEqual(['fromrdb']);
+      k.disconnect();
+    } finally {
+      await kill9(d);
+    }
+  }, 60_000);
+
+  it('a corrupt file stops start-up with the file and offset', async () => {
+    const dir = tempDir();
+    const a = await tiermem(dir);
+    const c = new Redis({ port: a.port });
+    await c.set('k1', 'one');
+    c.disconnect();
+    await kill9(a);
+    const incr = join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const size = statSync(incr).size;
+    // Garbage after the whole commands: a line that is not a RESP array.
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(incr, 'garbage\r\n');
+    await expect(tiermem(dir)).rejects.toThrow(
+      new RegExp(`Bad file format reading the append only file appendonly.aof.1.incr.aof at offset ${size}`),
+    );
+  }, 60_000);
+});
