@@ -11,6 +11,7 @@ import { PMEM_SOURCES, choosePmem, releaseEmulationDir, type PmemChoice } from '
 import {
   CATEGORIES,
   DEFAULT_THRESHOLD,
+  SPLIT_STEPS,
   DRAM_KINDS,
   POLICIES,
   TIERS,
@@ -292,6 +293,16 @@ class TieredAllocator implements Allocator {
 
   set threshold(t: number) {
     this.#heap.setThreshold(t);
+  }
+
+  get split(): number {
+    return this.#heap.getSplit() / SPLIT_STEPS;
+  }
+
+  setRoute(threshold: number, split: number): void {
+    if (typeof split !== 'number' || !(split >= 0 && split <= 1))
+      throw invalid(`split must be a number from 0 to 1, got ${shown(split)}`);
+    this.#heap.setRoute(threshold, Math.round(split * SPLIT_STEPS));
   }
 
   get policy(): ExhaustionPolicy {

@@ -219,6 +219,9 @@ export interface NativeHeap {
   freeBatch(handles: Float64Array): void;
   getThreshold(): number;
   setThreshold(t: number): void;
+  /** A dithered threshold: split in 1/65536 of the threshold's power-of-two bucket (tiermem.h). */
+  setRoute(threshold: number, split: number): void;
+  getSplit(): number;
   setLimit(tier: number, bytes: number): void;
   policy(p?: number): number;
   snapshot(): void;

@@ -31,6 +31,9 @@ export type DramKind = 'regular' | 'default';
 /** tm_dram_kind. */
 export const DRAM_KINDS: readonly DramKind[] = ['regular', 'default'];
 
+/** The resolution of a threshold's split (the native core's TM_SPLIT_ONE). */
+export const SPLIT_STEPS = 65536;
+
 /** The initial routing threshold in bytes when none is given (the facade and the service). */
 export const DEFAULT_THRESHOLD = 4096;
 
@@ -182,8 +185,18 @@ export interface Allocator {
   rawStats(): Float64Array;
   /** Number of live allocations. */
   readonly liveCount: number;
-  /** The routing threshold in bytes (size < threshold goes to DRAM); an atomic in C. */
+  /** The routing threshold in bytes (size < threshold goes to DRAM); an atomic in C. Setting it
+   *  sets a plain threshold (split 0). */
   threshold: number;
+  /**
+   * The dithered part of the threshold (0-1, in steps of 1/SPLIT_STEPS; 0 = none): that fraction
+   * of the routed requests at or above the threshold but inside its power-of-two bucket goes to
+   * DRAM, counted by a credit counter, the rest to PMem. With the threshold at a power of two it
+   * is the share of that bucket's flow sent to DRAM, so values of one size can be split too.
+   */
+  readonly split: number;
+  /** Set the threshold and its split at once (the controller's dithered threshold). */
+  setRoute(threshold: number, split: number): void;
   /** Per-tier byte limits (0 = none) and the exhaustion policy, changeable at run time. */
   setLimit(tier: Tier, bytes: number): void;
   policy: ExhaustionPolicy;

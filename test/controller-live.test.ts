@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createAllocator } from '../src/allocator.js';
 import { attachController, type LiveController } from '../src/controller/index.js';
 import { DEFAULT_THRESHOLD, type Allocator } from '../src/types.js';
+import { ModelAllocator } from '../src/trace/model.js';
 import { rng } from './helpers.js';
 
 let a: Allocator | undefined;
@@ -43,6 +44,59 @@ describe('live controller on the native allocator', () => {
     expect(a.threshold).toBeGreaterThan(32);
     expect(a.threshold).toBeLessThan(1024);
     for (const h of keys) a.zfree(h);
+  });
+
+  it('splits values of one size: a dithered threshold holds 1:4 where a plain one is all or nothing', () => {
+    a = createAllocator({ pmem: 'auto' });
+    ctl = attachController(a, { targetShare: 0.2, volumeBytes: 0 }, { timer: false });
+    const keys: number[] = [];
+    for (let i = 0; i < 20000; i++) keys.push(a.zmalloc(256));
+    const rnd = rng(11);
+    const shares: number[] = [];
+    for (let tick = 0; tick < 80; tick++) {
+      for (let j = 0; j < 1000; j++) {
+        const k = Math.floor(rnd() * keys.length);
+        a.zfree(keys[k]!);
+        keys[k] = a.zmalloc(256);
+      }
+      ctl.tick();
+      shares.push(a.stats().dramShare);
+    }
+    const tail = shares.slice(-30);
+    for (const s of tail) expect(Math.abs(s - 0.2)).toBeLessThan(0.02);
+    expect(tail.reduce((x, s) => x + Math.abs(s - 0.2), 0) / tail.length).toBeLessThan(0.006);
+    // The threshold sits at the bottom of 256's bucket with a split, not somewhere inside it.
+    expect(a.threshold).toBe(256);
+    expect(a.split).toBeGreaterThan(0.1);
+    expect(a.split).toBeLessThan(0.35);
+    for (const h of keys) a.zfree(h);
+  });
+
+  it('the model routes a dithered threshold exactly as the native core does', () => {
+    a = createAllocator({ pmem: 'auto' });
+    const model = new ModelAllocator();
+    const rnd = rng(3);
+    for (const [t, split] of [
+      [256, 0.3],
+      [300, 0.7],
+      [1024, 1 / 65536],
+      [4096, 0],
+    ] as const) {
+      a.setRoute(t, split);
+      model.setRoute(t, split);
+      expect(a.split).toBe(model.split);
+      for (let i = 0; i < 2000; i++) {
+        const size = Math.floor(rnd() * 3 * t);
+        const h = a.zmalloc(size);
+        const m = model.zmalloc(size);
+        expect(a.tierOf(h), `size ${size}, threshold ${t} split ${split}`).toBe(model.tierOf(m));
+        a.zfree(h);
+      }
+    }
+    a.threshold = 512; // a plain threshold turns the split off
+    expect(a.split).toBe(0);
+    expect(() => a!.setRoute(512, 1.5)).toThrow(/split/);
+    expect(a.threshold).toBe(512);
   });
 
   it('runs on its timer and detaches cleanly', async () => {

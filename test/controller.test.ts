@@ -16,11 +16,13 @@ import {
   runMetrics,
   SCENARIOS,
   simulate,
+  type ThresholdPolicy,
   type Scenario,
 } from '../src/trace/index.js';
 import { parseRatio, ratioToShare } from '../src/units.js';
 import { createTrim } from '../src/controller/trim.js';
 import { isTiermemError } from '../src/errors.js';
+import { memtierPolicy, tieredMemDbPolicy } from '../bench/controller/baselines.js';
 
 // Shortened scenarios keep the suite lean on shared 2-core machines; the benchmark runs scale 1.
 const SCALE = 0.5;
@@ -179,6 +181,76 @@ describe('migration, the second actuator', () => {
     expect(moved.every((b) => b > 0)).toBe(true);
     const s = a.stats();
     expect(s.dramShare).toBeGreaterThan(0.3);
+  });
+});
+
+describe('the weak workload classes against both baselines (the benchmark, at half scale)', () => {
+  const MIGRATE = { migrateRate: 1024 * 1024 };
+  /** Mean steady error over the reachable segments, as the benchmark reports it. */
+  const steady = (sc: Scenario, r: ReturnType<typeof simulate>): number => {
+    const segs = runMetrics(r).segments.filter((_, i) => !sc.unreachable.includes(i));
+    return segs.reduce((a, x) => a + x.steadyError, 0) / segs.length;
+  };
+  const baseline = (sc: Scenario, policy: ThresholdPolicy): number =>
+    steady(
+      sc,
+      simulate(decodeTrace(sc.trace), policy, { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) }),
+    );
+
+  for (const name of ['one-size', 'low-churn', 'fifo-heavy-tail', 'appended-lists']) {
+    it(`${name}: steady error at or below TieredMemDB's and memtier's, settled inside the band`, () => {
+      const sc = get(name);
+      const { r, m } = run(sc, MIGRATE, true);
+      const ours = steady(sc, r);
+      const tmdb = baseline(sc, tieredMemDbPolicy(sc.targetShare, 16, 2 ** 26));
+      const memtier = baseline(sc, memtierPolicy(sc.targetShare, 16, 2 ** 26));
+      expect(ours, `${name}: ${ours} vs tieredmemdb ${tmdb}, memtier ${memtier}`).toBeLessThanOrEqual(
+        Math.min(tmdb, memtier),
+      );
+      expect(m.segments.at(-1)!.settle).toBeLessThan(Infinity);
+      expect(r.samples.at(-1)!.status).toBe('on-target');
+    });
+  }
+
+  it('one-size: the threshold settles at the bottom of the size bucket with a split, also without migration', () => {
+    const sc = get('one-size');
+    const { r } = run(sc);
+    const memtier = baseline(sc, memtierPolicy(sc.targetShare, 16, 2 ** 26));
+    expect(steady(sc, r)).toBeLessThanOrEqual(memtier);
+    expect(r.samples.at(-1)!.status).toBe('on-target');
+    // Every value is 256 B: the effective threshold is 256 x 2^split with split ~ the target.
+    const last = r.samples.at(-1)!.threshold;
+    expect(Math.log2(last) - 8).toBeGreaterThan(0.1);
+    expect(Math.log2(last) - 8).toBeLessThan(0.3);
+    // A plain threshold (no dithering) cannot split one size: the issue's finding.
+    const plain = simulate(
+      decodeTrace(sc.trace),
+      controllerPolicy(
+        { ...sc.params, targetShare: sc.targetShare, minThreshold: 16, maxThreshold: 2 ** 26 },
+        { dither: false },
+      ),
+      { targetShare: sc.targetShare, alloc: new ModelAllocator(4096) },
+    );
+    expect(steady(sc, plain)).toBeGreaterThan(2 * steady(sc, r));
+  });
+
+  it('realizes a dithered threshold only where the allocator reports a split, inside the bounds', () => {
+    const flow = new Float64Array(48);
+    flow[8] = 1e6;
+    const input = {
+      threshold: 4096,
+      tiers: { dram: { liveBytes: 2.05e5, forcedBytes: 0 }, pmem: { liveBytes: 7.95e5, forcedBytes: 0 } },
+      flowBytes: flow,
+    };
+    const dithered = createThresholdController({ targetShare: 0.2 }).step({ ...input, split: 0 });
+    expect(Math.log2(dithered.threshold) % 1).toBe(0); // a power of two
+    expect(dithered.split).toBeGreaterThan(0);
+    const plain = createThresholdController({ targetShare: 0.2 }).step(input);
+    expect(plain.split).toBe(0);
+    // A bucket that leaves the bounds is not dithered: the threshold stays a plain one inside them.
+    const bounded = createThresholdController({ targetShare: 0.2, minThreshold: 300 }).step({ ...input, split: 0 });
+    expect(bounded.split).toBe(0);
+    expect(bounded.threshold).toBeGreaterThanOrEqual(300);
   });
 });
 

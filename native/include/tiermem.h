@@ -152,7 +152,24 @@ size_t tm_backend_usable_size(const tm_heap *h, const tm_block *b);
 /* ------------------------------------------------------------------------------ routing */
 
 size_t tm_threshold(const tm_heap *h);
+/* A plain threshold: size < threshold -> DRAM, everything else PMem (no dithering). */
 void tm_set_threshold(tm_heap *h, size_t threshold);
+
+/* A dithered threshold. With values of one size the plain rule is a step: all of them go to
+ * DRAM or none. tm_set_route adds a fractional part: of the routed requests at or above the
+ * threshold but still in its power-of-two bucket [2^b, 2^(b+1)) (b = floor(log2 threshold)),
+ * a fraction split / TM_SPLIT_ONE go to DRAM, decided by a shared credit counter (exactly split
+ * of every TM_SPLIT_ONE consecutive such requests, whatever their sizes), the rest to PMem.
+ * With the threshold at 2^b the share of that bucket's flow sent to DRAM is the split itself,
+ * so the controller's power-of-two flow histogram predicts it exactly. split 0 is the plain
+ * rule. A resize (tm_realloc) is routed again, so a block resized inside the dithered bucket
+ * may change tier. TM_EINVAL (nothing changes) for threshold > TM_MAX_SIZE or split > ONE. */
+#define TM_SPLIT_ONE 65536u
+int tm_set_route(tm_heap *h, size_t threshold, uint32_t split);
+/* The split in force (0 when not dithering). */
+uint32_t tm_split(const tm_heap *h);
+/* Where a request of `size` would go now; a query: in the dithered range it names the tier the
+ * next such request gets, without spending the credit. */
 tm_tier tm_route(const tm_heap *h, size_t size);
 void tm_set_limit(tm_heap *h, tm_tier tier, size_t bytes);
 size_t tm_limit(const tm_heap *h, tm_tier tier);

@@ -419,6 +419,22 @@ static napi_value js_set_threshold(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* setRoute(threshold, split): a dithered threshold (tiermem.h), split in 1/TM_SPLIT_ONE. */
+static napi_value js_set_route(napi_env env, napi_callback_info info) {
+  PROLOGUE(2);
+  size_t t;
+  size_t split;
+  if (tm_arg_size(env, argv[0], "threshold", MAX_SIZE, &t) != 0) return NULL;
+  if (tm_arg_size(env, argv[1], "split", (double)TM_SPLIT_ONE, &split) != 0) return NULL;
+  tm_set_route(ctx->heap, t, (uint32_t)split);
+  return NULL;
+}
+
+static napi_value js_get_split(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  return tm_make_double(env, (double)tm_split(ctx->heap));
+}
+
 static napi_value js_set_limit(napi_env env, napi_callback_info info) {
   PROLOGUE(2);
   uint32_t tier;
@@ -548,6 +564,8 @@ const tm_fn_def tm_heap_functions[] = {
   { "freeBatch", js_free_batch },
   { "getThreshold", js_get_threshold },
   { "setThreshold", js_set_threshold },
+  { "setRoute", js_set_route },
+  { "getSplit", js_get_split },
   { "setLimit", js_set_limit },
   { "policy", js_policy },
   { "snapshot", js_snapshot },

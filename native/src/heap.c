@@ -53,6 +53,9 @@ tm_heap *tm_heap_create(const tm_config *cfg, char *err, size_t err_len) {
   h->kind[TM_PMEM] = tm_backend_open_pmem(cfg, err, err_len);
   if (h->kind[TM_PMEM] == NULL) goto fail;
   atomic_init(&h->threshold, cfg->threshold);
+  atomic_init(&h->dither_end, cfg->threshold);
+  atomic_init(&h->split, 0);
+  atomic_init(&h->credit, 0);
   atomic_init(&h->policy, (int)cfg->policy);
   for (int t = 0; t < TM_TIER_COUNT; t++) {
     atomic_init(&h->limit[t], 0);
@@ -93,10 +96,56 @@ size_t tm_size_class(size_t size) { return tm_size_class_inline(size); }
 size_t tm_threshold(const tm_heap *h) {
   return atomic_load_explicit(&h->threshold, memory_order_relaxed);
 }
-void tm_set_threshold(tm_heap *h, size_t t) {
-  atomic_store_explicit(&h->threshold, t, memory_order_relaxed);
+void tm_set_threshold(tm_heap *h, size_t t) { tm_set_route(h, t, 0); }
+
+/* The end of t's power-of-two bucket [2^b, 2^(b+1)) (bucket 0 is [0, 2)), capped at the largest
+ * request. */
+static size_t bucket_end(size_t t) {
+  if (t < 2) return 2;
+  size_t end = (size_t)1 << (64 - __builtin_clzll((unsigned long long)t));
+  return end > TM_MAX_SIZE ? TM_MAX_SIZE + 1 : end;
 }
-tm_tier tm_route(const tm_heap *h, size_t size) { return tm_route_inline(h, size); }
+
+int tm_set_route(tm_heap *h, size_t threshold, uint32_t split) {
+  if (threshold > TM_MAX_SIZE || split > TM_SPLIT_ONE) return TM_EINVAL;
+  /* Relaxed, one at a time: a racing allocation may see a mix of the old and new setting, for
+   * that one request, as with a plain threshold change. */
+  atomic_store_explicit(&h->split, split, memory_order_relaxed);
+  atomic_store_explicit(&h->threshold, threshold, memory_order_relaxed);
+  atomic_store_explicit(&h->dither_end, split == 0 ? threshold : bucket_end(threshold),
+                        memory_order_relaxed);
+  return TM_OK;
+}
+
+uint32_t tm_split(const tm_heap *h) {
+  size_t t = atomic_load_explicit(&h->threshold, memory_order_relaxed);
+  return atomic_load_explicit(&h->dither_end, memory_order_relaxed) > t
+             ? atomic_load_explicit(&h->split, memory_order_relaxed)
+             : 0;
+}
+
+/* Carry out of the low 16 bits: exactly split of every 2^16 consecutive dithered requests. */
+static int credit_carries(uint32_t before, uint32_t split) {
+  return ((before & 0xFFFFu) + split) > 0xFFFFu;
+}
+
+tm_tier tm_route_dithered(tm_heap *h) {
+  uint32_t split = atomic_load_explicit(&h->split, memory_order_relaxed);
+  uint32_t before = atomic_fetch_add_explicit(&h->credit, split, memory_order_relaxed);
+  return credit_carries(before, split) ? TM_DRAM : TM_PMEM;
+}
+
+tm_tier tm_route(const tm_heap *h, size_t size) {
+  /* A query: the dithered range answers with the tier the next such request would get, without
+   * spending the credit. */
+  if (size < atomic_load_explicit(&h->threshold, memory_order_relaxed)) return TM_DRAM;
+  if (size < atomic_load_explicit(&h->dither_end, memory_order_relaxed))
+    return credit_carries(atomic_load_explicit(&h->credit, memory_order_relaxed),
+                          atomic_load_explicit(&h->split, memory_order_relaxed))
+               ? TM_DRAM
+               : TM_PMEM;
+  return TM_PMEM;
+}
 void tm_set_policy(tm_heap *h, tm_policy p) { atomic_store(&h->policy, (int)p); }
 tm_policy tm_get_policy(const tm_heap *h) { return (tm_policy)atomic_load(&h->policy); }
 size_t tm_limit(const tm_heap *h, tm_tier t) { return atomic_load(&h->limit[t]); }

@@ -6,9 +6,18 @@
 
 #include "heap.h"
 
-static inline tm_tier tm_route_inline(const tm_heap *h, size_t size) {
+/* The dithered part of the route: of the requests in [threshold, dither_end), a fraction
+ * split/2^16 go to DRAM, decided by a shared credit counter (Bresenham: the carry out of its
+ * low 16 bits), so the fraction holds exactly over any run of such requests, even when they all
+ * have one size. Out of line: only the threshold's own power-of-two bucket pays the atomic. */
+tm_tier tm_route_dithered(tm_heap *h);
+
+static inline tm_tier tm_route_inline(tm_heap *h, size_t size) {
   /* Relaxed: a racing threshold change may route one allocation by the old value, harmless. */
-  return size < atomic_load_explicit(&h->threshold, memory_order_relaxed) ? TM_DRAM : TM_PMEM;
+  if (size < atomic_load_explicit(&h->threshold, memory_order_relaxed)) return TM_DRAM;
+  if (size < atomic_load_explicit(&h->dither_end, memory_order_relaxed))
+    return tm_route_dithered(h);
+  return TM_PMEM;
 }
 
 #endif

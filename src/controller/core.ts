@@ -23,7 +23,7 @@
 //  5. decide: clamps to [min, max], runs 3 or 4, and calls the target unreachable when even the
 //     bound threshold cannot produce it (the bias stops learning then: anti-windup).
 
-import type { Tier } from '../types.js';
+import { SPLIT_STEPS, type Tier } from '../types.js';
 import { DEFAULT_CONTROLLER_PARAMS, mergeParams, type ControllerParams } from './params.js';
 import { clamp } from './clamp.js';
 import { shapeDistance, shareBelow, thresholdFor } from './flow.js';
@@ -34,6 +34,12 @@ export type ControllerStatus = 'on-target' | 'converging' | 'unreachable' | 'pau
 export interface ControllerTick {
   /** Threshold to apply (bytes). */
   threshold: number;
+  /**
+   * Its split (0-1): the fraction of the routed requests in [threshold, the end of its
+   * power-of-two bucket) the allocator sends to DRAM (`setRoute`). 0 unless the input gave a
+   * `split` (the allocator can dither).
+   */
+  split: number;
   /** Live DRAM share measured at this tick (NaN when nothing is live). */
   share: number;
   targetShare: number;
@@ -60,6 +66,12 @@ export interface ControllerInput {
    * threshold alone, as where nothing can move a block after its allocation.
    */
   migrationMs?: number;
+  /**
+   * The allocator's split in force, given only by allocators that dither (`setRoute`). With it
+   * the controller realizes its threshold as a power of two plus a split of that bucket, so the
+   * share it sends is the one its power-of-two size map predicts, even for values of one size.
+   */
+  split?: number;
 }
 
 /** |error| at or below which the status is 'on-target' (2 percentage points of DRAM share). */
@@ -101,6 +113,8 @@ export interface ControllerTuning {
   migrateDeadZone: number;
   migrateHorizonMs: number;
   migrateSlowFlow: number;
+  /** Realize the threshold dithered where the allocator can (input.split given). */
+  dither: boolean;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
@@ -119,6 +133,7 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   migrateDeadZone: 0.005,
   migrateHorizonMs: 2000,
   migrateSlowFlow: 0.05,
+  dither: true,
 });
 
 /** A partial tuning, the trim's fields partial too. */
@@ -187,6 +202,9 @@ interface ControllerState {
   flowPerMs: number;
   untimedFlow: number;
   last: ControllerTick | null;
+  /** The threshold the last tick chose, before realizing it (a real number of bytes when
+   *  dithering: the split carries its fraction of a bucket). */
+  position: number;
   readonly adjustments: { up: number; down: number };
 }
 
@@ -216,6 +234,8 @@ interface TickMeasure {
   idle: boolean;
   /** The tick's length when the caller migrates (0: it does not). */
   migrationMs: number;
+  /** The allocator dithers and the controller may use it. */
+  dither: boolean;
 }
 
 /** Phase 1: measure the tick just ended against the previous snapshot. */
@@ -270,6 +290,7 @@ function measureTick(s: ControllerState, input: ControllerInput): TickMeasure {
     first,
     idle: !first && routed <= tu.idleFlow * Math.max(total, prevTotal),
     migrationMs: input.migrationMs !== undefined && input.migrationMs > 0 ? input.migrationMs : 0,
+    dither: tu.dither && input.split !== undefined,
   };
 }
 
@@ -463,7 +484,10 @@ function trimStep(s: ControllerState, m: TickMeasure, map: SizeMap, hist: Float6
 /** Phases 3-5: the threshold for the next tick and the status. */
 function decide(s: ControllerState, m: TickMeasure): { next: number; status: ControllerStatus; migrate: number } {
   const p = s.params;
-  let next = clamp(m.threshold, p.minThreshold, p.maxThreshold);
+  // Dithering, the threshold in force is the realized one; the controller goes on from the
+  // position it realized (unless someone else set the threshold since).
+  const own = m.dither && s.last !== null && m.threshold === s.last.threshold && Number.isFinite(s.position);
+  let next = clamp(own ? s.position : m.threshold, p.minThreshold, p.maxThreshold);
   let status: ControllerStatus = m.inBand ? 'on-target' : 'converging';
   s.armed = volumeTrigger(s);
   // Out of the band, or someone else set the threshold (an operator, a paused controller): the
@@ -479,7 +503,26 @@ function decide(s: ControllerState, m: TickMeasure): { next: number; status: Con
   if (unreachable(map, p.targetShare, m.error, migrating)) status = 'unreachable';
   // Idle: hold, nothing the threshold does changes the stock now.
   if (!m.idle) next = m.inBand ? trimStep(s, m, map, hist, ff) : pull(s, m, map, ff, next);
+  // The trim keeps its position below a byte; a dithered threshold can realize it.
+  if (!m.idle && m.inBand && m.dither && Number.isFinite(s.trim.position)) next = s.trim.position;
   return { next, status, migrate: migrationQuota(s, m, map, next) };
+}
+
+/**
+ * The threshold the allocator is given for a position (bytes, real). Dithering: the power of two
+ * below it plus the split log2(position) - b of its bucket [2^b, 2^(b+1)), which sends exactly
+ * the share of that bucket's flow the size map assumes (it spreads a bucket's bytes evenly over
+ * log2 size), whatever the sizes inside it; so one value size is split like any mix. A bucket
+ * not wholly inside the bounds, or no dithering: the position rounded to a byte, split 0.
+ */
+function realize(pos: number, p: ControllerParams, dither: boolean): { threshold: number; split: number } {
+  const plain = { threshold: clamp(Math.round(pos), p.minThreshold, p.maxThreshold), split: 0 };
+  if (!dither || pos < 2) return plain;
+  const b = Math.floor(Math.log2(pos));
+  const lo = 2 ** b;
+  if (lo < p.minThreshold || 2 * lo > p.maxThreshold) return plain;
+  const split = Math.round((Math.log2(pos) - b) * SPLIT_STEPS) / SPLIT_STEPS;
+  return split >= 1 ? { threshold: 2 * lo, split: 0 } : { threshold: lo, split };
 }
 
 function volumeTrigger(s: ControllerState): number {
@@ -512,6 +555,7 @@ export function createThresholdController(
     flowPerMs: 0,
     untimedFlow: 0,
     last: null,
+    position: NaN,
     adjustments: { up: 0, down: 0 },
   };
 
@@ -533,10 +577,14 @@ export function createThresholdController(
       flow: m.flow,
       count: m.count,
     };
+    const was = m.dither ? m.threshold * 2 ** (input.split ?? 0) : m.threshold;
     const { next, status, migrate } = decide(s, m);
-    if (next > m.threshold) s.adjustments.up++;
-    else if (next < m.threshold) s.adjustments.down++;
-    s.last = { threshold: next, share: m.share, targetShare: s.params.targetShare, status, error: m.error, migrate };
+    const { threshold, split } = realize(next, s.params, m.dither);
+    const now = threshold * 2 ** split;
+    if (now > was) s.adjustments.up++;
+    else if (now < was) s.adjustments.down++;
+    s.position = next;
+    s.last = { threshold, split, share: m.share, targetShare: s.params.targetShare, status, error: m.error, migrate };
     return s.last;
   }
 

@@ -6,9 +6,10 @@ import { mergeParams, type ControllerParams } from './params.js';
 import { createThresholdController, type ControllerStatus, type ControllerTick } from './core.js';
 
 /** What the live controller needs of an allocator (the facade and the model both provide it). */
-export type ControlledAllocator = Pick<Allocator, 'stats' | 'threshold' | 'setVolumeHook'> & {
-  readonly closed?: boolean;
-};
+export type ControlledAllocator = Pick<Allocator, 'stats' | 'threshold' | 'setVolumeHook'> &
+  Partial<Pick<Allocator, 'split' | 'setRoute'>> & {
+    readonly closed?: boolean;
+  };
 
 export interface LiveController {
   readonly status: ControllerStatus;
@@ -57,13 +58,19 @@ export function attachController(
 
   function tick(): ControllerTick {
     const now = Date.now();
-    const stats = alloc.stats();
+    // An allocator that dithers (setRoute) gets a threshold split across its bucket.
+    const dithers = alloc.setRoute !== undefined && alloc.split !== undefined;
+    const stats = dithers ? { ...alloc.stats(), split: alloc.split } : alloc.stats();
     const t = core.step(migrator ? { ...stats, migrationMs: Math.max(1, now - lastTickMs) } : stats);
     lastTickMs = now;
-    if (!paused && !stopped && t.threshold !== alloc.threshold) alloc.threshold = t.threshold;
+    if (!paused && !stopped) {
+      if (dithers && (t.threshold !== alloc.threshold || t.split !== alloc.split))
+        alloc.setRoute?.(t.threshold, t.split);
+      else if (!dithers && t.threshold !== alloc.threshold) alloc.threshold = t.threshold;
+    }
     if (!paused && !stopped && migrator && t.migrate !== 0)
       migrator(Math.abs(t.migrate), t.migrate > 0 ? 'dram' : 'pmem');
-    last = paused ? { ...t, status: 'paused', threshold: alloc.threshold } : t;
+    last = paused ? { ...t, status: 'paused', threshold: alloc.threshold, split: alloc.split ?? 0 } : t;
     // Re-arm after every tick: the early-tick volume follows the live stock, and it counts the
     // flow since this tick (which is what the controller sized its pull for).
     if (!stopped && (core.volumeTrigger > 0 || armedVolume > 0)) armHook();

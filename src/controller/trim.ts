@@ -50,6 +50,9 @@ export interface Trim {
   release(): void;
   /** One step; returns the threshold (an integer in [min, max]). */
   step(s: TrimStep): number;
+  /** The threshold the last step reached before rounding to a byte (NaN when not engaged): what
+   *  a dithered threshold realizes. */
+  readonly position: number;
 }
 
 export function createTrim(t: TrimTuning): Trim {
@@ -58,13 +61,18 @@ export function createTrim(t: TrimTuning): Trim {
   let signal = 0; // the PI signal (flow share)
   let out = 0; // the signal after the play
   let noiseVar = 0; // variance of the proportional increments (kept across entries)
+  let position = NaN;
 
   return {
     get engaged() {
       return x !== null;
     },
+    get position() {
+      return x === null ? NaN : position;
+    },
     engage(threshold, error) {
       x = Math.log2(Math.max(1, threshold));
+      position = threshold;
       filtered = error;
       signal = 0;
       out = 0;
@@ -80,7 +88,12 @@ export function createTrim(t: TrimTuning): Trim {
       const dp = -s.kp * (filtered - before);
       noiseVar = 0.95 * noiseVar + 0.05 * dp * dp;
       signal += dp - s.ki * s.turnover * filtered;
-      const play = Math.max(t.play, t.playNoise * Math.sqrt(noiseVar));
+      // A tick longer than the filter (timer ticks with early ticks off: one-size) lets real
+      // movement of the stock through unfiltered, and the increments measure that, not churn
+      // noise: a play sized on them held the threshold through 1-point swings (a limit cycle).
+      // The play shrinks as (tau / turnover)^2 there; fine ticks keep it whole.
+      const coarse = Math.min(1, t.tau / Math.max(s.turnover, 1e-12)) ** 2;
+      const play = Math.max(t.play, coarse * t.playNoise * Math.sqrt(noiseVar));
       const prevOut = out;
       if (signal > out + play) out = signal - play;
       else if (signal < out - play) out = signal + play;
@@ -92,7 +105,8 @@ export function createTrim(t: TrimTuning): Trim {
         // Anti-windup: parked on a bound, the signal does not run on past what the output did.
         if (x <= lo || x >= hi) signal = out;
       }
-      return clamp(Math.round(2 ** x), s.min, s.max);
+      position = clamp(2 ** x, s.min, s.max);
+      return clamp(Math.round(position), s.min, s.max);
     },
   };
 }

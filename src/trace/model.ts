@@ -1,10 +1,12 @@
-// A model of the native allocator for simulation: same routing rule (size < threshold -> DRAM),
+// A model of the native allocator for simulation: same routing rule (size < threshold -> DRAM,
+// and the dithered split of the threshold's bucket),
 // same usable sizes, same statistics (live bytes and histograms per tier, routed flow by
 // requested size, forced bytes), same volume hook and trace sink; no memory behind it, no limits.
 
 import {
   CATEGORIES,
   DEFAULT_THRESHOLD,
+  SPLIT_STEPS,
   type Allocator,
   type AllocatorStats,
   type CellStats,
@@ -27,6 +29,8 @@ export type SimAllocator = Pick<
   | 'zfree'
   | 'stats'
   | 'threshold'
+  | 'split'
+  | 'setRoute'
   | 'setVolumeHook'
   | 'setTraceSink'
   | 'tierOf'
@@ -61,8 +65,18 @@ function badSize(size: number): never {
   throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `size must be a non-negative integer, got ${size}`);
 }
 
+/** The end of the power-of-two bucket holding t ([2^b, 2^(b+1)); bucket 0 is [0, 2)). */
+function bucketEnd(t: number): number {
+  return t < 2 ? 2 : 2 ** (Math.floor(Math.log2(t)) + 1);
+}
+
 export class ModelAllocator implements SimAllocator {
-  threshold: number;
+  #threshold: number;
+  // The dithered range [threshold, ditherEnd), its split in 1/SPLIT_STEPS and the credit
+  // counter's low 16 bits: the native core's rule, step for step.
+  #ditherEnd: number;
+  #split = 0;
+  #credit = 0;
   private usable = new Float64Array(1024);
   private tier = new Uint8Array(1024); // 0 = not live
   private pinned = new Uint8Array(1024);
@@ -77,7 +91,35 @@ export class ModelAllocator implements SimAllocator {
   private sink: TraceSink | null = null;
 
   constructor(threshold = DEFAULT_THRESHOLD) {
-    this.threshold = threshold;
+    this.#threshold = threshold;
+    this.#ditherEnd = threshold;
+  }
+
+  get threshold(): number {
+    return this.#threshold;
+  }
+  /** A plain threshold (split 0), as the core's tm_set_threshold. */
+  set threshold(t: number) {
+    this.setRoute(t, 0);
+  }
+  get split(): number {
+    return this.#ditherEnd > this.#threshold ? this.#split / SPLIT_STEPS : 0;
+  }
+  setRoute(threshold: number, split: number): void {
+    if (!(split >= 0 && split <= 1))
+      throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `split must be a number from 0 to 1, got ${split}`);
+    this.#threshold = threshold;
+    this.#split = Math.round(split * SPLIT_STEPS);
+    this.#ditherEnd = this.#split === 0 ? threshold : bucketEnd(threshold);
+  }
+
+  /** tm_route: below the threshold DRAM; in the dithered range the credit counter's carry. */
+  private route(size: number): number {
+    if (size < this.#threshold) return DRAM;
+    if (size >= this.#ditherEnd) return PMEM;
+    const sum = this.#credit + this.#split;
+    this.#credit = sum % SPLIT_STEPS;
+    return sum >= SPLIT_STEPS ? DRAM : PMEM;
   }
 
   private grow(h: number): void {
@@ -99,7 +141,7 @@ export class ModelAllocator implements SimAllocator {
 
   private place(size: number, category: Category, forced: number): Handle {
     if (!Number.isSafeInteger(size) || size < 0) badSize(size);
-    const t = forced || (size < this.threshold ? DRAM : PMEM);
+    const t = forced || this.route(size);
     const u = usableSize(size);
     const h = this.next++;
     this.grow(h);

@@ -46,8 +46,9 @@ export function controllerPolicy(
     },
     tick(a, migrationMs) {
       const m = options.migrate && migrationMs !== undefined && isMigrating(a) ? migrationMs : undefined;
-      const t = core.step(m === undefined ? a.stats() : { ...a.stats(), migrationMs: m });
-      if (t.threshold !== a.threshold) a.threshold = t.threshold;
+      const input = { ...a.stats(), split: a.split };
+      const t = core.step(m === undefined ? input : { ...input, migrationMs: m });
+      if (t.threshold !== a.threshold || t.split !== a.split) a.setRoute(t.threshold, t.split);
       if (t.migrate !== 0 && m !== undefined && isMigrating(a))
         a.migrate(Math.abs(t.migrate), t.migrate > 0 ? 'dram' : 'pmem');
     },

@@ -61,9 +61,11 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
   const moves: number[] = [];
   let target = opts.targetShare;
   policy.setTarget(target);
-  let lastT = a.threshold;
+  // The effective threshold: a dithered one counts its split as the fraction of a doubling.
+  const position = (): number => a.threshold * 2 ** a.split;
+  let lastT = position();
   const track = (): void => {
-    const t = a.threshold;
+    const t = position();
     if (t !== lastT) {
       moves.push(t > lastT ? 1 : -1);
       lastT = t;
@@ -99,7 +101,7 @@ export function simulate(trace: Trace, policy: ThresholdPolicy, opts: SimOptions
       tick: samples.length + 1,
       share: d + p > 0 ? d / (d + p) : 0,
       target,
-      threshold: a.threshold,
+      threshold: position(),
       status: policy.status?.(),
       dramBytes: d,
       pmemBytes: p,

@@ -281,6 +281,50 @@ static void test_stats_shard_per_thread(void) {
   tm_heap_destroy(hs[1]);
 }
 
+/* A dithered threshold splits one size: exactly split/TM_SPLIT_ONE of the requests in the
+ * threshold's bucket go to DRAM, below it all, past it none; tm_route asks without spending the
+ * credit; tm_set_threshold turns the split off; bad settings change nothing. */
+static void test_dithered_route(void) {
+  tm_heap *h = make_heap(4096, 0, TM_POLICY_SPILL);
+  CHECK(tm_set_route(h, 256, TM_SPLIT_ONE / 4) == TM_OK);
+  CHECK(tm_threshold(h) == 256 && tm_split(h) == TM_SPLIT_ONE / 4);
+  enum { N = 400 };
+  static tm_block b[N];
+  int dram = 0;
+  for (int i = 0; i < N; i++) {
+    tm_tier asked = tm_route(h, 300);
+    CHECK(tm_route(h, 300) == asked); /* a query spends nothing */
+    CHECK(tm_malloc(h, 256 + (size_t)(i % 256), TM_CAT_DATA, &b[i]) == TM_OK);
+    CHECK(b[i].tier == asked);
+    dram += b[i].tier == TM_DRAM;
+  }
+  CHECK(dram == N / 4); /* exact: a credit counter, not a coin */
+  tm_block below, above;
+  CHECK(tm_malloc(h, 255, TM_CAT_DATA, &below) == TM_OK && below.tier == TM_DRAM);
+  CHECK(tm_malloc(h, 512, TM_CAT_DATA, &above) == TM_OK && above.tier == TM_PMEM);
+  double s[TM_S_LEN];
+  tm_stats_snapshot(h, s);
+  CHECK(s[TM_S_CELL(TM_DRAM, TM_CAT_DATA) + 1] == N / 4 + 1); /* live DRAM blocks */
+  /* A threshold inside its bucket dithers only the rest of that bucket. */
+  CHECK(tm_set_route(h, 300, TM_SPLIT_ONE) == TM_OK);
+  tm_block x;
+  CHECK(tm_malloc(h, 511, TM_CAT_DATA, &x) == TM_OK && x.tier == TM_DRAM);
+  tm_free(h, &x);
+  CHECK(tm_malloc(h, 512, TM_CAT_DATA, &x) == TM_OK && x.tier == TM_PMEM);
+  tm_free(h, &x);
+  CHECK(tm_set_route(h, 300, TM_SPLIT_ONE + 1) == TM_EINVAL);
+  CHECK(tm_set_route(h, TM_MAX_SIZE + 1, 0) == TM_EINVAL);
+  CHECK(tm_threshold(h) == 300 && tm_split(h) == TM_SPLIT_ONE);
+  tm_set_threshold(h, 256);
+  CHECK(tm_split(h) == 0);
+  CHECK(tm_malloc(h, 256, TM_CAT_DATA, &x) == TM_OK && x.tier == TM_PMEM);
+  tm_free(h, &x);
+  for (int i = 0; i < N; i++) tm_free(h, &b[i]);
+  tm_free(h, &below);
+  tm_free(h, &above);
+  tm_heap_destroy(h);
+}
+
 int main(void) {
   if (mkdtemp(dir) == NULL) {
     perror("mkdtemp");
@@ -294,6 +338,7 @@ int main(void) {
   test_move_never_spills();
   test_handle_generations_never_wrap();
   test_stats_shard_per_thread();
+  test_dithered_route();
   rmdir(dir);
   printf("core_test: %d checks, %d failed\n", checks, failures);
   return failures == 0 ? 0 : 1;
