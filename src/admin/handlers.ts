@@ -19,6 +19,7 @@ import {
   type ControllerStatusReport,
   type StatsReport,
   type StatusReport,
+  type StoreStatusReport,
   type TierStatus,
   type TraceResult,
   type TraceStatus,
@@ -33,6 +34,8 @@ export interface AdminContext {
   traces: TraceSession;
   /** Where the service's other faces listen, for `tiermem status`. */
   endpoints: () => { metrics: string | null; store: string | null };
+  /** The store's reads and migration counters, when the service runs a store. */
+  store?: () => StoreStatusReport | null;
   startedAt: number;
   /** Where run-time changes are logged (old -> new, and who). */
   changes?: ChangeLog;
@@ -132,6 +135,7 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
       numa: info.numa,
       uptimeSeconds: (Date.now() - ctx.startedAt) / 1000,
       endpoints: ctx.endpoints(),
+      store: ctx.store?.() ?? null,
     };
   });
 

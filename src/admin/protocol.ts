@@ -55,6 +55,19 @@ export interface StatusReport {
   numa: NumaNode[];
   uptimeSeconds: number;
   endpoints: { metrics: string | null; store: string | null };
+  /** The store engine's reads and migration (null when the service runs no store). */
+  store: StoreStatusReport | null;
+}
+
+/** Counters since start (or CONFIG RESETSTAT); deltas between two reports give rates. */
+export interface StoreStatusReport {
+  /** Key reads served, by the tier the value was read from. */
+  reads: Record<Tier, number>;
+  /** Values the migrator moved, by destination tier. */
+  migrated: Record<Tier, { bytes: number; values: number }>;
+  /** The migrator's budget (tier-migrate-rate, bytes/s; 0 = off) and its rate over the last second. */
+  migrateRate: { limit: number; current: number };
+  evictedKeys: number;
 }
 
 /** GET /v1/stats: the allocator's stats with typed arrays as plain arrays and NaN as null. */

@@ -3,7 +3,7 @@
 import { CATEGORIES, TIERS } from '../types.js';
 import type { BackendInfo } from '../types.js';
 import { formatBytes, shareToRatio } from '../units.js';
-import type { StatusReport } from '../admin/protocol.js';
+import type { StatusReport, StoreStatusReport } from '../admin/protocol.js';
 
 export const pct = (x: number | null): string => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 
@@ -58,6 +58,28 @@ export function summaryLines(s: StatusReport): string[] {
   return lines;
 }
 
+/**
+ * The store's reads and migration: the DRAM read-hit share (since `prev`, an earlier report, when
+ * reads happened in between; else since start), bytes migrated each way, the migrator's rate
+ * against its budget, evictions. Null without a store.
+ */
+export function storeLine(s: StatusReport, prev: StoreStatusReport | null = null, since = ''): string | null {
+  const st = s.store;
+  if (!st) return null;
+  const reads = (r: StoreStatusReport): number => r.reads.dram + r.reads.pmem;
+  const recent = prev !== null && reads(st) > reads(prev);
+  const dram = recent ? st.reads.dram - prev.reads.dram : st.reads.dram;
+  const all = recent ? reads(st) - reads(prev) : reads(st);
+  const share = all > 0 ? pct(dram / all) : '-';
+  const rate = `${formatBytes(Math.round(st.migrateRate.current))}/s`;
+  const budget = st.migrateRate.limit > 0 ? `of ${formatBytes(st.migrateRate.limit)}/s` : '(off)';
+  return (
+    `reads from DRAM ${share} ${recent && since ? `(last ${since})` : '(since start)'}   ` +
+    `migrated to PMem ${formatBytes(st.migrated.pmem.bytes)}, to DRAM ${formatBytes(st.migrated.dram.bytes)}   ` +
+    `migrating ${rate} ${budget}   evicted ${st.evictedKeys}`
+  );
+}
+
 export function tierTable(s: StatusReport): string[] {
   const rows = [['tier', 'live bytes', 'allocations', 'limit', 'fallbacks', 'failures']];
   for (const t of TIERS) {
@@ -93,11 +115,10 @@ export function formatStatus(s: StatusReport): string {
     backendLine('dram', s.backend.dram),
     backendLine('pmem', s.backend.pmem),
     ...summaryLines(s),
-    '',
-    ...tierTable(s),
-    '',
-    ...categoryTable(s),
   ];
+  const store = storeLine(s);
+  if (store) lines.push(store);
+  lines.push('', ...tierTable(s), '', ...categoryTable(s));
   if (s.numa.length) {
     lines.push(
       '',

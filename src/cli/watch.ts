@@ -3,10 +3,10 @@
 
 import type { AdminClient } from '../admin/client.js';
 import { AdminClientError } from '../admin/client.js';
-import type { StatusReport } from '../admin/protocol.js';
+import type { StatusReport, StoreStatusReport } from '../admin/protocol.js';
 import { formatBytes } from '../units.js';
 import { renderChart } from './chart.js';
-import { pct, summaryLines, tierTable } from './format-status.js';
+import { pct, storeLine, summaryLines, tierTable } from './format-status.js';
 
 export interface WatchOptions {
   intervalMs: number;
@@ -20,6 +20,8 @@ interface Sample {
   share: number | null;
   target: number | null;
   threshold: number;
+  /** The store's counters, for the read-hit share between two refreshes. */
+  store?: StoreStatusReport | null;
 }
 
 const CLEAR = '\x1b[H\x1b[2J';
@@ -65,6 +67,7 @@ export function renderFrame(
     `tiermem watch   every ${intervalMs / 1000}s   q to quit   ${new Date().toLocaleTimeString()}${note ? `   ${note}` : ''}`,
     `PMem tier ${p.emulated ? 'EMULATED' : 'real'}: ${p.kind}${p.dir ? ` in ${p.dir}` : ''}`,
     ...summaryLines(s),
+    ...lineIf(storeLine(s, history.at(-2)?.store ?? null, `${intervalMs / 1000}s`)),
   ].flatMap((l) => fitLine(l, columns));
   const tiers = tierTable(s);
   // The charts share what the header, 3 spacers, 2 titles and the tier table leave of the
@@ -87,6 +90,8 @@ export function renderFrame(
   // Clip rather than wrap: a wrapped line would scroll the frame.
   return lines.map((l) => [...l].slice(0, columns).join('')).join('\n');
 }
+
+const lineIf = (l: string | null): string[] => (l === null ? [] : [l]);
 
 /** The share axis zooms to what was seen and the target, in 5-point steps, so small errors show. */
 function shareChart(s: StatusReport, history: readonly Sample[], width: number, height: number): string[] {
@@ -171,7 +176,7 @@ export async function watch(client: AdminClient, o: WatchOptions): Promise<void>
       try {
         const s = await client.get<StatusReport>('/status');
         lastGood = s;
-        history.push({ share: s.dramShare, target: s.targetShare, threshold: s.threshold });
+        history.push({ share: s.dramShare, target: s.targetShare, threshold: s.threshold, store: s.store });
         if (history.length > 500) history.shift();
       } catch (e) {
         // Before the first answer, an unreachable service is an error; afterwards keep retrying.

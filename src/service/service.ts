@@ -166,6 +166,12 @@ export async function startService(
       changes: changeLogger(log),
       startedAt: Date.now(),
       endpoints: () => ({ metrics: metrics?.url ?? null, store: storeAddr }),
+      store: () => {
+        const c = store?.composition?.();
+        return c
+          ? { reads: c.reads, migrated: c.migrated, migrateRate: c.migrateRate, evictedKeys: c.evictedKeys }
+          : null;
+      },
     });
     const admin = await startAdminServer(routes, config.admin);
     cleanups.push(() => admin.close());
