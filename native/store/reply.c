@@ -146,7 +146,15 @@ void reply_double(reply_buf *r, double d) {
     return;
   }
   char buf[MAX_D2STRING_CHARS];
-  int n = snprintf(buf, sizeof buf, "%.17g", d);
+  int n;
+  /* Redis's d2string: an integral value within +-2^52 prints as an integer, the same text "%.17g"
+   * gives but several times faster (scores are often integers); -0 keeps its sign. */
+  if (d == 0)
+    n = snprintf(buf, sizeof buf, "%s", signbit(d) ? "-0" : "0");
+  else if (d > -4503599627370495.0 && d < 4503599627370496.0 && d == (double)(long long)d)
+    n = ll2string(buf, sizeof buf, (long long)d);
+  else
+    n = snprintf(buf, sizeof buf, "%.17g", d);
   reply_bulk(r, buf, n > 0 ? (size_t)n : 0);
 }
 

@@ -706,6 +706,31 @@ static void test_encoders(void) {
     int n = snprintf(w, sizeof w, "$%zu\r\n%s\r\n", strlen(dbl[i].out), dbl[i].out);
     CHECK(drained_is(&r, w, (size_t)n));
   }
+  /* The integer fast path prints what "%.17g" prints (Redis's addReplyDouble): around +-2^52,
+   * 2^53 and 2^63, and a spread of integral and near-integral values. */
+  double edges[] = { 4503599627370495.0,
+                     4503599627370496.0,
+                     4503599627370497.0,
+                     9007199254740992.0,
+                     9007199254740993.0,
+                     9223372036854775808.0,
+                     1.0,
+                     -1.0,
+                     123.0,
+                     1e15,
+                     -1e15,
+                     2.5 };
+  for (int i = 0; i < 2000; i++) {
+    double d = i < 12 ? edges[i] : (i % 2 ? -1.0 : 1.0) * (double)((unsigned)i * 2654435761u);
+    if (i >= 12 && i % 7 == 0) d += 0.5;
+    for (int sign = 0; sign < 2; sign++, d = -d) {
+      reply_double(&r, d);
+      char txt[64], w[80];
+      snprintf(txt, sizeof txt, "%.17g", d);
+      int n = snprintf(w, sizeof w, "$%zu\r\n%s\r\n", strlen(txt), txt);
+      CHECK(drained_is(&r, w, (size_t)n));
+    }
+  }
   reply_free(&r);
   CHECK(sm_total_bytes(&M) == 0);
 }
