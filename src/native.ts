@@ -69,6 +69,8 @@ export interface NativeStoreInfo {
   queryBytes: number;
   outputBytes: number;
   errorReplies: number;
+  /** Error replies by error code (WRONGTYPE, ERR, ...), sorted by code as Redis lists them. */
+  errorStats: { code: string; count: number }[];
   databases: number;
   /** Owners of store memory: the data types (string list set zset hash), then the store itself. */
   owners: number;

@@ -329,9 +329,19 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
       set_num(env, o, "pubsubPatterns", (double)dict_size(&st->patterns)) ||
       set_num(env, o, "owners", SM_OWNERS))
     return NULL;
-  uint64_t errors = 0;
-  for (st_client *c = st->clients; c != NULL; c = c->next) errors += c->out.errors;
-  if (set_num(env, o, "errorReplies", (double)(errors + st->closed_client_errors))) return NULL;
+  if (set_num(env, o, "errorReplies", (double)st->errstats.total)) return NULL;
+  napi_value errs;
+  NAPI_CALL(env, napi_create_array_with_length(env, st->errstats.n, &errs));
+  for (uint32_t i = 0; i < st->errstats.n; i++) {
+    const st_errstat *r = &st->errstats.row[i];
+    napi_value row, code;
+    NAPI_CALL(env, napi_create_object(env, &row));
+    NAPI_CALL(env, napi_create_string_latin1(env, r->code, r->len, &code));
+    NAPI_CALL(env, napi_set_named_property(env, row, "code", code));
+    if (set_num(env, row, "count", (double)r->count)) return NULL;
+    NAPI_CALL(env, napi_set_element(env, errs, i, row));
+  }
+  NAPI_CALL(env, napi_set_named_property(env, o, "errorStats", errs));
   NAPI_CALL(env, napi_create_array_with_length(env, (size_t)st->ndb * 2, &dbs));
   for (int i = 0; i < st->ndb; i++) {
     napi_value k, x;
@@ -439,8 +449,7 @@ static napi_value js_reset_stats(napi_env env, napi_callback_info info) {
   memset(&st->stats, 0, sizeof st->stats);
   st->stats.dirty = dirty;
   memset(st->cmdstats, 0, st_command_count * sizeof *st->cmdstats);
-  for (st_client *c = st->clients; c != NULL; c = c->next) c->out.errors = 0;
-  st->closed_client_errors = 0;
+  errstats_reset(&st->errstats);
   return NULL;
 }
 
@@ -478,7 +487,7 @@ static void defer_to_js(st_store *st, st_client *c, void *arg) {
   uint8_t *data;
   size_t len;
   if (tm_arg_bytes_try(env, result, &data, &len) == 0) {
-    if (len > 0 && data[0] == '-') c->out.errors++; /* INFO counts the control plane's errors too */
+    reply_count_encoded_error(&c->out, data, len); /* INFO counts the control plane's errors too */
     reply_raw(&c->out, data, len);
     return;
   }

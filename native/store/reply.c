@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "errstats.h"
 #include "util.h"
 
 #define HDR offsetof(reply_chunk, data)
@@ -161,8 +162,13 @@ void reply_double(reply_buf *r, double d) {
 /* ------------------------------------------------------------------------------ errors */
 
 /* "-" text "\r\n" with no CR/LF inside, as Redis sanitizes error texts. */
-static void error_out(reply_buf *r, const char *s, size_t len) {
+static void count_error(reply_buf *r, const char *s, size_t len) {
   r->errors++;
+  if (r->es != NULL) errstats_add(r->es, s, len);
+}
+
+static void error_out(reply_buf *r, const char *s, size_t len) {
+  count_error(r, s, len);
   unsigned char *p = room(r, len + 3);
   if (p == NULL) return;
   p[0] = '-';
@@ -176,6 +182,13 @@ static void error_out(reply_buf *r, const char *s, size_t len) {
 }
 
 void reply_error_raw(reply_buf *r, const char *s, size_t len) { error_out(r, s, len); }
+
+void reply_count_encoded_error(reply_buf *r, const void *p, size_t len) {
+  const char *s = p;
+  if (len == 0 || s[0] != '-') return;
+  const char *end = memchr(s, '\r', len);
+  count_error(r, s + 1, (end != NULL ? (size_t)(end - s) : len) - 1);
+}
 
 static size_t trim_crlf(char *s, size_t n) {
   size_t a = 0;
@@ -198,8 +211,9 @@ void reply_error(reply_buf *r, const char *fmt, ...) {
     error_out(r, stack, trim_crlf(stack, len));
     return;
   }
-  /* A long text: format it straight into the reply chain. */
-  r->errors++;
+  /* A long text: format it straight into the reply chain (counted from the stack copy, whose
+   * first bytes hold the code). */
+  count_error(r, stack, trim_crlf(stack, strnlen(stack, sizeof stack - 1)));
   unsigned char *p = room(r, (size_t)n + 3);
   if (p == NULL) return;
   va_start(ap, fmt);

@@ -17,7 +17,8 @@
  *   reply_double     addReplyDouble: a bulk of "%.17g" (0.1 -> "0.10000000000000001"), "inf",
  *                    "-inf" (-0.0 -> "-0", 1e300 -> "1.0000000000000001e+300")
  *   reply_bulk_ll    a bulk holding an integer's decimal text
- * Every reply_error* counts one error in r->errors (the command's "failed" stat).
+ * Every reply_error* counts one error in r->errors (the command's "failed" stat) and, when r->es
+ * is set (a client's buffer: the store's table), in INFO errorstats by its code (errstats.h).
  *
  * Deferred lengths (addReplyDeferredLen): h = reply_defer_len(r) reserves room for an array
  * header whose count is known only after the items are written; reply_set_defer_len(r, h, n)
@@ -39,6 +40,8 @@
 
 #include "mem.h"
 
+struct st_errstats;
+
 typedef struct reply_chunk {
   struct reply_chunk *next;
   size_t size;  /* capacity of data[] */
@@ -54,10 +57,11 @@ typedef struct reply_chunk {
 typedef struct reply_buf {
   sm *m;
   reply_chunk *head, *tail;
-  size_t head_off; /* bytes of head already taken */
-  size_t pending;  /* bytes not yet taken */
-  uint64_t errors; /* error replies written */
-  int oom;         /* an append failed: close the client */
+  size_t head_off;        /* bytes of head already taken */
+  size_t pending;         /* bytes not yet taken */
+  uint64_t errors;        /* error replies written */
+  struct st_errstats *es; /* where errors are counted by code, or NULL (set after reply_init) */
+  int oom;                /* an append failed: close the client */
 } reply_buf;
 
 typedef struct reply_pos {
@@ -87,6 +91,9 @@ void reply_simple(reply_buf *r, const char *s);
 void reply_simple_len(reply_buf *r, const char *s, size_t len);
 void reply_error(reply_buf *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void reply_error_raw(reply_buf *r, const char *s, size_t len);
+/* Count an error reply appended as pre-encoded bytes p[0..len) ("-CODE text\r\n", from the
+ * control plane) as reply_error would; bytes that are not an error are not counted. */
+void reply_count_encoded_error(reply_buf *r, const void *p, size_t len);
 void reply_bulk(reply_buf *r, const void *p, size_t len);
 /* NULL is a null bulk, as addReplyBulkCString. */
 void reply_bulk_cstr(reply_buf *r, const char *s);

@@ -143,6 +143,7 @@ st_client *st_client_new(st_store *st) {
   resp_init(&c->in, &st->mem);
   c->in.max_bulk = (size_t)st->cfg.proto_max_bulk_len;
   reply_init(&c->out, &st->mem);
+  c->out.es = &st->errstats;
   c->ctime_ms = c->last_ms = st->now_ms;
   acl_client_init(c);
   c->next = st->clients;
@@ -162,7 +163,6 @@ void st_client_free(st_client *c) {
     st->clients = c->next;
   if (c->next != NULL) c->next->prev = c->prev;
   st->nclients--;
-  st->closed_client_errors += c->out.errors;
   multi_discard(c);
   resp_free(&c->in);
   reply_free(&c->out);
@@ -303,7 +303,7 @@ void st_call(st_client *c, const st_cmd *cmd) {
   c->last_ms = st->now_ms;
   c->cmd = cmd;
   st->current = c;
-  uint64_t errors = c->out.errors;
+  st->errstats.mark = st->errstats.total;
   aof_mark am;
   aof_begin(c, &am);
   if (cmd->flags & CMD_JS) {
@@ -324,7 +324,8 @@ void st_call(st_client *c, const st_cmd *cmd) {
   latency_add_if_needed(st, (cmd->flags & CMD_FAST) ? LAT_FAST_COMMAND : LAT_COMMAND,
                         duration / 1000);
   slowlog_push(c, cmd, duration);
-  if (c->out.errors != errors) cs->failed++;
+  if (st->errstats.total != st->errstats.mark) cs->failed++;
+  st->errstats.mark = st->errstats.total;
   c->lastcmd = cmd;
   c->commands++;
   st->stats.commands++;

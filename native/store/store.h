@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "dict.h"
+#include "errstats.h"
 #include "mem.h"
 #include "reply.h"
 #include "resp.h"
@@ -427,7 +428,7 @@ struct st_store {
   st_defer_fn *defer;
   void *defer_arg;
   st_cmdstat *cmdstats;                  /* per command row */
-  uint64_t closed_client_errors;         /* error replies sent to clients since closed (INFO) */
+  st_errstats errstats;                  /* error replies by code (INFO errorstats) */
   struct st_lazy *lazy_head, *lazy_tail; /* lazyfree.c's queue */
   size_t lazy_pending;
   /* SLOWLOG (slowlog.c): newest first. */

@@ -434,8 +434,7 @@ const SECTIONS: Record<string, [string, (s: Source) => string[]]> = {
   cpu: ['CPU', cpu],
   modules: ['Modules', () => []],
   tiering: ['Tiering', tiering],
-  // Per error prefix counts need the engine to keep them; total_error_replies has the sum.
-  errorstats: ['Errorstats', () => []],
+  errorstats: ['Errorstats', ({ info }) => info.errorStats.map((e) => `errorstat_${e.code}:count=${e.count}`)],
   commandstats: ['Commandstats', commandstats],
   cluster: ['Cluster', () => ['cluster_enabled:0']],
   keyspace: ['Keyspace', keyspace],
