@@ -69,6 +69,8 @@ export interface NativeStoreInfo {
   queryBytes: number;
   outputBytes: number;
   errorReplies: number;
+  /** The engine's internal failures (native/store/internal.h). */
+  internalErrors: number;
   /** Error replies by error code (WRONGTYPE, ERR, ...), sorted by code as Redis lists them. */
   errorStats: { code: string; count: number }[];
   databases: number;
@@ -153,6 +155,8 @@ export interface NativeStore {
   passwordless(): boolean;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
+  /** The engine's internal failures waiting to be logged, oldest first (status event EV_INTERNAL). */
+  takeInternalErrors(): { where: string; what: string; stack: string }[];
   /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */
   pageCensus(): NativeStoreCensus;
   /** Start/stop propagating writes to the AOF buffer (native/store/aof.h). */

@@ -12,6 +12,7 @@
 #include <errno.h>
 
 #include "rdb.h"
+#include "internal.h"
 #include "snapshot.h"
 #include "aof.h"
 #include "store.h"
@@ -20,7 +21,8 @@
 
 /* status[] (an Int32Array shared with JS) after feed/drain/clientOpen: the client's pending
  * bytes, close request and output-buffer class; after feed/timers: S_EVENTS (EV_WOKEN: other
- * clients have output or a close request: call woken()) and S_TIMER (ms until a deadline set
+ * clients have output or a close request: call woken(); EV_INTERNAL: internal failures wait to be
+ * logged) and S_TIMER (ms until a deadline set
  * by the commands just run, or -1). */
 enum {
   S_PENDING = 0,
@@ -32,7 +34,7 @@ enum {
   S_TIMER = 6,
   S_LEN = 7
 };
-enum { EV_WOKEN = 1 };
+enum { EV_WOKEN = 1, EV_INTERNAL = 2 }; /* EV_INTERNAL: call takeInternalErrors() */
 enum { CLOSE_NONE = 0, CLOSE_AFTER_WRITE = 1, CLOSE_NOW = 2 };
 
 struct ts_ctx {
@@ -95,7 +97,8 @@ static int64_t wall_ms(void) {
 /* After commands ran (feed, timers): what the socket owner must look at besides the client. */
 static void report_events(ts_ctx *ts) {
   st_store *st = ts->st;
-  ts->status[S_EVENTS] = st->woken != NULL ? EV_WOKEN : 0;
+  ts->status[S_EVENTS] = (st->woken != NULL ? EV_WOKEN : 0) |
+                         (st->internal != NULL && st->internal->count > 0 ? EV_INTERNAL : 0);
   int32_t timer = -1;
   if (st->timer_hint_ms != 0) {
     int64_t left = st->timer_hint_ms - wall_ms();
@@ -329,7 +332,9 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
       set_num(env, o, "pubsubPatterns", (double)dict_size(&st->patterns)) ||
       set_num(env, o, "owners", SM_OWNERS))
     return NULL;
-  if (set_num(env, o, "errorReplies", (double)st->errstats.total)) return NULL;
+  if (set_num(env, o, "errorReplies", (double)st->errstats.total) ||
+      set_num(env, o, "internalErrors", (double)st->internal_errors))
+    return NULL;
   napi_value errs;
   NAPI_CALL(env, napi_create_array_with_length(env, st->errstats.n, &errs));
   for (uint32_t i = 0; i < st->errstats.n; i++) {
@@ -417,6 +422,7 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "rdbcompression", offsetof(st_config, rdbcompression) },
     { "rdbchecksum", offsetof(st_config, rdbchecksum) },
     { "misconf", offsetof(st_config, misconf) },
+    { "test-faults", offsetof(st_config, test_faults) },
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)
     if (strcmp(fields[i].name, name) == 0) return (int64_t *)((char *)cfg + fields[i].off);
@@ -481,7 +487,7 @@ static void defer_to_js(st_store *st, st_client *c, void *arg) {
   if (s != napi_ok) {
     napi_value exc;
     napi_get_and_clear_last_exception(env, &exc);
-    reply_error(&c->out, "ERR internal error in '%s'", c->cmd->name);
+    st_internal_error(c, "the control plane's handler threw");
     return;
   }
   uint8_t *data;
@@ -502,6 +508,28 @@ static void defer_to_js(st_store *st, st_client *c, void *arg) {
   }
   (void)st;
   reply_error(&c->out, "ERR internal error: '%s' produced no reply", c->cmd->name);
+}
+
+/* takeInternalErrors() -> [{ where, what, stack }]: the engine's internal failures waiting to be
+ * logged (internal.h), oldest first; the ring is emptied. */
+static napi_value js_take_internal_errors(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  napi_value arr;
+  NAPI_CALL(env, napi_create_array(env, &arr));
+  static st_internal_report r; /* 2.3 KiB: off the stack; the addon runs on one thread */
+  for (uint32_t i = 0; st_internal_take(ts->st, &r); i++) {
+    napi_value o, where, what, stack;
+    NAPI_CALL(env, napi_create_object(env, &o));
+    NAPI_CALL(env, napi_create_string_utf8(env, r.where, NAPI_AUTO_LENGTH, &where));
+    NAPI_CALL(env, napi_create_string_utf8(env, r.what, NAPI_AUTO_LENGTH, &what));
+    NAPI_CALL(env, napi_create_string_utf8(env, r.stack, NAPI_AUTO_LENGTH, &stack));
+    NAPI_CALL(env, napi_set_named_property(env, o, "where", where));
+    NAPI_CALL(env, napi_set_named_property(env, o, "what", what));
+    NAPI_CALL(env, napi_set_named_property(env, o, "stack", stack));
+    NAPI_CALL(env, napi_set_element(env, arr, i, o));
+  }
+  return arr;
 }
 
 static napi_value js_set_defer(napi_env env, napi_callback_info info) {
@@ -798,6 +826,7 @@ static const tm_fn_def store_functions[] = {
   { "migrate", js_migrate },
   { "resetStats", js_reset_stats },
   { "setDefer", js_set_defer },
+  { "takeInternalErrors", js_take_internal_errors },
   { "pageCensus", js_page_census },
   { "aofEnable", js_aof_enable },
   { "aofTake", js_aof_take },

@@ -12,6 +12,7 @@
 #include "entry.h"
 #include "evict.h"
 #include "expires.h"
+#include "internal.h"
 #include "lazyfree.h"
 #include "migrate.h"
 #include "snapshot.h"
@@ -123,6 +124,7 @@ void st_destroy(st_store *st) {
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
           st->dbs_tier);
   free(st->cmdstats);
+  free(st->internal);
   acl_free(st);
   mig_destroy(st->mig);
   free(st);
@@ -306,7 +308,9 @@ void st_call(st_client *c, const st_cmd *cmd) {
   st->errstats.mark = st->errstats.total;
   aof_mark am;
   aof_begin(c, &am);
-  if (cmd->flags & CMD_JS) {
+  if (st->cfg.test_faults && st_test_fault_requested(c)) {
+    st_internal_error(c, "injected test fault (TIERMEM_TEST_FAULTS)");
+  } else if (cmd->flags & CMD_JS) {
     if (st->defer != NULL)
       st->defer(st, c, st->defer_arg);
     else

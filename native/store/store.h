@@ -219,6 +219,7 @@ typedef struct st_config {
   int64_t rdbchecksum;       /* 1: CRC64 at the end of RDB files */
   int64_t misconf;           /* set by the control plane: a background save failed and
                     * stop-writes-on-bgsave-error applies, so writes get MISCONF */
+  int64_t test_faults;       /* tests only (internal.h): set when TIERMEM_TEST_FAULTS=1 at start */
 } st_config;
 
 /* client-output-buffer-limit classes (the socket owner enforces the limits: it sees the
@@ -429,6 +430,8 @@ struct st_store {
   void *defer_arg;
   st_cmdstat *cmdstats;                  /* per command row */
   st_errstats errstats;                  /* error replies by code (INFO errorstats) */
+  uint64_t internal_errors;              /* internal failures (internal.h) */
+  struct st_internal *internal;          /* their reports waiting for the control plane */
   struct st_lazy *lazy_head, *lazy_tail; /* lazyfree.c's queue */
   size_t lazy_pending;
   /* SLOWLOG (slowlog.c): newest first. */

@@ -335,6 +335,14 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
     counter('store_evicted_keys_total', 'Keys evicted for maxmemory.', [], (r, emit) => {
       if (r.composition) emit({}, r.composition.evictedKeys);
     });
+    counter(
+      'internal_errors_total',
+      'Internal failures of the store (engine or control plane), each ending one command with an INTERNAL error.',
+      [],
+      (r, emit) => {
+        if (r.composition) emit({}, r.composition.internalErrors);
+      },
+    );
   }
 
   if (opts.processMetrics) {

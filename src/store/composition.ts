@@ -43,6 +43,8 @@ export interface StoreComposition {
   /** The migrator's budget (bytes/s) and the rate it moved over the last second. */
   migrateRate: { limit: number; current: number };
   evictedKeys: number;
+  /** Internal failures of the engine and the control plane (never reset). */
+  internalErrors: number;
 }
 
 /** The engine's memory cells as a composition. `outputBacklog` adds what sockets still hold. */
@@ -110,5 +112,6 @@ export function compose(info: NativeStoreInfo, outputBacklog: number): StoreComp
     },
     migrateRate: { limit: info.tiering.migrateRate, current: info.tiering.migratedRate },
     evictedKeys: info.evictedKeys,
+    internalErrors: info.internalErrors,
   };
 }

@@ -8,6 +8,10 @@ import { configGet, configResetstat, configRewrite, configSet } from './commands
 import { info } from './commands/info.js';
 import { memoryDoctor, memoryStats } from './commands/memory.js';
 import { bgsave, lastsave, save, shutdown } from './commands/persist.js';
+import { internalErrorReply } from './internal-errors.js';
+
+/** Tests only (host.testFaults): a command whose last argument is this throws in its handler. */
+export const TEST_FAULT_ARG = 'tiermem:test-fault:control';
 
 /** A command's arguments (Buffers copied out of the engine's query buffer). */
 export class JsArgs {
@@ -66,8 +70,20 @@ export function controlPlane(host: StoreHost): (slot: number, argv: Buffer[]) =>
         ? `${args.lower(0)}|${args.lower(1)}`
         : args.lower(0);
     const handler = HANDLERS.get(name);
-    if (handler === undefined) out.error(`ERR '${name}' is not served by the control plane`);
-    else handler({ host, slot, args, out });
+    if (handler === undefined) {
+      out.error(`ERR '${name}' is not served by the control plane`);
+      return out.take();
+    }
+    try {
+      if (host.testFaults && args.argc > 1 && args.lower(args.argc - 1) === TEST_FAULT_ARG)
+        throw new Error('injected test fault (TIERMEM_TEST_FAULTS)');
+      handler({ host, slot, args, out });
+    } catch (err) {
+      // The command fails; the connection and the server go on.
+      out.take();
+      host.internalErrors.fromControlPlane(name, err);
+      out.error(internalErrorReply(name));
+    }
     return out.take();
   };
 }

@@ -10,6 +10,7 @@ import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { Persistence } from './persistence.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
+import { InternalErrors } from './internal-errors.js';
 
 /** One class's client-output-buffer-limit: bytes, and how long the soft limit may be exceeded. */
 export interface OutputLimit {
@@ -79,6 +80,10 @@ export class StoreHost {
   onShutdown: (() => void) | null = null;
   /** The append-only file (null: appendonly no). */
   aof: AppendOnlyFile | null = null;
+  /** Internal failures: counted and logged once each (internal-errors.ts). */
+  internalErrors = new InternalErrors(() => {});
+  /** Tests only: TIERMEM_TEST_FAULTS=1 was set at start, so faults may be injected. */
+  testFaults = false;
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(
@@ -139,7 +144,9 @@ export class StoreHost {
   composition(info: NativeStoreInfo = this.info()): StoreComposition {
     let backlog = 0;
     for (const c of this.clients.values()) backlog += c.backlog();
-    return compose(info, backlog);
+    const c = compose(info, backlog);
+    c.internalErrors += this.internalErrors.controlPlane;
+    return c;
   }
 
   stats(info: NativeStoreInfo = this.info()): StoreStats {

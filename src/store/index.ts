@@ -11,6 +11,7 @@ import type { StoreComposition } from './composition.js';
 import { AppendOnlyFile, type AofOptions } from './aof.js';
 import { controlPlane } from './control.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
+import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
 import { Persistence, type PersistenceOptions } from './persistence.js';
 import { StoreNetServer } from './server.js';
@@ -89,6 +90,9 @@ export interface StoreServer {
   close(): Promise<void>;
 }
 
+/** Read once, when this module loads: setting it later cannot turn fault injection on. */
+const TEST_FAULTS_AT_START = process.env.TIERMEM_TEST_FAULTS === '1';
+
 /** How often the engine's periodic work runs, and its time budget per run (Redis: hz 10, 25%). */
 const CRON_MS = 100;
 const CRON_BUDGET_US = 2500;
@@ -109,6 +113,12 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   if (opts.changes) host.changes = opts.changes;
   engine.setDefer(controlPlane(host));
   const log = opts.log ?? ((): void => {});
+  host.internalErrors = new InternalErrors(log);
+  // Fault injection for the internal-error tests: only when the process started with it.
+  if (TEST_FAULTS_AT_START) {
+    host.testFaults = true;
+    host.applyLimit('test-faults', 1);
+  }
   if (opts.persistence) host.persistence = new Persistence(engine, opts.persistence, log, () => host.usedBytes());
   // Loaded before the port opens (as Redis loads before it accepts) and before requirepass
   // applies (the loading client needs no AUTH); a bad file stops start-up. With appendonly yes

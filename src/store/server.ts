@@ -41,6 +41,7 @@ const S_CLASS = 4;
 const S_EVENTS = 5;
 const S_TIMER = 6;
 const EV_WOKEN = 1;
+const EV_INTERNAL = 2;
 const CLOSE_AFTER_WRITE = 1;
 const CLOSE_NOW = 2;
 
@@ -182,6 +183,7 @@ export class StoreNetServer {
     this.ship(c, written);
     this.pump(c);
     if (timer >= 0) this.armTimer(timer);
+    if (events & EV_INTERNAL) this.host.internalErrors.fromEngine(this.engine.takeInternalErrors());
     if (events & EV_WOKEN) this.serveWoken();
   }
 
@@ -216,6 +218,7 @@ export class StoreNetServer {
     const hinted = this.status[S_TIMER]!;
     if (next >= 0) this.armTimer(next);
     if (hinted >= 0) this.armTimer(hinted);
+    if (events & EV_INTERNAL) this.host.internalErrors.fromEngine(this.engine.takeInternalErrors());
     if (events & EV_WOKEN) this.serveWoken();
   }
 
