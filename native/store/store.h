@@ -695,6 +695,13 @@ int list_where_arg(st_client *c, int i);
 /* Pop up to count elements (count < 0: one, as a bulk) from `where` of list e, replying them;
  * on OOM the reply is cut back to pos and OOM replied (-1). */
 int list_pop_reply(st_client *c, st_entry *e, int where, long long count, const reply_pos *pos);
+/* LMPOP/BLMPOP's arguments from numkeys at argv[numkeys_idx]: numkeys, LEFT|RIGHT, [COUNT n]
+ * (1 when absent), with Redis's errors in Redis's order. 0, or -1 after the error reply. The
+ * keys are argv[numkeys_idx + 1 ..]. */
+int list_mpop_args(st_client *c, int numkeys_idx, int *nkeys, int *where, long long *count);
+/* The [key, elements] reply of LMPOP/BLMPOP (BLPOP/BRPOP: count < 0, [key, element]) from list
+ * e at argv[k]; OOM as list_pop_reply. */
+void list_pop_keyed_reply(st_client *c, int k, st_entry *e, int where, long long count);
 /* LMOVE argv[1] argv[2] from -> to, with its replies (source must exist or null is replied). */
 void list_move(st_client *c, int from, int to);
 

@@ -326,39 +326,50 @@ static void pop_cmd(st_client *c, int where) {
 void cmd_lpop(st_client *c) { pop_cmd(c, QL_HEAD); }
 void cmd_rpop(st_client *c) { pop_cmd(c, QL_TAIL); }
 
-/* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
-void cmd_lmpop(st_client *c) {
-  long long numkeys, count = -1;
-  if (arg_ll_range(c, 1, 1, LLONG_MAX, &numkeys, "ERR numkeys should be greater than 0") != 0)
-    return;
-  if (numkeys > c->argc - 3) {
+int list_mpop_args(st_client *c, int numkeys_idx, int *nkeys, int *where, long long *count) {
+  long long numkeys;
+  if (arg_ll_range(c, numkeys_idx, 1, LLONG_MAX, &numkeys,
+                   "ERR numkeys should be greater than 0") != 0)
+    return -1;
+  if (numkeys > c->argc - numkeys_idx - 2) { /* compared before adding: numkeys may be huge */
     reply_error(&c->out, "%s", ERR_SYNTAX);
-    return;
+    return -1;
   }
-  int wi = 2 + (int)numkeys;
-  int where = list_where_arg(c, wi);
-  if (where < 0) return;
+  int wi = numkeys_idx + 1 + (int)numkeys;
+  if ((*where = list_where_arg(c, wi)) < 0) return -1;
+  *count = -1;
   for (int j = wi + 1; j < c->argc; j++) {
-    if (count == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
-      if (arg_ll_range(c, ++j, 1, LLONG_MAX, &count, "ERR count should be greater than 0") != 0)
-        return;
+    if (*count == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
+      if (arg_ll_range(c, ++j, 1, LLONG_MAX, count, "ERR count should be greater than 0") != 0)
+        return -1;
     } else {
       reply_error(&c->out, "%s", ERR_SYNTAX);
-      return;
+      return -1;
     }
   }
-  if (count == -1) count = 1;
-  for (int k = 2; k < wi; k++) {
+  if (*count == -1) *count = 1;
+  *nkeys = (int)numkeys;
+  return 0;
+}
+
+void list_pop_keyed_reply(st_client *c, int k, st_entry *e, int where, long long count) {
+  reply_pos pos;
+  reply_mark(&c->out, &pos);
+  reply_array(&c->out, 2);
+  reply_bulk(&c->out, c->argv[k].ptr, c->argv[k].len);
+  list_pop_reply(c, e, where, count, &pos);
+}
+
+/* LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+void cmd_lmpop(st_client *c) {
+  int numkeys, where;
+  long long count;
+  if (list_mpop_args(c, 1, &numkeys, &where, &count) != 0) return;
+  for (int k = 2; k < 2 + numkeys; k++) {
     int wrong;
     st_entry *e = lookup_write_typed(c, &c->argv[k], ST_LIST, &wrong);
     if (wrong) return;
-    if (e == NULL) continue;
-    reply_pos pos;
-    reply_mark(&c->out, &pos);
-    reply_array(&c->out, 2);
-    reply_bulk(&c->out, c->argv[k].ptr, c->argv[k].len);
-    list_pop_reply(c, e, where, count, &pos);
-    return;
+    if (e != NULL) return list_pop_keyed_reply(c, k, e, where, count);
   }
   reply_null_array(&c->out);
 }

@@ -1,7 +1,5 @@
 /* t_list_blocking.c - BLPOP BRPOP BLMOVE BRPOPLPUSH BLMPOP: the list pops that wait
  * (blocking.h), with Redis 7.0.15's argument order, replies and errors. */
-#include <limits.h>
-
 #include "blocking.h"
 #include "quicklist.h"
 
@@ -17,21 +15,14 @@ static st_entry *list_at(st_client *c, int k, int *wrong) {
   return lookup_write_typed(c, &c->argv[k], ST_LIST, wrong);
 }
 
-/* BLPOP/BRPOP key [key ...] timeout, and BLMPOP's keys (count >= 1, mpop set). */
-static void bpop(st_client *c, int first, int last, int where, long long count, int mpop,
-                 int64_t deadline) {
+/* BLPOP/BRPOP key [key ...] timeout (count < 0: one element as a bulk), and BLMPOP's keys. */
+static void bpop(st_client *c, int first, int last, int where, long long count, int64_t deadline) {
   for (int k = first; k <= last; k++) {
     if (blk_skip(c, k)) continue;
     int wrong;
     st_entry *e = list_at(c, k, &wrong);
     if (wrong) return;
-    if (e == NULL) continue;
-    reply_pos pos;
-    reply_mark(&c->out, &pos);
-    reply_array(&c->out, 2);
-    reply_bulk(&c->out, c->argv[k].ptr, c->argv[k].len);
-    list_pop_reply(c, e, where, mpop ? count : -1, &pos);
-    return;
+    if (e != NULL) return list_pop_keyed_reply(c, k, e, where, count);
   }
   if (blk_block(c, first, last, 1, deadline)) reply_null_array(&c->out);
 }
@@ -39,7 +30,7 @@ static void bpop(st_client *c, int first, int last, int where, long long count, 
 static void bpop_cmd(st_client *c, int where) {
   int64_t deadline;
   if (blk_timeout_arg(c, c->argc - 1, &deadline) != 0) return;
-  bpop(c, 1, c->argc - 2, where, -1, 0, deadline);
+  bpop(c, 1, c->argc - 2, where, -1, deadline);
 }
 
 void cmd_blpop(st_client *c) { bpop_cmd(c, QL_HEAD); }
@@ -47,29 +38,12 @@ void cmd_brpop(st_client *c) { bpop_cmd(c, QL_TAIL); }
 
 /* BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 void cmd_blmpop(st_client *c) {
-  long long numkeys, count = -1;
-  if (arg_ll_range(c, 2, 1, LLONG_MAX, &numkeys, "ERR numkeys should be greater than 0") != 0)
-    return;
-  if (numkeys > c->argc - 4) {
-    reply_error(&c->out, "%s", ERR_SYNTAX);
-    return;
-  }
-  int wi = 3 + (int)numkeys;
-  int where = list_where_arg(c, wi);
-  if (where < 0) return;
-  for (int j = wi + 1; j < c->argc; j++) {
-    if (count == -1 && arg_is(c, j, "count") && j + 1 < c->argc) {
-      if (arg_ll_range(c, ++j, 1, LLONG_MAX, &count, "ERR count should be greater than 0") != 0)
-        return;
-    } else {
-      reply_error(&c->out, "%s", ERR_SYNTAX);
-      return;
-    }
-  }
-  if (count == -1) count = 1;
+  int numkeys, where;
+  long long count;
+  if (list_mpop_args(c, 2, &numkeys, &where, &count) != 0) return;
   int64_t deadline;
   if (blk_timeout_arg(c, 1, &deadline) != 0) return;
-  bpop(c, 3, wi - 1, where, count, 1, deadline);
+  bpop(c, 3, 2 + numkeys, where, count, deadline);
 }
 
 /* BLMOVE / BRPOPLPUSH: LMOVE when the source has elements. */

@@ -25,6 +25,7 @@ import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
 import { ZSET_COMMANDS } from './zset.js';
 import { clientRows } from './clients.js';
+import { ZBLOCK_COMMANDS } from './zblock.js';
 
 export interface CommandRow {
   name: string;
@@ -235,4 +236,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...TRANSACTION_ROWS,
   ...ZSET_COMMANDS,
   ...clientRows,
+  ...ZBLOCK_COMMANDS,
 ];
