@@ -188,6 +188,8 @@ export interface NativeSnapshotStats {
   peakExtra: number;
   /** Changes to owed keys that bypassed the pre-modification hook; always 0 unless a bug. */
   missedHooks: number;
+  /** Steps that ended inside a big collection's record (written over several steps). */
+  pieces: number;
 }
 
 export interface NativeLoadProgress {

@@ -2,16 +2,16 @@
 // (forkless, object-level copy-on-write) with the same data and load, in the same run:
 //   1. fill N values of 1 KiB (default 1 GiB of values) under keys key:%012d;
 //   2. a steady SET overwrite load over those keys (redis-benchmark -t set -r N -d 1024);
-//   3. throughput over a window without a save, then BGSAVE under the load: save time,
+//   3. throughput over a window without a save before and after, and during a BGSAVE: save time,
 //      throughput during the save, the server's extra memory (Redis: rdb_last_cow_size and the
 //      RSS peak of parent + child; tiermem: its peak snapshot buffer, which is all the extra it
 //      holds, and its RSS peak);
 //   4. restart on the dump: load time (the servers' own "DB loaded from disk" line).
-// Usage: node bench/persist/run.mjs [--mib 1024] [--window 5] [--clients 20]
+// Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const arg = (name, dflt) => {
@@ -19,7 +19,7 @@ const arg = (name, dflt) => {
   return i > 0 ? Number(process.argv[i + 1]) : dflt;
 };
 const MIB = arg('mib', 1024);
-const WINDOW_S = arg('window', 5);
+const WINDOW_S = arg('window', 10);
 const CLIENTS = arg('clients', 20);
 const N = Math.floor((MIB * 1024 * 1024) / 1024);
 const VALUE = 'v'.repeat(1024);
@@ -35,7 +35,10 @@ function freePort() {
 }
 
 function cli(port, ...args) {
-  return execFileSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).trim();
+  return execFileSync('redis-cli', ['-p', String(port), ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'], // "Could not connect" while a server starts is expected
+  }).trim();
 }
 function info(port, section) {
   const out = {};
@@ -139,7 +142,7 @@ async function measure(kind) {
   await sleep(2000);
   let c0 = commands(port);
   await sleep(WINDOW_S * 1000);
-  const baseline = (commands(port) - c0) / WINDOW_S;
+  const baselineBefore = (commands(port) - c0) / WINDOW_S;
   // BGSAVE under the load.
   c0 = commands(port);
   const tSave = Date.now();
@@ -153,6 +156,12 @@ async function measure(kind) {
   const saveS = (Date.now() - tSave) / 1000;
   const during = (commands(port) - c0) / saveS;
   const p = info(port, 'persistence');
+  // The same window again after the save: on a shared machine the load of others drifts, and the
+  // mean of a window before and one after is a fairer "without a save".
+  await sleep(1000);
+  c0 = commands(port);
+  await sleep(WINDOW_S * 1000);
+  const baselineAfter = (commands(port) - c0) / WINDOW_S;
   bench.kill('SIGKILL');
   await sleep(200);
   await stop(s);
@@ -162,7 +171,10 @@ async function measure(kind) {
   s = start(kind, port, dir);
   await waitPing(port);
   const restartS = (Date.now() - t1) / 1000;
-  const m = /DB loaded from disk: ([\d.]+) seconds/.exec(s.log());
+  // The line is written before the server answers, but this process may not have read it yet.
+  const loaded = /DB loaded from disk: ([\d.]+) seconds/;
+  for (let i = 0; i < 250 && !loaded.test(s.log()); i++) await sleep(20);
+  const m = loaded.exec(s.log());
   const keys = Number(cli(port, 'dbsize'));
   await stop(s);
   rmSync(dir, { recursive: true, force: true });
@@ -172,9 +184,11 @@ async function measure(kind) {
     datasetBytes: dataset,
     fillS,
     fileBytes,
-    baselineOps: Math.round(baseline),
+    baselineOps: Math.round((baselineBefore + baselineAfter) / 2),
+    baselineBeforeOps: Math.round(baselineBefore),
+    baselineAfterOps: Math.round(baselineAfter),
     duringOps: Math.round(during),
-    ratio: during / baseline,
+    ratio: during / ((baselineBefore + baselineAfter) / 2),
     saveS,
     status: p.rdb_last_bgsave_status,
     cowBytes: Number(p.rdb_last_cow_size),
@@ -193,7 +207,8 @@ for (const kind of ['redis', 'tiermem']) {
   console.error(JSON.stringify(r));
 }
 console.log(
-  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}\n`,
+  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}; ` +
+    `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs at the end\n`,
 );
 console.log(
   '| server | keys | used_memory | BGSAVE time | SET/s without save | SET/s during save | ratio | extra memory (rdb_last_cow_size) | RSS peak over baseline | dump.rdb | load time |',

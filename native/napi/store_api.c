@@ -650,7 +650,8 @@ static napi_value js_snapshot_stats(napi_env env, napi_callback_info info) {
       set_num(env, o, "preimages", (double)s.preimages) ||
       set_num(env, o, "bytes", (double)s.bytes) ||
       set_num(env, o, "peakExtra", (double)s.peak_extra) ||
-      set_num(env, o, "missedHooks", (double)s.missed_hooks))
+      set_num(env, o, "missedHooks", (double)s.missed_hooks) ||
+      set_num(env, o, "pieces", (double)s.pieces))
     return NULL;
   return o;
 }

@@ -37,7 +37,9 @@
  * they were, key_modified is not called, and only the pointer changes, between two commands.
  * The rule relied on: a snapshot reads values through their entry at the time it serializes
  * them, never through a pointer kept across event-loop turns, so a moved value is serialized
- * once, from wherever it lives then (neither lost nor duplicated). */
+ * once, from wherever it lives then (neither lost nor duplicated). The one exception, a big
+ * collection written over several steps (snapshot.h), keeps only pointers to blocks that never
+ * move: quicklist nodes (whose listpacks it reads at write time), hashtable and skiplist nodes. */
 #ifndef TM_STORE_MIGRATE_H
 #define TM_STORE_MIGRATE_H
 

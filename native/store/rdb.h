@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dict.h"
 #include "store.h"
 
 #define RDB_VERSION 10
@@ -119,6 +120,27 @@ void rdb_put_header(rdb_out *o, int64_t now_ms, int aof_base);
 void rdb_put_selectdb(rdb_out *o, int db, uint64_t keys, uint64_t expires);
 /* One key as a record of db (a SELECTDB first if db is not the current one). */
 void rdb_put_record(rdb_out *o, int db, const st_entry *e);
+/* A record written in pieces (snapshots: a big collection must not block the loop). Values
+ * held as a quicklist, a hashtable or a skiplist are written element by element from a saved
+ * position; everything else is written whole by rdb_put_record_begin. Between pieces the value
+ * must not change (the snapshot's hook finishes the record before any change) and nothing else
+ * may be appended to o (records of other keys go elsewhere until the record is complete). A
+ * hashtable's rehashing is paused while its record is open: rdb_put_record_end (or _abort)
+ * resumes it. */
+typedef struct rdb_piecewise {
+  const st_entry *e;
+  int type;         /* RDB type being written */
+  int open;         /* elements remain */
+  const void *node; /* next quicklist node or skiplist node */
+  dict_iter it;     /* hashtable position (it.d != NULL: rehashing paused) */
+} rdb_piecewise;
+/* Begin a record of db: the whole of it when the value is not written in pieces. 1 when the
+ * record is complete, 0 when elements remain (rdb_put_record_more). */
+int rdb_put_record_begin(rdb_out *o, int db, const st_entry *e, rdb_piecewise *w);
+/* Up to max more elements. 1 when the record is complete. */
+int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max);
+/* Give up an open record (the snapshot is aborted): resumes the hashtable's rehashing. */
+void rdb_put_record_abort(rdb_piecewise *w);
 /* The type byte and the value of e, as a record carries them (DUMP's payload body). */
 void rdb_put_value(rdb_out *o, const st_entry *e);
 /* EOF and the checksum. */

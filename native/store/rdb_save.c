@@ -291,7 +291,8 @@ void rdb_put_selectdb(rdb_out *o, int db, uint64_t keys, uint64_t expires) {
   o->cur_db = db;
 }
 
-void rdb_put_record(rdb_out *o, int db, const st_entry *e) {
+/* A record's prefix: SELECTDB if db changes, EXPIRETIME_MS, type byte, key. */
+static void put_record_head(rdb_out *o, int db, const st_entry *e, unsigned char t) {
   if (db != o->cur_db) {
     unsigned char op = RDB_OPCODE_SELECTDB;
     rdb_put_raw(o, &op, 1);
@@ -305,13 +306,104 @@ void rdb_put_record(rdb_out *o, int db, const st_entry *e) {
     for (int i = 0; i < 8; i++) b[1 + i] = (unsigned char)((uint64_t)when >> (8 * i));
     rdb_put_raw(o, b, 9);
   }
-  unsigned char t = (unsigned char)type_of(e);
   size_t klen;
   const unsigned char *key = entry_key(e, &klen);
   rdb_put_raw(o, &t, 1);
   rdb_put_string(o, key, klen);
+}
+
+void rdb_put_record(rdb_out *o, int db, const st_entry *e) {
+  unsigned char t = (unsigned char)type_of(e);
+  put_record_head(o, db, e, t);
   put_body(o, e, t);
   o->keys++;
+}
+
+int rdb_put_record_begin(rdb_out *o, int db, const st_entry *e, rdb_piecewise *w) {
+  memset(w, 0, sizeof *w);
+  int t = type_of(e);
+  unsigned enc = entry_enc(e);
+  int pieces = (t == RDB_TYPE_LIST_QUICKLIST_2 && enc != ENC_LISTPACK) || t == RDB_TYPE_ZSET_2 ||
+               (t == RDB_TYPE_SET && enc != ENC_LISTPACK) ||
+               (t == RDB_TYPE_HASH && enc != ENC_LISTPACK);
+  if (!pieces) {
+    rdb_put_record(o, db, e);
+    return 1;
+  }
+  put_record_head(o, db, e, (unsigned char)t);
+  w->e = e;
+  w->type = t;
+  w->open = 1;
+  switch (t) {
+    case RDB_TYPE_LIST_QUICKLIST_2:
+      rdb_put_len(o, ((const quicklist *)e->val)->len);
+      w->node = ((const quicklist *)e->val)->head;
+      break;
+    case RDB_TYPE_ZSET_2:
+      rdb_put_len(o, zset_len(e->val));
+      w->node = zset_last(e->val); /* from the tail, as Redis does */
+      break;
+    case RDB_TYPE_SET:
+      rdb_put_len(o, set_ht_size(e->val));
+      dict_iter_init(&w->it, set_ht_dict(e->val));
+      break;
+    default:
+      rdb_put_len(o, hash_ht_size(e->val));
+      dict_iter_init(&w->it, hash_ht_dict(e->val));
+      break;
+  }
+  return rdb_put_record_more(o, w, 0);
+}
+
+static int piece_done(rdb_out *o, rdb_piecewise *w) {
+  rdb_put_record_abort(w);
+  o->keys++;
+  return 1;
+}
+
+int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max) {
+  if (!w->open) return 1;
+  switch (w->type) {
+    case RDB_TYPE_LIST_QUICKLIST_2: {
+      const ql_node *n = w->node;
+      for (size_t i = 0; n != NULL && i < max; i++, n = n->next) {
+        /* A node is up to list-max-listpack-size entries: weigh it as that many elements. */
+        rdb_put_len(o, 2);
+        rdb_put_string(o, n->lp, lp_bytes(n->lp));
+        i += n->count > 0 ? n->count - 1 : 0;
+      }
+      w->node = n;
+      return n == NULL ? piece_done(o, w) : 0;
+    }
+    case RDB_TYPE_ZSET_2: {
+      const zsl_node *n = w->node;
+      for (size_t i = 0; n != NULL && i < max; i++, n = zsl_prev(n)) {
+        size_t ml;
+        const unsigned char *m = zsl_member(n, &ml);
+        rdb_put_string(o, m, ml);
+        put_double_bin(o, n->score);
+      }
+      w->node = n;
+      return n == NULL ? piece_done(o, w) : 0;
+    }
+    default: {
+      for (size_t i = 0; i < max; i++) {
+        const dict_node *n = dict_iter_next(&w->it);
+        if (n == NULL) return piece_done(o, w);
+        if (w->type == RDB_TYPE_SET)
+          set_ht_visit(n, visit_one, o);
+        else
+          hash_ht_visit(n, visit_one, o);
+      }
+      return 0;
+    }
+  }
+}
+
+void rdb_put_record_abort(rdb_piecewise *w) {
+  if (w->it.d != NULL) dict_iter_done(&w->it);
+  w->it.d = NULL;
+  w->open = 0;
 }
 
 static void put_aux(rdb_out *o, const char *key, const char *val) {

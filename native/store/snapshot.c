@@ -16,7 +16,16 @@ struct st_snapshot {
   int *cut_of;     /* physical db -> cut db */
   uint8_t map_tier;
   uint64_t preimages;
+  /* A big collection met by the traversal is written over several steps (open.open). Until its
+   * record is complete every other record (pre-images, the rest of the scanned bucket) goes to
+   * `side`, in memory, appended to the file after it. */
+  rdb_piecewise open;
+  rdb_out side;
+  uint64_t pieces; /* steps that ended inside an open record */
 };
+
+/* Elements written between two looks at the clock. */
+#define PIECE_ELEMENTS 512
 
 static snapshot_stats last_stats_zero;
 
@@ -28,30 +37,27 @@ static int64_t mono_us(void) {
 
 int snapshot_active(const st_store *st) { return st->snap != NULL; }
 
-static void record_stats(st_store *st) {
-  st_snapshot *s = st->snap;
-  st->snap_last.keys = s->out.keys;
-  st->snap_last.preimages = s->preimages;
-  st->snap_last.bytes = s->out.written + s->out.len;
-  st->snap_last.peak_extra = s->out.peak;
-  st->snap_last.missed_hooks = st->snap_missed;
+static snapshot_stats current_stats(const st_store *st) {
+  const st_snapshot *s = st->snap;
+  snapshot_stats r = last_stats_zero;
+  r.keys = s->out.keys + s->side.keys;
+  r.preimages = s->preimages;
+  r.bytes = s->out.written + s->out.len + s->side.len;
+  r.peak_extra = s->out.peak + s->side.peak; /* at most; the two rarely peak together */
+  r.missed_hooks = st->snap_missed;
+  r.pieces = s->pieces;
+  return r;
 }
 
 snapshot_stats snapshot_get_stats(const st_store *st) {
-  if (st->snap == NULL) return st->snap_last;
-  const st_snapshot *s = st->snap;
-  snapshot_stats r = last_stats_zero;
-  r.keys = s->out.keys;
-  r.preimages = s->preimages;
-  r.bytes = s->out.written + s->out.len;
-  r.peak_extra = s->out.peak;
-  r.missed_hooks = st->snap_missed;
-  return r;
+  return st->snap == NULL ? st->snap_last : current_stats(st);
 }
 
 static void finish(st_store *st) {
   st_snapshot *s = st->snap;
-  record_stats(st);
+  st->snap_last = current_stats(st);
+  rdb_put_record_abort(&s->open);
+  rdb_out_free(&s->side);
   rdb_out_free(&s->out);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s->phys_of, sizeof(int) * 2 * (size_t)s->ndb,
           s->map_tier);
@@ -81,6 +87,7 @@ int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buff
   s->cut_of = map + st->ndb;
   for (int i = 0; i < st->ndb; i++) s->phys_of[i] = s->cut_of[i] = i;
   rdb_out_init(&s->out, st, fd, compress, checksum);
+  rdb_out_init(&s->side, st, -1, compress, 0);
   if (buffer_limit >= 4096) s->out.flush_at = buffer_limit;
   st->snap = s;
   st->snap_self_tier = tier;
@@ -100,34 +107,73 @@ void snapshot_abort(st_store *st) {
   if (st->snap != NULL) finish(st);
 }
 
-/* Write e as a record of cut db `cdb` and stamp it. */
-static void emit(st_store *st, int cdb, st_entry *e) {
+/* The open record is complete: stamp its entry, then the records held aside follow it. */
+static void close_open(st_store *st) {
   st_snapshot *s = st->snap;
-  rdb_put_record(&s->out, cdb, e);
+  ((st_entry *)s->open.e)->version = st->snap_cut + 1;
+  s->open.e = NULL;
+  if (s->side.len > 0) {
+    rdb_put_raw(&s->out, s->side.buf, s->side.len);
+    s->out.cur_db = s->side.cur_db;
+    s->out.keys += s->side.keys;
+  }
+  if (s->side.err && !s->out.err) s->out.err = s->side.err;
+  size_t peak = s->side.peak;
+  rdb_out_free(&s->side);
+  rdb_out_init(&s->side, st, -1, s->out.compress, 0);
+  s->side.peak = peak;
+}
+
+/* Write the rest of the open record now (its value is about to change, or the records held
+ * aside have grown past the buffer limit). */
+static void finish_open(st_store *st) {
+  st_snapshot *s = st->snap;
+  rdb_put_record_more(&s->out, &s->open, SIZE_MAX);
+  close_open(st);
+}
+
+/* Write e as a record of cut db `cdb` and stamp it. `whole`: the record must be complete on
+ * return (a pre-image); otherwise a big collection may stay open for later steps. */
+static void emit(st_store *st, int cdb, st_entry *e, int whole) {
+  st_snapshot *s = st->snap;
+  if (s->open.open) {
+    if (s->open.e == e) return finish_open(st);
+    rdb_put_record(&s->side, cdb, e);
+    e->version = st->snap_cut + 1;
+    if (s->side.len > s->out.flush_at) finish_open(st); /* memory stays bounded */
+    return;
+  }
+  if (whole) {
+    rdb_put_record(&s->out, cdb, e);
+  } else if (rdb_put_record_begin(&s->out, cdb, e, &s->open) == 0) {
+    s->side.cur_db = cdb; /* records held aside start in the open record's db */
+    return;               /* stamped when complete */
+  }
   e->version = st->snap_cut + 1;
 }
 
 void snapshot_write_preimage(st_store *st, st_db *db, st_entry *e) {
   st_snapshot *s = st->snap;
-  emit(st, s->cut_of[db - st->dbs], e);
+  emit(st, s->cut_of[db - st->dbs], e, 1);
   s->preimages++;
 }
 
 typedef struct scan_ctx {
   st_store *st;
   int cdb;
+  int whole;
 } scan_ctx;
 
 static void scan_visit(dict_node *n, void *arg) {
   scan_ctx *x = arg;
   st_entry *e = (st_entry *)n;
-  if (snapshot_owes(x->st, e)) emit(x->st, x->cdb, e);
+  if (snapshot_owes(x->st, e)) emit(x->st, x->cdb, e, x->whole);
 }
 
 void snapshot_before_flush(st_store *st, st_db *db) {
   st_snapshot *s = st->snap;
   if (s == NULL) return;
-  scan_ctx x = { st, s->cut_of[db - st->dbs] };
+  scan_ctx x = { st, s->cut_of[db - st->dbs], 1 };
   uint64_t cur = 0;
   do cur = dict_scan(&db->keys, cur, scan_visit, &x);
   while (cur != 0);
@@ -153,7 +199,17 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
   }
   int64_t start = mono_us();
   unsigned n = 0;
-  while (s->db < s->ndb) {
+  while (s->open.open && s->out.err == 0) {
+    if (rdb_put_record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
+      close_open(st);
+      break;
+    }
+    if ((uint64_t)(mono_us() - start) >= budget_us) {
+      s->pieces++;
+      return s->out.err ? (errno = s->out.err, finish(st), -1) : 0;
+    }
+  }
+  while (s->db < s->ndb && !s->open.open) {
     st_db *db = &st->dbs[s->phys_of[s->db]];
     if (!s->started_db) {
       s->started_db = 1;
@@ -166,7 +222,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
       /* RESIZEDB is a hint: the db's size now, at worst a little off after the cut. */
       rdb_put_selectdb(&s->out, s->db, dict_size(&db->keys), owed_expires(db));
     }
-    scan_ctx x = { st, s->db };
+    scan_ctx x = { st, s->db, 0 };
     s->cursor = dict_scan(&db->keys, s->cursor, scan_visit, &x);
     if (s->out.err) break;
     if (s->cursor == 0) {
@@ -174,6 +230,17 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
       s->started_db = 0;
     }
     if ((++n & 15) == 0 && (uint64_t)(mono_us() - start) >= budget_us) break;
+  }
+  if (s->open.open && s->out.err == 0) {
+    /* A big collection was just opened: go on with it in this step's remaining time. */
+    while (!rdb_put_record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
+      if ((uint64_t)(mono_us() - start) >= budget_us) {
+        s->pieces++;
+        return s->out.err ? (errno = s->out.err, finish(st), -1) : 0;
+      }
+    }
+    close_open(st);
+    if (s->out.err == 0) return 0;
   }
   if (s->out.err == 0 && s->db >= s->ndb) {
     rdb_put_eof(&s->out);

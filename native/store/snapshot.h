@@ -24,7 +24,17 @@
  * retained, so the extra memory is the buffer alone (peak reported as rdb_last_cow_size). The
  * write to the file happens on the path of the command whose pre-image filled the buffer:
  * that is the backpressure (writers slow down to the speed of the page cache, memory does not
- * grow). Large values are serialized whole, in one step.
+ * grow).
+ *
+ * Big collections (a quicklist, hashtable or skiplist value) are written over several steps:
+ * the traversal opens the record and writes PIECE_ELEMENTS elements between looks at the
+ * clock, so a 1M-field hash does not block the loop. While a record is open nothing else may
+ * enter the file: every other record (pre-images, the rest of the scanned bucket) is written
+ * to a side buffer in memory and appended when the open record completes; if the side buffer
+ * passes `buffer_limit`, the open record is finished at once (memory stays bounded). The open
+ * value is still owed, so a change to it runs the hook, which writes the rest of the record
+ * before the change (a one-time cost proportional to what was left); a hashtable's rehashing
+ * is paused while its record is open. Pre-images are always written whole.
  *
  * For the tiering engine (moving values between tiers): snapshot_owes(st, e) tells whether e's
  * value is still owed to a running snapshot. Moving a value to another tier does not change it,

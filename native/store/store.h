@@ -407,6 +407,7 @@ typedef struct snapshot_stats {
   uint64_t bytes;        /* file bytes */
   uint64_t peak_extra;   /* largest buffer held, bytes */
   uint64_t missed_hooks; /* changes to owed entries that bypassed the hook (a bug: tests check 0) */
+  uint64_t pieces;       /* steps that ended inside a big collection's record */
 } snapshot_stats;
 typedef struct st_snapshot st_snapshot;
 
@@ -794,6 +795,12 @@ int set_ht_create(st_store *st, size_t hint, void **val, uint8_t *tier);
 int set_ht_insert(st_store *st, void *val, const unsigned char *m, size_t len);
 size_t set_ht_size(const void *val);
 void set_ht_each(const void *val, coll_visit_fn *fn, void *arg);
+/* The same one element at a time (snapshots write a big one in pieces): the member dict, and
+ * one of its nodes visited. */
+dict *hash_ht_dict(void *val);
+void hash_ht_visit(const dict_node *n, coll_visit_fn *fn, void *arg);
+dict *set_ht_dict(void *val);
+void set_ht_visit(const dict_node *n, coll_visit_fn *fn, void *arg);
 
 /* walk.c */
 

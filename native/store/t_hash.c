@@ -902,6 +902,13 @@ static void each_pair(const dict_node *dn, void *ctx) {
   x->fn(x->arg, n->f, n->flen, hnode_val(n), n->vlen);
 }
 
+dict *hash_ht_dict(void *val) { return &((hash_ht *)val)->d; }
+
+void hash_ht_visit(const dict_node *dn, coll_visit_fn *fn, void *arg) {
+  const hnode *n = (const hnode *)dn;
+  fn(arg, n->f, n->flen, hnode_val(n), n->vlen);
+}
+
 void hash_ht_each(const void *val, coll_visit_fn *fn, void *arg) {
   each_ctx x = { fn, arg };
   st_walk_dict_nodes(&((const hash_ht *)val)->d, each_pair, &x);

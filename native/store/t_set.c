@@ -1326,6 +1326,13 @@ static void each_member(const dict_node *dn, void *ctx) {
   x->fn(x->arg, n->m, n->len, NULL, 0);
 }
 
+dict *set_ht_dict(void *val) { return &((set_ht *)val)->d; }
+
+void set_ht_visit(const dict_node *dn, coll_visit_fn *fn, void *arg) {
+  const snode *n = (const snode *)dn;
+  fn(arg, n->m, n->len, NULL, 0);
+}
+
 void set_ht_each(const void *val, coll_visit_fn *fn, void *arg) {
   each_ctx x = { fn, arg };
   st_walk_dict_nodes(&((const set_ht *)val)->d, each_member, &x);
