@@ -108,6 +108,11 @@ int tm_heap_formula_ok(const tm_heap *h);
 const char *tm_heap_kind_name(const tm_heap *h, tm_tier tier);
 /* The memkind_t behind a tier (as void *), for benchmarks against raw memkind on the same kind. */
 void *tm_heap_memkind(const tm_heap *h, tm_tier tier);
+/* Give both tiers' freed pages back to the OS now (jemalloc purge of the tiers' arenas; the
+ * file-backed PMem kind's freed extents are punched out of its file). Cost: proportional to the
+ * dirty pages, and the next allocations fault fresh pages in. 0, or -1 if a tier's kind could not
+ * be purged (MEMKIND_DEFAULT). */
+int tm_heap_purge(tm_heap *h);
 /* Whether memkind reports a KMEM-DAX kind available (without creating a heap). */
 int tm_dax_kmem_available(void);
 /* memkind's version as major*1000000 + minor*1000 + patch. */

@@ -25,6 +25,11 @@ const char *tm_backend_name(const tm_backend_kind *k);
 /* The underlying memkind_t, for benchmarks that compare with raw memkind on the same kind. */
 void *tm_backend_memkind(const tm_backend_kind *k);
 
+/* Give the kind's freed pages back to the OS now: every dirty page of the kind's jemalloc arenas
+ * is purged (file-backed PMem: its extents are hole-punched and unmapped). 0, or -1 when the
+ * kind has no arenas of its own to purge (MEMKIND_DEFAULT shares jemalloc's automatic ones). */
+int tm_backend_purge(tm_backend_kind *k);
+
 int tm_backend_dax_kmem_available(void);
 int tm_backend_version(void);
 

@@ -205,6 +205,26 @@ int tm_backend_owns(tm_backend_kind *k, const void *p) {
 const char *tm_backend_name(const tm_backend_kind *k) { return k->name; }
 void *tm_backend_memkind(const tm_backend_kind *k) { return k->kind; }
 
+/* Exported by libmemkind 1.14 (MEMKIND_EXPORT) but declared only in its internal
+ * memkind_arena.h: sets arena.<i>.dirty_decay_ms of every arena of the kind. */
+int memkind_arena_update_memory_usage_policy(memkind_t kind, memkind_mem_usage_policy policy);
+
+/* libmemkind.so does not export jemalloc's mallctl, so no arena.<i>.purge. Setting an arena's
+ * dirty_decay_ms resets its decay and, at 0, purges every dirty page at once (jemalloc's
+ * arena_decay_ms_set); the default (10 s) is then restored. The PMem kind's extent hooks cannot
+ * purge in place, so its decayed extents go through memkind's dalloc hook, which punches them
+ * out of the file (MADV_REMOVE) and unmaps them. */
+static pthread_mutex_t purge_lock = PTHREAD_MUTEX_INITIALIZER;
+
+int tm_backend_purge(tm_backend_kind *k) {
+  if (k->kind == MEMKIND_DEFAULT) return -1;
+  pthread_mutex_lock(&purge_lock); /* two purges do not interleave their two steps */
+  int rc = memkind_arena_update_memory_usage_policy(k->kind, MEMKIND_MEM_USAGE_POLICY_CONSERVATIVE);
+  int back = memkind_arena_update_memory_usage_policy(k->kind, MEMKIND_MEM_USAGE_POLICY_DEFAULT);
+  pthread_mutex_unlock(&purge_lock);
+  return rc == MEMKIND_SUCCESS && back == MEMKIND_SUCCESS ? 0 : -1;
+}
+
 int tm_backend_dax_kmem_available(void) {
   dax_touch();
   return memkind_check_available(MEMKIND_DAX_KMEM) == MEMKIND_SUCCESS;

@@ -87,6 +87,10 @@ const char *tm_heap_kind_name(const tm_heap *h, tm_tier tier) {
 }
 int tm_heap_formula_ok(const tm_heap *h) { return h->formula_ok; }
 void *tm_heap_memkind(const tm_heap *h, tm_tier tier) { return tm_backend_memkind(h->kind[tier]); }
+int tm_heap_purge(tm_heap *h) {
+  int dram = tm_backend_purge(h->kind[TM_DRAM]), pmem = tm_backend_purge(h->kind[TM_PMEM]);
+  return dram == 0 && pmem == 0 ? 0 : -1;
+}
 int tm_dax_kmem_available(void) { return tm_backend_dax_kmem_available(); }
 int tm_memkind_version(void) { return tm_backend_version(); }
 size_t tm_size_class(size_t size) { return tm_size_class_inline(size); }

@@ -8,6 +8,7 @@
 #include "entry.h"
 #include "glob.h"
 #include "lazyfree.h"
+#include "purge.h"
 #include "store.h"
 #include "snapshot.h"
 #include "util.h"
@@ -515,15 +516,23 @@ static void flush(st_client *c, st_db *db) {
     db_flush(c, db);
 }
 
+/* After a SYNC flush the freed pages go back to the OS at once, as Redis 7.0 purges jemalloc
+ * there; an ASYNC flush is purged by the cron once its background free is done (purge.h). */
+static void purge_after_sync(st_client *c) {
+  if (!(c->argc == 2 && arg_is(c, 1, "async"))) purge_now(c->st);
+}
+
 void cmd_flushdb(st_client *c) {
   if (flush_args(c) != 0) return;
   flush(c, c->db);
+  purge_after_sync(c);
   reply_simple(&c->out, "OK");
 }
 
 void cmd_flushall(st_client *c) {
   if (flush_args(c) != 0) return;
   for (int i = 0; i < c->st->ndb; i++) flush(c, &c->st->dbs[i]);
+  purge_after_sync(c);
   reply_simple(&c->out, "OK");
 }
 

@@ -1,5 +1,6 @@
 /* cmd_server.c - server commands served in C (the CMD_JS ones run in TypeScript). */
 #include "entry.h"
+#include "purge.h"
 #include "store.h"
 
 void cmd_config_help(st_client *c) {
@@ -45,10 +46,18 @@ void cmd_memory_usage(st_client *c) {
   reply_int(&c->out, (long long)bytes);
 }
 
+/* MEMORY PURGE: OK whatever the allocator could do, as Redis 7.0 replies. */
+void cmd_memory_purge(st_client *c) {
+  purge_now(c->st);
+  reply_simple(&c->out, "OK");
+}
+
 void cmd_memory_help(st_client *c) {
   static const char *const lines[] = {
     "DOCTOR",
     "    Return memory problems reports.",
+    "PURGE",
+    "    Attempt to purge dirty pages for reclamation by the allocator.",
     "STATS",
     "    Return information about the memory usage of the server.",
     "USAGE <key> [SAMPLES <count>]",

@@ -12,12 +12,15 @@ static inline void count_in(sm *m, unsigned owner, const tm_block *b) {
   sm_cell *c = &m->cell[owner][b->cat][b->tier];
   c->bytes += (int64_t)b->usable;
   c->count++;
+  m->live += (int64_t)b->usable;
+  if (m->live > m->peak) m->peak = m->live;
 }
 
 static inline void count_out(sm *m, unsigned owner, const tm_block *b) {
   sm_cell *c = &m->cell[owner][b->cat][b->tier];
   c->bytes -= (int64_t)b->usable;
   c->count--;
+  m->live -= (int64_t)b->usable;
 }
 
 static inline tm_block block_of(const sm *m, tm_category cat, void *ptr, size_t size,

@@ -15,6 +15,7 @@
 #include "internal.h"
 #include "lazyfree.h"
 #include "migrate.h"
+#include "purge.h"
 #include "snapshot.h"
 #include "monitor.h"
 #include "pubsub.h"
@@ -477,6 +478,7 @@ uint64_t st_cron(st_store *st, uint64_t budget_us) {
   if (st->cfg.maxmemory > 0) evict_perform(st);
   int64_t left = (int64_t)budget_us - (now_us() - start);
   if (left > 0) mig_step(st, (uint64_t)left);
+  purge_cron(st);
   return expired;
 }
 

@@ -398,6 +398,7 @@ typedef struct st_stats {
   uint64_t expired_stale_perc;
   uint64_t lazyfreed_objects;              /* values and keyspaces freed in the background */
   uint64_t dram_read_hits, pmem_read_hits; /* key reads by the tier of the value read */
+  uint64_t purges;                         /* memory given back to the OS (purge.h) */
 } st_stats;
 
 /* A snapshot's figures (snapshot.h). */
@@ -435,6 +436,7 @@ struct st_store {
   struct st_internal *internal;          /* their reports waiting for the control plane */
   struct st_lazy *lazy_head, *lazy_tail; /* lazyfree.c's queue */
   size_t lazy_pending;
+  int64_t purge_last_ms; /* purge.c: when memory was last given back */
   /* SLOWLOG (slowlog.c): newest first. */
   struct st_slowentry *slowlog_head, *slowlog_tail;
   uint64_t slowlog_len, slowlog_next_id;
