@@ -12,6 +12,8 @@ echo "== Ratio controller vs TieredMemDB and memtier rules (bench/controller)"
 npx tsc -p bench/controller/tsconfig.json && node bench/out/bench/controller/main.js
 echo "== Store engine vs redis-server: throughput (bench/store/run.sh)"
 bash bench/store/run.sh "${STORE_REQUESTS:-100000}"
+echo "== Tiering: DRAM read-hit share with migration vs without (bench/tiering)"
+node bench/tiering/run.mjs ${TIERING_ARGS:---fast}
 # The memory and capacity targets fail loudly (exit 1) on a store that cannot hold the keys; the
 # other figures are still worth printing, so run both and report the failure at the end.
 failed=()

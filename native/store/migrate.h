@@ -21,8 +21,8 @@
  *   - reads: a PMem value read past the frequency bar is promoted after the command (never in
  *     the middle of one: the command may hold its value pointer), and the bytes promoted are a
  *     debt the next steps repay by demoting as many cold bytes, so promotions swap hot for cold
- *     and leave the split alone. The bar: LRU clock: read again within half the idle time of
- *     the values being demoted (at least within the same second); LFU clock: a counter 2 above
+ *     and leave the split alone. The bar: LRU clock: read again within an eighth of the idle
+ *     time of the values being demoted (at least within the same second); LFU clock: a counter 2 above
  *     theirs (at least LFU_INIT_VAL + 2). A value read once (a scan) does not pass it;
  *   - memory pressure: DRAM above 95% of dram-limit demotes down to 90%.
  *
