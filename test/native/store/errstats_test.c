@@ -109,6 +109,5 @@ int main(void) {
   test_prefix_rules();
   test_bound();
   test_call_path();
-  printf("errstats: %d checks, %d failed\n", check_count, check_failures);
-  return check_failures != 0;
+  return check_done("errstats_test");
 }

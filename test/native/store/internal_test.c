@@ -44,6 +44,5 @@ int main(void) {
   st_client_free(c);
   st_destroy(st);
   tm_heap_destroy(h);
-  printf("internal: %d checks, %d failed\n", check_count, check_failures);
-  return check_failures != 0;
+  return check_done("internal_test");
 }
