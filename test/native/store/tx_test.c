@@ -347,6 +347,37 @@ static void oom(st_client *c, tm_heap *h) {
   CHECK(walk_matches(c->st));
 }
 
+/* CLIENT LIST's multi= (queued count inside MULTI, else -1) and multi-mem=, seen by another
+ * client as Redis shows them. */
+static int field_of(const char *list, int64_t id, const char *field, long long *out) {
+  char head[48], key[32];
+  snprintf(head, sizeof head, "id=%lld ", (long long)id);
+  snprintf(key, sizeof key, " %s=", field);
+  const char *line = strstr(list, head);
+  if (line == NULL) return 0;
+  const char *f = strstr(line, key);
+  const char *eol = strchr(line, '\n');
+  if (f == NULL || (eol != NULL && f > eol)) return 0;
+  return sscanf(f + strlen(key), "%lld", out) == 1;
+}
+
+static void multi_field(st_client *a, st_client *b) {
+  long long n = 0, mem = 0;
+  CHECK(field_of(exec(b, "CLIENT", "LIST", NULL), (int64_t)a->id, "multi", &n) && n == -1);
+  CHECK_REPLY(a, "+OK\r\n", "MULTI");
+  CHECK(field_of(exec(b, "CLIENT", "LIST", NULL), (int64_t)a->id, "multi", &n) && n == 0);
+  CHECK_REPLY(a, "+QUEUED\r\n", "SET", "mf", "1");
+  CHECK_REPLY(a, "+QUEUED\r\n", "INCR", "mf");
+  const char *list = exec(b, "CLIENT", "LIST", NULL);
+  CHECK(field_of(list, (int64_t)a->id, "multi", &n) && n == 2);
+  CHECK(field_of(list, (int64_t)a->id, "multi-mem", &mem) && mem > 0);
+  CHECK_REPLY(a, "*2\r\n+OK\r\n:2\r\n", "EXEC");
+  list = exec(b, "CLIENT", "LIST", NULL);
+  CHECK(field_of(list, (int64_t)a->id, "multi", &n) && n == -1);
+  CHECK(field_of(list, (int64_t)a->id, "multi-mem", &mem) && mem == 0);
+  exec(a, "DEL", "mf", NULL);
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
@@ -357,6 +388,7 @@ int main(void) {
   watch_cases(a, b);
   accounting(a, b);
   oom(a, h);
+  multi_field(a, b);
   exec(a, "FLUSHALL", NULL);
   st_client_free(a);
   st_client_free(b);
