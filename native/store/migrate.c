@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "access.h"
+#include "hash_mig.h"
 #include "intset.h"
 #include "listpack.h"
 #include "quicklist.h"
@@ -66,11 +67,21 @@ static uint8_t ql_end_tier(const quicklist *ql, uint8_t want) {
   return ql->head->lp_tier;
 }
 
-uint8_t mig_value_tier(const st_entry *e) {
+/* Hashes in the hashtable encoding: their value blocks move, a batch per move (hash_mig.h). */
+static int is_hash_table(const st_entry *e) {
+  return entry_type(e) == ST_HASH && entry_enc(e) == ENC_HASHTABLE && e->val != NULL;
+}
+
+/* The tier a value would be moved from to go to `to`'s other side: `want` if any of its blocks
+ * is there (quicklists: either end; hashtable hashes: any value block). */
+static uint8_t value_tier_toward(const st_entry *e, uint8_t want) {
   if (entry_type(e) == ST_LIST && entry_enc(e) == ENC_QUICKLIST && e->val != NULL)
-    return ql_end_tier(e->val, TM_DRAM);
+    return ql_end_tier(e->val, want);
+  if (is_hash_table(e)) return hash_values_tier(e, want);
   return entry_val_tier(e);
 }
+
+uint8_t mig_value_tier(const st_entry *e) { return value_tier_toward(e, TM_DRAM); }
 
 /* The one data block of a value, or NULL if it has none that moves as one. */
 static size_t single_block(const st_entry *e, unsigned *owner) {
@@ -106,6 +117,12 @@ static size_t move_quicklist(st_store *st, quicklist *ql, uint8_t to) {
 }
 
 size_t mig_move(st_store *st, st_entry *e, uint8_t to) {
+  if (is_hash_table(e)) {
+    int failed;
+    size_t moved = hash_migrate_values(st, e, to, MIG_HASH_VALUES, &failed);
+    st->mig->failed += failed != 0;
+    return moved;
+  }
   if (entry_type(e) == ST_LIST && entry_enc(e) == ENC_QUICKLIST) {
     if (e->val == NULL) return 0;
     size_t moved = move_quicklist(st, e->val, to);
@@ -143,7 +160,8 @@ static double log_size(const st_store *st, const st_entry *e) {
 
 static int movable(const st_entry *e) {
   unsigned enc = entry_enc(e);
-  return enc == ENC_RAW || enc == ENC_LISTPACK || enc == ENC_INTSET || enc == ENC_QUICKLIST;
+  return enc == ENC_RAW || enc == ENC_LISTPACK || enc == ENC_INTSET || enc == ENC_QUICKLIST ||
+         is_hash_table(e);
 }
 
 /* Demotion: DRAM values, coldest x largest first. */
@@ -159,8 +177,7 @@ static double cold_score(const st_store *st, const st_entry *e, void *arg) {
 static double hot_score(const st_store *st, const st_entry *e, void *arg) {
   (void)arg;
   if (!movable(e) || e->val == NULL) return -1;
-  uint8_t t = entry_enc(e) == ENC_QUICKLIST ? ql_end_tier(e->val, TM_PMEM) : entry_val_tier(e);
-  if (t != TM_PMEM) return -1;
+  if (value_tier_toward(e, TM_PMEM) != TM_PMEM) return -1;
   if (store_lfu(st)) return (double)access_lfu_count(st, e);
   return 1e12 - (double)access_idle_ms(st, e);
 }

@@ -10,9 +10,13 @@
  * with them), and the entry updated (the value pointer and E_VAL_PMEM). Strings (raw), and the
  * listpack and intset encodings of every type: one block. Quicklists: the listpacks of up to
  * MIG_QL_NODES nodes per move (the oldest first when demoting, the newest first when
- * promoting). Not moved: hashtable and skiplist encodings (their members are many small blocks
- * linked from pinned metadata), values above MIG_MAX_VALUE bytes (one copy must stay short).
- * Keys, entries and metadata are pinned to DRAM and never move.
+ * promoting). Hashtable hashes: the value blocks of up to MIG_HASH_VALUES fields per move,
+ * continuing a scan cursor kept in the hash (hash_mig.h). Values above MIG_MAX_VALUE bytes do not
+ * move (one copy must stay short). Keys, entries and metadata are pinned to DRAM and never move,
+ * and that is all some encodings hold: a hashtable set keeps each member inside its dict node
+ * and a skiplist zset inside its skiplist node (both TM_CAT_METADATA, as the member is the
+ * lookup key), so they have no data block to move; their bytes count as pinned (the controller's
+ * forced bytes).
  *
  * Who asks (the last two only with migrate_auto, set while a ratio controller steers: under a
  * fixed threshold, placement is the operator's and nothing moves on its own):
@@ -48,6 +52,7 @@
 
 #define MIG_MAX_VALUE (16u << 20)
 #define MIG_QL_NODES 64
+#define MIG_HASH_VALUES 64
 #define MIG_PENDING 16
 
 typedef struct mig_pending {

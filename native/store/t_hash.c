@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <math.h>
 
+#include "hash_mig.h"
 #include "listpack.h"
 #include "store.h"
 #include "util.h"
@@ -25,6 +26,8 @@
 typedef struct hash_ht {
   dict d;
   size_t bytes; /* usable bytes of the nodes and their value blocks (tables: dict_table_bytes) */
+  size_t vals[TM_TIER_COUNT]; /* value blocks by tier: the migrator's view (hash_mig.h) */
+  uint64_t mig_cursor;        /* where the migrator's scan of the values goes on */
 } hash_ht;
 
 enum { HN_PMEM = 1, HN_VAL_PMEM = 2 }; /* hnode.flags: where the node and its value live */
@@ -89,6 +92,16 @@ static size_t hnode_usable(st_store *st, const hnode *n) {
   return u;
 }
 
+/* Count a linked node into (sign > 0) or out of its hash_ht's totals. */
+static void ht_count(st_store *st, hash_ht *ht, const hnode *n, int sign) {
+  size_t u = hnode_usable(st, n);
+  ht->bytes = sign > 0 ? ht->bytes + u : ht->bytes - u;
+  if (n->v) {
+    size_t *c = &ht->vals[tier_of(n, HN_VAL_PMEM)];
+    *c = sign > 0 ? *c + 1 : *c - 1;
+  }
+}
+
 /* A value block holding s (NULL with *ok when len is 0). */
 static unsigned char *val_new(st_store *st, const unsigned char *s, size_t len, uint8_t *tier,
                               int *ok) {
@@ -142,12 +155,12 @@ static int hnode_set_value(st_store *st, hash_ht *ht, hnode *n, const unsigned c
   int ok;
   unsigned char *vb = val_new(st, v, vlen, &vt, &ok);
   if (!ok) return -1;
-  ht->bytes -= hnode_usable(st, n);
+  ht_count(st, ht, n, -1);
   val_free(st, n);
   n->v = vb;
   n->vlen = (uint32_t)vlen;
   n->flags = (uint8_t)((n->flags & ~HN_VAL_PMEM) | (vt == TM_PMEM ? HN_VAL_PMEM : 0));
-  ht->bytes += hnode_usable(st, n);
+  ht_count(st, ht, n, +1);
   return 0;
 }
 
@@ -161,6 +174,8 @@ static int ht_new(st_store *st, size_t hint, hval *out) {
   if (ht == NULL) return -1;
   dict_init(&ht->d, &hnode_type, &st->mem, ST_HASH);
   ht->bytes = 0;
+  ht->vals[TM_DRAM] = ht->vals[TM_PMEM] = 0;
+  ht->mig_cursor = 0;
   if (dict_reserve(&ht->d, hint == 0 ? 1 : hint < FIRST_TABLE_MAX ? hint : FIRST_TABLE_MAX) != 0) {
     sm_free(&st->mem, ST_HASH, TM_CAT_METADATA, ht, sizeof *ht, tier);
     return -1;
@@ -172,13 +187,13 @@ static int ht_new(st_store *st, size_t hint, hval *out) {
 /* Link n, or replace the node with the same field (freed). 1 if the field is new. */
 static int ht_put(st_store *st, hash_ht *ht, hnode *n) {
   hnode *old = (hnode *)dict_find(&ht->d, n->f, n->flen);
-  ht->bytes += hnode_usable(st, n);
+  ht_count(st, ht, n, +1);
   if (old == NULL) {
     dict_add(&ht->d, &n->node); /* cannot fail: the table exists */
     return 1;
   }
   dict_replace(&ht->d, &old->node, &n->node);
-  ht->bytes -= hnode_usable(st, old);
+  ht_count(st, ht, old, -1);
   hnode_free(st, old);
   return 0;
 }
@@ -386,7 +401,7 @@ static int hv_set1(st_store *st, hval *v, const unsigned char *f, size_t flen,
     hnode_free(st, n);
     return -1;
   }
-  ht->bytes += hnode_usable(st, n);
+  ht_count(st, ht, n, +1);
   return 1;
 }
 
@@ -472,7 +487,7 @@ static int hv_del(st_store *st, hval *v, const unsigned char *f, size_t flen) {
   hash_ht *ht = v->p;
   hnode *n = (hnode *)dict_unlink(&ht->d, f, flen);
   if (n == NULL) return 0;
-  ht->bytes -= hnode_usable(st, n);
+  ht_count(st, ht, n, -1);
   hnode_free(st, n);
   return 1;
 }
@@ -912,4 +927,52 @@ void hash_ht_visit(const dict_node *dn, coll_visit_fn *fn, void *arg) {
 void hash_ht_each(const void *val, coll_visit_fn *fn, void *arg) {
   each_ctx x = { fn, arg };
   st_walk_dict_nodes(&((const hash_ht *)val)->d, each_pair, &x);
+}
+
+/* ------------------------------------------------------------------------------ migration */
+
+uint8_t hash_values_tier(const st_entry *e, uint8_t want) {
+  const hash_ht *ht = e->val;
+  if (ht->vals[want] > 0) return want;
+  return ht->vals[want ^ 1] > 0 ? (uint8_t)(want ^ 1) : entry_val_tier(e);
+}
+
+typedef struct hash_mover {
+  st_store *st;
+  hash_ht *ht;
+  uint8_t to;
+  int failed;
+  size_t values;
+  size_t bytes;
+} hash_mover;
+
+static void move_value(dict_node *dn, void *arg) {
+  hash_mover *m = arg;
+  hnode *n = (hnode *)dn;
+  if (m->failed || n->v == NULL || tier_of(n, HN_VAL_PMEM) == m->to) return;
+  uint8_t tier = tier_of(n, HN_VAL_PMEM);
+  ht_count(m->st, m->ht, n, -1); /* before the move: the old block is gone after it */
+  void *p = sm_move(&m->st->mem, ST_HASH, TM_CAT_DATA, n->v, n->vlen, &tier, (tm_tier)m->to);
+  if (p != NULL) {
+    n->v = p;
+    n->flags = (uint8_t)((n->flags & ~HN_VAL_PMEM) | (tier == TM_PMEM ? HN_VAL_PMEM : 0));
+  }
+  ht_count(m->st, m->ht, n, +1);
+  if (p == NULL || tier != m->to) { /* no room on `to`: the value is as it was */
+    m->failed = 1;
+    return;
+  }
+  m->values++;
+  m->bytes += sm_usable(&m->st->mem, tier, p, n->vlen);
+}
+
+size_t hash_migrate_values(st_store *st, st_entry *e, uint8_t to, size_t max_values, int *failed) {
+  hash_ht *ht = e->val;
+  hash_mover m = { st, ht, to, 0, 0, 0 };
+  /* Empty buckets cost a visit too: at most HASH_MIG_BUCKETS per value wanted. */
+  size_t buckets = max_values * HASH_MIG_BUCKETS;
+  for (size_t b = 0; b < buckets && ht->vals[to ^ 1] > 0 && m.values < max_values && !m.failed; b++)
+    ht->mig_cursor = dict_scan(&ht->d, ht->mig_cursor, move_value, &m);
+  *failed = m.failed;
+  return m.bytes;
 }
