@@ -162,6 +162,49 @@ describe('append-only file', () => {
     }
   }, 60_000);
 
+  it('appendfsync always, group commit: writes from many clients killed mid-flight lose nothing acknowledged; a served BLPOP persists its pop', async () => {
+    const dir = tempDir();
+    const a = await tiermem(dir, '--appendfsync', 'always');
+    // A blocked pop served by another client's push: the reply comes (held for the commit, then released).
+    const waiter = new Redis({ port: a.port });
+    const popped = waiter.blpop('q', 0);
+    await new Promise((r) => setTimeout(r, 100));
+    const pusher = new Redis({ port: a.port });
+    await pusher.rpush('q', 'x', 'y');
+    expect(await popped).toEqual(['q', 'x']);
+    waiter.disconnect();
+    // 16 clients, each pipelining SETs without waiting, until kill -9 lands mid-flight.
+    const acked = new Set<string>();
+    let stop = false;
+    const writers = Array.from({ length: 16 }, async (_, w) => {
+      const c = new Redis({ port: a.port, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      c.on('error', () => {});
+      for (let i = 0; !stop; i++) {
+        const batch = Array.from({ length: 8 }, (_, j) => `w${w}:${i * 8 + j}`);
+        await Promise.all(batch.map((k) => c.set(k, k).then(() => acked.add(k)))).catch(() => (stop = true));
+      }
+      c.disconnect();
+    });
+    await new Promise((r) => setTimeout(r, 1500));
+    await kill9(a);
+    stop = true;
+    await Promise.all(writers);
+    pusher.disconnect();
+    expect(acked.size).toBeGreaterThan(100);
+    const b = await tiermem(dir, '--appendfsync', 'always');
+    try {
+      const c = new Redis({ port: b.port });
+      const keys = [...acked];
+      const values = await c.mget(...keys);
+      const lost = keys.filter((k, i) => values[i] !== k);
+      expect(lost).toEqual([]);
+      expect(await c.lrange('q', 0, -1)).toEqual(['y']);
+      c.disconnect();
+    } finally {
+      await kill9(b);
+    }
+  }, 60_000);
+
   it("redis-server 7.0.15 writes the same names and manifest, and loads tiermem's appendonlydir to the same contents", async () => {
     const ours = tempDir();
     const theirs = tempDir();

@@ -1,9 +1,9 @@
 // The append-only file as Redis 7.0 lays it out (multi-part): <dir>/<appenddirname>/ holds one
 // base (<appendfilename>.<n>.base.rdb), incr files (<appendfilename>.<n>.incr.aof) and the
 // manifest (<appendfilename>.manifest, written to a temp name and renamed). The engine (aof.c)
-// produces the RESP of every write; this side owns the files: it writes the bytes of each
-// feed before that feed's replies go out, fsyncs per appendfsync, and replays the files at
-// start-up through a loading client.
+// produces the RESP of every write; this side owns the files: it writes every client's writes of
+// one event-loop turn together (one write, one fdatasync under appendfsync always) before any
+// reply of that turn goes out, and replays the files at start-up through a loading client.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -166,6 +166,12 @@ export class AppendOnlyFile {
   private timer: NodeJS.Timeout | null = null;
   private incrName = '';
   private baseName = '';
+  /** This turn's propagated bytes, written together by commit(). */
+  private group: Buffer[] = [];
+  private groupBytes = 0;
+  private commitScheduled = false;
+  /** Called after each commit: the socket side releases the replies it held for it. */
+  onCommit: (() => void) | null = null;
   /** INFO persistence. */
   currentSize = 0;
   baseSize = 0;
@@ -226,10 +232,48 @@ export class AppendOnlyFile {
     this.timer.unref();
   }
 
-  /** After a feed or the cron: the engine's propagated bytes to the incr file (before replies). */
-  flush(): void {
+  /**
+   * After a feed, timers() or the cron: the engine's propagated bytes join this event-loop turn's
+   * group, whose commit is scheduled for the end of the turn. True while a group waits for its
+   * commit: the caller holds every reply until then (onCommit releases them), so nothing is
+   * acknowledged before it is written (and, with appendfsync always, fsynced).
+   */
+  collect(): boolean {
     const bytes = this.engine.aofTake();
-    if (bytes === null || this.fd < 0) return;
+    if (bytes !== null && this.fd >= 0) {
+      this.group.push(bytes);
+      this.groupBytes += bytes.length;
+    }
+    if (this.group.length === 0) return false;
+    if (!this.commitScheduled) {
+      this.commitScheduled = true;
+      setImmediate(() => this.commit());
+    }
+    return true;
+  }
+
+  /**
+   * The turn's group commit, as Redis's beforeSleep: one write of every client's writes, one
+   * fdatasync with appendfsync always, then the held replies go out (onCommit).
+   */
+  commit(): void {
+    this.commitScheduled = false;
+    if (this.group.length > 0) {
+      const bytes = this.group.length === 1 ? this.group[0]! : Buffer.concat(this.group, this.groupBytes);
+      this.group = [];
+      this.groupBytes = 0;
+      this.write(bytes);
+    }
+    this.onCommit?.();
+  }
+
+  /** Everything propagated so far to the file now (SHUTDOWN, close). */
+  flush(): void {
+    this.collect();
+    this.commit();
+  }
+
+  private write(bytes: Buffer): void {
     try {
       let off = 0;
       while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);

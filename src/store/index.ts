@@ -161,7 +161,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     const a = steering();
     if (a !== auto) host.applyLimit('tier-migrate-auto', (auto = a));
     engine.cron(CRON_BUDGET_US);
-    host.aof?.flush(); // the DELs of expired keys
+    host.aof?.collect(); // the DELs of expired keys
   };
   periodic();
   const cron = opts.activeExpiry === false ? null : setInterval(periodic, CRON_MS);

@@ -57,6 +57,8 @@ class Connection implements ClientHandle {
   lastActive = Date.now();
   /** When its output went over its class's soft limit (ms), 0 while under it. */
   softSince = 0;
+  /** Replies waiting for the AOF group commit (views of the slab, in order). */
+  held: Buffer[] = [];
   /** Redis exempts blocked and subscribed clients from `timeout`; this side does not know those
    *  states yet, so every client is subject to it. */
   readonly exemptFromTimeout = false;
@@ -93,10 +95,14 @@ export class StoreNetServer {
   /** The engine's next deadline: one timer, armed for the earliest. */
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  /** Clients whose replies wait for the AOF group commit; woken clients wait too. */
+  private readonly held = new Set<Connection>();
+  private wokenHeld = false;
 
   constructor(private readonly host: StoreHost) {
     this.engine = host.engine;
     this.status = host.engine.status;
+    if (host.aof) host.aof.onCommit = (): void => this.releaseHeld();
     // pauseOnConnect: nothing is read before the handle is adopted.
     this.server = net.createServer({ noDelay: true, pauseOnConnect: true }, (socket) => this.accept(socket));
   }
@@ -179,11 +185,18 @@ export class StoreNetServer {
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
     const events = this.status[S_EVENTS]!;
     const timer = this.status[S_TIMER]!;
-    this.host.aof?.flush(); // the writes reach the AOF (and, with always, the disk) before the replies
+    if (events & EV_INTERNAL) this.host.internalErrors.fromEngine(this.engine.takeInternalErrors());
+    if (this.host.aof?.collect()) {
+      // Writes are waiting for this turn's AOF commit: so do the replies (reads too, which may
+      // have seen those writes), as Redis replies only after beforeSleep's write and fsync.
+      this.hold(c, written);
+      if (events & EV_WOKEN) this.wokenHeld = true;
+      if (timer >= 0) this.armTimer(timer);
+      return;
+    }
     this.ship(c, written);
     this.pump(c);
     if (timer >= 0) this.armTimer(timer);
-    if (events & EV_INTERNAL) this.host.internalErrors.fromEngine(this.engine.takeInternalErrors());
     if (events & EV_WOKEN) this.serveWoken();
   }
 
@@ -212,14 +225,50 @@ export class StoreNetServer {
     this.timerAt = Infinity;
     if (this.host.closed) return;
     const next = this.engine.timers();
-    this.host.aof?.flush(); // released clients' held input may have written
     const events = this.status[S_EVENTS]!;
     // A released client's held input may have set a new deadline (S_TIMER).
     const hinted = this.status[S_TIMER]!;
     if (next >= 0) this.armTimer(next);
     if (hinted >= 0) this.armTimer(hinted);
     if (events & EV_INTERNAL) this.host.internalErrors.fromEngine(this.engine.takeInternalErrors());
-    if (events & EV_WOKEN) this.serveWoken();
+    // Released clients' held input may have written: their replies wait for the AOF commit.
+    const commitPending = this.host.aof?.collect() ?? false;
+    if (events & EV_WOKEN) {
+      if (commitPending) this.wokenHeld = true;
+      else this.serveWoken();
+    }
+  }
+
+  /** Keep the slab's newest `n` bytes for c until the AOF commit (the slab moves past them). */
+  private hold(c: Connection, n: number): void {
+    if (n > 0) {
+      c.held.push(this.slab.subarray(this.slabPos, this.slabPos + n));
+      this.slabPos += n;
+    }
+    this.held.add(c);
+  }
+
+  /** After the AOF commit: the held replies out, then what the engine still has for them. */
+  private releaseHeld(): void {
+    const clients = [...this.held];
+    this.held.clear();
+    for (const c of clients) {
+      const views = c.held;
+      c.held = [];
+      if (c.closed || this.host.closed || this.host.clients.get(c.slot) !== c) continue;
+      c.lastActive = Date.now();
+      c.socket.cork();
+      for (const v of views) c.socket.write(v);
+      c.socket.uncork();
+      // drain() also refreshes the status pump() reads (pending bytes, close request, class).
+      this.ensureRoom();
+      this.ship(c, this.engine.drain(c.slot, this.slab, this.slabPos));
+      this.pump(c);
+    }
+    if (this.wokenHeld && !this.host.closed) {
+      this.wokenHeld = false;
+      this.serveWoken();
+    }
   }
 
   private onDrain(c: Connection): void {
