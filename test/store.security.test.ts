@@ -219,16 +219,31 @@ describe('connection limits', () => {
     expect(await t.cli('CONFIG', 'SET', 'timeout', '1')).toBe('OK');
     const idle = await connect(t.port);
     const busy = await connect(t.port);
+    // As Redis (clientsCronHandleTimeout): blocked and subscribed clients are never timed out.
+    const blocked = await connect(t.port);
+    const subscriber = await connect(t.port);
+    blocked.write(resp('BLPOP', 'timeout:nothing', '0'));
+    subscriber.write(resp('SUBSCRIBE', 'timeout:ch'));
     const idleClosed = collect(idle, 4000);
     const busyClosed = collect(busy, 3000);
+    const blockedClosed = collect(blocked, 3000);
+    const subscriberClosed = collect(subscriber, 3000);
     const pinger = setInterval(() => busy.write(resp('PING')), 300);
-    const [r, b] = await Promise.all([idleClosed, busyClosed]);
+    const [r, b, bl, su] = await Promise.all([idleClosed, busyClosed, blockedClosed, subscriberClosed]);
     clearInterval(pinger);
     expect(r.closed).toBe(true);
     expect(b.closed).toBe(false);
+    expect(bl).toEqual({ data: '', closed: false });
+    expect(su).toEqual({ data: '*3\r\n$9\r\nsubscribe\r\n$10\r\ntimeout:ch\r\n:1\r\n', closed: false });
+    // Once served, the formerly blocked client is idle like any other and is closed.
+    const servedClosed = collect(blocked, 4000);
+    expect(await t.cli('RPUSH', 'timeout:nothing', 'x')).toBe('(integer) 1');
+    const served = await servedClosed;
+    expect(served.data).toBe('*2\r\n$15\r\ntimeout:nothing\r\n$1\r\nx\r\n');
+    expect(served.closed).toBe(true);
     expect(await t.cli('CONFIG', 'SET', 'timeout', '0')).toBe('OK');
-    busy.destroy();
-  }, 10_000);
+    for (const s of [busy, blocked, subscriber]) s.destroy();
+  }, 15_000);
 
   it('tcp-keepalive sets keepalive on accepted sockets (seen by ss)', async () => {
     expect(await t.cli('CONFIG', 'GET', 'tcp-keepalive')).toBe('1) "tcp-keepalive"\n2) "300"');

@@ -32,7 +32,8 @@ enum {
   S_CLASS = 4,
   S_EVENTS = 5,
   S_TIMER = 6,
-  S_LEN = 7
+  S_IDLE_EXEMPT = 7, /* blocked or subscribed: not closed for `timeout` */
+  S_LEN = 8
 };
 enum { EV_WOKEN = 1, EV_INTERNAL = 2 }; /* EV_INTERNAL: call takeInternalErrors() */
 enum { CLOSE_NONE = 0, CLOSE_AFTER_WRITE = 1, CLOSE_NOW = 2 };
@@ -85,6 +86,7 @@ static size_t ship(ts_ctx *ts, st_client *c, uint8_t *out, size_t cap) {
                         : (c->flags & CL_CLOSE_AFTER_REPLY) ? CLOSE_AFTER_WRITE
                                                             : CLOSE_NONE;
   ts->status[S_CLASS] = st_client_obuf_class(c);
+  ts->status[S_IDLE_EXEMPT] = st_client_idle_exempt(c);
   return n;
 }
 

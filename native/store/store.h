@@ -510,6 +510,8 @@ void st_run_queued(st_store *st);
 void st_client_detach(st_client *c);
 /* The client's output-buffer class (OBUF_NORMAL or OBUF_PUBSUB; MONITOR counts as normal). */
 int st_client_obuf_class(const st_client *c);
+/* Redis never closes a blocked or subscribed client for `timeout` (clientsCronHandleTimeout). */
+int st_client_idle_exempt(const st_client *c);
 /* xclient.c's part of st_create / st_destroy. */
 void xclient_init(st_store *st);
 void xclient_destroy(st_store *st);

@@ -80,6 +80,8 @@ int st_client_obuf_class(const st_client *c) {
   return (c->flags & CL_PUBSUB) ? OBUF_PUBSUB : OBUF_NORMAL;
 }
 
+int st_client_idle_exempt(const st_client *c) { return (c->flags & (CL_PUBSUB | CL_BLOCKED)) != 0; }
+
 void st_timer_hint(st_store *st, int64_t deadline_ms) {
   if (st->timer_hint_ms == 0 || deadline_ms < st->timer_hint_ms) st->timer_hint_ms = deadline_ms;
 }

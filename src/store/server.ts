@@ -40,6 +40,7 @@ const S_ID_HI = 3;
 const S_CLASS = 4;
 const S_EVENTS = 5;
 const S_TIMER = 6;
+const S_IDLE_EXEMPT = 7;
 const EV_WOKEN = 1;
 const EV_INTERNAL = 2;
 const CLOSE_AFTER_WRITE = 1;
@@ -59,9 +60,9 @@ class Connection implements ClientHandle {
   softSince = 0;
   /** Replies waiting for the AOF group commit (views of the slab, in order). */
   held: Buffer[] = [];
-  /** Redis exempts blocked and subscribed clients from `timeout`; this side does not know those
-   *  states yet, so every client is subject to it. */
-  readonly exemptFromTimeout = false;
+  /** Blocked or subscribed, as the engine said after its last call for this client: Redis never
+   *  closes those for `timeout`. */
+  exemptFromTimeout = false;
 
   constructor(
     readonly slot: number,
@@ -317,6 +318,7 @@ export class StoreNetServer {
    */
   private pump(c: Connection): void {
     const st = this.status;
+    c.exemptFromTimeout = st[S_IDLE_EXEMPT] === 1;
     for (;;) {
       const pending = st[S_PENDING]!;
       if (this.overLimit(c, pending)) {
