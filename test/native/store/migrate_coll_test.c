@@ -7,40 +7,9 @@
 #include <stdint.h>
 
 #include "cmdtest.h"
+#include "walkcheck.h"
 #include "migrate.h"
 #include "store.h"
-
-typedef struct tally {
-  st_store *st;
-  int64_t bytes[SM_OWNERS][TM_CAT_COUNT][TM_TIER_COUNT];
-  int64_t count[SM_OWNERS][TM_CAT_COUNT][TM_TIER_COUNT];
-  size_t bad_tier;
-} tally;
-
-static void visit(void *arg, const void *ptr, size_t size, uint8_t tier, unsigned owner,
-                  tm_category cat) {
-  tally *t = arg;
-  t->bytes[owner][cat][tier] += (int64_t)sm_usable(&t->st->mem, tier, ptr, size);
-  t->count[owner][cat][tier]++;
-  if (tm_detect_tier(t->st->mem.heap, ptr) != (int)tier) t->bad_tier++;
-}
-
-static void check_exact(st_store *st, const char *what) {
-  static tally t;
-  memset(&t, 0, sizeof t);
-  t.st = st;
-  st_walk_blocks(st, visit, &t);
-  int off = 0;
-  for (int o = 0; o < SM_OWNERS; o++)
-    for (int c = 0; c < TM_CAT_COUNT; c++)
-      for (int r = 0; r < TM_TIER_COUNT; r++)
-        off += st->mem.cell[o][c][r].bytes != t.bytes[o][c][r] ||
-               st->mem.cell[o][c][r].count != t.count[o][c][r];
-  CHECK(off == 0);
-  CHECK(t.bad_tier == 0);
-  if (off || t.bad_tier)
-    fprintf(stderr, "  %s: %d cells off, %zu bad tiers\n", what, off, t.bad_tier);
-}
 
 static st_entry *find(st_store *st, const char *key) {
   return (st_entry *)dict_find(&st->dbs[0].keys, key, strlen(key));

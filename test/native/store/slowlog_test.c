@@ -7,29 +7,7 @@
 #include <time.h>
 
 #include "cmdtest.h"
-
-typedef struct tally {
-  st_store *st;
-  int64_t bytes[SM_OWNERS][TM_CAT_COUNT][TM_TIER_COUNT];
-} tally;
-
-static void visit(void *arg, const void *ptr, size_t size, uint8_t tier, unsigned owner,
-                  tm_category cat) {
-  tally *t = arg;
-  t->bytes[owner][cat][tier] += (int64_t)sm_usable(&t->st->mem, tier, ptr, size);
-}
-
-static int walk_matches(st_store *st) {
-  static tally t;
-  memset(&t, 0, sizeof t);
-  t.st = st;
-  st_walk_blocks(st, visit, &t);
-  for (int o = 0; o < SM_OWNERS; o++)
-    for (int c = 0; c < TM_CAT_COUNT; c++)
-      for (int r = 0; r < TM_TIER_COUNT; r++)
-        if (st->mem.cell[o][c][r].bytes != t.bytes[o][c][r]) return 0;
-  return 1;
-}
+#include "walkcheck.h"
 
 /* The reply of SLOWLOG GET with every entry's time and duration replaced by T and D. */
 static const char *masked(st_client *c, const char *count) {
