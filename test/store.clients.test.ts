@@ -7,11 +7,8 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from './diff/redis-server.js';
-import { startTestStore, type TestStore } from './store-harness.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { describe, expect, it } from 'vitest';
+import { sameTranscripts, settle, sleep, type Scenario } from './transcripts.js';
 
 /** Several ioredis clients on one port, closed together. */
 class Clients {
@@ -28,22 +25,11 @@ class Clients {
   }
 }
 
-/** Settle a promise into a comparable value (errors as their message). */
-async function settle<T>(p: Promise<T>): Promise<T | string> {
-  try {
-    return await p;
-  } catch (e) {
-    return `error: ${(e as Error).message}`;
-  }
-}
-
 async function infoField(r: Redis, section: string, field: string): Promise<string> {
   const info = await r.info(section);
   const line = info.split('\r\n').find((l) => l.startsWith(`${field}:`));
   return line?.slice(field.length + 1) ?? '';
 }
-
-type Scenario = (port: number) => Promise<unknown[]>;
 
 const blockingFifo: Scenario = async (port) => {
   const cs = new Clients(port);
@@ -305,17 +291,7 @@ const slowSubscriber: Scenario = async (port) => {
 };
 
 describe('clients acting on other clients, against redis-server 7.0.15', () => {
-  let redis: RedisServer;
-  let store: TestStore;
-
-  beforeAll(async () => {
-    [redis, store] = await Promise.all([startRedisServer(), startTestStore()]);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all([redis?.close(), store?.close()]);
-  });
-
-  const cases: [string, Scenario][] = [
+  const servers = sameTranscripts([
     ['blocking pops: FIFO per key', blockingFifo],
     ['blocking pops: forms, chains, RENAME, timeouts, errors, pipelines, MULTI', blockingForms],
     ['CLIENT UNBLOCK', unblock],
@@ -323,20 +299,10 @@ describe('clients acting on other clients, against redis-server 7.0.15', () => {
     ['redis-cli MONITOR, SUBSCRIBE and PSUBSCRIBE output', cliMonitorAndSubscribe],
     ['CLIENT REPLY, PAUSE, KILL, NO-EVICT', clientCommands],
     ['client-output-buffer-limit disconnects a subscriber that does not read', slowSubscriber],
-  ];
-  for (const [name, scenario] of cases) {
-    it(
-      name,
-      async () => {
-        const want = await scenario(redis.port);
-        const got = await scenario(store.port);
-        expect(got).toEqual(want);
-      },
-      30_000,
-    );
-  }
+  ]);
 
   it('a client that disconnects mid-wait leaves nothing behind', async () => {
+    const store = servers.store();
     const p = new Redis({ port: store.port });
     try {
       await p.ping();

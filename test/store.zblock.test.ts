@@ -4,11 +4,8 @@
 // ready, pipelines held while blocked, inside MULTI answered at once, timeouts, CLIENT UNBLOCK,
 // blocked_clients, and a key of another type not serving.
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from './diff/redis-server.js';
-import { startTestStore, type TestStore } from './store-harness.js';
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+import { describe } from 'vitest';
+import { sameTranscripts, settle, sleep, type Scenario } from './transcripts.js';
 
 /** Four clients on one port (three waiters and a writer), closed together. */
 async function withClients<T>(port: number, body: (a: Redis, b: Redis, c: Redis, p: Redis) => Promise<T>): Promise<T> {
@@ -21,20 +18,10 @@ async function withClients<T>(port: number, body: (a: Redis, b: Redis, c: Redis,
   }
 }
 
-async function settle<T>(p: Promise<T>): Promise<T | string> {
-  try {
-    return await p;
-  } catch (e) {
-    return `error: ${(e as Error).message}`;
-  }
-}
-
 async function blockedClients(r: Redis): Promise<string> {
   const line = (await r.info('clients')).split('\r\n').find((l) => l.startsWith('blocked_clients:'));
   return line ?? '';
 }
-
-type Scenario = (port: number) => Promise<unknown[]>;
 
 const fifo: Scenario = (port) =>
   withClients(port, async (a, b, c, p) => {
@@ -110,30 +97,9 @@ const multiTimeoutUnblock: Scenario = (port) =>
   });
 
 describe('blocking sorted-set pops, against redis-server 7.0.15', () => {
-  let redis: RedisServer;
-  let store: TestStore;
-
-  beforeAll(async () => {
-    [redis, store] = await Promise.all([startRedisServer(), startTestStore()]);
-  }, 30_000);
-  afterAll(async () => {
-    await Promise.all([redis?.close(), store?.close()]);
-  });
-
-  const cases: [string, Scenario][] = [
+  sameTranscripts([
     ['FIFO per key across BZPOPMIN, BZMPOP COUNT and BZPOPMAX', fifo],
     ['served after the command or EXEC that made the key ready; pipelines; types; RENAME', servedAfter],
     ['MULTI answers at once; timeouts; CLIENT UNBLOCK; errors', multiTimeoutUnblock],
-  ];
-  for (const [name, scenario] of cases) {
-    it(
-      name,
-      async () => {
-        const want = await scenario(redis.port);
-        const got = await scenario(store.port);
-        expect(got).toEqual(want);
-      },
-      30_000,
-    );
-  }
+  ]);
 });
