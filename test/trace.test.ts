@@ -8,6 +8,7 @@ import {
   recommend,
   RECORD_SIZE,
   SCENARIOS,
+  segmentMetrics,
   simulate,
   TraceWriter,
   usableSize,
@@ -111,6 +112,34 @@ describe('recorder and simulator', () => {
     expect(r.segments.length).toBe(3);
     expect(r.samples[r.segments[1]!]!.target).toBe(0.5);
     expect(r.samples.at(-1)!.target).toBe(0.8);
+  });
+
+  it('steady error is the mean |error| over the second half of each segment, settled or not', () => {
+    const sample = (tick: number, share: number, target: number) => ({
+      tick,
+      share,
+      target,
+      threshold: 0,
+      status: undefined,
+      dramBytes: 0,
+      pmemBytes: 0,
+    });
+    // Segment 0: far off, then inside the band from its 3rd tick (settled early); segment 1: a
+    // late settle at its last tick. The window is the same: ticks [n/2, n) of each.
+    const shares = [0.5, 0.3, 0.21, 0.19, 0.22, 0.2];
+    const second = [0.9, 0.8, 0.7, 0.6, 0.49];
+    const r = {
+      policy: 'fixed',
+      samples: [...shares.map((s, i) => sample(i, s, 0.2)), ...second.map((s, i) => sample(6 + i, s, 0.5))],
+      segments: [0, 6],
+      moves: [],
+      migrated: { toDram: 0, toPmem: 0 },
+    };
+    const [a, b] = segmentMetrics(r);
+    expect(a!.settle).toBe(2);
+    expect(a!.steadyError).toBeCloseTo((0.01 + 0.02 + 0) / 3, 12);
+    expect(b!.settle).toBe(4);
+    expect(b!.steadyError).toBeCloseTo((0.2 + 0.1 + 0.01) / 3, 12);
   });
 
   it('model accounts usable sizes as jemalloc does', () => {

@@ -19,7 +19,8 @@
 //  4. trimStep, inside the band: the trim (trim.ts), a PI law on the stock error in velocity
 //     form, moved in log-threshold space through a play, on fine early ticks; it enters at the
 //     feed-forward threshold plus its own proportional term, and never re-reads the map for a
-//     position, so the map's sampling noise does not become moves back and forth;
+//     position, so the map's sampling noise does not become moves back and forth (only a new
+//     size distribution under which its threshold sends a far wrong flow share re-enters it);
 //  5. decide: clamps to [min, max], runs 3 or 4, and calls the target unreachable when even the
 //     bound threshold cannot produce it (the bias stops learning then: anti-windup).
 
@@ -115,6 +116,10 @@ export interface ControllerTuning {
   migrateSlowFlow: number;
   /** Realize the threshold dithered where the allocator can (input.split given). */
   dither: boolean;
+  /** Inside the band, a new size distribution (the histogram replaced) under which the trim's
+   *  threshold sends a flow share this far from the feed-forward one re-enters the trim there:
+   *  the old position belongs to the old sizes, and stepping from it takes many ticks. */
+  reanchor: number;
 }
 
 export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
@@ -134,6 +139,7 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   migrateHorizonMs: 2000,
   migrateSlowFlow: 0.05,
   dither: true,
+  reanchor: 0.25,
 });
 
 /** A partial tuning, the trim's fields partial too. */
@@ -184,6 +190,8 @@ interface ControllerState {
   hist: Float64Array | null;
   /** The last batch of flow was far from the histogram. */
   shifting: boolean;
+  /** The histogram was replaced (a new size distribution) since the last decision. */
+  reshaped: boolean;
   pend: Float64Array | null;
   pendBytes: number;
   pendItems: number;
@@ -375,6 +383,7 @@ function updateHistogram(s: ControllerState, m: TickMeasure): void {
     s.hist = norm;
     s.bias = 0; // the old bias belonged to the old distribution
     s.shifting = false;
+    s.reshaped = true;
   } else if (hist !== null) {
     s.shifting = dist > tu.histShift;
     // Volume weighting: the histogram forgets in bytes of flow, not in ticks.
@@ -494,11 +503,15 @@ function decide(s: ControllerState, m: TickMeasure): { next: number; status: Con
   // trim re-enters from the feed-forward point instead of stepping on from a stale position.
   if (!m.inBand || (s.last !== null && m.threshold !== s.last.threshold)) s.trim.release();
   const hist = s.hist;
+  const reshaped = s.reshaped;
+  s.reshaped = false;
   if (hist === null || s.rates.routed <= 0) return { next, status, migrate: 0 };
   const map = sizeMap(s, hist, m.threshold);
   // 3. Feed-forward: the routed DRAM share that holds the split once the stock is there.
   const F = s.rates.forcedDram + s.rates.forcedPmem;
   const ff = p.targetShare * (1 + F) - s.rates.forcedDram;
+  // New sizes that make the trim's threshold send a far wrong flow share: re-enter at ff.
+  if (reshaped && s.trim.engaged && Math.abs(map.shareOf(next) - ff) > s.tuning.reanchor) s.trim.release();
   const migrating = m.migrationMs > 0 && p.migrateRate > 0;
   if (unreachable(map, p.targetShare, m.error, migrating)) status = 'unreachable';
   // Idle: hold, nothing the threshold does changes the stock now.
@@ -543,6 +556,7 @@ export function createThresholdController(
     prev: null,
     hist: null,
     shifting: false,
+    reshaped: false,
     pend: null,
     pendBytes: 0,
     pendItems: 0,

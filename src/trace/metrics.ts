@@ -12,7 +12,10 @@ export interface SegmentMetrics {
   settle: number;
   /** First tick (same origin) the share was inside the band at all (Infinity: never). */
   enter: number;
-  /** Mean |share - target| over the settled part (or the last half when it never settled). */
+  /**
+   * Mean |share - target| over the second half of the segment: one window for every controller,
+   * so rules that settle at different ticks (or never) are compared over the same ticks.
+   */
   steadyError: number;
   /** Largest |share - target| after the share first reached the target (crossed it or came within 0.5 points). */
   overshoot: number;
@@ -39,8 +42,7 @@ export function segmentMetrics(r: SimResult, band = ON_TARGET_BAND): SegmentMetr
     while (stay > 0 && Math.abs(err[stay - 1]!) <= band) stay--;
     const settled = stay < err.length;
     const enterIdx = err.findIndex((e) => Math.abs(e) <= band);
-    const from = settled ? stay : Math.floor(err.length / 2);
-    const tail = err.slice(from);
+    const tail = err.slice(Math.floor(err.length / 2));
     const steadyError = tail.reduce((a, e) => a + Math.abs(e), 0) / Math.max(1, tail.length);
     const sign0 = Math.sign(err[0]!);
     let reached = err.findIndex((e) => Math.abs(e) <= 0.005 || Math.sign(e) !== sign0);
