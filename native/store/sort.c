@@ -8,8 +8,8 @@
  * Pointers into other keys' values stay valid for the whole command: lookups only expire keys
  * lazily, and the clock is fixed while a command runs, so a key seen alive stays alive.
  *
- * Deliberate difference: Redis converts a listpack sorted set to a skiplist when it sorts it
- * (OBJECT ENCODING changes); here a read does not rewrite the value. */
+ * As Redis, a listpack sorted set becomes a skiplist when it is sorted (even by SORT_RO): its
+ * OBJECT ENCODING, ZSCAN order and score text change with it. */
 #define _GNU_SOURCE /* qsort_r */
 #include <errno.h>
 #include <math.h>
@@ -333,6 +333,10 @@ static void sort_generic(st_client *c, int readonly) {
     a.dontsort = 0;
     a.sc.alpha = 1;
     a.by = NULL;
+  }
+  if (e != NULL && type == ST_ZSET && zset_convert_skiplist(st, e) != 0) {
+    reply_oom(c);
+    goto done;
   }
   long len = e == NULL         ? 0
              : type == ST_LIST ? (long)list_length(e)

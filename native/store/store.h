@@ -770,6 +770,11 @@ extern const dict_type watched_keys_type;
 /* Number of keys c watches (CLIENT LIST). */
 size_t watch_count(const st_client *c);
 
+/* t_zset.c: SORT's zsetConvert(OBJ_ENCODING_SKIPLIST): Redis turns a listpack sorted set it
+ * sorts into a skiplist for good (OBJECT ENCODING, ZSCAN's order and score text follow). 0, or
+ * -1 on OOM with the value as it was. */
+int zset_convert_skiplist(st_store *st, st_entry *e);
+
 /* t_zset.c: what the blocking pops (BZPOPMIN, BZPOPMAX, BZMPOP) need. */
 
 /* Reply forms of a pop: ZPOPMIN/ZPOPMAX's flat member,score,... array; BZPOPMIN/BZPOPMAX's

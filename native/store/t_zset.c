@@ -178,6 +178,14 @@ static int zo_to_skiplist(st_store *st, zobj *z) {
   return 0;
 }
 
+int zset_convert_skiplist(st_store *st, st_entry *e) {
+  zobj z = zo_of(e);
+  if (z.enc == ENC_SKIPLIST) return 0;
+  if (zo_to_skiplist(st, &z) != 0) return -1;
+  zo_store(e, &z);
+  return 0;
+}
+
 void zo_maybe_to_listpack(st_store *st, zobj *z) {
   if (z->enc != ENC_SKIPLIST) return;
   const zset *zs = z->p;

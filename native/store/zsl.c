@@ -203,7 +203,6 @@ zsl_node *zset_insert(zset *z, const void *member, size_t len, double score) {
 }
 
 zsl_node *zset_update(zset *z, zsl_node *x, double score) {
-  if (score == x->score) return x;
   const unsigned char *m = mem_of(x);
   zsl_node *prev = x->backward, *next = x->level[0].forward;
   /* Still between its neighbours: the order, and so every span, is unchanged. */
@@ -226,7 +225,7 @@ int zset_add(zset *z, const void *member, size_t len, double score, zsl_node **o
   int rc;
   if (x != NULL) {
     rc = score == x->score ? ZSET_SAME : ZSET_UPDATED;
-    zset_update(z, x, score);
+    if (rc == ZSET_UPDATED) zset_update(z, x, score);
   } else {
     x = insert_hashed(z, member, len, score, h);
     rc = x != NULL ? ZSET_ADDED : ZSET_OOM;

@@ -95,8 +95,10 @@ zsl_node *zset_find(zset *z, const void *member, size_t len);
 /* Add a member the caller knows is absent. The node, or NULL on OOM (or a member longer than
  * UINT32_MAX) with nothing changed. */
 zsl_node *zset_insert(zset *z, const void *member, size_t len, double score);
-/* Change a node's score. The node stays the same block (no allocation, the dict untouched);
- * it moves in the list only if its neighbours no longer bracket it. Returns n. */
+/* Set a node's score exactly, even to an equal one (-0 over 0: an aggregate keeps the sign as
+ * Redis's accumulator does; ZADD's "unchanged" check is the caller's). The node stays the same
+ * block (no allocation, the dict untouched); it moves in the list only if its neighbours no
+ * longer bracket it. Returns n. */
 zsl_node *zset_update(zset *z, zsl_node *n, double score);
 
 enum { ZSET_OOM = -1, ZSET_SAME = 0, ZSET_UPDATED = 1, ZSET_ADDED = 2 };

@@ -293,6 +293,25 @@ static void oom(st_client *c, tm_heap *h) {
   CHECK_REPLY(c, ":20\r\n", "LLEN", "dst");
 }
 
+/* Redis's SORT (and SORT_RO) converts a listpack sorted set to a skiplist once the arguments
+ * parsed and the type checked, and the skiplist shows: ZSCAN's score text (ld2string), a -0. */
+static void zset_conversion(st_client *c) {
+  exec(c, "FLUSHALL", NULL);
+  CHECK_REPLY(c, ":2\r\n", "zadd", "z", "4000000000000000000", "a", "1", "b");
+  CHECK_REPLY(c, ":1\r\n", "zadd", "x", "1", "a");
+  CHECK_REPLY(c, "-ERR syntax error\r\n", "sort", "x", "bogus");
+  CHECK_REPLY(c, "$8\r\nlistpack\r\n", "object", "encoding", "x");
+  CHECK_REPLY(c, "*1\r\n$1\r\na\r\n", "sort", "x", "by", "k", "limit", "0", "1");
+  CHECK_REPLY(c, "$8\r\nskiplist\r\n", "object", "encoding", "x");
+  CHECK_REPLY(c, "*2\r\n$1\r\nb\r\n$1\r\na\r\n", "sort_ro", "z", "by", "nosort");
+  CHECK_REPLY(c, "$8\r\nskiplist\r\n", "object", "encoding", "z");
+  CHECK_REPLY(c, ":1\r\n", "zrem", "z", "b");
+  CHECK_REPLY(c, "*2\r\n$1\r\n0\r\n*2\r\n$1\r\na\r\n$5\r\n4e+18\r\n", "zscan", "z", "0", "count",
+              "1000");
+  CHECK_REPLY(c, ":1\r\n", "zadd", "z", "-0", "m");
+  CHECK_REPLY(c, "*2\r\n$1\r\nm\r\n$2\r\n-0\r\n", "zpopmin", "z");
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
@@ -301,6 +320,7 @@ int main(void) {
   redis_cases(c, ENC_LISTPACK);
   redis_cases(c, ENC_SKIPLIST);
   model(c);
+  zset_conversion(c);
   oom(c, h);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);

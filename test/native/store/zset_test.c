@@ -1179,6 +1179,19 @@ static void oom(st_client *c, tm_heap *h) {
   oom_sweep(c, h, setup_sl, 5, a10, ":300\r\n", "z");
 }
 
+/* A union's sum keeps IEEE's sign of zero: -0 (0 weighted by -1) + 0 is 0, as in Redis's
+ * accumulator; an update to an equal score must not keep the old -0. */
+static void negative_zero(st_client *c) {
+  CHECK_REPLY(c, "+OK\r\n", "flushall");
+  CHECK_REPLY(c, ":2\r\n", "zadd", "c", "1", "y", "-0", "x");
+  CHECK_REPLY(c, "*4\r\n$1\r\nx\r\n$1\r\n0\r\n$1\r\ny\r\n$1\r\n0\r\n", "zunion", "2", "c", "c",
+              "weights", "-1", "1", "withscores");
+  CHECK_REPLY(c, "*4\r\n$1\r\ny\r\n$2\r\n-1\r\n$1\r\nx\r\n$2\r\n-0\r\n", "zunion", "2", "c", "c",
+              "weights", "-1", "1", "withscores", "aggregate", "min");
+  CHECK_REPLY(c, "*4\r\n$1\r\nx\r\n$1\r\n0\r\n$1\r\ny\r\n$1\r\n0\r\n", "zinter", "2", "c", "c",
+              "weights", "-1", "1", "withscores");
+}
+
 int main(void) {
   srand(11);
   universe();
@@ -1191,6 +1204,7 @@ int main(void) {
   st->cfg.slowlog_log_slower_than = -1;
   redis_cases(c);
   redis_cases_ops(c);
+  negative_zero(c);
   model_run(c, 30000);
   pop_export(c);
   random_and_scan(c);
