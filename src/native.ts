@@ -164,16 +164,18 @@ export interface NativeStore {
   /** The propagated bytes since the last take (null: none). */
   aofTake(): Buffer | null;
   close(): void;
-  /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut. */
-  snapshotStart(fd: number, compress: boolean, checksum: boolean, bufferLimit: number): number;
+  /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut.
+   *  aofBase: the file is an AOF's base (aof-base 1 in its header). */
+  snapshotStart(fd: number, compress: boolean, checksum: boolean, bufferLimit: number, aofBase?: boolean): number;
   /** About budgetMicros of snapshot work; true once the file is complete (EOF and CRC written). */
   snapshotStep(budgetMicros: number): boolean;
   snapshotAbort(): void;
   snapshotStats(): NativeSnapshotStats;
   /** A save of the state at dirty counter n succeeded. */
   dirtyConsume(n: number): void;
-  /** Map an RDB file for loading: false if it does not exist; throws on other errors. */
-  loadOpen(path: string): boolean;
+  /** Map an RDB file for loading: false if it does not exist; throws on other errors. aofBase:
+   *  an AOF's base, whose already expired keys are kept (the incr files may name them). */
+  loadOpen(path: string, aofBase?: boolean): boolean;
   /** About budgetMicros of loading; throws (file and byte offset named) on a bad file. */
   loadStep(budgetMicros: number): NativeLoadProgress;
   loadClose(): void;

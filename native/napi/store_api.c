@@ -188,6 +188,15 @@ static int get_string(napi_env env, napi_value v, char *buf, size_t cap) {
   return 0;
 }
 
+/* An optional boolean argument: undefined leaves *out as it is. */
+static int get_optional_bool(napi_env env, napi_value v, bool *out) {
+  napi_valuetype t;
+  NAPI_CALL_INT(env, napi_typeof(env, v, &t));
+  if (t == napi_undefined) return 0;
+  NAPI_CALL_INT(env, napi_get_value_bool(env, v, out));
+  return 0;
+}
+
 /* clientOpen(addr, laddr, fd) -> slot; status[S_ID_*] = the client id */
 static napi_value js_client_open(napi_env env, napi_callback_info info) {
   PROLOGUE(3);
@@ -596,18 +605,22 @@ static napi_value js_page_census(napi_env env, napi_callback_info info) {
 
 /* ------------------------------------------------------------------------------ persistence */
 
-/* snapshotStart(fd, compress, checksum, bufferLimit) -> the dirty counter at the cut. */
+/* snapshotStart(fd, compress, checksum, bufferLimit, aofBase?) -> the dirty counter at the cut.
+ * aofBase: the file is an AOF's base (aof-base 1 in its header). */
 static napi_value js_snapshot_start(napi_env env, napi_callback_info info) {
-  PROLOGUE(4);
+  PROLOGUE(5);
   int32_t fd;
-  bool compress, checksum;
+  bool compress, checksum, aof_base = false;
   double limit;
   NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
   NAPI_CALL(env, napi_get_value_bool(env, argv[1], &compress));
   NAPI_CALL(env, napi_get_value_bool(env, argv[2], &checksum));
   NAPI_CALL(env, napi_get_value_double(env, argv[3], &limit));
+  if (get_optional_bool(env, argv[4], &aof_base) != 0) return NULL;
   uint64_t dirty = ts->st->stats.dirty;
-  if (snapshot_start(ts->st, fd, compress, checksum, limit > 0 ? (size_t)limit : 0) != 0) {
+  size_t cap = limit > 0 ? (size_t)limit : 0;
+  if ((aof_base ? snapshot_start_aof_base : snapshot_start)(ts->st, fd, compress, checksum, cap) !=
+      0) {
     tm_napi_throw(env, errno == EBUSY ? E_INVALID_ARG : E_INTERNAL, "snapshot: %s",
                   strerror(errno));
     return NULL;
@@ -675,11 +688,14 @@ static void loader_free(ts_ctx *ts) {
   ts->loader = NULL;
 }
 
-/* loadOpen(path) -> true, or false when the file does not exist; throws on other errors. */
+/* loadOpen(path, aofBase?) -> true, or false when the file does not exist; throws on other
+ * errors. aofBase: an AOF's base, whose expired keys are kept (rdb.h). */
 static napi_value js_load_open(napi_env env, napi_callback_info info) {
-  PROLOGUE(1);
+  PROLOGUE(2);
   char path[4096];
+  bool aof_base = false;
   if (get_string(env, argv[0], path, sizeof path) != 0) return NULL;
+  if (get_optional_bool(env, argv[1], &aof_base) != 0) return NULL;
   loader_free(ts);
   ts->loader = malloc(sizeof *ts->loader);
   if (ts->loader == NULL) {
@@ -698,6 +714,7 @@ static napi_value js_load_open(napi_env env, napi_callback_info info) {
     loader_free(ts);
     return NULL;
   }
+  ts->loader->aof_base = aof_base;
   NAPI_CALL(env, napi_get_boolean(env, true, &r));
   return r;
 }

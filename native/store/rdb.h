@@ -199,7 +199,7 @@ int rdb_verify_payload(const unsigned char *p, size_t len);
 
 /* A file loaded in bounded steps (start-up): rdb_loader_open maps it, each rdb_loader_step adds
  * keys for about budget_us, and the figures below tell the caller what to log. A key already
- * expired is dropped (as a Redis master does); a key that appears twice is an error (Redis
+ * expired is dropped (as a Redis master does), unless aof_base is set after the open; a key that appears twice is an error (Redis
  * panics on it). Errors name the file and the byte offset in loader->error. */
 typedef struct rdb_loader {
   st_store *st;
@@ -214,6 +214,8 @@ typedef struct rdb_loader {
   int64_t idle_s;    /* IDLE for the next record, -1 none */
   int version;
   int done;
+  int aof_base;     /* an AOF's base: expired keys are kept (Redis's RDBFLAGS_AOF_PREAMBLE), the
+                       incr files that follow may still name them */
   uint64_t keys;    /* keys loaded */
   uint64_t expired; /* keys dropped because already expired */
   uint64_t empty;   /* empty collections skipped */

@@ -1263,7 +1263,7 @@ static int load_one(rdb_loader *l, st_client *c) {
     return 0;
   }
   st_db *db = &st->dbs[l->db];
-  if (expire >= 0 && expire < wall_ms()) {
+  if (expire >= 0 && !l->aof_base && expire < wall_ms()) {
     obj_free(st, &tmp);
     l->expired++;
     return 0;

@@ -65,7 +65,8 @@ static void finish(st_store *st) {
   st->snap = NULL;
 }
 
-int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
+static int start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit,
+                 int aof_base) {
   if (st->snap != NULL) {
     errno = EBUSY;
     return -1;
@@ -94,13 +95,21 @@ int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buff
   st->snap_cut = st->version;
   st->version++;
   st->snap_missed = 0;
-  rdb_put_header(&s->out, st->now_ms, 0);
+  rdb_put_header(&s->out, st->now_ms, aof_base);
   if (s->out.err) {
     errno = s->out.err;
     snapshot_abort(st);
     return -1;
   }
   return 0;
+}
+
+int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
+  return start(st, fd, compress, checksum, buffer_limit, 0);
+}
+
+int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
+  return start(st, fd, compress, checksum, buffer_limit, 1);
 }
 
 void snapshot_abort(st_store *st) {

@@ -55,6 +55,8 @@
 
 /* Begin: writes the header into the buffer. 0, or -1 with errno (EBUSY: one is running). */
 int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
+/* The same for an AOF base (BGREWRITEAOF): the header says aof-base 1. */
+int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
 /* About budget_us of traversal. 1: done (EOF and CRC written to fd), 0: more to do, -1: failed
  * (errno; the snapshot is over). */
 int snapshot_step(st_store *st, uint64_t budget_us);

@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NativeStore } from '../native.js';
+import { loadRdbFile } from './persistence.js';
 
 export type AppendFsync = 'always' | 'everysec' | 'no';
 
@@ -55,34 +56,6 @@ function emptyRdbBase(): Buffer {
     Buffer.from([RDB_EOF]),
     Buffer.alloc(8),
   ]);
-}
-
-/** Skip one RDB string at p (length-prefixed or integer-encoded); the next offset, or -1. */
-function skipRdbString(b: Buffer, p: number): number {
-  if (p >= b.length) return -1;
-  const t = b[p]! >> 6;
-  if (t === 0) return p + 1 + (b[p]! & 0x3f);
-  if (t === 1) return p + 2 + (((b[p]! & 0x3f) << 8) | (b[p + 1] ?? 0));
-  if (t === 2) return b[p] === 0x80 ? p + 5 + b.readUInt32BE(p + 1) : p + 9 + Number(b.readBigUInt64BE(p + 1));
-  const enc = b[p]! & 0x3f;
-  return enc === 0 ? p + 2 : enc === 1 ? p + 3 : enc === 2 ? p + 5 : -1;
-}
-
-/** An RDB base is accepted when it holds no keys (the only base this store writes so far). */
-function checkRdbBase(b: Buffer, file: string): void {
-  if (b.length < 9 || b.subarray(0, 5).toString() !== 'REDIS')
-    throw new AofLoadError(`Bad file format reading the append only file ${file} at offset 0: not an RDB base`);
-  let p = 9;
-  while (p < b.length && b[p] === RDB_AUX) {
-    p = skipRdbString(b, p + 1);
-    if (p >= 0) p = skipRdbString(b, p);
-    if (p < 0) break;
-  }
-  if (p >= 0 && b[p] === RDB_EOF && p + 9 === b.length) return;
-  throw new AofLoadError(
-    `The AOF base ${file} holds keys (offset ${Math.max(p, 0)}): loading an RDB base needs the RDB loader, ` +
-      `which this build does not have`,
-  );
 }
 
 interface Scan {
@@ -398,11 +371,14 @@ export class AppendOnlyFile {
       order.forEach((f, i) => {
         const file = path.join(this.dirPath, f.name);
         if (!fs.existsSync(file)) throw new AofLoadError(`The AOF file ${f.name} doesn't exist`);
-        const b = fs.readFileSync(file);
         if (f.type === 'b' && f.name.endsWith('.rdb')) {
-          checkRdbBase(b, f.name);
+          // An RDB base (aof-use-rdb-preamble yes): the same loader as dump.rdb, in bounded steps.
+          this.log(`Loading RDB preamble from AOF file ${f.name}`);
+          const r = loadRdbFile(this.engine, file, this.log, true);
+          if (r !== null) this.log(`Done loading RDB preamble from AOF file ${f.name} (${r.keys} keys)`);
           return;
         }
+        const b = fs.readFileSync(file);
         const isLast = i === order.length - 1;
         const s = scanAof(b);
         if (s.corrupt !== null)

@@ -351,37 +351,20 @@ export class Persistence {
   /** Load dir/dbfilename at start-up, logging progress on long loads. Throws on a bad file. */
   load(): void {
     if (!this.loadAtStart) return;
-    const file = this.file;
-    if (!this.engine.loadOpen(file)) return;
     this.loading = true;
-    const start = Date.now();
-    let lastLog = start;
     try {
-      for (;;) {
-        const p = this.engine.loadStep(LOAD_STEP_US);
-        const now = Date.now();
-        if (p.done) {
-          this.lastLoadKeys = p.keys;
-          this.lastLoadExpired = p.expired;
-          this.log(
-            `DB loaded from disk: ${((now - start) / 1000).toFixed(3)} seconds (${p.keys} keys` +
-              (p.expired > 0 ? `, ${p.expired} already expired and dropped` : '') +
-              (p.empty > 0 ? `, ${p.empty} empty keys skipped` : '') +
-              ')',
-          );
-          break;
-        }
-        if (now - lastLog >= LOAD_LOG_MS) {
-          lastLog = now;
-          const secs = (now - start) / 1000;
-          const pct = p.size > 0 ? ((100 * p.pos) / p.size).toFixed(1) : '100.0';
-          this.log(
-            `Loading RDB ${file}: ${p.keys} keys, ${Math.round(p.keys / secs)} keys/s, ${pct}% of ${p.size} bytes`,
-          );
-        }
-      }
+      const start = Date.now();
+      const p = loadRdbFile(this.engine, this.file, this.log);
+      if (p === null) return;
+      this.lastLoadKeys = p.keys;
+      this.lastLoadExpired = p.expired;
+      this.log(
+        `DB loaded from disk: ${((Date.now() - start) / 1000).toFixed(3)} seconds (${p.keys} keys` +
+          (p.expired > 0 ? `, ${p.expired} already expired and dropped` : '') +
+          (p.empty > 0 ? `, ${p.empty} empty keys skipped` : '') +
+          ')',
+      );
     } finally {
-      this.engine.loadClose();
       this.loading = false;
     }
   }
@@ -413,7 +396,39 @@ export class Persistence {
   }
 }
 
-function fsyncDirSync(dir: string): void {
+export interface RdbLoaded {
+  keys: number;
+  expired: number;
+  empty: number;
+}
+
+/**
+ * Load an RDB file into the store in bounded steps, logging progress lines on long loads (dump.rdb
+ * at start-up, and an AOF's base with aofBase, whose expired keys are kept as Redis keeps a
+ * preamble's). Null when the file does not exist; throws (file and byte offset named) on a bad one.
+ */
+export function loadRdbFile(engine: NativeStore, file: string, log: Log, aofBase = false): RdbLoaded | null {
+  if (!engine.loadOpen(file, aofBase)) return null;
+  const start = Date.now();
+  let lastLog = start;
+  try {
+    for (;;) {
+      const p = engine.loadStep(LOAD_STEP_US);
+      const now = Date.now();
+      if (p.done) return { keys: p.keys, expired: p.expired, empty: p.empty };
+      if (now - lastLog >= LOAD_LOG_MS) {
+        lastLog = now;
+        const secs = (now - start) / 1000;
+        const pct = p.size > 0 ? ((100 * p.pos) / p.size).toFixed(1) : '100.0';
+        log(`Loading RDB ${file}: ${p.keys} keys, ${Math.round(p.keys / secs)} keys/s, ${pct}% of ${p.size} bytes`);
+      }
+    }
+  } finally {
+    engine.loadClose();
+  }
+}
+
+export function fsyncDirSync(dir: string): void {
   const fd = fs.openSync(dir, 'r');
   try {
     fs.fsyncSync(fd);

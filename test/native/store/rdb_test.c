@@ -3,6 +3,7 @@
  * against the format's known bytes, truncated and corrupt files refused with the offset, and
  * a snapshot taken while keys are written, deleted, renamed, expired and flushed that must hold
  * exactly the dataset at the cut. */
+#define _GNU_SOURCE /* memmem */
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -606,6 +607,47 @@ static void big_collections_in_pieces(tm_heap *h) {
   unlink(path);
 }
 
+/* An AOF base: aof-base 1 in the header, and its already expired keys kept when it is loaded as
+ * a base (the incr files may still name them), dropped when it is loaded as a dump. */
+static void aof_base(tm_heap *h) {
+  char path[300];
+  snprintf(path, sizeof path, "%s/base.rdb", dir);
+  st_store *st = st_create(h, NULL);
+  st_client *c = st_client_new(st);
+  exec(c, "SET", "soon", "v", "PX", "30", NULL);
+  exec(c, "SET", "kept", "v", NULL);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  CHECK(fd >= 0);
+  int r = snapshot_start_aof_base(st, fd, 1, 1, 1 << 20);
+  while (r == 0) r = snapshot_step(st, 1000);
+  close(fd);
+  CHECK(r == 1);
+  unsigned char head[200];
+  FILE *f = fopen(path, "rb");
+  size_t n = fread(head, 1, sizeof head, f);
+  fclose(f);
+  const unsigned char aux[] = { 0xFA, 8, 'a', 'o', 'f', '-', 'b', 'a', 's', 'e', 0xC0, 1 };
+  CHECK(n > sizeof aux && memmem(head, n, aux, sizeof aux) != NULL);
+  usleep(60 * 1000);
+  for (int as_base = 0; as_base <= 1; as_base++) {
+    st_store *st2 = st_create(h, NULL);
+    rdb_loader *l = malloc(sizeof *l);
+    int e;
+    CHECK(rdb_loader_open(l, st2, path, &e) == 0);
+    l->aof_base = as_base;
+    while ((r = rdb_loader_step(l, 1000)) == 0) {}
+    CHECK(r == 1);
+    CHECK(l->keys == (uint64_t)(1 + as_base) && l->expired == (uint64_t)(1 - as_base));
+    CHECK((dict_find(&st2->dbs[0].keys, "soon", 4) != NULL) == as_base);
+    rdb_loader_close(l);
+    free(l);
+    st_destroy(st2);
+  }
+  st_client_free(c);
+  st_destroy(st);
+  unlink(path);
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   snprintf(dir, sizeof dir, "%s", check_dir);
@@ -619,6 +661,7 @@ int main(void) {
   file_round_trip(h, st, c);
   write_during_snapshot(h);
   big_collections_in_pieces(h);
+  aof_base(h);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);
   st_destroy(st);
