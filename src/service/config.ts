@@ -2,6 +2,7 @@
 // Validated as a whole before anything starts, with messages that name the bad setting.
 
 import type { AofOptions, AppendFsync } from '../store/aof.js';
+import type { StartupSetting } from '../store/conf-file.js';
 import { readFileSync } from 'node:fs';
 import { TiermemError } from '../errors.js';
 import { DEFAULT_THRESHOLD, DRAM_KINDS, POLICIES } from '../types.js';
@@ -39,6 +40,10 @@ export interface ServiceConfig {
     protectedMode: boolean;
     persistence: StorePersistenceConfig;
     aof: AofOptions;
+    /** CONFIG parameters from a redis.conf-style file and the flags, applied at start in order. */
+    settings: StartupSetting[];
+    /** The redis.conf-style file started from (absolute), for CONFIG REWRITE; null: none. */
+    configFile: string | null;
   };
 }
 
@@ -262,6 +267,8 @@ export function resolveConfig(...layers: ServiceConfigInput[]): ServiceConfig {
         fsync: s.appendfsync === undefined ? 'everysec' : fsyncMode(s.appendfsync),
         loadTruncated: s.aofLoadTruncated === undefined ? true : yesNo(s.aofLoadTruncated, 'store.aofLoadTruncated'),
       },
+      settings: [],
+      configFile: null,
     },
   };
 }

@@ -14,6 +14,7 @@ import type { AdminServer } from '../admin/server.js';
 import { TraceSession } from '../admin/trace-session.js';
 import type { ServiceConfig, StorePersistenceConfig } from './config.js';
 import type { AofOptions } from '../store/aof.js';
+import type { StartupSetting } from '../store/conf-file.js';
 import type { ControllerParams, ControllerPort, StorePort, TraceRecorderPort } from './ports.js';
 
 /** The parts the service is made of; injectable so tests can swap any of them. */
@@ -40,6 +41,10 @@ export interface ServiceDeps {
     onShutdown?: () => void;
     /** The append-only file (appendonly yes). */
     aof?: AofOptions;
+    /** CONFIG parameters to apply before loading and listening (config file, flags). */
+    settings?: readonly StartupSetting[];
+    /** The redis.conf-style file CONFIG REWRITE writes. */
+    configFile?: string | null;
   }) => Promise<StorePort>;
 }
 
@@ -130,6 +135,8 @@ export async function startService(
         log,
         ...(onStoreShutdown ? { onShutdown: onStoreShutdown } : {}),
         ...(config.store.aof.enabled ? { aof: config.store.aof } : {}),
+        settings: config.store.settings,
+        configFile: config.store.configFile,
       });
       const s = store;
       cleanups.push(() => s.close());

@@ -15,8 +15,13 @@ export interface ConfigParam {
   /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
   set?(e: StoreHost, value: string): string | null;
   /** Check a value without applying it (CONFIG SET checks every value before it applies any);
-   *  returns null, or the reason. Absent: only applying can tell. */
-  validate?(e: StoreHost, value: string): string | null;
+   *  returns null, or the reason. Absent: only applying can tell. Needs no store (a config file's
+   *  values are checked before anything starts). */
+  validate?(e: StoreHost | null, value: string): string | null;
+  /** How a config file sets it at start-up where CONFIG SET may not (immutable parameters). */
+  load?(e: StoreHost, value: string): string | null;
+  /** A config file line may give it several arguments (joined by spaces), as Redis's MULTI_ARG. */
+  readonly multiArg?: boolean;
 }
 
 const NOT_MEMORY = 'argument must be a memory value';
@@ -304,6 +309,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   {
     // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
     name: 'client-output-buffer-limit',
+    multiArg: true,
     get: (e) =>
       e.limits.output
         .map(
@@ -348,13 +354,13 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     set: (e, v) => {
       const mode = v.toLowerCase();
       if (mode !== 'always' && mode !== 'everysec' && mode !== 'no')
-        return 'argument(s) must be one of the following: always, everysec, no';
+        return 'argument(s) must be one of the following: everysec, always, no';
       if (!e.aof) return mode === 'everysec' ? null : 'appendfsync applies while appendonly is yes';
       e.aof.fsync = mode;
       return null;
     },
     validate: (_e, v) =>
-      /^(always|everysec|no)$/i.test(v) ? null : 'argument(s) must be one of the following: always, everysec, no',
+      /^(always|everysec|no)$/i.test(v) ? null : 'argument(s) must be one of the following: everysec, always, no',
   },
   { name: 'appenddirname', get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir') },
   { name: 'appendfilename', get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof') },

@@ -82,6 +82,8 @@ export class StoreHost {
   aof: AppendOnlyFile | null = null;
   /** Internal failures: counted and logged once each (internal-errors.ts). */
   internalErrors = new InternalErrors(() => {});
+  /** The redis.conf-style file the server was started with (absolute), for CONFIG REWRITE. */
+  configFile: string | null = null;
   /** Tests only: TIERMEM_TEST_FAULTS=1 was set at start, so faults may be injected. */
   testFaults = false;
   private cachedInfo: AllocatorInfo | null = null;

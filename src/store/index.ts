@@ -10,6 +10,8 @@ import type { Allocator, Tier } from '../types.js';
 import type { StoreComposition } from './composition.js';
 import { AppendOnlyFile, type AofOptions } from './aof.js';
 import { controlPlane } from './control.js';
+import type { StartupSetting } from './conf-file.js';
+import { applyStartupSettings } from './startup-settings.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
@@ -69,6 +71,11 @@ export interface StoreServerOptions {
    *  the persistence one. Absent: appendonly no. With appendonly yes it is loaded at start
    *  instead of dump.rdb. */
   aof?: AofOptions;
+  /** CONFIG parameters to apply at start, in order, before the data is loaded (a config file's
+   *  and the flags'); a refused one stops start-up with Redis's fatal config error. */
+  settings?: readonly StartupSetting[];
+  /** The redis.conf-style file CONFIG REWRITE rewrites (absolute); absent: none. */
+  configFile?: string | null;
 }
 
 export interface StoreServer {
@@ -120,10 +127,13 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     host.applyLimit('test-faults', 1);
   }
   if (opts.persistence) host.persistence = new Persistence(engine, opts.persistence, log, () => host.usedBytes());
+  host.configFile = opts.configFile ?? null;
   // Loaded before the port opens (as Redis loads before it accepts) and before requirepass
   // applies (the loading client needs no AUTH); a bad file stops start-up. With appendonly yes
   // the AOF is the dataset and dump.rdb is not read, as in Redis.
   try {
+    // Before loading, as Redis reads its config first (encodings and limits apply to the load).
+    applyStartupSettings(host, opts.settings ?? []);
     if (opts.aof?.enabled) {
       const aof = new AppendOnlyFile(engine, { ...opts.aof, dir: opts.aof.dir ?? opts.persistence?.dir ?? '.' }, log);
       aof.open();

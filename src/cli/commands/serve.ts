@@ -1,12 +1,17 @@
 // `tiermem serve`: run the service (allocator, controller, store engine, metrics, admin API)
-// from flags and an optional JSON config file; flags win over the file.
+// from flags and an optional config file (redis.conf-style, or JSON); flags win over the file.
 
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { Option, type Command } from 'commander';
 import { CONTROLLER_PARAMS, describeRange, type ParamDescriptor } from '../../controller/params.js';
 import { isTiermemError } from '../../errors.js';
 import { formatBytes } from '../../units.js';
 import { readConfigFile, resolveConfig } from '../../service/config.js';
-import type { ServiceConfigInput } from '../../service/config.js';
+import type { ServiceConfig, ServiceConfigInput } from '../../service/config.js';
+import { CONFIG_PARAMS } from '../../store/config-params.js';
+import { quoteArg, readConfFile, type StartupSetting } from '../../store/conf-file.js';
+import { combineSave, interpretDirectives, type ConfLayer } from './serve-conf.js';
 import { loadServiceDeps } from '../../service/deps.js';
 import { startService } from '../../service/service.js';
 import { closeOnSignals } from '../../service/signals.js';
@@ -70,7 +75,7 @@ function yesNo(v: string | undefined, what: string): boolean | undefined {
 }
 
 /** Flags as a config layer; only what was given, so the file and defaults show through. */
-function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string | undefined): ServiceConfigInput {
+function flagsLayer(f: ServeFlags, socket?: string, tokenFile?: string): ServiceConfigInput {
   const drop = <T extends object>(o: T): T =>
     Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
   return drop({
@@ -94,7 +99,7 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
       socket,
       host: f.adminHost,
       port: int(f.adminPort, '--admin-port'),
-      tokenFile: f.adminPort !== undefined ? tokenFile : undefined,
+      tokenFile,
     }),
     store: drop({
       enabled: f.store === false ? false : undefined,
@@ -117,13 +122,60 @@ function flagsLayer(f: ServeFlags, socket: string | undefined, tokenFile: string
   });
 }
 
+/** A config file is JSON when it is named *.json or its first non-blank character is '{'. */
+function isJson(path: string, text: string): boolean {
+  return /\.json$/i.test(path) || /^\s*\{/.test(text);
+}
+
+/**
+ * The configuration from defaults, the config file and the flags, in that order (later wins), as
+ * redis-server reads its file then its command line. A redis.conf-style file's CONFIG parameters
+ * and those given as flags become the store's start-up settings, the file's first.
+ */
+function loadConfig(
+  positional: string | undefined,
+  f: ServeFlags,
+  own: readonly Option[],
+  cmdSettings: StartupSetting[],
+  socket: string | undefined,
+  tokenFile: string | undefined,
+): ServiceConfig {
+  if (positional !== undefined && f.config !== undefined)
+    throw new CliError(EXIT.USAGE, 'give the config file once: as the argument or with --config');
+  const path = positional ?? f.config;
+  let json: ServiceConfigInput = {};
+  let conf: ConfLayer | null = null;
+  if (path !== undefined) {
+    let text = '';
+    try {
+      text = readFileSync(path, 'latin1');
+    } catch {
+      /* reported by the reader below, with Redis's text or the JSON reader's */
+    }
+    if (isJson(path, text)) json = readConfigFile(path);
+    else conf = interpretDirectives(readConfFile(path), own, (one) => resolveConfig(flagsLayer(one as ServeFlags)));
+  }
+  const fileFlags = { ...(conf?.flags ?? {}), ...(conf?.save !== undefined ? { save: conf.save } : {}) } as ServeFlags;
+  const save = combineSave(conf?.save, f.save);
+  const adminPort = f.adminPort ?? fileFlags.adminPort;
+  const config = resolveConfig(
+    json,
+    flagsLayer(fileFlags, fileFlags.socket as string | undefined, fileFlags.tokenFile as string | undefined),
+    flagsLayer({ ...f, save }, socket, adminPort !== undefined ? tokenFile : undefined),
+  );
+  config.store.settings = [...(conf?.settings ?? []), ...cmdSettings];
+  config.store.configFile = conf !== null && path !== undefined ? resolvePath(path) : null;
+  return config;
+}
+
 export function addServeCommand(program: Command): void {
   const serve = program
     .command('serve')
     .description(
       'run the service: allocator, controller, store engine (Redis protocol), metrics endpoint and admin API',
     )
-    .option('-c, --config <file>', 'JSON config file (flags override it)')
+    .argument('[configfile]', 'config file, as redis-server takes it: redis.conf directives (or JSON)')
+    .option('-c, --config <file>', 'the config file, given as an option (flags override it)')
     .option(
       '--pmem <spec>',
       'PMem backend: auto, dax-kmem, node:N, file:DIR[:SIZE] (auto emulates with a file when there is no PMem)',
@@ -173,38 +225,62 @@ export function addServeCommand(program: Command): void {
       '--aof-load-truncated <yes|no>',
       'load a truncated last AOF file up to its last whole command (default yes)',
     )
-    .action(async (f: ServeFlags, cmd: Command) => {
-      const g = globals(cmd);
-      let config;
-      try {
-        const file = f.config ? readConfigFile(f.config) : {};
-        config = resolveConfig(file, flagsLayer(f, g.socket, g.tokenFile));
-      } catch (e) {
-        if (isTiermemError(e)) throw new CliError(EXIT.USAGE, e.message);
-        throw e;
+    .addHelpText(
+      'after',
+      '\nEvery CONFIG parameter is also a flag, as redis-server takes them: --maxmemory 4gb, ' +
+        '--hash-max-listpack-entries 64.\nThe config file takes the same names, one directive per line ' +
+        '(docs/service.md, Configuration).',
+    );
+  // The file's directives are these options (and the global admin ones) plus CONFIG parameters.
+  const own: Option[] = [
+    ...serve.options,
+    ...program.options.filter((o) => o.long === '--socket' || o.long === '--token-file'),
+  ];
+  const taken = new Set([...own, ...program.options].map((o) => o.long));
+  const paramFlags = CONFIG_PARAMS.filter((p) => !taken.has(`--${p.name}`)).map((p) => {
+    const o = new Option(`--${p.name} <value>`).hideHelp();
+    serve.addOption(o);
+    return { name: p.name, key: o.attributeName() };
+  });
+  serve.action(async (configFile: string | undefined, f: ServeFlags, cmd: Command) => {
+    const g = globals(cmd);
+    let config;
+    try {
+      const cmdSettings: StartupSetting[] = [];
+      for (const p of paramFlags) {
+        const v = f[p.key];
+        if (typeof v === 'string') {
+          const text = `${p.name} ${quoteArg(v)}`;
+          cmdSettings.push({ name: p.name, value: v, where: { file: null, line: cmdSettings.length + 2, text } });
+        }
       }
-      const log = (line: string): void => {
-        process.stdout.write(`tiermem: ${line}\n`);
-      };
-      let service: Awaited<ReturnType<typeof startService>> | undefined;
-      // SHUTDOWN from a client: the store has saved (if asked to); stop everything and exit.
-      const onStoreShutdown = (): void => {
-        log('SHUTDOWN: stopping');
-        void (service ? service.close() : Promise.resolve()).then(
-          () => process.exit(0),
-          () => process.exit(1),
-        );
-      };
-      try {
-        service = await startService(config, await loadServiceDeps(), log, onStoreShutdown);
-      } catch (e) {
-        const err = e as NodeJS.ErrnoException;
-        if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') throw new CliError(EXIT.USAGE, e.message);
-        const hint =
-          err.code === 'EADDRINUSE' ? ' (another process uses that port: pick another with the port flags)' : '';
-        throw new CliError(EXIT.START_FAILED, `could not start: ${err.message}${hint}`);
-      }
-      log('ready; SIGINT or SIGTERM stops it');
-      closeOnSignals(service, log);
-    });
+      config = loadConfig(configFile, f, own, cmdSettings, g.socket, g.tokenFile);
+    } catch (e) {
+      if (isTiermemError(e)) throw new CliError(EXIT.USAGE, e.message);
+      throw e;
+    }
+    const log = (line: string): void => {
+      process.stdout.write(`tiermem: ${line}\n`);
+    };
+    let service: Awaited<ReturnType<typeof startService>> | undefined;
+    // SHUTDOWN from a client: the store has saved (if asked to); stop everything and exit.
+    const onStoreShutdown = (): void => {
+      log('SHUTDOWN: stopping');
+      void (service ? service.close() : Promise.resolve()).then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    };
+    try {
+      service = await startService(config, await loadServiceDeps(), log, onStoreShutdown);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      if (isTiermemError(e) && e.code === 'ERR_TIERMEM_INVALID_ARG') throw new CliError(EXIT.USAGE, e.message);
+      const hint =
+        err.code === 'EADDRINUSE' ? ' (another process uses that port: pick another with the port flags)' : '';
+      throw new CliError(EXIT.START_FAILED, `could not start: ${err.message}${hint}`);
+    }
+    log('ready; SIGINT or SIGTERM stops it');
+    closeOnSignals(service, log);
+  });
 }
