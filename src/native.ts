@@ -142,6 +142,8 @@ export interface NativeStore {
   clientOpen(addr: string, laddr: string, fd: number): number;
   clientClose(slot: number): void;
   cron(budgetMicros: number): number;
+  /** Background freeing only (lazyfree.c): at least one bounded step; objects still pending. */
+  lazyRun(budgetMicros: number): number;
   info(): NativeStoreInfo;
   /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
   configSet(name: string, value: number): boolean;

@@ -13,6 +13,7 @@
 
 #include "rdb.h"
 #include "internal.h"
+#include "lazyfree.h"
 #include "snapshot.h"
 #include "aof.h"
 #include "store.h"
@@ -260,6 +261,15 @@ static napi_value js_cron(napi_env env, napi_callback_info info) {
   size_t budget;
   if (tm_arg_size(env, argv[0], "budget", 1e9, &budget) != 0) return NULL;
   return tm_make_double(env, (double)st_cron(ts->st, budget));
+}
+
+/* lazyRun(budgetUs) -> objects still pending: only background freeing (lazyfree.c), at least
+ * one bounded step; the server calls it in the loop's idle time while a free is pending. */
+static napi_value js_lazy_run(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  size_t budget;
+  if (tm_arg_size(env, argv[0], "budget", 1e9, &budget) != 0) return NULL;
+  return tm_make_double(env, (double)lazy_run(ts->st, budget));
 }
 
 static int set_num(napi_env env, napi_value obj, const char *name, double v) {
@@ -841,6 +851,7 @@ static const tm_fn_def store_functions[] = {
   { "clientOpen", js_client_open },
   { "clientClose", js_client_close },
   { "cron", js_cron },
+  { "lazyRun", js_lazy_run },
   { "info", js_info },
   { "configSet", js_config_set },
   { "migrate", js_migrate },

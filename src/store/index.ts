@@ -6,6 +6,7 @@
 import type { ChangeLog } from '../service/change-log.js';
 import type { AddressInfo } from 'node:net';
 import { openStore } from '../allocator.js';
+import type { NativeStoreCensus } from '../native.js';
 import type { Allocator, Tier } from '../types.js';
 import type { StoreComposition } from './composition.js';
 import { AppendOnlyFile, type AofOptions } from './aof.js';
@@ -88,6 +89,9 @@ export interface StoreServer {
    *  (coldest DRAM values out, hottest PMem values in); returns the bytes one immediate bounded
    *  step moved, the rest follows in the cron's steps within tier-migrate-rate. */
   migrate(bytes: number, to: Tier): number;
+  /** Where every block the engine holds is, by the kernel (move_pages; a walk of the whole
+   *  keyspace that blocks the loop: for checks such as bench/soak, not for monitoring). */
+  pageCensus(): NativeStoreCensus;
   /** The persistence state (null when not configured). */
   readonly persistence: Persistence | null;
   /**
@@ -103,6 +107,8 @@ const TEST_FAULTS_AT_START = process.env.TIERMEM_TEST_FAULTS === '1';
 /** How often the engine's periodic work runs, and its time budget per run (Redis: hz 10, 25%). */
 const CRON_MS = 100;
 const CRON_BUDGET_US = 2500;
+/** Background freeing also takes the loop's idle time, in slices this long between I/O. */
+const LAZY_SLICE_US = 1000;
 
 export async function startStoreServer(opts: StoreServerOptions): Promise<StoreServer> {
   const limits: StoreLimits = {
@@ -167,11 +173,21 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   // ratio controller steers; under a fixed threshold, placement is the operator's.
   const steering = (): number => (host.controller && host.controller.status !== 'paused' ? 1 : 0);
   let auto = -1;
+  // A pending background free (FLUSHALL ASYNC, UNLINK or DEL of a big value) goes on in the
+  // loop's idle time, one slice per turn after the poll phase (setImmediate), so clients wait at
+  // most a slice while the memory comes back in seconds, as from Redis's lazyfree thread, rather
+  // than at the cron's 2.5% duty (minutes for 10M keys).
+  let lazyDraining = false;
+  const drainLazy = (): void => {
+    lazyDraining = !host.closed && engine.lazyRun(LAZY_SLICE_US) > 0;
+    if (lazyDraining) setImmediate(drainLazy);
+  };
   const periodic = (): void => {
     const a = steering();
     if (a !== auto) host.applyLimit('tier-migrate-auto', (auto = a));
     engine.cron(CRON_BUDGET_US);
     host.aof?.collect(); // the DELs of expired keys
+    if (!lazyDraining) drainLazy(); // returns at once when nothing is pending
   };
   periodic();
   const cron = opts.activeExpiry === false ? null : setInterval(periodic, CRON_MS);
@@ -191,6 +207,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     persistence,
     composition: () => host.composition(),
     migrate: (bytes, to) => (closed ? 0 : engine.migrate(to === 'dram' ? 0 : 1, Math.max(0, Math.floor(bytes)))),
+    pageCensus: () => engine.pageCensus(),
     async close() {
       if (closed) return;
       closed = true;
