@@ -176,7 +176,9 @@ void cmd_setbit(st_client *c) {
   if (e == NULL) return;
   int old = bit_at(e->val, offset);
   bit_put(e->val, offset, (int)on);
-  key_modified(c, c->db, e);
+  /* As Redis: a bit set to the value it had, in a string that did not grow, is no change
+   * (WATCH stays valid). */
+  if (grew || old != on) key_modified(c, c->db, e);
   reply_int(&c->out, old);
 }
 
@@ -441,25 +443,29 @@ static long bf_parse(st_client *c, bf_op *ops, uint64_t *highest, int *readonly)
 }
 
 /* One SET or INCRBY on p (grown to hold it): replies the old value (SET), the new one
- * (INCRBY), or null when FAIL refused it. Returns 1 if it wrote. */
-static int bf_write(st_client *c, unsigned char *p, const bf_op *op) {
+ * (INCRBY), or null when FAIL refused it. Returns 1 if it counts as a change as Redis counts
+ * it: written, and the string was created or grown (grew) or the field's value differs. */
+static int bf_write(st_client *c, unsigned char *p, const bf_op *op, int grew) {
   uint64_t raw = field_get(p, op->offset, op->bits);
   int incr = op->opcode == BF_INCRBY;
   int over;
   uint64_t stored;
   long long reply;
+  int same;
   if (op->sign) {
     int64_t old = sign_extend(raw, op->bits), res;
     over = incr ? bf_signed(old, op->value, op->bits, op->overflow, &res)
                 : bf_signed(op->value, 0, op->bits, op->overflow, &res);
     stored = (uint64_t)res;
     reply = incr ? res : old;
+    same = res == old;
   } else {
     uint64_t res;
     over = incr ? bf_unsigned(raw, op->value, op->bits, op->overflow, &res)
                 : bf_unsigned((uint64_t)op->value, 0, op->bits, op->overflow, &res);
     stored = res;
     reply = (long long)(incr ? res : raw);
+    same = res == raw;
   }
   if (over && op->overflow == BF_FAIL) {
     reply_null_bulk(&c->out);
@@ -467,7 +473,7 @@ static int bf_write(st_client *c, unsigned char *p, const bf_op *op) {
   }
   field_put(p, op->offset, op->bits, stored);
   reply_int(&c->out, reply);
-  return 1;
+  return grew || !same;
 }
 
 /* GET reads past the end of the string as zeros. */
@@ -487,7 +493,7 @@ static void bitfield_generic(st_client *c, int ro_command) {
   bf_op *ops = coll_tmp_alloc(st, size, &tier);
   if (ops == NULL) return reply_oom(c);
   uint64_t highest;
-  int readonly;
+  int readonly, grew = 0;
   long n = bf_parse(c, ops, &highest, &readonly);
   if (n < 0) goto done;
   st_entry *e;
@@ -499,16 +505,14 @@ static void bitfield_generic(st_client *c, int ro_command) {
       reply_error(&c->out, "ERR BITFIELD_RO only supports the GET subcommand");
       goto done;
     }
-    int grew;
     e = string_for_write(c, highest >> 3, &grew);
     if (e == NULL) goto done;
-    if (grew) key_modified(c, c->db, e);
   }
   reply_array(&c->out, n);
-  int changes = 0;
+  long changes = 0;
   for (long i = 0; i < n; i++) {
     if (ops[i].opcode != BF_GET) {
-      changes |= bf_write(c, e->val, &ops[i]);
+      changes += bf_write(c, e->val, &ops[i], grew);
     } else {
       char buf[STR_INTBUF];
       size_t len = 0;
@@ -516,7 +520,12 @@ static void bitfield_generic(st_client *c, int ro_command) {
       bf_get(c, p, len, &ops[i]);
     }
   }
-  if (changes) key_modified(c, c->db, e);
+  /* Redis signals (WATCH, the dirty counter) only for changes: a SET of the value the field
+   * already holds is none, unless the string was created or grown. */
+  if (changes) {
+    key_modified(c, c->db, e);
+    store_dirty(c, (uint64_t)changes - 1);
+  }
 done:
   coll_tmp_free(st, ops, size, tier);
 }

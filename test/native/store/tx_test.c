@@ -187,6 +187,16 @@ static void watch_cases(st_client *a, st_client *b) {
   watch_case(a, b, "lmove same list", L("RPUSH w a b"), L("LMOVE w w LEFT RIGHT"), 0, 1);
   watch_case(a, b, "sinterstore over w", L("SET w 1"), L("SINTERSTORE w nokey"), 0, 1);
   watch_case(a, b, "sinterstore empty, w missing", NULL, L("SINTERSTORE w nokey"), 0, 0);
+  /* Bit writes signal only a change: a bit or field set to what it holds, in a string that
+   * did not grow, is none (Redis 7.0.15's setbitCommand and bitfieldGeneric). */
+  watch_case(a, b, "setbit same bit", L("SETBIT w 30 1"), L("SETBIT w 30 1"), 0, 0);
+  watch_case(a, b, "setbit zero, no growth", L("SET w v"), L("SETBIT w 0 0"), 0, 0);
+  watch_case(a, b, "setbit zero, grows", L("SET w v"), L("SETBIT w 100 0"), 0, 1);
+  watch_case(a, b, "setbit flips", L("SET w v"), L("SETBIT w 0 1"), 0, 1);
+  watch_case(a, b, "bitfield set same", L("SET w v"), L("BITFIELD w SET u8 0 118"), 0, 0);
+  watch_case(a, b, "bitfield incrby 0", L("SET w v"), L("BITFIELD w INCRBY u8 0 0"), 0, 0);
+  watch_case(a, b, "bitfield incrby 0, grows", L("SET w v"), L("BITFIELD w INCRBY u8 16 0"), 0, 1);
+  watch_case(a, b, "bitfield set other", L("SET w v"), L("BITFIELD w SET i8 0 -1"), 0, 1);
 
   /* A watcher invalidated while queueing still queues, then EXEC is a null array; a second
    * client watching the same key is invalidated too; a third on another key is not. */
