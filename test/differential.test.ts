@@ -7,7 +7,7 @@ import { formatReply } from './diff/format.js';
 import { startRedisServer, type RedisServer } from './diff/redis-server.js';
 import { formatReport } from './diff/report.js';
 import { RespClient } from './diff/resp-client.js';
-import { runSequence, type RunResult, type Servers } from './diff/runner.js';
+import { runSequence, type RunResult } from './diff/runner.js';
 import { startTestStore, type TestStore } from './store-harness.js';
 
 const COMMANDS = Number(process.env.TIERMEM_DIFF_COMMANDS ?? 1500);
@@ -21,7 +21,7 @@ const TIMEOUT_MS = Math.max(60_000, COMMANDS * SEEDS.length * 2);
 describe('differential: tiermem store vs redis-server 7.0.15', () => {
   let redis: RedisServer;
   let store: TestStore;
-  let servers: Servers;
+  let servers: { redis: RespClient; store: RespClient };
 
   beforeAll(async () => {
     redis = await startRedisServer();

@@ -26,7 +26,8 @@ export function formatReport(results: readonly RunResult[], show = 20): string {
     .join(' ');
   lines.push(
     `seeds ${results.map((r) => r.seed).join(',')}: ${sent} commands sent to each server, ${total} mismatches ` +
-      `(${primary} first-in-batch${per ? `: ${per}` : ''}), ${results.reduce((n, r) => n + r.tolerated, 0)} tolerated`,
+      `(${primary} first-in-batch${per ? `: ${per}` : ''}), ${results.reduce((n, r) => n + r.tolerated, 0)} tolerated` +
+      ` (${results.reduce((n, r) => n + r.resyncs, 0)} re-syncs)`,
   );
   return lines.join('\n');
 }
