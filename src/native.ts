@@ -167,8 +167,18 @@ export interface NativeStore {
   aofTake(): Buffer | null;
   close(): void;
   /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut.
-   *  aofBase: the file is an AOF's base (aof-base 1 in its header). */
-  snapshotStart(fd: number, compress: boolean, checksum: boolean, bufferLimit: number, aofBase?: boolean): number;
+   *  aofBase: the file is an AOF's base (aof-base 1 in its header). profile: BGSAVE STAT_MEMORY,
+   *  tally every key written (memoryProfile). */
+  snapshotStart(
+    fd: number,
+    compress: boolean,
+    checksum: boolean,
+    bufferLimit: number,
+    aofBase?: boolean,
+    profile?: boolean,
+  ): number;
+  /** The last BGSAVE STAT_MEMORY's profile (native/store/memprofile.h), null before the first. */
+  memoryProfile(): NativeMemoryProfile | null;
   /** About budgetMicros of snapshot work; true once the file is complete (EOF and CRC written). */
   snapshotStep(budgetMicros: number): boolean;
   snapshotAbort(): void;
@@ -181,6 +191,19 @@ export interface NativeStore {
   /** About budgetMicros of loading; throws (file and byte offset named) on a bad file. */
   loadStep(budgetMicros: number): NativeLoadProgress;
   loadClose(): void;
+}
+
+export interface NativeMemoryProfile {
+  cutMs: number;
+  doneMs: number;
+  keysWithExpiry: number;
+  clients: number;
+  /** A profiled snapshot is under way (the figures are still the last one's). */
+  running: boolean;
+  /** Per type x tier (engine order): keys, then value, key and metadata bytes. */
+  types: Float64Array;
+  /** Per store part x tier bytes (keyspace, expires, client buffers, AOF buffer, lazyfree, other). */
+  store: Float64Array;
 }
 
 export interface NativeSnapshotStats {

@@ -84,11 +84,13 @@ describe('INFO: Redis 7.0.15 fields', () => {
     await redis?.close();
   });
 
-  it('INFO everything: the same sections in order (plus Tiering) and the same field names', async () => {
+  it('INFO everything: the same sections in order (plus Tiering, Memoryprofile) and the same field names', async () => {
     const r = parse(await info(rc, 'everything'));
     const s = parse(await info(sc, 'everything'));
-    // Latencystats (latency-tracking) is not in the store; Tiering is the store's own.
-    expect([...s.keys()].filter((n) => n !== 'Tiering')).toEqual([...r.keys()].filter((n) => n !== 'Latencystats'));
+    // Latencystats (latency-tracking) is not in the store; Tiering and Memoryprofile are its own.
+    expect([...s.keys()].filter((n) => n !== 'Tiering' && n !== 'Memoryprofile')).toEqual(
+      [...r.keys()].filter((n) => n !== 'Latencystats'),
+    );
     for (const [name, fields] of r) {
       if (name === 'Latencystats') continue;
       const theirs = [...fields.keys()].filter((f) => !DYNAMIC.test(f));
@@ -154,7 +156,7 @@ describe('INFO: Redis 7.0.15 fields', () => {
       'Keyspace',
     ]);
     expect(await names('default')).toEqual(dflt);
-    expect(await names('all')).toEqual([...dflt.slice(0, 8), 'Commandstats', ...dflt.slice(8)]);
+    expect(await names('all')).toEqual([...dflt.slice(0, 8), 'Memoryprofile', 'Commandstats', ...dflt.slice(8)]);
     expect(await names('cpu', 'REPLICATION')).toEqual(['Replication', 'CPU']);
     expect(await names('bogus')).toEqual([]);
   });

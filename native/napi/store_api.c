@@ -615,22 +615,25 @@ static napi_value js_page_census(napi_env env, napi_callback_info info) {
 
 /* ------------------------------------------------------------------------------ persistence */
 
-/* snapshotStart(fd, compress, checksum, bufferLimit, aofBase?) -> the dirty counter at the cut.
- * aofBase: the file is an AOF's base (aof-base 1 in its header). */
+/* snapshotStart(fd, compress, checksum, bufferLimit, aofBase?, profile?) -> the dirty counter at
+ * the cut. aofBase: the file is an AOF's base (aof-base 1 in its header). profile: BGSAVE
+ * STAT_MEMORY (memoryProfile() reads the result). */
 static napi_value js_snapshot_start(napi_env env, napi_callback_info info) {
-  PROLOGUE(5);
+  PROLOGUE(6);
   int32_t fd;
-  bool compress, checksum, aof_base = false;
+  bool compress, checksum, aof_base = false, profile = false;
   double limit;
   NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
   NAPI_CALL(env, napi_get_value_bool(env, argv[1], &compress));
   NAPI_CALL(env, napi_get_value_bool(env, argv[2], &checksum));
   NAPI_CALL(env, napi_get_value_double(env, argv[3], &limit));
   if (get_optional_bool(env, argv[4], &aof_base) != 0) return NULL;
+  if (get_optional_bool(env, argv[5], &profile) != 0) return NULL;
   uint64_t dirty = ts->st->stats.dirty;
   size_t cap = limit > 0 ? (size_t)limit : 0;
-  if ((aof_base ? snapshot_start_aof_base : snapshot_start)(ts->st, fd, compress, checksum, cap) !=
-      0) {
+  if ((profile    ? snapshot_start_profiled
+       : aof_base ? snapshot_start_aof_base
+                  : snapshot_start)(ts->st, fd, compress, checksum, cap) != 0) {
     tm_napi_throw(env, errno == EBUSY ? E_INVALID_ARG : E_INTERNAL, "snapshot: %s",
                   strerror(errno));
     return NULL;
@@ -678,6 +681,49 @@ static napi_value js_snapshot_stats(napi_env env, napi_callback_info info) {
       set_num(env, o, "missedHooks", (double)s.missed_hooks) ||
       set_num(env, o, "pieces", (double)s.pieces))
     return NULL;
+  return o;
+}
+
+/* memoryProfile() -> the last BGSAVE STAT_MEMORY's profile (memprofile.h), or null before the
+ * first: { cutMs, doneMs, keysWithExpiry, clients, running, types, store }. types: per type x
+ * tier [keys, values, keys, metadata bytes]; store: per store part x tier bytes. running: a
+ * profiled snapshot is under way (the figures are still the last one's). */
+static napi_value js_memory_profile(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  const st_memprofile *p = &ts->st->profile;
+  napi_value o, running, types, store, ab;
+  void *data;
+  if (!p->valid) {
+    NAPI_CALL(env, napi_get_null(env, &o));
+    return o;
+  }
+  NAPI_CALL(env, napi_create_object(env, &o));
+  if (set_num(env, o, "cutMs", (double)p->cut_ms) ||
+      set_num(env, o, "doneMs", (double)p->done_ms) ||
+      set_num(env, o, "keysWithExpiry", (double)p->keys_with_expiry) ||
+      set_num(env, o, "clients", (double)p->clients))
+    return NULL;
+  NAPI_CALL(env, napi_get_boolean(env, snapshot_profiling(ts->st), &running));
+  NAPI_CALL(env, napi_set_named_property(env, o, "running", running));
+  const size_t per = 1 + MP_PARTS, ntype = (size_t)ST_TYPE_COUNT * TM_TIER_COUNT * per;
+  NAPI_CALL(env, napi_create_arraybuffer(env, ntype * sizeof(double), &data, &ab));
+  double *d = data;
+  for (int t = 0; t < ST_TYPE_COUNT; t++)
+    for (int r = 0; r < TM_TIER_COUNT; r++) {
+      double *row = d + ((size_t)t * TM_TIER_COUNT + (size_t)r) * per;
+      row[0] = (double)p->type[t][r].keys;
+      for (int part = 0; part < MP_PARTS; part++) row[1 + part] = (double)p->type[t][r].bytes[part];
+    }
+  NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, ntype, ab, 0, &types));
+  NAPI_CALL(env, napi_set_named_property(env, o, "types", types));
+  const size_t nstore = (size_t)MP_STORE_PARTS * TM_TIER_COUNT;
+  NAPI_CALL(env, napi_create_arraybuffer(env, nstore * sizeof(double), &data, &ab));
+  d = data;
+  for (int part = 0; part < MP_STORE_PARTS; part++)
+    for (int r = 0; r < TM_TIER_COUNT; r++) d[part * TM_TIER_COUNT + r] = (double)p->store[part][r];
+  NAPI_CALL(env, napi_create_typedarray(env, napi_float64_array, nstore, ab, 0, &store));
+  NAPI_CALL(env, napi_set_named_property(env, o, "store", store));
   return o;
 }
 
@@ -866,6 +912,7 @@ static const tm_fn_def store_functions[] = {
   { "snapshotStep", js_snapshot_step },
   { "snapshotAbort", js_snapshot_abort },
   { "snapshotStats", js_snapshot_stats },
+  { "memoryProfile", js_memory_profile },
   { "dirtyConsume", js_dirty_consume },
   { "loadOpen", js_load_open },
   { "loadStep", js_load_step },

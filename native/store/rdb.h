@@ -133,6 +133,9 @@ typedef struct rdb_piecewise {
   int open;         /* elements remain */
   const void *node; /* next quicklist node or skiplist node */
   dict_iter it;     /* hashtable position (it.d != NULL: rehashing paused) */
+  /* Called with each element node as it is written (set after begin; NULL: none). */
+  void (*elem)(void *arg, const void *node);
+  void *elem_arg;
 } rdb_piecewise;
 /* Begin a record of db: the whole of it when the value is not written in pieces. 1 when the
  * record is complete, 0 when elements remain (rdb_put_record_more). */

@@ -368,6 +368,7 @@ int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max) {
       const ql_node *n = w->node;
       for (size_t i = 0; n != NULL && i < max; i++, n = n->next) {
         /* A node is up to list-max-listpack-size entries: weigh it as that many elements. */
+        if (w->elem) w->elem(w->elem_arg, n);
         rdb_put_len(o, 2);
         rdb_put_string(o, n->lp, lp_bytes(n->lp));
         i += n->count > 0 ? n->count - 1 : 0;
@@ -378,6 +379,7 @@ int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max) {
     case RDB_TYPE_ZSET_2: {
       const zsl_node *n = w->node;
       for (size_t i = 0; n != NULL && i < max; i++, n = zsl_prev(n)) {
+        if (w->elem) w->elem(w->elem_arg, n);
         size_t ml;
         const unsigned char *m = zsl_member(n, &ml);
         rdb_put_string(o, m, ml);
@@ -390,6 +392,7 @@ int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max) {
       for (size_t i = 0; i < max; i++) {
         const dict_node *n = dict_iter_next(&w->it);
         if (n == NULL) return piece_done(o, w);
+        if (w->elem) w->elem(w->elem_arg, n);
         if (w->type == RDB_TYPE_SET)
           set_ht_visit(n, visit_one, o);
         else

@@ -22,6 +22,8 @@ struct st_snapshot {
   rdb_piecewise open;
   rdb_out side;
   uint64_t pieces; /* steps that ended inside an open record */
+  int profiling;   /* BGSAVE STAT_MEMORY: tally every key written (memprofile.h) */
+  st_memprofile prof;
 };
 
 /* Elements written between two looks at the clock. */
@@ -66,7 +68,7 @@ static void finish(st_store *st) {
 }
 
 static int start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit,
-                 int aof_base) {
+                 int aof_base, const st_memprofile *prof) {
   if (st->snap != NULL) {
     errno = EBUSY;
     return -1;
@@ -83,6 +85,10 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
     return -1;
   }
   s->map_tier = mtier;
+  if (prof != NULL) {
+    s->profiling = 1;
+    s->prof = *prof;
+  }
   s->ndb = st->ndb;
   s->phys_of = map;
   s->cut_of = map + st->ndb;
@@ -105,12 +111,25 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
 }
 
 int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
-  return start(st, fd, compress, checksum, buffer_limit, 0);
+  return start(st, fd, compress, checksum, buffer_limit, 0, NULL);
 }
 
 int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
-  return start(st, fd, compress, checksum, buffer_limit, 1);
+  return start(st, fd, compress, checksum, buffer_limit, 1, NULL);
 }
+
+int snapshot_start_profiled(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
+  if (st->snap != NULL) {
+    errno = EBUSY;
+    return -1;
+  }
+  /* The store-wide parts are read before the snapshot allocates its own state. */
+  st_memprofile prof;
+  mp_begin(st, &prof);
+  return start(st, fd, compress, checksum, buffer_limit, 0, &prof);
+}
+
+int snapshot_profiling(const st_store *st) { return st->snap != NULL && st->snap->profiling; }
 
 void snapshot_abort(st_store *st) {
   if (st->snap != NULL) finish(st);
@@ -141,12 +160,19 @@ static void finish_open(st_store *st) {
   close_open(st);
 }
 
+/* The open record's writer reached another element node: tally it. */
+static void profile_elem(void *arg, const void *node) {
+  st_store *st = arg;
+  mp_elem(st, &st->snap->prof, st->snap->open.e, node);
+}
+
 /* Write e as a record of cut db `cdb` and stamp it. `whole`: the record must be complete on
  * return (a pre-image); otherwise a big collection may stay open for later steps. */
 static void emit(st_store *st, int cdb, st_entry *e, int whole) {
   st_snapshot *s = st->snap;
   if (s->open.open) {
     if (s->open.e == e) return finish_open(st);
+    if (s->profiling) mp_entry(st, &s->prof, e);
     rdb_put_record(&s->side, cdb, e);
     e->version = st->snap_cut + 1;
     if (s->side.len > s->out.flush_at) finish_open(st); /* memory stays bounded */
@@ -156,8 +182,14 @@ static void emit(st_store *st, int cdb, st_entry *e, int whole) {
     rdb_put_record(&s->out, cdb, e);
   } else if (rdb_put_record_begin(&s->out, cdb, e, &s->open) == 0) {
     s->side.cur_db = cdb; /* records held aside start in the open record's db */
-    return;               /* stamped when complete */
+    if (s->profiling) {
+      mp_entry_head(st, &s->prof, e);
+      s->open.elem = profile_elem;
+      s->open.elem_arg = st;
+    }
+    return; /* stamped when complete */
   }
+  if (s->profiling) mp_entry(st, &s->prof, e);
   e->version = st->snap_cut + 1;
 }
 
@@ -255,6 +287,11 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
     rdb_put_eof(&s->out);
     rdb_out_flush(&s->out);
     if (s->out.err == 0) {
+      if (s->profiling) {
+        s->prof.done_ms = mp_now_ms();
+        s->prof.valid = 1;
+        st->profile = s->prof;
+      }
       finish(st);
       return 1;
     }

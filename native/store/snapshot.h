@@ -57,6 +57,12 @@
 int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
 /* The same for an AOF base (BGREWRITEAOF): the header says aof-base 1. */
 int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
+/* The same with BGSAVE STAT_MEMORY's profile (memprofile.h): the store-wide parts are read now,
+ * every key is tallied as it is written, and st->profile holds the result once snapshot_step
+ * returns 1 (an aborted or failed snapshot leaves the previous profile). */
+int snapshot_start_profiled(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
+/* Whether the running snapshot is profiling. */
+int snapshot_profiling(const st_store *st);
 /* About budget_us of traversal. 1: done (EOF and CRC written to fd), 0: more to do, -1: failed
  * (errno; the snapshot is over). */
 int snapshot_step(st_store *st, uint64_t budget_us);

@@ -35,6 +35,7 @@
 #include "dict.h"
 #include "errstats.h"
 #include "mem.h"
+#include "memprofile.h"
 #include "reply.h"
 #include "resp.h"
 
@@ -452,6 +453,7 @@ struct st_store {
   uint8_t snap_self_tier;   /* where its state block lives */
   uint64_t snap_missed;     /* owed entries changed without the hook (must stay 0) */
   snapshot_stats snap_last; /* the last snapshot's figures */
+  st_memprofile profile;    /* the last BGSAVE STAT_MEMORY's (memprofile.h) */
   /* Clients acting on other clients (xclient.c, blocking.c, pubsub.c, monitor.c). */
   st_client *woken;                     /* given output or a close request by another */
   st_client *queued_head, *queued_tail; /* unblocked: their held input runs next, in order */
@@ -843,6 +845,19 @@ void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
 void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk_fn *visit,
                void *arg);
 void lazy_walk(st_store *st, st_walk_fn *visit, void *arg);
+/* A big collection (quicklist, hashtable, skiplist) in parts, as a snapshot writes it: its head
+ * (node NULL: everything but the element nodes) or one element node (a quicklist node, a
+ * skiplist node, a hash or set dict node). The head and every node visit what X_walk visits. */
+void list_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg);
+void set_walk_part(st_store *st, const void *val, uint8_t tier, const void *node, st_walk_fn *visit,
+                   void *arg);
+void hash_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg);
+void zset_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg);
+/* One client's blocks (the struct, name, query buffer, argv, replies, MULTI queue). */
+void st_walk_client(const st_client *c, st_walk_fn *visit, void *arg);
 /* multi.c: a client's queued commands; a db's watched keys and their watchers. */
 void multi_walk(const st_client *c, st_walk_fn *visit, void *arg);
 void watch_walk(const st_db *db, st_walk_fn *visit, void *arg);

@@ -859,6 +859,15 @@ void hash_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
   st_walk_dict_nodes(&ht->d, hnode_walk, &w);
 }
 
+void hash_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg) {
+  const hash_ht *ht = val;
+  st_walk_ctx w = { st, visit, arg };
+  if (node != NULL) return hnode_walk(node, &w);
+  visit(arg, ht, sizeof *ht, tier, ST_HASH, TM_CAT_METADATA);
+  st_walk_dict_tables(&ht->d, visit, arg);
+}
+
 /* ------------------------------------------------------------------------------ for SORT */
 
 int hash_field(const st_entry *e, const void *f, size_t flen, st_bytes *out) {

@@ -758,6 +758,17 @@ void list_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
   (void)st;
 }
 
+void list_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg) {
+  (void)st;
+  (void)tier;
+  const quicklist *ql = val;
+  const ql_node *n = node;
+  if (n == NULL) return visit(arg, ql, sizeof *ql, ql->self_tier, ST_LIST, TM_CAT_METADATA);
+  visit(arg, n, sizeof *n, n->self_tier, ST_LIST, TM_CAT_METADATA);
+  if (n->lp) visit(arg, n->lp, lp_bytes(n->lp), n->lp_tier, ST_LIST, TM_CAT_DATA);
+}
+
 /* ------------------------------------------------------------------------------ for SORT */
 
 void list_each(st_store *st, st_entry *e, int64_t start, int fwd, st_elem_fn *fn, void *ctx) {

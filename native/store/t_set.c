@@ -1242,6 +1242,15 @@ void set_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_walk
   }
 }
 
+void set_walk_part(st_store *st, const void *val, uint8_t tier, const void *node, st_walk_fn *visit,
+                   void *arg) {
+  const set_ht *ht = val;
+  st_walk_ctx w = { st, visit, arg };
+  if (node != NULL) return snode_walk(node, &w);
+  visit(arg, ht, sizeof *ht, tier, ST_SET, TM_CAT_METADATA);
+  st_walk_dict_tables(&ht->d, visit, arg);
+}
+
 /* ------------------------------------------------------------------------------ for SORT */
 
 uint64_t set_length(const st_entry *e) {

@@ -249,6 +249,17 @@ void zset_walk(st_store *st, const void *val, unsigned enc, uint8_t tier, st_wal
     visit(arg, n, zwalk_node_size(n), n->tier, ST_ZSET, TM_CAT_METADATA);
 }
 
+void zset_walk_part(st_store *st, const void *val, uint8_t tier, const void *node,
+                    st_walk_fn *visit, void *arg) {
+  (void)st;
+  const zset *z = val;
+  const zsl_node *n = node;
+  if (n != NULL) return visit(arg, n, zwalk_node_size(n), n->tier, ST_ZSET, TM_CAT_METADATA);
+  visit(arg, z, sizeof *z, tier, ST_ZSET, TM_CAT_METADATA);
+  st_walk_dict_tables(&z->members, visit, arg);
+  visit(arg, z->header, zwalk_node_size(z->header), z->header->tier, ST_ZSET, TM_CAT_METADATA);
+}
+
 /* ------------------------------------------------------------------------------ cursors */
 
 zcur zc_edge(const zobj *z, int last) {

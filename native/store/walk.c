@@ -60,7 +60,7 @@ static void entry_node_walk(const dict_node *n, void *ctx) {
   st_walk_entry(w->st, (const st_entry *)n, w->visit, w->arg);
 }
 
-static void client_walk(const st_client *c, st_walk_fn *visit, void *arg) {
+void st_walk_client(const st_client *c, st_walk_fn *visit, void *arg) {
   visit(arg, c, sizeof *c, c->self_tier, SM_STORE, TM_CAT_BUFFERS);
   if (c->name) visit(arg, c->name, c->name_len + 1, c->name_tier, SM_STORE, TM_CAT_BUFFERS);
   if (c->in.buf) visit(arg, c->in.buf, c->in.cap, c->in.buf_tier, SM_STORE, TM_CAT_BUFFERS);
@@ -85,7 +85,7 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
             TM_CAT_METADATA);
     watch_walk(db, visit, arg);
   }
-  for (const st_client *c = st->clients; c != NULL; c = c->next) client_walk(c, visit, arg);
+  for (const st_client *c = st->clients; c != NULL; c = c->next) st_walk_client(c, visit, arg);
   lazy_walk(st, visit, arg);
   slowlog_walk(st, visit, arg);
   latency_walk(st, visit, arg);

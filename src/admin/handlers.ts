@@ -12,7 +12,7 @@ import {
   paramDescriptor,
   parseParam,
 } from '../controller/params.js';
-import type { ControllerParams, ControllerPort } from '../service/ports.js';
+import type { ControllerParams, ControllerPort, ProfileReport } from '../service/ports.js';
 import {
   API_PREFIX,
   type AdminErrorCode,
@@ -36,6 +36,11 @@ export interface AdminContext {
   endpoints: () => { metrics: string | null; store: string | null };
   /** The store's reads and migration counters, when the service runs a store. */
   store?: () => StoreStatusReport | null;
+  /** BGSAVE STAT_MEMORY: the last profile, and starting one (a store with persistence). */
+  profile?: {
+    read(): ProfileReport | null;
+    start(): 'started' | 'busy' | 'unavailable' | { error: string };
+  };
   startedAt: number;
   /** Where run-time changes are logged (old -> new, and who). */
   changes?: ChangeLog;
@@ -244,6 +249,23 @@ export function createRoutes(ctx: AdminContext): Map<string, Route> {
     allocator.policy = oneOf(b, 'policy', POLICIES);
     changes(who, 'exhaustion policy', before, allocator.policy);
     return { policy: allocator.policy };
+  });
+
+  // BGSAVE STAT_MEMORY's profile: GET reads the last one, POST starts one (as the command does:
+  // it writes dump.rdb) and returns at once; GET tells when it is done (running false).
+  const noProfile = (): never => {
+    throw new AdminError(503, 'ERR_ADMIN_UNAVAILABLE', 'the service runs no store engine (started with --no-store?)');
+  };
+  add('GET', '/profile', (): ProfileReport => ctx.profile?.read() ?? noProfile());
+  add('POST', '/profile', (body, who): ProfileReport => {
+    noBody(body);
+    const r = ctx.profile?.start() ?? 'unavailable';
+    if (r === 'unavailable') noProfile();
+    if (r === 'busy')
+      throw new AdminError(409, 'ERR_ADMIN_CONFLICT', 'a background save is in progress; try again when it ends');
+    if (typeof r === 'object') throw new AdminError(500, 'ERR_ADMIN_INTERNAL', `BGSAVE STAT_MEMORY failed: ${r.error}`);
+    changes(who, 'memory profile', 'idle', 'BGSAVE STAT_MEMORY started');
+    return ctx.profile!.read() ?? noProfile();
   });
 
   // leaseSeconds: the recorder renews (POST /trace/renew) at least that often, or the recording is

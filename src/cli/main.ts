@@ -8,6 +8,7 @@ import { AdminClientError } from '../admin/client.js';
 import { isTiermemError } from '../errors.js';
 import { packageVersion } from '../version.js';
 import { addControllerCommands } from './commands/controller.js';
+import { addProfileCommand } from './commands/profile.js';
 import { addRecommendCommand } from './commands/recommend.js';
 import { addRecordCommand } from './commands/record.js';
 import { addServeCommand } from './commands/serve.js';
@@ -44,6 +45,7 @@ function buildProgram(): Command {
   addControllerCommands(program);
   addRecordCommand(program);
   addRecommendCommand(program);
+  addProfileCommand(program);
   addServeCommand(program);
   return program;
 }

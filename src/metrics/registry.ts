@@ -5,11 +5,13 @@ import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { CATEGORIES, TIERS } from '../types.js';
 import type { Allocator, AllocatorInfo, AllocatorStats, ExhaustionPolicy, Tier } from '../types.js';
 import { CONTROLLER_STATUSES } from '../service/ports.js';
-import type { ControllerParams, ControllerPort, ControllerStatus } from '../service/ports.js';
+import type { ControllerParams, ControllerPort, ControllerStatus, ProfileReport } from '../service/ports.js';
 import { readNodeMemory } from '../numa.js';
 import type { NodeMemory } from '../numa.js';
 import { ScrapeSnapshot } from './snapshot.js';
 import type { StoreComposition } from '../store/composition.js';
+import { STORE_PARTS, TYPE_PARTS } from '../store/memprofile.js';
+import { DATA_TYPES } from '../store/data/types.js';
 
 export const METRIC_PREFIX = 'tiermem_';
 
@@ -19,6 +21,8 @@ export interface MetricsSources {
   controller?: () => ControllerPort | null;
   /** The store engine's memory composition (kept incrementally by the store; read once per scrape). */
   composition?: () => StoreComposition | null;
+  /** The last BGSAVE STAT_MEMORY's profile (null: the store does not persist). */
+  memoryProfile?: () => ProfileReport | null;
 }
 
 export interface MetricsOptions {
@@ -41,6 +45,7 @@ interface Reading {
   } | null;
   nodes: Array<{ tier: Tier; mem: NodeMemory }>;
   composition: StoreComposition | null;
+  profile: ProfileReport | null;
 }
 
 type Labels<L extends string> = Partial<Record<L, string | number>>;
@@ -85,6 +90,7 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
       },
       nodes,
       composition: src.composition?.() ?? null,
+      profile: src.memoryProfile?.() ?? null,
     };
   });
 
@@ -343,6 +349,46 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
         if (r.composition) emit({}, r.composition.internalErrors);
       },
     );
+  }
+
+  if (src.memoryProfile) {
+    // BGSAVE STAT_MEMORY (src/store/memprofile.ts): no samples until the first profile.
+    gauge(
+      'memory_profile_bytes',
+      'Usable bytes at the cut of the last BGSAVE STAT_MEMORY: per data type and tier its values, keys and ' +
+        'metadata; type "store": keyspace, expires, client_buffers, aof_buffer, lazyfree, other.',
+      ['type', 'tier', 'part'],
+      (r, emit) => {
+        const p = r.profile?.profile;
+        if (!p) return;
+        for (const type of DATA_TYPES)
+          for (const tier of TIERS)
+            for (const part of TYPE_PARTS) emit({ type, tier, part }, p.types[type][tier].bytes[part]);
+        for (const part of STORE_PARTS)
+          for (const tier of TIERS) emit({ type: 'store', tier, part }, p.store[part][tier]);
+      },
+    );
+    gauge(
+      'memory_profile_keys',
+      'Keys at the cut of the last BGSAVE STAT_MEMORY, per data type and the tier of their value.',
+      ['type', 'tier'],
+      (r, emit) => {
+        const p = r.profile?.profile;
+        if (p) for (const type of DATA_TYPES) for (const tier of TIERS) emit({ type, tier }, p.types[type][tier].keys);
+      },
+    );
+    gauge(
+      'memory_profile_timestamp_seconds',
+      'When the last BGSAVE STAT_MEMORY took its cut (unix seconds).',
+      [],
+      (r, emit) => {
+        const p = r.profile?.profile;
+        if (p) emit({}, p.cutMs / 1000);
+      },
+    );
+    gauge('memory_profile_running', 'Whether a BGSAVE STAT_MEMORY is under way (1) or not (0).', [], (r, emit) => {
+      if (r.profile) emit({}, r.profile.running ? 1 : 0);
+    });
   }
 
   if (opts.processMetrics) {

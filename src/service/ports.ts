@@ -4,6 +4,13 @@
 
 import type { Tier, TraceSink } from '../types.js';
 import type { StoreComposition } from '../store/composition.js';
+import type { MemoryProfile } from '../store/memprofile.js';
+
+/** The last BGSAVE STAT_MEMORY's profile and whether one is running (null: no persistence). */
+export interface ProfileReport {
+  running: boolean;
+  profile: MemoryProfile | null;
+}
 
 // The controller's own types: one definition, shared.
 export type { ControllerParams, ControllerStatus, ControllerTick } from '../controller/index.js';
@@ -35,4 +42,8 @@ export interface StorePort {
   composition?(): StoreComposition;
   /** The store's migrator, as the controller's second actuator (src/controller/live.ts). */
   migrate?(bytes: number, to: Tier): number;
+  /** BGSAVE STAT_MEMORY's last profile (null: the store does not persist). */
+  memoryProfile?(): ProfileReport | null;
+  /** Start a BGSAVE STAT_MEMORY (as the command): 'busy' when a save runs, or why it failed. */
+  startProfile?(): 'started' | 'busy' | 'unavailable' | { error: string };
 }

@@ -151,8 +151,14 @@ export async function startService(
     if (config.metrics.enabled) {
       const s = store;
       const composition = s?.composition ? () => s.composition?.() ?? null : undefined;
+      const memoryProfile = s?.memoryProfile ? () => s.memoryProfile?.() ?? null : undefined;
       const registry = createMetricsRegistry(
-        { allocator, controller: () => controller, ...(composition ? { composition } : {}) },
+        {
+          allocator,
+          controller: () => controller,
+          ...(composition ? { composition } : {}),
+          ...(memoryProfile ? { memoryProfile } : {}),
+        },
         { processMetrics: config.metrics.processMetrics },
       );
       metrics = await startMetricsServer({ registry, host: config.metrics.host, port: config.metrics.port });
@@ -173,6 +179,10 @@ export async function startService(
       changes: changeLogger(log),
       startedAt: Date.now(),
       endpoints: () => ({ metrics: metrics?.url ?? null, store: storeAddr }),
+      profile: {
+        read: () => store?.memoryProfile?.() ?? null,
+        start: () => store?.startProfile?.() ?? 'unavailable',
+      },
       store: () => {
         const c = store?.composition?.();
         return c

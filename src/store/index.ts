@@ -16,6 +16,7 @@ import { applyStartupSettings } from './startup-settings.js';
 import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
+import type { MemoryProfile } from './memprofile.js';
 import { Persistence, type PersistenceOptions } from './persistence.js';
 import { StoreNetServer } from './server.js';
 import type { TieringController } from './tiering.js';
@@ -26,6 +27,7 @@ export type { DataType } from './data/types.js';
 export { DATA_TYPES } from './data/types.js';
 export type { StoreStats } from './host.js';
 export type { PersistenceOptions } from './persistence.js';
+export type { MemoryProfile, ProfileCell, StorePart, TypePart } from './memprofile.js';
 export type { AofOptions, AppendFsync } from './aof.js';
 
 export interface StoreServerOptions {
@@ -94,6 +96,10 @@ export interface StoreServer {
   pageCensus(): NativeStoreCensus;
   /** The persistence state (null when not configured). */
   readonly persistence: Persistence | null;
+  /** BGSAVE STAT_MEMORY's last profile and whether one runs (null without persistence). */
+  memoryProfile(): { profile: MemoryProfile | null; running: boolean } | null;
+  /** BGSAVE STAT_MEMORY, as a client's command would start it. */
+  startProfile(): 'started' | 'busy' | 'unavailable' | { error: string };
   /**
    * Stop accepting, disconnect clients, free every key and value. The allocator stays open.
    * With save points configured, the dataset is saved first (as Redis does on SIGTERM).
@@ -206,6 +212,12 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     },
     persistence,
     composition: () => host.composition(),
+    memoryProfile: () => (closed ? null : (persistence?.memoryProfile() ?? null)),
+    startProfile: () => {
+      if (closed || !persistence) return 'unavailable';
+      if (persistence.inProgress) return 'busy';
+      return persistence.bgsave(true);
+    },
     migrate: (bytes, to) => (closed ? 0 : engine.migrate(to === 'dram' ? 0 : 1, Math.max(0, Math.floor(bytes)))),
     pageCensus: () => engine.pageCensus(),
     async close() {

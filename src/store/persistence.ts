@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { NativeStore } from '../native.js';
+import { fromNative, profileLogLines, type MemoryProfile } from './memprofile.js';
 
 export interface PersistenceOptions {
   /** Working directory of dump.rdb (Redis's `dir`). Default: the current directory. */
@@ -73,6 +74,8 @@ interface Running {
   tmp: string;
   dirtyAtCut: number;
   startedAt: number;
+  /** BGSAVE STAT_MEMORY */
+  profile: boolean;
 }
 
 export class Persistence {
@@ -100,6 +103,7 @@ export class Persistence {
   /** Completion of the running BGSAVE (tests and SHUTDOWN wait on it). */
   private done: Promise<boolean> | null = null;
   private scheduled = false;
+  private scheduledProfile = false;
 
   constructor(
     private readonly engine: NativeStore,
@@ -205,8 +209,15 @@ export class Persistence {
     this.updateMisconf();
   }
 
-  /** BGSAVE: starts the snapshot and returns; steps run from the event loop. */
-  bgsave(): 'started' | 'busy' | { error: string } {
+  /** The last BGSAVE STAT_MEMORY's profile (null before the first), and whether one runs. */
+  memoryProfile(): { profile: MemoryProfile | null; running: boolean } {
+    const n = this.engine.memoryProfile();
+    return { profile: n ? fromNative(n) : null, running: this.running?.profile === true };
+  }
+
+  /** BGSAVE: starts the snapshot and returns; steps run from the event loop. `profile`: BGSAVE
+   *  STAT_MEMORY, a memory profile tallied on the way (memprofile.ts). */
+  bgsave(profile = false): 'started' | 'busy' | { error: string } {
     if (this.running) return 'busy';
     const tmp = this.tempPath();
     let fd: number;
@@ -220,13 +231,20 @@ export class Persistence {
       return 'started';
     }
     try {
-      dirtyAtCut = this.engine.snapshotStart(fd, this.rdbcompression, this.rdbchecksum, this.bufferLimit());
+      dirtyAtCut = this.engine.snapshotStart(
+        fd,
+        this.rdbcompression,
+        this.rdbchecksum,
+        this.bufferLimit(),
+        false,
+        profile,
+      );
     } catch (e) {
       fs.closeSync(fd);
       fs.rmSync(tmp, { force: true });
       return { error: (e as Error).message };
     }
-    const run: Running = { fd, tmp, dirtyAtCut, startedAt: Date.now() };
+    const run: Running = { fd, tmp, dirtyAtCut, startedAt: Date.now(), profile };
     this.running = run;
     this.log('Background saving started');
     this.done = new Promise<boolean>((resolve) => {
@@ -271,6 +289,8 @@ export class Persistence {
                   `Background saving terminated with success (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
                     `peak extra memory ${s.peakExtra} bytes, ${s.pieces} steps inside big collections, ${Date.now() - run.startedAt} ms)`,
                 );
+                const prof = run.profile ? this.memoryProfile().profile : null;
+                if (prof) for (const line of profileLogLines(prof)) this.log(line);
                 resolve(true);
               });
             });
@@ -321,8 +341,9 @@ export class Persistence {
   }
 
   /** BGSAVE SCHEDULE: a save starts as soon as none is running (Redis's rdb_bgsave_scheduled). */
-  schedule(): void {
+  schedule(profile = false): void {
     this.scheduled = true;
+    this.scheduledProfile ||= profile;
   }
 
   /** The cron: scheduled saves and save points (serverCron's checks). */
@@ -330,8 +351,9 @@ export class Persistence {
     if (this.running || this.loading) return;
     const now = Math.floor(Date.now() / 1000);
     if (this.scheduled) {
-      this.scheduled = false;
-      this.bgsave();
+      const profile = this.scheduledProfile;
+      this.scheduled = this.scheduledProfile = false;
+      this.bgsave(profile);
       return;
     }
     const dirty = this.engine.info().dirty;

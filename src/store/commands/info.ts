@@ -13,6 +13,7 @@ import type { JsCtx } from '../control.js';
 import { DATA_TYPES } from '../data/types.js';
 import type { StoreHost } from '../host.js';
 import { MAXMEMORY_POLICIES } from '../tiering.js';
+import { profileInfoLines } from '../memprofile.js';
 import type { NativeStoreInfo } from '../../native.js';
 
 /** The Redis version whose protocol and semantics the store follows (as the engine's HELLO). */
@@ -30,13 +31,14 @@ const EVERYTHING_SECTIONS = [
   'cpu',
   'modules',
   'tiering',
+  'memoryprofile',
   'commandstats',
   'errorstats',
   'cluster',
   'keyspace',
 ];
 const ALL_SECTIONS = EVERYTHING_SECTIONS.filter((n) => n !== 'modules');
-const DEFAULT_SECTIONS = ALL_SECTIONS.filter((n) => n !== 'commandstats');
+const DEFAULT_SECTIONS = ALL_SECTIONS.filter((n) => n !== 'commandstats' && n !== 'memoryprofile');
 
 function human(n: number): string {
   return formatBytes(n)
@@ -386,6 +388,12 @@ function tiering({ host, info }: Source): string[] {
   return lines;
 }
 
+/** The last BGSAVE STAT_MEMORY's profile (tiermem's extension, ../memprofile.ts). */
+function memoryProfile({ host }: Source): string[] {
+  const m = host.persistence?.memoryProfile() ?? { profile: null, running: false };
+  return profileInfoLines(m.profile, m.running);
+}
+
 /** Reads by tier, the migrator's budget, traffic and pending demands (native/store/migrate.h). */
 function migrationLines({ tiering: t }: NativeStoreInfo): string[] {
   const reads = t.dramReadHits + t.pmemReadHits;
@@ -434,6 +442,7 @@ const SECTIONS: Record<string, [string, (s: Source) => string[]]> = {
   cpu: ['CPU', cpu],
   modules: ['Modules', () => []],
   tiering: ['Tiering', tiering],
+  memoryprofile: ['Memoryprofile', memoryProfile],
   errorstats: ['Errorstats', ({ info }) => info.errorStats.map((e) => `errorstat_${e.code}:count=${e.count}`)],
   commandstats: ['Commandstats', commandstats],
   cluster: ['Cluster', () => ['cluster_enabled:0']],

@@ -14,8 +14,12 @@ export function save(c: JsCtx): void {
 export function bgsave(c: JsCtx): void {
   const a = c.args;
   let schedule = false;
-  if (a.argc > 1) {
-    if (a.argc === 2 && a.is(1, 'schedule')) schedule = true;
+  // STAT_MEMORY is tiermem's extension (Redis 7.0.15 replies a syntax error): the save also
+  // takes a memory profile (../memprofile.ts).
+  let profile = false;
+  for (let i = 1; i < a.argc; i++) {
+    if (a.is(i, 'schedule') && !schedule) schedule = true;
+    else if (a.is(i, 'stat_memory') && !profile) profile = true;
     else return c.out.error('ERR syntax error');
   }
   const p = c.host.persistence;
@@ -23,7 +27,7 @@ export function bgsave(c: JsCtx): void {
   // No other background work (AOF rewrite) exists yet, so SCHEDULE behaves as a plain BGSAVE.
   void schedule;
   if (p.inProgress) return c.out.error('ERR Background save already in progress');
-  const r = p.bgsave();
+  const r = p.bgsave(profile);
   if (r === 'started') c.out.simple('Background saving started');
   else c.out.error('ERR');
 }
