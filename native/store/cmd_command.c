@@ -2,11 +2,13 @@
  * describes its own. A row gives name, arity, flags, keys, ACL categories, summary, since, group
  * and complexity; command_meta.c (generated from redis-server) adds what Redis says beyond that:
  * tips, key specs, and the docs' history and arguments (which redis-cli turns into hints).
- * Subcommands come from the table, so only the ones this engine has are listed. */
+ * Subcommands come from the table, so only the ones this engine has are listed. GETKEYS and
+ * GETKEYSANDFLAGS find keys from the same key specs (keyspec.c). */
 #include <stdio.h>
 
 #include "command_meta.h"
 #include "glob.h"
+#include "keyspec.h"
 #include "store.h"
 
 static const char *const flag_names[] = {
@@ -197,32 +199,62 @@ void cmd_command_list(st_client *c) {
   reply_set_defer_len(&c->out, len, n);
 }
 
-void cmd_command_getkeys(st_client *c) {
-  const st_cmd *cmd = cmd_lookup(c->argv[2].ptr, c->argv[2].len);
-  int argc = c->argc - 2;
-  if (cmd != NULL && cmd_is_container(cmd) && argc >= 2) {
-    const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[3].ptr, c->argv[3].len);
-    if (sub != NULL) cmd = sub;
+typedef struct getkeys_reply {
+  st_client *c;
+  int with_flags;
+} getkeys_reply;
+
+static void reply_key(void *ctx, int pos, uint32_t flags) {
+  getkeys_reply *g = ctx;
+  reply_buf *out = &g->c->out;
+  const resp_arg *key = &g->c->argv[2 + pos];
+  if (!g->with_flags) {
+    reply_bulk(out, key->ptr, key->len);
+    return;
   }
+  reply_array(out, 2);
+  reply_bulk(out, key->ptr, key->len);
+  long n = 0;
+  for (int i = 0; i < KS_FLAG_COUNT; i++)
+    if (flags & (1u << i)) n++;
+  reply_array(out, n);
+  for (int i = 0; i < KS_FLAG_COUNT; i++)
+    if (flags & (1u << i)) reply_simple(out, keyspec_flag_name(i));
+}
+
+/* Redis's getKeysSubcommandImpl: the command as lookupCommand finds it (a container with more
+ * arguments names a subcommand), then whether it has keys, then its arity, then the keys. */
+static void getkeys(st_client *c, int with_flags) {
+  const resp_arg *argv = &c->argv[2];
+  int argc = c->argc - 2;
+  const st_cmd *cmd = cmd_lookup(argv[0].ptr, argv[0].len);
+  if (cmd != NULL && cmd_is_container(cmd) && argc > 1)
+    cmd = cmd_lookup_sub(cmd, argv[1].ptr, argv[1].len);
   if (cmd == NULL) {
     reply_error(&c->out, "ERR Invalid command specified");
+    return;
+  }
+  if (!keyspec_has_keys(cmd->name)) {
+    reply_error(&c->out, "ERR The command has no key arguments");
     return;
   }
   if ((cmd->arity > 0 && argc != cmd->arity) || argc < -cmd->arity) {
     reply_error(&c->out, "ERR Invalid number of arguments specified for command");
     return;
   }
-  if (cmd->first_key == 0) {
-    reply_error(&c->out, "ERR The command has no key arguments");
+  long n = keyspec_keys(cmd->name, argv, argc, NULL, NULL);
+  if (n <= 0) {
+    reply_error(&c->out, "ERR Invalid arguments specified for command");
     return;
   }
-  int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
-  long n = 0;
-  for (int k = cmd->first_key; k <= last && k < argc; k += cmd->key_step) n++;
+  getkeys_reply g = { c, with_flags };
   reply_array(&c->out, n);
-  for (int k = cmd->first_key; k <= last && k < argc; k += cmd->key_step)
-    reply_bulk(&c->out, c->argv[2 + k].ptr, c->argv[2 + k].len);
+  keyspec_keys(cmd->name, argv, argc, reply_key, &g);
 }
+
+void cmd_command_getkeys(st_client *c) { getkeys(c, 0); }
+
+void cmd_command_getkeysandflags(st_client *c) { getkeys(c, 1); }
 
 void cmd_command_help(st_client *c) {
   static const char *const lines[] = {
@@ -242,6 +274,8 @@ void cmd_command_help(st_client *c) {
     "    commands are returned.",
     "GETKEYS <full-command>",
     "    Return the keys from a full Redis command.",
+    "GETKEYSANDFLAGS <full-command>",
+    "    Return the keys and the access flags from a full Redis command.",
     NULL
   };
   reply_help(c, "COMMAND", lines);
