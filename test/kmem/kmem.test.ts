@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = join(HERE, '..', '..');
 const MODE = process.env.TIERMEM_KMEM ?? 'auto';
-const RUN_TIMEOUT_MS = 480_000;
+const RUN_TIMEOUT_MS = 600_000;
 
 /** Checks each guest must report, by guest mode (see kmem-guest.mjs). */
 const EXPECTED: Record<string, readonly string[]> = {
@@ -39,6 +39,9 @@ const EXPECTED: Record<string, readonly string[]> = {
     'store-share',
     'store-pages-vs-accounting',
     'store-readback',
+    'store-migrate-demote',
+    'store-migrate-promote',
+    'store-migrate-readback',
     'metrics',
   ],
   'cpuless-env': [

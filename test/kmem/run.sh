@@ -30,7 +30,7 @@
 # result line: crash or timeout).
 #
 # Env knobs: SCENARIOS, CACHE (default test/kmem/cache), ACCEL (auto|kvm|tcg),
-#   SMP (2), QEMU_TIMEOUT (per boot, 240 s), RAM_MB (node 0, 1024), NVDIMM_MB (768,
+#   SMP (2), QEMU_TIMEOUT (per boot, 360 s), RAM_MB (node 0, 1024), NVDIMM_MB (768,
 #   a multiple of 128), NODE1_MB (cpuless node 1, 512), GUEST_ARGS (extra
 #   args for the guest test, e.g. "--only=placement"), EXTRA_APPEND (kernel cmdline),
 #   REFRESH=1 (ignore the cache: re-download and rebuild everything).
@@ -42,7 +42,7 @@ CACHE=${CACHE:-$HERE/cache}
 SCENARIOS=${SCENARIOS:-"nvdimm cpuless"}
 ACCEL=${ACCEL:-auto}
 SMP=${SMP:-2}
-QEMU_TIMEOUT=${QEMU_TIMEOUT:-240}
+QEMU_TIMEOUT=${QEMU_TIMEOUT:-360}
 # Guest memory is kept small on purpose: under TCG the kernel's page init and the kmem
 # hot-plug of the NVDIMM cost time in proportion to it. The test uses about 250 MB of
 # node 1 (memkind keeps freed pages) and 250 MB of node 0 besides the initramfs.

@@ -653,6 +653,159 @@ async function checkStore(pmem) {
   }
 }
 
+/**
+ * The migrator on the KMEM-DAX machine: values moved after allocation land on their new tier's
+ * node. Under a fixed threshold (no controller) 48 string values of 256 KiB are placed in DRAM
+ * and 48 on PMem. A demotion quota moves the coldest DRAM values to PMem (half of them were read
+ * again after a pause, so the other half is colder), then a promotion quota the hottest PMem
+ * values (8 read five times) to DRAM. After each, the page census (move_pages on every block the
+ * store holds) must show every value block accounted to PMem wholly on node 1 and every DRAM one
+ * on node 0, the per-tier value counts changed by exactly the values the migrator reports moved,
+ * and the pages per node moved by the moved values' pages (64 or 65 per 256 KiB value, with
+ * jemalloc's cache-oblivious offset). Then every key is read once: the tier each read is served
+ * from (the engine's per-tier read hits) tallies with the census per tier, and the bytes are intact.
+ */
+async function checkStoreMigration(pmem) {
+  const { openStore } = /** @type {any} */ (await import('/app/dist/allocator.js'));
+  const alloc = await open({ pmem, threshold: 2 ** 40 });
+  const engine = openStore(alloc, { databases: 16 });
+  engine.configSet('tier-migrate-rate', 1024 * MiB); // the budget is not under test here
+  const slot = engine.clientOpen('127.0.0.1:1', '127.0.0.1:6379', -1);
+  const out = Buffer.alloc(4 * MiB);
+  /** @param {Buffer[]} cmds */
+  const run = (cmds) => {
+    const input = Buffer.concat(cmds);
+    let n = engine.feed(slot, input, input.length, out, 0);
+    const parts = [Buffer.from(out.subarray(0, n))];
+    while (engine.status[0] > 0) {
+      n = engine.drain(slot, out, 0);
+      parts.push(Buffer.from(out.subarray(0, n)));
+    }
+    return Buffer.concat(parts);
+  };
+  const SIZE = 256 * 1024;
+  const N = 48;
+  const PAGES = SIZE / PAGE;
+  const keyFill = (/** @type {string} */ prefix, /** @type {number} */ i) => (prefix === 'd' ? i : 128 + i);
+  const CATS = ['data', 'metadata', 'keys', 'buffers', 'other'];
+  const FIELDS = 3 + 8;
+  const census = () => {
+    const c = engine.pageCensus();
+    const data = (/** @type {number} */ tier) => {
+      const o = (tier * CATS.length + CATS.indexOf('data')) * FIELDS;
+      return {
+        blocks: c.cells[o],
+        split: c.cells[o + 1],
+        absent: c.cells[o + 2],
+        on: (/** @type {number} */ n) => c.cells[o + 3 + n],
+      };
+    };
+    return { dram: data(0), pmem: data(1), node0: c.nodePages[DRAM_NODE], node1: c.nodePages[KMEM_NODE] };
+  };
+  const tiering = () => engine.info().tiering;
+  /** Run the migrator's cron steps until its quota toward `to` is spent (or 10 s). @param {'quotaPmem' | 'quotaDram'} quota */
+  const settle = async (quota) => {
+    for (let i = 0; i < 500 && tiering()[quota] > 0; i++) {
+      engine.cron(5000);
+      await new Promise((res) => setTimeout(res, 20));
+    }
+  };
+  const onNodes = (/** @type {ReturnType<typeof census>} */ c) =>
+    c.dram.on(DRAM_NODE) === c.dram.blocks && c.pmem.on(KMEM_NODE) === c.pmem.blocks;
+  const describe = (/** @type {ReturnType<typeof census>} */ c) =>
+    `dram values ${c.dram.on(DRAM_NODE)}/${c.dram.blocks} on node0 (split ${c.dram.split}, absent ${c.dram.absent}), pmem values ${c.pmem.on(KMEM_NODE)}/${c.pmem.blocks} on node1 (split ${c.pmem.split}, absent ${c.pmem.absent}); pages node0 ${c.node0} node1 ${c.node1}`;
+  const within = (/** @type {number} */ d, /** @type {number} */ values) =>
+    d >= values * PAGES - 4 && d <= values * (PAGES + 1) + 4;
+  try {
+    const set = (/** @type {string} */ prefix) => {
+      const cmds = [];
+      for (let i = 0; i < N; i++) cmds.push(respCmd('SET', `${prefix}:${i}`, Buffer.alloc(SIZE, keyFill(prefix, i))));
+      run(cmds);
+    };
+    set('d'); // threshold 2^40: DRAM
+    alloc.threshold = 0;
+    set('p'); // threshold 0: PMem
+    alloc.threshold = 2 ** 40;
+    const c0 = census();
+    log(`store-migrate placed: ${describe(c0)}`);
+    // d:24..47 read again after a pause: d:0..23 are the cold ones.
+    await new Promise((res) => setTimeout(res, 1500));
+    run(Array.from({ length: N / 2 }, (_, i) => respCmd('GET', `d:${N / 2 + i}`)));
+
+    const t0 = tiering();
+    engine.migrate(1, 12 * SIZE);
+    await settle('quotaPmem');
+    const t1 = tiering();
+    const demoted = t1.toPmemValues - t0.toPmemValues;
+    const c1 = census();
+    check(
+      'store-migrate-demote',
+      c0.dram.blocks === N &&
+        c0.pmem.blocks === N &&
+        demoted >= 8 &&
+        c1.dram.blocks === N - demoted &&
+        c1.pmem.blocks === N + demoted &&
+        onNodes(c1) &&
+        within(c1.node1 - c0.node1, demoted) &&
+        within(c0.node0 - c1.node0, demoted),
+      `${demoted} values (${((t1.toPmemBytes - t0.toPmemBytes) / MiB).toFixed(2)}MiB) moved to PMem; ${describe(c1)}; node1 +${c1.node1 - c0.node1} pages, node0 -${c0.node0 - c1.node0} (${PAGES}-${PAGES + 1} per value)`,
+    );
+
+    // p:0..7 hot: five reads each; then a promotion quota takes the hottest PMem values.
+    for (let k = 0; k < 5; k++) run(Array.from({ length: 8 }, (_, i) => respCmd('GET', `p:${i}`)));
+    engine.migrate(0, 8 * SIZE);
+    await settle('quotaDram');
+    const t2 = tiering();
+    const promoted = t2.toDramValues - t1.toDramValues;
+    const c2 = census();
+    check(
+      'store-migrate-promote',
+      promoted >= 4 &&
+        c2.dram.blocks === c1.dram.blocks + promoted &&
+        c2.pmem.blocks === c1.pmem.blocks - promoted &&
+        onNodes(c2) &&
+        within(c2.node0 - c1.node0, promoted) &&
+        within(c1.node1 - c2.node1, promoted),
+      `${promoted} values (${((t2.toDramBytes - t1.toDramBytes) / MiB).toFixed(2)}MiB) moved to DRAM; ${describe(c2)}; node0 +${c2.node0 - c1.node0} pages, node1 -${c1.node1 - c2.node1}`,
+    );
+
+    // Every key read once: where the engine serves it from, and its bytes.
+    /** @type {Record<string, string[]>} */
+    const where = { dram: [], pmem: [] };
+    let bad = 0;
+    for (const prefix of ['d', 'p']) {
+      for (let i = 0; i < N; i++) {
+        const before = tiering();
+        const reply = run([respCmd('GET', `${prefix}:${i}`)]);
+        const after = tiering();
+        const tier =
+          after.dramReadHits > before.dramReadHits ? 'dram' : after.pmemReadHits > before.pmemReadHits ? 'pmem' : '?';
+        (where[tier] ??= []).push(`${prefix}${i}`);
+        const head = `$${SIZE}\r\n`;
+        if (
+          reply.toString('latin1', 0, head.length) !== head ||
+          !reply.subarray(head.length, head.length + SIZE).equals(Buffer.alloc(SIZE, keyFill(prefix, i)))
+        )
+          bad++;
+      }
+    }
+    const demotedKeys = where.pmem.filter((k) => k.startsWith('d'));
+    const promotedKeys = where.dram.filter((k) => k.startsWith('p'));
+    check(
+      'store-migrate-readback',
+      bad === 0 &&
+        where.dram.length === c2.dram.blocks &&
+        where.pmem.length === c2.pmem.blocks &&
+        demotedKeys.length === demoted &&
+        promotedKeys.length === promoted,
+      `${2 * N} values read back, ${bad} wrong; served from DRAM ${where.dram.length} (census ${c2.dram.blocks}), from PMem ${where.pmem.length} (census ${c2.pmem.blocks}); demoted ${demotedKeys.join(',')} (${demotedKeys.filter((k) => Number(k.slice(1)) < N / 2).length} of the cold half); promoted ${promotedKeys.join(',')} (${promotedKeys.filter((k) => Number(k.slice(1)) < 8).length} of the 8 hot)`,
+    );
+  } finally {
+    engine.close();
+    alloc.close();
+  }
+}
+
 // ------------------------------------------------------------------ main
 
 /** A fresh allocator with a little of everything on both tiers. @param {string} pmem @param {(a: any) => Promise<void>} fn */
@@ -690,6 +843,7 @@ switch (MODE) {
     await step('limits', () => checkLimits('auto'));
     await step('controller', () => checkController('auto'));
     await step('store', () => checkStore('auto'));
+    await step('store-migrate', () => checkStoreMigration('auto'));
     // normally printed by the controller check, with the controller's figures in it
     if (!metricsPrinted) await step('metrics', () => withAllocator('auto', (a) => printMetrics(a, null)));
     break;
