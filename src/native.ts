@@ -165,6 +165,8 @@ export interface NativeStore {
   aofEnable(on: boolean): void;
   /** The propagated bytes since the last take (null: none). */
   aofTake(): Buffer | null;
+  /** Whether the command running (a control-plane one) was called by EXEC. */
+  inExec(): boolean;
   close(): void;
   /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut.
    *  aofBase: the file is an AOF's base (aof-base 1 in its header). profile: BGSAVE STAT_MEMORY,

@@ -28,9 +28,13 @@ export interface Proc {
 }
 
 /** Start a server process; resolve once it answers PING (or reject with its output if it exits). */
-export async function start(cmd: string, args: (port: number) => string[]): Promise<Proc> {
+export async function start(
+  cmd: string,
+  args: (port: number) => string[],
+  env?: Record<string, string>,
+): Promise<Proc> {
   const port = await freePort();
-  const child = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));

@@ -843,6 +843,17 @@ static napi_value js_aof_take(napi_env env, napi_callback_info info) {
   return out;
 }
 
+/* inExec() -> whether the command running (a control-plane one) was called by EXEC: Redis only
+ * schedules BGSAVE and BGREWRITEAOF there. */
+static napi_value js_in_exec(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  const st_client *c = ts->st->current;
+  napi_value v;
+  NAPI_CALL(env, napi_get_boolean(env, c != NULL && (c->flags & CL_IN_EXEC) != 0, &v));
+  return v;
+}
+
 void tm_store_ctx_close(ts_ctx *ts) {
   if (ts == NULL || ts->st == NULL) return;
   loader_free(ts);
@@ -907,6 +918,7 @@ static const tm_fn_def store_functions[] = {
   { "pageCensus", js_page_census },
   { "aofEnable", js_aof_enable },
   { "aofTake", js_aof_take },
+  { "inExec", js_in_exec },
   { "close", js_store_close },
   { "snapshotStart", js_snapshot_start },
   { "snapshotStep", js_snapshot_step },

@@ -134,7 +134,7 @@ export async function startService(
         persistence: config.store.persistence,
         log,
         ...(onStoreShutdown ? { onShutdown: onStoreShutdown } : {}),
-        ...(config.store.aof.enabled ? { aof: config.store.aof } : {}),
+        aof: config.store.aof,
         settings: config.store.settings,
         configFile: config.store.configFile,
       });

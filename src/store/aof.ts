@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { NativeStore } from '../native.js';
+import type { AofRewriter } from './aof-rewrite.js';
 import { loadRdbFile } from './persistence.js';
 
 export type AppendFsync = 'always' | 'everysec' | 'no';
@@ -25,6 +26,10 @@ export interface AofOptions {
   fsync?: AppendFsync;
   /** aof-load-truncated (default yes): a truncated last file loads up to its last whole command. */
   loadTruncated?: boolean;
+  /** auto-aof-rewrite-percentage (default 100; 0 = no automatic rewrite). */
+  autoRewritePercentage?: number;
+  /** auto-aof-rewrite-min-size in bytes (default 64 MiB). */
+  autoRewriteMinSize?: number;
 }
 
 interface ManifestFile {
@@ -127,27 +132,41 @@ export function scanAof(b: Buffer): Scan {
   return end(false, null);
 }
 
+/** appendonly: on, off, or turned on and waiting for the rewrite that writes its base. */
+export type AofState = 'on' | 'off' | 'wait-rewrite';
+
 export class AppendOnlyFile {
   fsync: AppendFsync;
   readonly dirPath: string;
   readonly dirname: string;
   readonly filename: string;
   readonly loadTruncated: boolean;
+  /** Redis's aof_state. */
+  state: AofState = 'off';
   private fd = -1;
   private unsynced = false;
   private syncing = false;
+  /** Run when the in-flight everysec fdatasync ends (a replaced descriptor waits to close). */
+  private afterSync: (() => void)[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private incrName = '';
-  private baseName = '';
+  /** The manifest as on disk: the base, history files (deleted after a rewrite), incr files. */
+  private base: ManifestFile | null = null;
+  private history: ManifestFile[] = [];
+  private incr: ManifestFile[] = [];
   /** This turn's propagated bytes, written together by commit(). */
   private group: Buffer[] = [];
   private groupBytes = 0;
   private commitScheduled = false;
   /** Called after each commit: the socket side releases the replies it held for it. */
   onCommit: (() => void) | null = null;
-  /** INFO persistence. */
+  /** Crash tests only: called at each step of finishRewrite ('before-manifest', 'before-delete'). */
+  testCrashPoint: ((stage: string) => void) | null = null;
+  /** INFO persistence: aof_current_size, and aof_base_size (Redis's aof_rewrite_base_size: the
+   *  base file's size after a load, the whole AOF's size when the last rewrite ended). */
   currentSize = 0;
   baseSize = 0;
+  /** Bytes in the incr file being appended to. */
+  private incrSize = 0;
   lastWriteOk = true;
   lastFsyncOk = true;
   delayedFsync = 0;
@@ -162,47 +181,66 @@ export class AppendOnlyFile {
     this.dirPath = path.resolve(opts.dir ?? '.', this.dirname);
     this.filename = opts.filename ?? 'appendonly.aof';
     this.loadTruncated = opts.loadTruncated ?? true;
+    this.timer = setInterval(() => this.everySecond(), 1000);
+    this.timer.unref();
   }
 
   get manifestName(): string {
     return `${this.filename}.manifest`;
   }
 
+  private get tempIncrName(): string {
+    return `temp-${this.filename}.incr`;
+  }
+
+  private get baseSeq(): number {
+    return this.base?.seq ?? 0;
+  }
+
+  private get incrSeq(): number {
+    return this.incr.length > 0 ? this.incr[this.incr.length - 1]!.seq : 0;
+  }
+
+  private setManifest(files: ManifestFile[]): void {
+    this.base = files.find((f) => f.type === 'b') ?? null;
+    this.history = files.filter((f) => f.type === 'h');
+    this.incr = files.filter((f) => f.type === 'i');
+  }
+
+  private manifestFiles(): ManifestFile[] {
+    return [...(this.base ? [this.base] : []), ...this.history, ...this.incr];
+  }
+
+  private fileSize(name: string): number {
+    return fs.statSync(path.join(this.dirPath, name)).size;
+  }
+
   /** Load the files if they exist (else create a base, an incr file and the manifest), then append. */
   open(): void {
     const manifestPath = path.join(this.dirPath, this.manifestName);
-    let files: ManifestFile[];
     if (fs.existsSync(manifestPath)) {
-      files = this.parseManifest(fs.readFileSync(manifestPath, 'latin1'));
-      this.load(files);
+      this.setManifest(this.parseManifest(fs.readFileSync(manifestPath, 'latin1')));
+      this.load([...(this.base ? [this.base] : []), ...this.incr]);
     } else {
       fs.mkdirSync(this.dirPath, { recursive: true });
-      files = [
-        { name: `${this.filename}.1.base.rdb`, seq: 1, type: 'b' },
-        { name: `${this.filename}.1.incr.aof`, seq: 1, type: 'i' },
-      ];
-      this.writeDurably(files[0]!.name, emptyRdbBase());
-      this.log(`Creating AOF base file ${files[0]!.name} on server start`);
-      this.writeDurably(files[1]!.name, Buffer.alloc(0));
-      this.log(`Creating AOF incr file ${files[1]!.name} on server start`);
-      this.writeManifest(files);
+      this.base = { name: `${this.filename}.1.base.rdb`, seq: 1, type: 'b' };
+      this.writeDurably(this.base.name, emptyRdbBase());
+      this.log(`Creating AOF base file ${this.base.name} on server start`);
     }
-    const base = files.find((f) => f.type === 'b');
-    const incr = files.filter((f) => f.type === 'i');
-    if (incr.length === 0) {
-      const seq = 1;
-      incr.push({ name: `${this.filename}.${seq}.incr.aof`, seq, type: 'i' });
-      this.writeDurably(incr[0]!.name, Buffer.alloc(0));
-      this.writeManifest([...files, incr[0]!]);
+    if (this.incr.length === 0) {
+      const seq = this.incrSeq + 1;
+      this.incr.push({ name: `${this.filename}.${seq}.incr.aof`, seq, type: 'i' });
+      this.writeDurably(this.incr[0]!.name, Buffer.alloc(0));
+      this.log(`Creating AOF incr file ${this.incr[0]!.name} on server start`);
     }
-    this.baseName = base?.name ?? '';
-    this.incrName = incr[incr.length - 1]!.name;
-    this.fd = fs.openSync(path.join(this.dirPath, this.incrName), 'a');
-    this.baseSize = this.baseName ? fs.statSync(path.join(this.dirPath, this.baseName)).size : 0;
-    this.currentSize = this.baseSize + incr.reduce((n, f) => n + fs.statSync(path.join(this.dirPath, f.name)).size, 0);
+    this.writeManifest(this.manifestFiles());
+    const current = this.incr[this.incr.length - 1]!.name;
+    this.fd = fs.openSync(path.join(this.dirPath, current), 'a');
+    this.incrSize = this.fileSize(current);
+    this.baseSize = this.base ? this.fileSize(this.base.name) : 0;
+    this.currentSize = this.baseSize + this.incr.reduce((n, f) => n + this.fileSize(f.name), 0);
+    this.state = 'on';
     this.engine.aofEnable(true);
-    this.timer = setInterval(() => this.everySecond(), 1000);
-    this.timer.unref();
   }
 
   /**
@@ -231,13 +269,18 @@ export class AppendOnlyFile {
    */
   commit(): void {
     this.commitScheduled = false;
-    if (this.group.length > 0) {
-      const bytes = this.group.length === 1 ? this.group[0]! : Buffer.concat(this.group, this.groupBytes);
-      this.group = [];
-      this.groupBytes = 0;
-      this.write(bytes);
-    }
+    this.writeGroup();
     this.onCommit?.();
+  }
+
+  /** The group to the file now, without releasing replies (a command running may not re-enter
+   *  the engine): the scheduled commit releases them. */
+  private writeGroup(): void {
+    if (this.group.length === 0) return;
+    const bytes = this.group.length === 1 ? this.group[0]! : Buffer.concat(this.group, this.groupBytes);
+    this.group = [];
+    this.groupBytes = 0;
+    if (this.fd >= 0) this.write(bytes);
   }
 
   /** Everything propagated so far to the file now (SHUTDOWN, close). */
@@ -251,6 +294,7 @@ export class AppendOnlyFile {
       let off = 0;
       while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);
       this.currentSize += bytes.length;
+      this.incrSize += bytes.length;
       this.lastWriteOk = true;
     } catch (e) {
       this.lastWriteOk = false;
@@ -288,7 +332,175 @@ export class AppendOnlyFile {
       this.syncing = false;
       this.lastFsyncOk = err === null;
       if (err) this.log(`Error syncing the AOF file: ${err.message}`);
+      const then = this.afterSync;
+      this.afterSync = [];
+      for (const f of then) f();
     });
+  }
+
+  /** A replaced descriptor: fsynced (off the loop unless already synced) and closed, after any
+   *  fdatasync still running on it. */
+  private retire(fd: number, unsynced: boolean): void {
+    const close = (): void => {
+      if (!unsynced) return fs.close(fd, () => {});
+      fs.fdatasync(fd, () => fs.close(fd, () => {}));
+    };
+    if (this.syncing) this.afterSync.push(close);
+    else close();
+  }
+
+  /**
+   * The rewrite's cut (Redis's openNewIncrAofForAppend), called in the same turn as the
+   * snapshot's start: what was propagated before goes to the current incr file, and the writes
+   * after it go to a new one, so the new base plus the files after it replay to the dataset.
+   * With appendonly on, the new incr file is named in the manifest at once; waiting for the base
+   * (CONFIG SET appendonly yes), a temp incr file collects the writes until the rewrite ends;
+   * with appendonly off nothing is appended. Throws if the new file or manifest cannot be written.
+   */
+  cutForRewrite(): void {
+    fs.mkdirSync(this.dirPath, { recursive: true });
+    if (this.state === 'off') {
+      this.readManifest();
+      return;
+    }
+    const pending = this.engine.aofTake();
+    if (pending !== null && this.fd >= 0) {
+      this.group.push(pending);
+      this.groupBytes += pending.length;
+    }
+    this.writeGroup();
+    let file: ManifestFile | null = null;
+    let name = this.tempIncrName;
+    if (this.state === 'on') {
+      const seq = this.incrSeq + 1;
+      file = { name: `${this.filename}.${seq}.incr.aof`, seq, type: 'i' };
+      name = file.name;
+    }
+    const fd = fs.openSync(path.join(this.dirPath, name), 'w', 0o644);
+    if (file !== null) {
+      try {
+        this.writeManifest([...this.manifestFiles(), file]);
+      } catch (e) {
+        fs.closeSync(fd);
+        throw e;
+      }
+      this.incr.push(file);
+      this.log(`Creating AOF incr file ${name} on background rewrite`);
+    }
+    if (this.fd >= 0) this.retire(this.fd, this.unsynced);
+    this.fd = fd;
+    this.unsynced = false;
+    this.incrSize = 0;
+    // Re-enabling resets the stream's db: the new file starts with a SELECT.
+    this.engine.aofEnable(true);
+  }
+
+  /** With appendonly off, the manifest on disk (if any) is what a rewrite replaces. */
+  private readManifest(): void {
+    const p = path.join(this.dirPath, this.manifestName);
+    this.setManifest(fs.existsSync(p) ? this.parseManifest(fs.readFileSync(p, 'latin1')) : []);
+  }
+
+  /**
+   * The rewrite's base is complete in tmpBase (fsynced): it becomes the next base, the temp incr
+   * file (waiting for the base) the next incr file; the old base and the incr files before the
+   * cut become history in a manifest published atomically, then are deleted and the manifest
+   * written again without them (Redis's backgroundRewriteDoneHandler and aofDelHistoryFiles).
+   * Throws, leaving the old manifest in force, if a rename or the manifest fails.
+   */
+  finishRewrite(tmpBase: string): void {
+    const base: ManifestFile = {
+      name: `${this.filename}.${this.baseSeq + 1}.base.rdb`,
+      seq: this.baseSeq + 1,
+      type: 'b',
+    };
+    const basePath = path.join(this.dirPath, base.name);
+    fs.renameSync(tmpBase, basePath);
+    const undo: string[] = [basePath];
+    let incr: ManifestFile[] = [];
+    let history = [...this.history, ...(this.base ? [{ ...this.base, type: 'h' as const }] : [])];
+    try {
+      if (this.state === 'wait-rewrite') {
+        const seq = this.incrSeq + 1;
+        const file: ManifestFile = { name: `${this.filename}.${seq}.incr.aof`, seq, type: 'i' };
+        fs.renameSync(path.join(this.dirPath, this.tempIncrName), path.join(this.dirPath, file.name));
+        undo.push(path.join(this.dirPath, file.name));
+        history = [...history, ...this.incr.map((f) => ({ ...f, type: 'h' as const }))];
+        incr = [file];
+      } else if (this.state === 'on') {
+        history = [...history, ...this.incr.slice(0, -1).map((f) => ({ ...f, type: 'h' as const }))];
+        incr = this.incr.slice(-1);
+      } else {
+        history = [...history, ...this.incr.map((f) => ({ ...f, type: 'h' as const }))];
+      }
+      this.testCrashPoint?.('before-manifest');
+      this.writeManifest([base, ...history, ...incr]);
+    } catch (e) {
+      for (const f of undo) fs.rmSync(f, { force: true });
+      throw e;
+    }
+    this.base = base;
+    this.history = history;
+    this.incr = incr;
+    if (this.state !== 'off') {
+      this.currentSize = this.fileSize(base.name) + this.incrSize;
+      this.baseSize = this.currentSize;
+    }
+    if (this.state === 'wait-rewrite') this.state = 'on';
+    this.testCrashPoint?.('before-delete');
+    // History goes; a failure here only leaves files the next rewrite deletes.
+    try {
+      for (const f of this.history) {
+        this.log(`Removing the history file ${f.name} in the background`);
+        fs.rmSync(path.join(this.dirPath, f.name), { force: true });
+      }
+      this.history = [];
+      this.writeManifest(this.manifestFiles());
+    } catch (e) {
+      this.log(`Error removing the AOF history files: ${(e as Error).message}`);
+    }
+  }
+
+  /** A rewrite failed or was stopped: a temp incr file (waiting for the base) is dropped with what
+   *  it collected; with appendonly on, the new incr file stays (as in Redis). */
+  rewriteFailed(): void {
+    if (this.state !== 'wait-rewrite' || this.fd < 0) return;
+    this.engine.aofEnable(false);
+    this.engine.aofTake();
+    this.group = [];
+    this.groupBytes = 0;
+    this.retire(this.fd, false);
+    this.fd = -1;
+    fs.rmSync(path.join(this.dirPath, this.tempIncrName), { force: true });
+  }
+
+  /** CONFIG SET appendonly yes: writes are not appended until the rewrite that writes the base starts. */
+  beginWaitingForRewrite(): void {
+    this.state = 'wait-rewrite';
+  }
+
+  /** CONFIG SET appendonly no (Redis's stopAppendOnly): what was propagated is written and
+   *  fsynced, the file closed, nothing more appended. */
+  stop(): void {
+    const pending = this.engine.aofTake();
+    if (pending !== null && this.fd >= 0) {
+      this.group.push(pending);
+      this.groupBytes += pending.length;
+    }
+    this.writeGroup();
+    this.engine.aofEnable(false);
+    if (this.fd >= 0) {
+      try {
+        fs.fsyncSync(this.fd);
+      } catch (e) {
+        this.log(`Fail to fsync the AOF file: ${(e as Error).message}`);
+      }
+      this.retire(this.fd, false);
+    }
+    if (this.state === 'wait-rewrite') fs.rmSync(path.join(this.dirPath, this.tempIncrName), { force: true });
+    this.fd = -1;
+    this.unsynced = false;
+    this.state = 'off';
   }
 
   /** Last bytes out and synced (SHUTDOWN, close). */
@@ -362,12 +574,10 @@ export class AppendOnlyFile {
   /** The base, then the incr files in order, through one loading client. */
   private load(files: ManifestFile[]): void {
     const start = Date.now();
-    const base = files.find((f) => f.type === 'b');
-    const incr = files.filter((f) => f.type === 'i');
     const slot = this.engine.clientOpen('aof-loading', '', -1);
     let commands = 0;
     try {
-      const order = [...(base ? [base] : []), ...incr];
+      const order = files;
       order.forEach((f, i) => {
         const file = path.join(this.dirPath, f.name);
         if (!fs.existsSync(file)) throw new AofLoadError(`The AOF file ${f.name} doesn't exist`);
@@ -429,28 +639,28 @@ export class AppendOnlyFile {
 }
 
 /** INFO persistence's aof_* status fields, Redis 7.0.15's (before module_fork_*). */
-export function aofInfo(aof: AppendOnlyFile | null): string[] {
+export function aofInfo(aof: AppendOnlyFile | null, rw: AofRewriter | null): string[] {
   return [
-    `aof_enabled:${aof ? 1 : 0}`,
-    'aof_rewrite_in_progress:0',
-    'aof_rewrite_scheduled:0',
-    'aof_last_rewrite_time_sec:-1',
-    'aof_current_rewrite_time_sec:-1',
-    'aof_last_bgrewrite_status:ok',
-    'aof_rewrites:0',
-    'aof_rewrites_consecutive_failures:0',
+    `aof_enabled:${aof && aof.state !== 'off' ? 1 : 0}`,
+    `aof_rewrite_in_progress:${rw?.inProgress ? 1 : 0}`,
+    `aof_rewrite_scheduled:${rw?.scheduled ? 1 : 0}`,
+    `aof_last_rewrite_time_sec:${rw?.lastTimeSec ?? -1}`,
+    `aof_current_rewrite_time_sec:${rw?.currentTimeSec ?? -1}`,
+    `aof_last_bgrewrite_status:${rw && !rw.lastOk ? 'err' : 'ok'}`,
+    `aof_rewrites:${rw?.rewrites ?? 0}`,
+    `aof_rewrites_consecutive_failures:${rw?.consecutiveFailures ?? 0}`,
     `aof_last_write_status:${aof && !aof.lastWriteOk ? 'err' : 'ok'}`,
-    'aof_last_cow_size:0',
+    `aof_last_cow_size:${rw?.lastCowSize ?? 0}`,
   ];
 }
 
 /** The fields Redis adds at the end of the section while appendonly is yes. */
-export function aofSizes(aof: AppendOnlyFile | null): string[] {
-  if (!aof) return [];
+export function aofSizes(aof: AppendOnlyFile | null, rw: AofRewriter | null): string[] {
+  if (!aof || aof.state === 'off') return [];
   return [
     `aof_current_size:${aof.currentSize}`,
     `aof_base_size:${aof.baseSize}`,
-    'aof_pending_rewrite:0',
+    `aof_pending_rewrite:${rw?.scheduled ? 1 : 0}`,
     'aof_buffer_length:0',
     `aof_pending_bio_fsync:${aof.fsyncInFlight ? 1 : 0}`,
     `aof_delayed_fsync:${aof.delayedFsync}`,

@@ -7,6 +7,7 @@ import { resolve as resolvePath } from 'node:path';
 import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
 import { MAXMEMORY_POLICIES } from './tiering.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
+import { AOF_PARAMS } from './aof-config.js';
 import { OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
@@ -339,32 +340,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
   },
   ...PERSISTENCE_PARAMS,
-  {
-    name: 'appendonly',
-    get: (e) => (e.aof ? 'yes' : 'no'),
-    set: (e, v) =>
-      v.toLowerCase() === (e.aof ? 'yes' : 'no')
-        ? null
-        : 'appendonly is set at start-up (switching at run time needs BGREWRITEAOF, not built yet)',
-    validate: (_e, v) => (/^(yes|no)$/i.test(v) ? null : "argument must be 'yes' or 'no'"),
-  },
-  {
-    name: 'appendfsync',
-    get: (e) => e.aof?.fsync ?? 'everysec',
-    set: (e, v) => {
-      const mode = v.toLowerCase();
-      if (mode !== 'always' && mode !== 'everysec' && mode !== 'no')
-        return 'argument(s) must be one of the following: everysec, always, no';
-      if (!e.aof) return mode === 'everysec' ? null : 'appendfsync applies while appendonly is yes';
-      e.aof.fsync = mode;
-      return null;
-    },
-    validate: (_e, v) =>
-      /^(always|everysec|no)$/i.test(v) ? null : 'argument(s) must be one of the following: everysec, always, no',
-  },
-  { name: 'appenddirname', get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir') },
-  { name: 'appendfilename', get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof') },
-  { name: 'aof-load-truncated', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
+  ...AOF_PARAMS,
   { name: 'databases', get: (e) => String(e.info().databases) },
   // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
   {

@@ -7,7 +7,7 @@ import { ReplyWriter } from './resp/writer.js';
 import { configGet, configResetstat, configRewrite, configSet } from './commands/config.js';
 import { info } from './commands/info.js';
 import { memoryDoctor, memoryStats } from './commands/memory.js';
-import { bgsave, lastsave, save, shutdown } from './commands/persist.js';
+import { bgrewriteaof, bgsave, lastsave, save, shutdown } from './commands/persist.js';
 import { internalErrorReply } from './internal-errors.js';
 
 /** Tests only (host.testFaults): a command whose last argument is this throws in its handler. */
@@ -56,6 +56,7 @@ const HANDLERS: ReadonlyMap<string, JsHandler> = new Map<string, JsHandler>([
   ['memory|doctor', memoryDoctor],
   ['save', save],
   ['bgsave', bgsave],
+  ['bgrewriteaof', bgrewriteaof],
   ['lastsave', lastsave],
   ['shutdown', shutdown],
 ]);

@@ -6,6 +6,7 @@ import { noChangeLog, type ChangeLog } from '../service/change-log.js';
 import type { NativeStore, NativeStoreInfo } from '../native.js';
 import type { Allocator, AllocatorInfo } from '../types.js';
 import type { AppendOnlyFile } from './aof.js';
+import type { AofRewriter } from './aof-rewrite.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { Persistence } from './persistence.js';
@@ -78,8 +79,10 @@ export class StoreHost {
   persistence: Persistence | null = null;
   /** What SHUTDOWN does once any save is done: close the server (and exit, under `tiermem serve`). */
   onShutdown: (() => void) | null = null;
-  /** The append-only file (null: appendonly no). */
+  /** The append-only file, on or off (null: the store was started without persistence). */
   aof: AppendOnlyFile | null = null;
+  /** BGREWRITEAOF and the AOF's run-time switches (null with aof). */
+  aofRewrite: AofRewriter | null = null;
   /** Internal failures: counted and logged once each (internal-errors.ts). */
   internalErrors = new InternalErrors(() => {});
   /** The redis.conf-style file the server was started with (absolute), for CONFIG REWRITE. */

@@ -10,6 +10,7 @@ import type { NativeStoreCensus } from '../native.js';
 import type { Allocator, Tier } from '../types.js';
 import type { StoreComposition } from './composition.js';
 import { AppendOnlyFile, type AofOptions } from './aof.js';
+import { AofRewriter } from './aof-rewrite.js';
 import { controlPlane } from './control.js';
 import type { StartupSetting } from './conf-file.js';
 import { applyStartupSettings } from './startup-settings.js';
@@ -143,21 +144,39 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   // Loaded before the port opens (as Redis loads before it accepts) and before requirepass
   // applies (the loading client needs no AUTH); a bad file stops start-up. With appendonly yes
   // the AOF is the dataset and dump.rdb is not read, as in Redis.
+  // The AOF object exists whenever the store persists (appendonly can be turned on at run time).
+  const aof =
+    opts.aof || opts.persistence
+      ? new AppendOnlyFile(
+          engine,
+          { enabled: false, ...opts.aof, dir: opts.aof?.dir ?? opts.persistence?.dir ?? '.' },
+          log,
+        )
+      : null;
   try {
     // Before loading, as Redis reads its config first (encodings and limits apply to the load).
     applyStartupSettings(host, opts.settings ?? []);
-    if (opts.aof?.enabled) {
-      const aof = new AppendOnlyFile(engine, { ...opts.aof, dir: opts.aof.dir ?? opts.persistence?.dir ?? '.' }, log);
-      aof.open();
-      host.aof = aof;
-    } else {
-      host.persistence?.load();
-    }
+    if (aof && opts.aof?.enabled) aof.open();
+    else host.persistence?.load();
   } catch (e) {
+    aof?.close();
     host.closed = true;
     engine.close();
     throw e;
   }
+  host.aof = aof;
+  // Crash tests: the process kills itself at a named step of a rewrite's end.
+  const crashAt = TEST_FAULTS_AT_START ? process.env.TIERMEM_TEST_AOF_CRASH : undefined;
+  if (aof && crashAt)
+    aof.testCrashPoint = (stage): void => {
+      if (stage === crashAt) process.kill(process.pid, 'SIGKILL');
+    };
+  const rewriter = aof ? new AofRewriter(engine, aof, host.persistence, log) : null;
+  host.aofRewrite = rewriter;
+  if (rewriter && host.persistence) host.persistence.backgroundBusy = (): boolean => rewriter.inProgress;
+  if (rewriter && opts.aof?.autoRewritePercentage !== undefined)
+    rewriter.autoPercentage = opts.aof.autoRewritePercentage;
+  if (rewriter && opts.aof?.autoRewriteMinSize !== undefined) rewriter.autoMinSize = opts.aof.autoRewriteMinSize;
   if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
   if (opts.protectedMode !== undefined) host.access.protectedMode = opts.protectedMode;
   if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
@@ -202,7 +221,13 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
   idle.unref();
   const persistence = host.persistence;
-  const saveCron = persistence ? setInterval(() => persistence.tick(), CRON_MS) : null;
+  const saveCron =
+    persistence || rewriter
+      ? setInterval(() => {
+          persistence?.tick();
+          rewriter?.tick();
+        }, CRON_MS)
+      : null;
   saveCron?.unref();
   let closed = false;
   const server: StoreServer = {
@@ -226,6 +251,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       if (cron) clearInterval(cron);
       clearInterval(idle);
       if (saveCron) clearInterval(saveCron);
+      rewriter?.kill('shutdown');
       if (persistence) {
         persistence.abortBgsave();
         if (persistence.savePoints.length > 0 && !host.shutdownDone) persistence.save();

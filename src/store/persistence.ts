@@ -70,12 +70,85 @@ const LOAD_LOG_MS = 1000;
 type Log = (line: string) => void;
 
 interface Running {
-  fd: number;
+  run: SnapshotRun;
+  /** Settles waitBgsave's promise (false when aborted or failed). */
+  settle: (ok: boolean) => void;
   tmp: string;
   dirtyAtCut: number;
   startedAt: number;
   /** BGSAVE STAT_MEMORY */
   profile: boolean;
+}
+
+/**
+ * A started snapshot (engine.snapshotStart on fd) run to its end from the event loop: ~1 ms steps,
+ * paced to BUSY_SHARE of a busy loop, then fsync and close off the loop. BGSAVE and the AOF
+ * rewrite both run on it. done(null) once the file is complete and synced, done(why) when it
+ * failed (the snapshot aborted); the descriptor is closed exactly once either way. abort() stops
+ * it without calling done.
+ */
+export class SnapshotRun {
+  private state: 'stepping' | 'syncing' | 'over' = 'stepping';
+  private closed = false;
+
+  constructor(
+    private readonly engine: NativeStore,
+    private readonly fd: number,
+    private readonly done: (error: string | null) => void,
+  ) {
+    let lastEnd = performance.now();
+    const step = (): void => {
+      if (this.state !== 'stepping') return;
+      const begin = performance.now();
+      const gap = begin - lastEnd;
+      let finished: boolean;
+      try {
+        finished = this.engine.snapshotStep(STEP_US);
+      } catch (e) {
+        this.state = 'over';
+        this.engine.snapshotAbort();
+        this.close();
+        return this.done((e as Error).message);
+      }
+      lastEnd = performance.now();
+      if (!finished) {
+        const wait = (lastEnd - begin) * (1 / BUSY_SHARE - 1);
+        if (gap <= IDLE_GAP_MS || wait < 1) setImmediate(step);
+        else setTimeout(step, Math.round(wait));
+        return;
+      }
+      // The file is complete: fsync it off the event loop.
+      this.state = 'syncing';
+      fs.fsync(this.fd, (err) => {
+        const aborted = this.state === 'over';
+        this.state = 'over';
+        this.close();
+        if (!aborted) this.done(err ? err.message : null);
+      });
+    };
+    setImmediate(step);
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      fs.closeSync(this.fd);
+    } catch {
+      /* nothing to do */
+    }
+  }
+
+  /** Stop: the snapshot is aborted (if still stepping) and done is never called. */
+  abort(): void {
+    if (this.state === 'over') return;
+    if (this.state === 'stepping') {
+      this.engine.snapshotAbort();
+      this.close();
+    }
+    // While syncing, the fsync's callback closes the descriptor.
+    this.state = 'over';
+  }
 }
 
 export class Persistence {
@@ -100,6 +173,8 @@ export class Persistence {
   lastLoadKeys = 0;
   lastLoadExpired = 0;
   private running: Running | null = null;
+  /** Whether other background work (an AOF rewrite) holds the engine's snapshot. */
+  backgroundBusy: () => boolean = () => false;
   /** Completion of the running BGSAVE (tests and SHUTDOWN wait on it). */
   private done: Promise<boolean> | null = null;
   private scheduled = false;
@@ -158,7 +233,7 @@ export class Persistence {
   }
 
   /** The buffer a snapshot may hold: the configured cap, or 1/100 of the data within 1-64 MiB. */
-  private bufferLimit(): number {
+  bufferLimit(): number {
     if (this.snapshotBufferLimit > 0) return this.snapshotBufferLimit;
     return Math.min(64 << 20, Math.max(1 << 20, Math.floor(this.dataBytes() / 100)));
   }
@@ -244,60 +319,44 @@ export class Persistence {
       fs.rmSync(tmp, { force: true });
       return { error: (e as Error).message };
     }
-    const run: Running = { fd, tmp, dirtyAtCut, startedAt: Date.now(), profile };
-    this.running = run;
+    const startedAt = Date.now();
     this.log('Background saving started');
     this.done = new Promise<boolean>((resolve) => {
-      let lastEnd = performance.now();
-      const step = (): void => {
-        if (this.running !== run) return resolve(false); // aborted
-        const begin = performance.now();
-        const gap = begin - lastEnd;
-        let finished: boolean;
-        try {
-          finished = this.engine.snapshotStep(STEP_US);
-        } catch (e) {
-          this.finishFailed(run, (e as Error).message);
-          return resolve(false);
-        }
-        lastEnd = performance.now();
-        if (!finished) {
-          const wait = (lastEnd - begin) * (1 / BUSY_SHARE - 1);
-          if (gap <= IDLE_GAP_MS || wait < 1) setImmediate(step);
-          else setTimeout(step, Math.round(wait));
-          return;
-        }
-        // The file is complete: fsync it off the event loop, then rename and fsync the directory.
-        fs.fsync(run.fd, (err) => {
-          fs.close(run.fd, () => {
-            if (this.running !== run) return resolve(false);
-            if (err) {
-              this.finishFailed(run, err.message);
+      const running: Running = {
+        settle: resolve,
+        profile,
+        tmp,
+        dirtyAtCut,
+        startedAt,
+        run: new SnapshotRun(this.engine, fd, (err) => {
+          if (this.running !== running) return resolve(false);
+          if (err !== null) {
+            this.finishFailed(running, err);
+            return resolve(false);
+          }
+          fs.rename(tmp, this.file, (err2) => {
+            if (this.running !== running) return resolve(false);
+            if (err2) {
+              this.finishFailed(running, err2.message);
               return resolve(false);
             }
-            fs.rename(run.tmp, this.file, (err2) => {
-              if (err2) {
-                this.finishFailed(run, err2.message);
-                return resolve(false);
-              }
-              fsyncDir(this.dir, () => {
-                this.running = null;
-                this.engine.dirtyConsume(run.dirtyAtCut);
-                this.succeeded(run.startedAt, true);
-                const s = this.engine.snapshotStats();
-                this.log(
-                  `Background saving terminated with success (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
-                    `peak extra memory ${s.peakExtra} bytes, ${s.pieces} steps inside big collections, ${Date.now() - run.startedAt} ms)`,
-                );
-                const prof = run.profile ? this.memoryProfile().profile : null;
-                if (prof) for (const line of profileLogLines(prof)) this.log(line);
-                resolve(true);
-              });
+            fsyncDir(this.dir, () => {
+              this.running = null;
+              this.engine.dirtyConsume(dirtyAtCut);
+              this.succeeded(startedAt, true);
+              const s = this.engine.snapshotStats();
+              this.log(
+                `Background saving terminated with success (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
+                  `peak extra memory ${s.peakExtra} bytes, ${s.pieces} steps inside big collections, ${Date.now() - startedAt} ms)`,
+              );
+              const prof = profile ? this.memoryProfile().profile : null;
+              if (prof) for (const line of profileLogLines(prof)) this.log(line);
+              resolve(true);
             });
           });
-        });
+        }),
       };
-      setImmediate(step);
+      this.running = running;
     });
     return 'started';
   }
@@ -308,30 +367,21 @@ export class Persistence {
     this.updateMisconf();
   }
 
-  private finishFailed(run: Running, why: string): void {
-    if (this.running === run) this.running = null;
-    this.engine.snapshotAbort();
-    try {
-      fs.closeSync(run.fd);
-    } catch {
-      /* already closed */
-    }
-    fs.rmSync(run.tmp, { force: true });
+  private finishFailed(running: Running, why: string): void {
+    if (this.running === running) this.running = null;
+    running.run.abort();
+    fs.rmSync(running.tmp, { force: true });
     this.failed(why);
   }
 
   /** Stop a running BGSAVE and remove its temp file (SHUTDOWN, close). */
   abortBgsave(): void {
-    const run = this.running;
-    if (!run) return;
+    const running = this.running;
+    if (!running) return;
     this.running = null;
-    this.engine.snapshotAbort();
-    try {
-      fs.closeSync(run.fd);
-    } catch {
-      /* closed by the fsync path */
-    }
-    fs.rmSync(run.tmp, { force: true });
+    running.run.abort();
+    running.settle(false);
+    fs.rmSync(running.tmp, { force: true });
     this.log('Background save aborted');
   }
 
@@ -348,7 +398,7 @@ export class Persistence {
 
   /** The cron: scheduled saves and save points (serverCron's checks). */
   tick(): void {
-    if (this.running || this.loading) return;
+    if (this.running || this.loading || this.backgroundBusy()) return;
     const now = Math.floor(Date.now() / 1000);
     if (this.scheduled) {
       const profile = this.scheduledProfile;
@@ -393,7 +443,9 @@ export class Persistence {
 
   /** INFO persistence, Redis 7.0.15's fields up to the AOF ones (aof.ts adds those). */
   info(dirty: number): string[] {
-    const s = this.running ? this.engine.snapshotStats() : null;
+    // Any snapshot's figures (BGSAVE's or the AOF rewrite's), as Redis shows any child's.
+    const stats = this.engine.snapshotStats();
+    const s = stats.active ? stats : null;
     const cur = this.running ? Math.round((Date.now() - this.running.startedAt) / 1000) : -1;
     return [
       `loading:${this.loading ? 1 : 0}`,

@@ -253,10 +253,10 @@ function persistence({ host, info }: Source): string[] {
       ];
   return [
     ...rdb,
-    ...aofInfo(host.aof),
+    ...aofInfo(host.aof, host.aofRewrite),
     'module_fork_in_progress:0',
     'module_fork_last_cow_size:0',
-    ...aofSizes(host.aof),
+    ...aofSizes(host.aof, host.aofRewrite),
   ];
 }
 

@@ -1,4 +1,4 @@
-// SAVE, BGSAVE [SCHEDULE], LASTSAVE and SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis
+// SAVE, BGSAVE [SCHEDULE], BGREWRITEAOF, LASTSAVE and SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT], with Redis
 // 7.0.15's replies and errors (the work is in ../persistence.ts and the engine).
 
 import type { JsCtx } from '../control.js';
@@ -7,6 +7,8 @@ export function save(c: JsCtx): void {
   const p = c.host.persistence;
   if (p === null) return c.out.error('ERR this store has no persistence configured');
   if (p.inProgress) return c.out.error('ERR Background save already in progress');
+  // Redis saves beside its rewrite child; here the engine has one snapshot, so the rewrite restarts after.
+  c.host.aofRewrite?.yieldToSave();
   if (p.save() === null) c.out.ok();
   else c.out.error('ERR');
 }
@@ -24,12 +26,28 @@ export function bgsave(c: JsCtx): void {
   }
   const p = c.host.persistence;
   if (p === null) return c.out.error('ERR this store has no persistence configured');
-  // No other background work (AOF rewrite) exists yet, so SCHEDULE behaves as a plain BGSAVE.
-  void schedule;
   if (p.inProgress) return c.out.error('ERR Background save already in progress');
+  const inExec = c.host.engine.inExec();
+  if (c.host.aofRewrite?.inProgress || inExec) {
+    if (!schedule && !inExec)
+      return c.out.error(
+        "ERR Another child process is active (AOF?): can't BGSAVE right now. " +
+          'Use BGSAVE SCHEDULE in order to schedule a BGSAVE whenever possible.',
+      );
+    p.schedule();
+    return c.out.simple('Background saving scheduled');
+  }
   const r = p.bgsave(profile);
   if (r === 'started') c.out.simple('Background saving started');
   else c.out.error('ERR');
+}
+
+export function bgrewriteaof(c: JsCtx): void {
+  const rw = c.host.aofRewrite;
+  if (rw === null) return c.out.error('ERR this store has no persistence configured');
+  const r = rw.command(c.host.engine.inExec());
+  if ('status' in r) c.out.simple(r.status);
+  else c.out.error(r.error);
 }
 
 export function lastsave(c: JsCtx): void {
@@ -54,6 +72,7 @@ export function shutdown(c: JsCtx): void {
   if ((abort && any) || (nosave && saveFlag)) return c.out.error('ERR syntax error');
   // Shutdown never waits here (no replicas to catch up), so there is never one to abort.
   if (abort) return c.out.error('ERR No shutdown in progress.');
+  c.host.aofRewrite?.kill('shutdown');
   const p = c.host.persistence;
   if (p !== null) {
     p.abortBgsave();

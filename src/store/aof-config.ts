@@ -1,0 +1,82 @@
+// The append-only file's CONFIG parameters (Redis 7.0.15's names, defaults and errors); the state
+// they drive is in aof.ts and aof-rewrite.ts.
+
+import { parseMemory } from '../units.js';
+import type { ConfigParam } from './config-params.js';
+
+const NO_AOF = 'this store was started without persistence';
+const YES_NO = "argument must be 'yes' or 'no'";
+const FSYNC_MODES = 'argument(s) must be one of the following: everysec, always, no';
+const INT_MAX = 2 ** 31 - 1;
+
+const yesNo = (v: string): string | null => (/^(yes|no)$/i.test(v) ? null : YES_NO);
+
+function percentage(v: string): string | null {
+  if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
+  const n = Number(v.trim());
+  return n >= 0 && n <= INT_MAX ? null : `argument must be between 0 and ${INT_MAX} inclusive`;
+}
+
+export const AOF_PARAMS: readonly ConfigParam[] = [
+  {
+    // On at run time: a rewrite writes the base (aof_rewrite_in_progress 1), as Redis does.
+    name: 'appendonly',
+    get: (e) => (e.aof && e.aof.state !== 'off' ? 'yes' : 'no'),
+    set: (e, v) => {
+      const on = v.toLowerCase() === 'yes';
+      const rw = e.aofRewrite;
+      if (rw === null) return on ? NO_AOF : null;
+      if (!on) {
+        rw.disable();
+        return null;
+      }
+      return rw.enable(e.engine.inExec());
+    },
+    validate: (_e, v) => yesNo(v),
+  },
+  {
+    name: 'appendfsync',
+    get: (e) => e.aof?.fsync ?? 'everysec',
+    set: (e, v) => {
+      const mode = v.toLowerCase();
+      if (mode !== 'always' && mode !== 'everysec' && mode !== 'no') return FSYNC_MODES;
+      if (!e.aof) return mode === 'everysec' ? null : NO_AOF;
+      e.aof.fsync = mode;
+      return null;
+    },
+    validate: (_e, v) => (/^(always|everysec|no)$/i.test(v) ? null : FSYNC_MODES),
+  },
+  { name: 'appenddirname', get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir') },
+  { name: 'appendfilename', get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof') },
+  { name: 'aof-load-truncated', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
+  {
+    // The base is always an RDB (the snapshot writer); a base of commands is not built.
+    name: 'aof-use-rdb-preamble',
+    get: () => 'yes',
+    set: (_e, v) =>
+      v.toLowerCase() === 'yes' ? null : 'aof-use-rdb-preamble no (a base of commands) is not supported by this store',
+    validate: (_e, v) => yesNo(v),
+  },
+  {
+    name: 'auto-aof-rewrite-percentage',
+    get: (e) => String(e.aofRewrite?.autoPercentage ?? 100),
+    set: (e, v) => {
+      const why = percentage(v);
+      if (why !== null) return why;
+      if (e.aofRewrite) e.aofRewrite.autoPercentage = Number(v.trim());
+      return null;
+    },
+    validate: (_e, v) => percentage(v),
+  },
+  {
+    name: 'auto-aof-rewrite-min-size',
+    get: (e) => String(e.aofRewrite?.autoMinSize ?? 64 * 1024 * 1024),
+    set: (e, v) => {
+      const n = parseMemory(v);
+      if (n === null) return 'argument must be a memory value';
+      if (e.aofRewrite) e.aofRewrite.autoMinSize = n;
+      return null;
+    },
+    validate: (_e, v) => (parseMemory(v) === null ? 'argument must be a memory value' : null),
+  },
+];
