@@ -7,7 +7,9 @@
 //      RSS peak of parent + child; tiermem: its peak snapshot buffer, which is all the extra it
 //      holds, and its RSS peak);
 //   4. restart on the dump: load time (the servers' own "DB loaded from disk" line).
-// Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20]
+//   The throughput ratio is measured A/B/A/B: --rounds saves, each between two windows without
+//   a save; the table gives the median ratio and its spread over the rounds.
+// Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20] [--rounds 3]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -21,6 +23,7 @@ const arg = (name, dflt) => {
 const MIB = arg('mib', 1024);
 const WINDOW_S = arg('window', 10);
 const CLIENTS = arg('clients', 20);
+const ROUNDS = arg('rounds', 3);
 const N = Math.floor((MIB * 1024 * 1024) / 1024);
 const VALUE = 'v'.repeat(1024);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -128,6 +131,19 @@ function load(port) {
 }
 const commands = (port) => Number(info(port, 'stats').total_commands_processed);
 
+/** SET/s over the next `seconds`. */
+async function rate(port, seconds) {
+  const c0 = commands(port);
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  return (commands(port) - c0) / ((Date.now() - t0) / 1000);
+}
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
 async function measure(kind) {
   const dir = mkdtempSync(join(tmpdir(), `persist-bench-${kind}-`));
   const port = await freePort();
@@ -140,28 +156,36 @@ async function measure(kind) {
   const rssBefore = treeRssKb(s.child.pid) * 1024;
   const bench = load(port);
   await sleep(2000);
-  let c0 = commands(port);
-  await sleep(WINDOW_S * 1000);
-  const baselineBefore = (commands(port) - c0) / WINDOW_S;
-  // BGSAVE under the load.
-  c0 = commands(port);
-  const tSave = Date.now();
-  cli(port, 'bgsave');
+  // A/B/A/B...: a window without a save, a BGSAVE, a window without, ... and each save's ratio is
+  // its throughput over the mean of the windows on either side of it. On a shared machine the
+  // other tenants' load drifts within minutes: adjacent windows and the median of several rounds
+  // keep that drift out of the figure.
+  const without = [await rate(port, WINDOW_S)];
+  const rounds = [];
   let rssPeak = 0;
-  for (;;) {
-    rssPeak = Math.max(rssPeak, treeRssKb(s.child.pid) * 1024);
-    if (info(port, 'persistence').rdb_bgsave_in_progress === '0') break;
-    await sleep(20);
+  let cowBytes = 0;
+  let status = 'ok';
+  for (let r = 0; r < ROUNDS; r++) {
+    const c0 = commands(port);
+    const tSave = Date.now();
+    const load0 = loadavg()[0];
+    cli(port, 'bgsave');
+    for (;;) {
+      rssPeak = Math.max(rssPeak, treeRssKb(s.child.pid) * 1024);
+      if (info(port, 'persistence').rdb_bgsave_in_progress === '0') break;
+      await sleep(20);
+    }
+    const saveS = (Date.now() - tSave) / 1000;
+    const during = (commands(port) - c0) / saveS;
+    const p = info(port, 'persistence');
+    cowBytes = Math.max(cowBytes, Number(p.rdb_last_cow_size));
+    if (p.rdb_last_bgsave_status !== 'ok') status = p.rdb_last_bgsave_status;
+    await sleep(1000);
+    without.push(await rate(port, WINDOW_S));
+    const base = (without[r] + without[r + 1]) / 2;
+    rounds.push({ saveS, during, base, ratio: during / base, load1: (load0 + loadavg()[0]) / 2 });
+    console.error(`${kind} round ${r + 1}: ${JSON.stringify(rounds[r])}`);
   }
-  const saveS = (Date.now() - tSave) / 1000;
-  const during = (commands(port) - c0) / saveS;
-  const p = info(port, 'persistence');
-  // The same window again after the save: on a shared machine the load of others drifts, and the
-  // mean of a window before and one after is a fairer "without a save".
-  await sleep(1000);
-  c0 = commands(port);
-  await sleep(WINDOW_S * 1000);
-  const baselineAfter = (commands(port) - c0) / WINDOW_S;
   bench.kill('SIGKILL');
   await sleep(200);
   await stop(s);
@@ -178,20 +202,22 @@ async function measure(kind) {
   const keys = Number(cli(port, 'dbsize'));
   await stop(s);
   rmSync(dir, { recursive: true, force: true });
+  const ratios = rounds.map((x) => x.ratio);
   return {
     kind,
     keys,
     datasetBytes: dataset,
     fillS,
     fileBytes,
-    baselineOps: Math.round((baselineBefore + baselineAfter) / 2),
-    baselineBeforeOps: Math.round(baselineBefore),
-    baselineAfterOps: Math.round(baselineAfter),
-    duringOps: Math.round(during),
-    ratio: during / ((baselineBefore + baselineAfter) / 2),
-    saveS,
-    status: p.rdb_last_bgsave_status,
-    cowBytes: Number(p.rdb_last_cow_size),
+    rounds,
+    baselineOps: Math.round(median(without)),
+    duringOps: Math.round(median(rounds.map((x) => x.during))),
+    ratio: median(ratios),
+    ratioMin: Math.min(...ratios),
+    ratioMax: Math.max(...ratios),
+    saveS: median(rounds.map((x) => x.saveS)),
+    status,
+    cowBytes,
     rssBefore,
     rssPeakExtra: rssPeak - rssBefore,
     loadS: m ? Number(m[1]) : NaN,
@@ -200,21 +226,36 @@ async function measure(kind) {
 }
 
 const mb = (b) => `${(b / 2 ** 20).toFixed(1)} MiB`;
+const upStart = execFileSync('uptime', { encoding: 'utf8' }).trim();
 const rows = [];
-for (const kind of ['redis', 'tiermem']) {
+const kinds = process.argv.includes('--only')
+  ? [process.argv[process.argv.indexOf('--only') + 1]]
+  : ['redis', 'tiermem'];
+for (const kind of kinds) {
   const r = await measure(kind);
   rows.push(r);
   console.error(JSON.stringify(r));
 }
+const up = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 console.log(
-  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}; ` +
-    `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} CPUs at the end\n`,
+  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}, ` +
+    `${ROUNDS} saves per server each between ${WINDOW_S} s windows without; ${cpus().length} CPUs; at the start: ${upStart}; at the end: ${up()}\n`,
 );
 console.log(
-  '| server | keys | used_memory | BGSAVE time | SET/s without save | SET/s during save | ratio | extra memory (rdb_last_cow_size) | RSS peak over baseline | dump.rdb | load time |',
+  '| server | keys | used_memory | BGSAVE time (median) | SET/s without save (median) | SET/s during save (median) | ratio: median [min-max] | extra memory (rdb_last_cow_size) | RSS peak over baseline | dump.rdb | load time |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   console.log(
-    `| ${r.kind} | ${r.keys} | ${mb(r.datasetBytes)} | ${r.saveS.toFixed(2)} s | ${r.baselineOps} | ${r.duringOps} | ${r.ratio.toFixed(2)} | ${mb(r.cowBytes)} (${(r.cowBytes / r.datasetBytes).toFixed(3)}x) | ${mb(r.rssPeakExtra)} | ${mb(r.fileBytes)} | ${r.loadS.toFixed(3)} s |`,
+    `| ${r.kind} | ${r.keys} | ${mb(r.datasetBytes)} | ${r.saveS.toFixed(2)} s | ${r.baselineOps} | ${r.duringOps} | ${r.ratio.toFixed(2)} [${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}] | ${mb(r.cowBytes)} (${(r.cowBytes / r.datasetBytes).toFixed(3)}x) | ${mb(r.rssPeakExtra)} | ${mb(r.fileBytes)} | ${r.loadS.toFixed(3)} s |`,
+  );
+console.log(
+  '\n| server | round | BGSAVE time | SET/s without (mean of both sides) | SET/s during | ratio | load average |',
+);
+console.log('|---|---|---|---|---|---|---|');
+for (const r of rows)
+  r.rounds.forEach((x, i) =>
+    console.log(
+      `| ${r.kind} | ${i + 1} | ${x.saveS.toFixed(2)} s | ${Math.round(x.base)} | ${Math.round(x.during)} | ${x.ratio.toFixed(2)} | ${x.load1.toFixed(1)} |`,
+    ),
   );
