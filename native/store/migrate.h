@@ -25,7 +25,9 @@
  *   - reads: a PMem value read past the frequency bar is promoted after the command (never in
  *     the middle of one: the command may hold its value pointer), and the bytes promoted are a
  *     debt the next steps repay by demoting as many cold bytes, so promotions swap hot for cold
- *     and leave the split alone. The bar: LRU clock: read again within an eighth of the idle
+ *     and leave the split alone (at most one second of the rate and 1% of the live bytes unrepaid,
+ *     so promotions cannot outrun demotions under a saturating read load; a step whose pick finds
+ *     no DRAM value keeps the debt, a controller's promotion quota cancels it). The bar: LRU clock: read again within an eighth of the idle
  *     time of the values being demoted (at least within the same second); LFU clock: a counter 2 above
  *     theirs (at least LFU_INIT_VAL + 2). A value read once (a scan) does not pass it;
  *   - memory pressure: DRAM above 95% of dram-limit demotes down to 90%.
@@ -69,6 +71,7 @@ struct st_mig {
   int64_t refilled_ms;      /* last refill */
   int64_t quota[2];         /* bytes asked to move, by destination tier (TM_DRAM: promote) */
   int64_t debt;             /* bytes promoted on read, still to be repaid by demotions */
+  unsigned debt_misses;     /* steps in a row whose demotion pick for the debt found nothing */
   double cold_idle_ms;      /* idle time of recently demoted values (EWMA): the LRU bar */
   double cold_freq;         /* their LFU counter (EWMA): the LFU bar */
   uint64_t moved_bytes[2];  /* by destination tier */
