@@ -63,6 +63,7 @@ export interface NativeStoreInfo {
   blockedClients: number;
   /** Channels and patterns with at least one subscriber. */
   pubsubChannels: number;
+  pubsubShardChannels: number;
   pubsubPatterns: number;
   clients: number;
   oom: number;

@@ -350,6 +350,7 @@ static napi_value js_info(napi_env env, napi_callback_info info) {
       set_num(env, o, "lazyfreedObjects", (double)s->lazyfreed_objects) ||
       set_num(env, o, "blockedClients", (double)st->blocked_clients) ||
       set_num(env, o, "pubsubChannels", (double)dict_size(&st->channels)) ||
+      set_num(env, o, "pubsubShardChannels", (double)dict_size(&st->shard_channels)) ||
       set_num(env, o, "pubsubPatterns", (double)dict_size(&st->patterns)) ||
       set_num(env, o, "owners", SM_OWNERS))
     return NULL;

@@ -594,7 +594,8 @@ static int keys_allowed(const st_user *u, const st_cmd *cmd, int argc, const res
       if (!key_allowed(u, &argv[i], need)) return *bad = i, 0;
     return 1;
   }
-  if (cmd->first_key <= 0) return 1;
+  /* SSUBSCRIBE/SPUBLISH's first_key names channels (their key specs are NOT_KEY). */
+  if (cmd->first_key <= 0 || (cmd->flags & CMD_PUBSUB)) return 1;
   int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
   int step = cmd->key_step > 0 ? cmd->key_step : 1;
   for (int i = cmd->first_key; i <= last && i < argc; i += step)

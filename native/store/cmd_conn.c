@@ -174,13 +174,14 @@ static size_t client_line(const st_client *cl, char *buf, size_t cap) {
   return (size_t)snprintf(
       buf, cap,
       "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
-      "ssub=0 multi=%lld qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=%zu rbs=0 rbp=0 obl=0 oll=0 "
+      "ssub=%zu multi=%lld qbuf=%zu qbuf-free=0 argv-mem=0 multi-mem=%zu rbs=0 rbp=0 obl=0 oll=0 "
       "omem=%zu tot-mem=%zu events=r cmd=%s user=%s redir=-1 resp=%d\n",
       (unsigned long long)cl->id, cl->addr, cl->laddr, cl->fd, (int)cl->name_len,
       cl->name != NULL ? cl->name : "", (long long)((now - cl->ctime_ms) / 1000),
       (long long)((now - cl->last_ms) / 1000), flags, cl->db->id, ps_client_channels(cl),
-      ps_client_patterns(cl), (cl->flags & CL_MULTI) ? (long long)cl->mq_count : -1ll,
-      resp_pending(&cl->in), (cl->flags & CL_MULTI) ? cl->mq_bytes : 0, reply_pending(&cl->out),
+      ps_client_patterns(cl), ps_client_shard_channels(cl),
+      (cl->flags & CL_MULTI) ? (long long)cl->mq_count : -1ll, resp_pending(&cl->in),
+      (cl->flags & CL_MULTI) ? cl->mq_bytes : 0, reply_pending(&cl->out),
       resp_pending(&cl->in) + reply_pending(&cl->out), cmd, cl->user != NULL ? cl->user->name : "",
       cl->resp);
 }

@@ -1,4 +1,4 @@
-/* pubsub.c - publish/subscribe (pubsub.h) and its commands. */
+/* pubsub.c - publish/subscribe (pubsub.h) and its commands, shard channels included. */
 #include "glob.h"
 #include "pubsub.h"
 
@@ -22,9 +22,21 @@ typedef struct ps_sub {
 } ps_sub;
 
 struct ps_client {
-  dict chans, pats;
+  dict chans, pats, shards;
   uint8_t tier;
 };
+
+/* The three kinds of subscription: one global dict and one client dict each. */
+typedef enum { K_CHANNEL, K_PATTERN, K_SHARD } ps_kind;
+static const char *const sub_push[] = { "subscribe", "psubscribe", "ssubscribe" };
+static const char *const unsub_push[] = { "unsubscribe", "punsubscribe", "sunsubscribe" };
+
+static dict *global_dict(st_store *st, ps_kind k) {
+  return k == K_CHANNEL ? &st->channels : k == K_PATTERN ? &st->patterns : &st->shard_channels;
+}
+static dict *client_dict(struct ps_client *p, ps_kind k) {
+  return k == K_CHANNEL ? &p->chans : k == K_PATTERN ? &p->pats : &p->shards;
+}
 
 static const unsigned char *name_key(const dict_node *n, size_t *len) {
   const ps_name *p = (const ps_name *)n;
@@ -42,22 +54,31 @@ static const dict_type sub_type = { sub_key };
 void ps_init(st_store *st) {
   dict_init(&st->channels, &name_type, &st->mem, SM_STORE);
   dict_init(&st->patterns, &name_type, &st->mem, SM_STORE);
+  dict_init(&st->shard_channels, &name_type, &st->mem, SM_STORE);
 }
 
 void ps_destroy(st_store *st) {
   dict_free_tables(&st->channels);
   dict_free_tables(&st->patterns);
+  dict_free_tables(&st->shard_channels);
 }
 
 size_t ps_client_channels(const st_client *c) { return c->ps ? dict_size(&c->ps->chans) : 0; }
 size_t ps_client_patterns(const st_client *c) { return c->ps ? dict_size(&c->ps->pats) : 0; }
-static long count(const st_client *c) {
+size_t ps_client_shard_channels(const st_client *c) {
+  return c->ps ? dict_size(&c->ps->shards) : 0;
+}
+/* The count in a push: Redis counts channels and patterns together, shard channels apart. */
+static long count(const st_client *c, ps_kind k) {
+  if (k == K_SHARD) return (long)ps_client_shard_channels(c);
   return (long)(ps_client_channels(c) + ps_client_patterns(c));
 }
 
 int ps_allowed(const st_cmd *cmd) {
-  static const char *const ok[] = { "ping",         "subscribe", "psubscribe", "unsubscribe",
-                                    "punsubscribe", "quit",      "reset",      NULL };
+  static const char *const ok[] = {
+    "ping",         "subscribe",    "psubscribe", "ssubscribe", "unsubscribe",
+    "punsubscribe", "sunsubscribe", "quit",       "reset",      NULL
+  };
   for (int i = 0; ok[i] != NULL; i++)
     if (strcmp(cmd->name, ok[i]) == 0) return 1;
   return 0;
@@ -73,15 +94,17 @@ static struct ps_client *client_state(st_client *c) {
   p->tier = tier;
   dict_init(&p->chans, &sub_type, &c->st->mem, SM_STORE);
   dict_init(&p->pats, &sub_type, &c->st->mem, SM_STORE);
+  dict_init(&p->shards, &sub_type, &c->st->mem, SM_STORE);
   c->ps = p;
   return p;
 }
 
 static void client_state_release(st_client *c) {
   struct ps_client *p = c->ps;
-  if (p == NULL || dict_size(&p->chans) + dict_size(&p->pats) > 0) return;
+  if (p == NULL || dict_size(&p->chans) + dict_size(&p->pats) + dict_size(&p->shards) > 0) return;
   dict_free_tables(&p->chans);
   dict_free_tables(&p->pats);
+  dict_free_tables(&p->shards);
   sm_free(&c->st->mem, SM_STORE, TM_CAT_METADATA, p, sizeof *p, p->tier);
   c->ps = NULL;
   c->flags &= ~(uint32_t)CL_PUBSUB;
@@ -153,88 +176,98 @@ static void sub_free(st_store *st, dict *g, ps_sub *s) {
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s, sizeof *s, s->tier);
 }
 
-static void reply_push(st_client *c, const char *kind, const void *name, size_t len, int null) {
+static void reply_push(st_client *c, const char *push, ps_kind k, const void *name, size_t len,
+                       int null) {
   reply_array(&c->out, 3);
-  reply_bulk(&c->out, kind, strlen(kind));
+  reply_bulk(&c->out, push, strlen(push));
   if (null)
     reply_null_bulk(&c->out);
   else
     reply_bulk(&c->out, name, len);
-  reply_int(&c->out, count(c));
+  reply_int(&c->out, count(c, k));
 }
 
 /* ------------------------------------------------------------------------------ commands */
 
-static void subscribe_cmd(st_client *c, int pattern) {
+static void subscribe_cmd(st_client *c, ps_kind k) {
   struct ps_client *p = client_state(c);
   if (p == NULL) {
     reply_oom(c);
     return;
   }
   for (int i = 1; i < c->argc; i++) {
-    int r = subscribe(c, pattern ? &c->st->patterns : &c->st->channels,
-                      pattern ? &p->pats : &p->chans, &c->argv[i]);
+    int r = subscribe(c, global_dict(c->st, k), client_dict(p, k), &c->argv[i]);
     if (r < 0) {
       reply_oom(c);
       break;
     }
-    if (count(c) > 0) c->flags |= CL_PUBSUB;
-    reply_push(c, pattern ? "psubscribe" : "subscribe", c->argv[i].ptr, c->argv[i].len, 0);
+    c->flags |= CL_PUBSUB;
+    reply_push(c, sub_push[k], k, c->argv[i].ptr, c->argv[i].len, 0);
   }
   client_state_release(c);
 }
 
-void cmd_subscribe(st_client *c) { subscribe_cmd(c, 0); }
-void cmd_psubscribe(st_client *c) { subscribe_cmd(c, 1); }
+void cmd_subscribe(st_client *c) { subscribe_cmd(c, K_CHANNEL); }
+void cmd_psubscribe(st_client *c) { subscribe_cmd(c, K_PATTERN); }
 
-static void unsubscribe_one(st_client *c, int pattern, const resp_arg *a, int notify) {
-  struct ps_client *p = c->ps;
-  if (p != NULL) {
-    dict *cd = pattern ? &p->pats : &p->chans;
-    ps_sub *s = (ps_sub *)dict_unlink(cd, a->ptr, a->len);
-    if (s != NULL) sub_free(c->st, pattern ? &c->st->patterns : &c->st->channels, s);
-  }
-  if (notify) reply_push(c, pattern ? "punsubscribe" : "unsubscribe", a->ptr, a->len, 0);
-}
-
-/* Leave every channel (or pattern) of c, replying a push for each when notify. */
-static void unsubscribe_all(st_client *c, int pattern, int notify) {
-  struct ps_client *p = c->ps;
-  dict *cd = p ? (pattern ? &p->pats : &p->chans) : NULL;
-  const char *kind = pattern ? "punsubscribe" : "unsubscribe";
-  if (cd == NULL || dict_size(cd) == 0) {
-    if (notify) reply_push(c, kind, NULL, 0, 1);
+void cmd_ssubscribe(st_client *c) {
+  /* Redis refuses it to a client that expects one reply per command (EXEC's). */
+  if (c->flags & CL_IN_EXEC) {
+    reply_error(&c->out, "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
     return;
   }
-  dict *g = pattern ? &c->st->patterns : &c->st->channels;
+  subscribe_cmd(c, K_SHARD);
+}
+
+static void unsubscribe_one(st_client *c, ps_kind k, const resp_arg *a, int notify) {
+  struct ps_client *p = c->ps;
+  if (p != NULL) {
+    ps_sub *s = (ps_sub *)dict_unlink(client_dict(p, k), a->ptr, a->len);
+    if (s != NULL) sub_free(c->st, global_dict(c->st, k), s);
+  }
+  if (notify) reply_push(c, unsub_push[k], k, a->ptr, a->len, 0);
+}
+
+/* Leave every name of one kind, replying a push for each when notify. */
+static void unsubscribe_all(st_client *c, ps_kind k, int notify) {
+  struct ps_client *p = c->ps;
+  dict *cd = p ? client_dict(p, k) : NULL;
+  const char *push = unsub_push[k];
+  if (cd == NULL || dict_size(cd) == 0) {
+    if (notify) reply_push(c, push, k, NULL, 0, 1);
+    return;
+  }
+  dict *g = global_dict(c->st, k);
   for (dict_node *dn; (dn = dict_pop_any(cd)) != NULL;) {
     ps_sub *s = (ps_sub *)dn;
     /* The name outlives the push only if others still subscribe: reply first. */
     if (notify) {
       reply_array(&c->out, 3);
-      reply_bulk(&c->out, kind, strlen(kind));
+      reply_bulk(&c->out, push, strlen(push));
       reply_bulk(&c->out, s->name->name, s->name->len);
-      reply_int(&c->out, count(c));
+      reply_int(&c->out, count(c, k));
     }
     sub_free(c->st, g, s);
   }
 }
 
-static void unsubscribe_cmd(st_client *c, int pattern) {
+static void unsubscribe_cmd(st_client *c, ps_kind k) {
   if (c->argc == 1)
-    unsubscribe_all(c, pattern, 1);
+    unsubscribe_all(c, k, 1);
   else
-    for (int i = 1; i < c->argc; i++) unsubscribe_one(c, pattern, &c->argv[i], 1);
+    for (int i = 1; i < c->argc; i++) unsubscribe_one(c, k, &c->argv[i], 1);
   client_state_release(c);
 }
 
-void cmd_unsubscribe(st_client *c) { unsubscribe_cmd(c, 0); }
-void cmd_punsubscribe(st_client *c) { unsubscribe_cmd(c, 1); }
+void cmd_unsubscribe(st_client *c) { unsubscribe_cmd(c, K_CHANNEL); }
+void cmd_punsubscribe(st_client *c) { unsubscribe_cmd(c, K_PATTERN); }
+void cmd_sunsubscribe(st_client *c) { unsubscribe_cmd(c, K_SHARD); }
 
 void ps_unsubscribe_all(st_client *c, int notify) {
   if (c->ps == NULL) return;
-  unsubscribe_all(c, 0, notify);
-  unsubscribe_all(c, 1, notify);
+  unsubscribe_all(c, K_CHANNEL, notify);
+  unsubscribe_all(c, K_PATTERN, notify);
+  unsubscribe_all(c, K_SHARD, notify);
   client_state_release(c);
 }
 
@@ -274,17 +307,37 @@ void cmd_publish(st_client *c) {
   reply_int(&c->out, receivers);
 }
 
-/* PUBSUB CHANNELS [pattern] */
-void cmd_pubsub_channels(st_client *c) {
+/* SPUBLISH: an smessage to the shard channel's subscribers; patterns do not apply. */
+void cmd_spublish(st_client *c) {
+  const resp_arg *ch = &c->argv[1], *msg = &c->argv[2];
+  long long receivers = 0;
+  ps_name *n = (ps_name *)dict_find(&c->st->shard_channels, ch->ptr, ch->len);
+  for (ps_sub *s = n ? n->head : NULL; s != NULL; s = s->next, receivers++) {
+    st_client *r = s->c;
+    if (r->flags & CL_REPLY_OFF) continue;
+    reply_array(&r->out, 3);
+    reply_bulk(&r->out, "smessage", 8);
+    reply_bulk(&r->out, ch->ptr, ch->len);
+    reply_bulk(&r->out, msg->ptr, msg->len);
+    st_client_wake(r);
+  }
+  reply_int(&c->out, receivers);
+}
+
+/* PUBSUB CHANNELS|SHARDCHANNELS [pattern]; more arguments are Redis's subcommand syntax error,
+ * naming the subcommand as it was typed. */
+static void list_channels(st_client *c, ps_kind k) {
   if (c->argc > 3) {
-    reply_wrong_arity(c, "pubsub|channels");
+    reply_error(&c->out,
+                "ERR unknown subcommand or wrong number of arguments for '%.*s'. Try PUBSUB HELP.",
+                (int)(c->argv[1].len > 128 ? 128 : c->argv[1].len), (const char *)c->argv[1].ptr);
     return;
   }
   const resp_arg *pat = c->argc == 3 ? &c->argv[2] : NULL;
   void *h = reply_defer_len(&c->out);
   long n = 0;
   dict_iter it;
-  dict_iter_init(&it, &c->st->channels);
+  dict_iter_init(&it, global_dict(c->st, k));
   for (dict_node *dn; (dn = dict_iter_next(&it)) != NULL;) {
     ps_name *p = (ps_name *)dn;
     if (pat != NULL && !glob_match(pat->ptr, pat->len, p->name, p->len, 0)) continue;
@@ -295,14 +348,20 @@ void cmd_pubsub_channels(st_client *c) {
   reply_set_defer_len(&c->out, h, n);
 }
 
-void cmd_pubsub_numsub(st_client *c) {
+void cmd_pubsub_channels(st_client *c) { list_channels(c, K_CHANNEL); }
+void cmd_pubsub_shardchannels(st_client *c) { list_channels(c, K_SHARD); }
+
+static void numsub(st_client *c, ps_kind k) {
   reply_array(&c->out, (long)(c->argc - 2) * 2);
   for (int i = 2; i < c->argc; i++) {
-    ps_name *p = (ps_name *)dict_find(&c->st->channels, c->argv[i].ptr, c->argv[i].len);
+    ps_name *p = (ps_name *)dict_find(global_dict(c->st, k), c->argv[i].ptr, c->argv[i].len);
     reply_bulk(&c->out, c->argv[i].ptr, c->argv[i].len);
     reply_int(&c->out, p ? (long long)p->nsubs : 0);
   }
 }
+
+void cmd_pubsub_numsub(st_client *c) { numsub(c, K_CHANNEL); }
+void cmd_pubsub_shardnumsub(st_client *c) { numsub(c, K_SHARD); }
 
 void cmd_pubsub_numpat(st_client *c) { reply_int(&c->out, (long long)dict_size(&c->st->patterns)); }
 
@@ -338,12 +397,15 @@ void ps_walk(st_store *st, st_walk_fn *visit, void *arg) {
   st_walk_ctx w = { st, visit, arg };
   st_walk_dict_tables(&st->channels, visit, arg);
   st_walk_dict_tables(&st->patterns, visit, arg);
+  st_walk_dict_tables(&st->shard_channels, visit, arg);
   st_walk_dict_nodes(&st->channels, walk_name, &w);
   st_walk_dict_nodes(&st->patterns, walk_name, &w);
+  st_walk_dict_nodes(&st->shard_channels, walk_name, &w);
   for (const st_client *c = st->clients; c != NULL; c = c->next) {
     if (c->ps == NULL) continue;
     visit(arg, c->ps, sizeof *c->ps, c->ps->tier, SM_STORE, TM_CAT_METADATA);
     st_walk_dict_tables(&c->ps->chans, visit, arg);
     st_walk_dict_tables(&c->ps->pats, visit, arg);
+    st_walk_dict_tables(&c->ps->shards, visit, arg);
   }
 }

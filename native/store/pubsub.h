@@ -9,8 +9,11 @@
  *
  * Replies are Redis 7.0.15's RESP2 pushes: ["subscribe", channel, count], ["message",
  * channel, payload], ["pmessage", pattern, channel, payload], ... where count is the client's
- * channels + patterns. A client with a subscription is in subscribed mode (CL_PUBSUB): only
- * (P)SUBSCRIBE, (P)UNSUBSCRIBE, PING, QUIT and RESET run (server.c enforces it). */
+ * channels + patterns. Shard channels (SSUBSCRIBE, SPUBLISH: Redis 7.0's, here without cluster
+ * slots) are a third dict each, counted apart in their pushes (["ssubscribe", ch, shard count])
+ * and sent as ["smessage", channel, payload]. A client with any subscription is in subscribed
+ * mode (CL_PUBSUB): only (P|S)SUBSCRIBE, (P|S)UNSUBSCRIBE, PING, QUIT and RESET run (server.c
+ * enforces it). */
 #ifndef TM_STORE_PUBSUB_H
 #define TM_STORE_PUBSUB_H
 
@@ -25,6 +28,8 @@ int ps_allowed(const st_cmd *cmd);
 /* Numbers for CLIENT LIST (sub, psub) and INFO (pubsub_channels, pubsub_patterns). */
 size_t ps_client_channels(const st_client *c);
 size_t ps_client_patterns(const st_client *c);
+/* CLIENT LIST ssub (INFO pubsubshard_channels is dict_size(&st->shard_channels)). */
+size_t ps_client_shard_channels(const st_client *c);
 void ps_walk(st_store *st, st_walk_fn *visit, void *arg);
 
 #endif

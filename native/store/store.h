@@ -285,7 +285,7 @@ struct st_client {
   struct st_client *woken_next;          /* on st->woken (CL_WOKEN) */
   struct st_client *queued_next;         /* on the unblocked queue (CL_QUEUED) */
   struct st_blocked *blocked;            /* blocking.c: what it waits for, until when */
-  struct ps_client *ps;                  /* pubsub.c: its channels and patterns */
+  struct ps_client *ps;                  /* pubsub.c: its channels, patterns, shard channels */
   struct st_client *mon_prev, *mon_next; /* on st->monitors (CL_MONITOR) */
 };
 
@@ -467,6 +467,7 @@ struct st_store {
   int pause_all;                        /* ALL (1) or WRITE (0) */
   dict channels;                        /* pubsub.c: channel -> subscribers */
   dict patterns;                        /* pattern -> subscribers */
+  dict shard_channels;                  /* SSUBSCRIBE's channel -> subscribers */
   st_client *monitors;                  /* monitor.c */
   struct st_aof *aof;                   /* aof.c's propagation state; NULL until enabled */
 };

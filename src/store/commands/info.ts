@@ -292,7 +292,7 @@ function stats(src: Source): string[] {
     `keyspace_misses:${info.keyspaceMisses}`,
     `pubsub_channels:${info.pubsubChannels}`,
     `pubsub_patterns:${info.pubsubPatterns}`,
-    'pubsubshard_channels:0',
+    `pubsubshard_channels:${info.pubsubShardChannels}`,
     'latest_fork_usec:0',
     'total_forks:0',
     'migrate_cached_sockets:0',

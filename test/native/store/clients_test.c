@@ -295,6 +295,35 @@ static void test_pubsub(st_store *st, st_client *a, st_client *b, st_client *p) 
   st_take_woken(st);
 }
 
+/* Shard channels: their own count, smessage, no pattern delivery, accounting back to zero. */
+static void test_shard_pubsub(st_store *st, st_client *a, st_client *b, st_client *p) {
+  int64_t meta = store_bytes(st, TM_CAT_METADATA);
+  CHECK_REPLY(
+      a, "*3\r\n$10\r\nssubscribe\r\n$1\r\na\r\n:1\r\n*3\r\n$10\r\nssubscribe\r\n$1\r\na\r\n:1\r\n",
+      "SSUBSCRIBE", "a", "a");
+  CHECK(a->flags & CL_PUBSUB);
+  CHECK_REPLY(a, "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:1\r\n", "SUBSCRIBE", "a");
+  CHECK_REPLY(b, "*3\r\n$10\r\npsubscribe\r\n$1\r\n*\r\n:1\r\n", "PSUBSCRIBE", "*");
+  CHECK_REPLY(p, ":1\r\n", "SPUBLISH", "a", "m");
+  CHECK_TAKE(a, "*3\r\n$8\r\nsmessage\r\n$1\r\na\r\n$1\r\nm\r\n");
+  CHECK_TAKE(b, "");
+  CHECK_REPLY(p, "*2\r\n$1\r\na\r\n:1\r\n", "PUBSUB", "SHARDNUMSUB", "a");
+  CHECK_REPLY(p, "*1\r\n$1\r\na\r\n", "PUBSUB", "SHARDCHANNELS");
+  CHECK(walk_matches(st));
+  exec(p, "CLIENT", "LIST", "TYPE", "pubsub", NULL);
+  CHECK(strstr(cmdtest_buf, "sub=1 psub=0 ssub=1") != NULL);
+  CHECK_REPLY(a, "*3\r\n$12\r\nsunsubscribe\r\n$1\r\na\r\n:0\r\n", "SUNSUBSCRIBE");
+  CHECK_REPLY(a, "*3\r\n$12\r\nsunsubscribe\r\n$-1\r\n:0\r\n", "SUNSUBSCRIBE");
+  CHECK(a->flags & CL_PUBSUB); /* still on channel a */
+  exec(a, "SSUBSCRIBE", "s1", "s2", NULL);
+  CHECK_REPLY(a, "+RESET\r\n", "RESET");
+  CHECK(!(a->flags & CL_PUBSUB) && a->ps == NULL && dict_size(&st->shard_channels) == 0);
+  exec(b, "PUNSUBSCRIBE", NULL);
+  CHECK(store_bytes(st, TM_CAT_METADATA) == meta);
+  take(b);
+  st_take_woken(st);
+}
+
 static void test_monitor(st_store *st, st_client *a, st_client *p) {
   CHECK_REPLY(a, "+OK\r\n", "MONITOR");
   CHECK_REPLY(p, "+OK\r\n", "SELECT", "3");
@@ -431,6 +460,7 @@ int main(void) {
   test_blocking(st, a, b, p);
   test_disconnect(st, p);
   test_pubsub(st, a, b, p);
+  test_shard_pubsub(st, a, b, p);
   test_monitor(st, a, p);
   a = st_client_new(st);
   test_client_cmds(st, a, p);

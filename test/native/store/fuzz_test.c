@@ -1071,9 +1071,9 @@ static void gen_from_template(fz_argv *v, const fz_tmpl *t) {
  * another client (blocking pops), change how the connection is served (subscribed mode,
  * MONITOR, CLIENT REPLY/PAUSE) or close it (CLIENT KILL). clients_test.c covers them. */
 static int cross_client(const st_cmd *row) {
-  static const char *const names[] = { "subscribe",    "psubscribe",  "unsubscribe",
-                                       "punsubscribe", "monitor",     "client|reply",
-                                       "client|pause", "client|kill", NULL };
+  static const char *const names[] = { "subscribe",    "psubscribe",   "ssubscribe", "unsubscribe",
+                                       "punsubscribe", "sunsubscribe", "monitor",    "client|reply",
+                                       "client|pause", "client|kill",  NULL };
   if (row->flags & CMD_BLOCKING) return 1;
   for (int i = 0; names[i] != NULL; i++)
     if (strcmp(row->name, names[i]) == 0) return 1;
@@ -1087,10 +1087,10 @@ static void gen_command(fz_argv *v, const st_cmd **row) {
   int nsub = 0;
   if (r < 4) {
     /* An unknown or odd name. */
-    static const char *const odd[] = { "",           "debug",      "multi",       "exec",
-                                       "eval",       "config|get", "client|list", "getx",
-                                       "SET ",       " GET",       "\r\n",        "PING\0",
-                                       "ssubscribe", "xread",      "object",      "sort" };
+    static const char *const odd[] = { "",          "debug",      "multi",       "exec",
+                                       "eval",      "config|get", "client|list", "getx",
+                                       "SET ",      " GET",       "\r\n",        "PING\0",
+                                       "georadius", "xread",      "object",      "sort" };
     if (chance(2))
       gen_random_str(v, rn(70), chance(2));
     else {
