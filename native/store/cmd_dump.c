@@ -1,5 +1,7 @@
 /* cmd_dump.c - DUMP and RESTORE, with payloads in Redis 7.0's format (rdb.h): the value as an
  * RDB record carries it, the RDB version as 2 bytes, and a CRC64 of all that. */
+#include <string.h>
+
 #include "entry.h"
 #include "rdb.h"
 #include "store.h"
@@ -58,9 +60,12 @@ void cmd_restore(st_client *c) {
   int r = rdb_get_byte(&in, &type) != 0 || !rdb_type_known((int)type)
               ? -1
               : rdb_get_value(&in, (int)type, &tmp);
+  /* A valid payload that does not fit (a tier limit reached) is an OOM, not bad data. */
+  int oom = r != 0 && in.err != NULL && strcmp(in.err, "out of memory") == 0;
   rdb_in_free(&in);
   if (r != 0) {
     if (r == 1) obj_free(c->st, &tmp);
+    if (oom) return reply_oom(c);
     return reply_error(&c->out, "ERR Bad data format");
   }
   if (ttl && !absttl) ttl += c->st->now_ms;

@@ -39,6 +39,19 @@ static int64_t mono_us(void) {
 
 int snapshot_active(const st_store *st) { return st->snap != NULL; }
 
+static void out_walk(const rdb_out *o, st_walk_fn *visit, void *arg) {
+  if (o->buf != NULL) visit(arg, o->buf, o->cap, o->tier, SM_STORE, TM_CAT_BUFFERS);
+}
+
+void snapshot_walk(const st_store *st, st_walk_fn *visit, void *arg) {
+  const st_snapshot *s = st->snap;
+  if (s == NULL) return;
+  visit(arg, s, sizeof *s, st->snap_self_tier, SM_STORE, TM_CAT_METADATA);
+  visit(arg, s->phys_of, sizeof(int) * 2 * (size_t)s->ndb, s->map_tier, SM_STORE, TM_CAT_METADATA);
+  out_walk(&s->out, visit, arg);
+  out_walk(&s->side, visit, arg);
+}
+
 static snapshot_stats current_stats(const st_store *st) {
   const st_snapshot *s = st->snap;
   snapshot_stats r = last_stats_zero;

@@ -71,6 +71,8 @@ void snapshot_abort(st_store *st);
 int snapshot_active(const st_store *st);
 /* Figures of the running snapshot, or of the last one. */
 snapshot_stats snapshot_get_stats(const st_store *st);
+/* The running snapshot's own blocks (its state, db map and buffers), for st_walk_blocks. */
+void snapshot_walk(const st_store *st, st_walk_fn *visit, void *arg);
 
 /* Whether e's value is still owed to a running snapshot. */
 static inline int snapshot_owes(const st_store *st, const st_entry *e) {

@@ -8,6 +8,7 @@
 #include "expires.h"
 #include "lazyfree.h"
 #include "pubsub.h"
+#include "snapshot.h"
 #include "store.h"
 
 void st_walk_dict_tables(const dict *d, st_walk_fn *visit, void *arg) {
@@ -92,4 +93,5 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
   blk_walk(st, visit, arg);
   ps_walk(st, visit, arg);
   aof_walk(st, visit, arg);
+  snapshot_walk(st, visit, arg);
 }
