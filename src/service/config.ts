@@ -2,7 +2,7 @@
 // Validated as a whole before anything starts, with messages that name the bad setting.
 
 import type { AofOptions, AppendFsync } from '../store/aof.js';
-import type { StartupSetting } from '../store/conf-file.js';
+import type { ConfigFileRef, StartupSetting } from '../store/conf-file.js';
 import { readFileSync } from 'node:fs';
 import { TiermemError } from '../errors.js';
 import { DEFAULT_THRESHOLD, DRAM_KINDS, POLICIES } from '../types.js';
@@ -43,7 +43,7 @@ export interface ServiceConfig {
     /** CONFIG parameters from a redis.conf-style file and the flags, applied at start in order. */
     settings: StartupSetting[];
     /** The redis.conf-style file started from (absolute), for CONFIG REWRITE; null: none. */
-    configFile: string | null;
+    configFile: ConfigFileRef | null;
   };
 }
 
@@ -282,7 +282,8 @@ function yesNo(v: unknown, what: string): boolean {
 
 /** The `save` directive: pairs of "<seconds> <changes>", or "". */
 function savePoints(v: unknown): string {
-  const t = str(v, 'store.save').trim();
+  if (typeof v !== 'string') throw bad(`store.save must be a string, got ${JSON.stringify(v)}`);
+  const t = v.trim();
   const parts = t === '' ? [] : t.split(/\s+/);
   if (parts.length % 2 !== 0 || parts.some((p) => !/^\d+$/.test(p)))
     throw bad(

@@ -14,7 +14,7 @@ import type { AdminServer } from '../admin/server.js';
 import { TraceSession } from '../admin/trace-session.js';
 import type { ServiceConfig, StorePersistenceConfig } from './config.js';
 import type { AofOptions } from '../store/aof.js';
-import type { StartupSetting } from '../store/conf-file.js';
+import type { ConfigFileRef, StartupSetting } from '../store/conf-file.js';
 import type { ControllerParams, ControllerPort, StorePort, TraceRecorderPort } from './ports.js';
 
 /** The parts the service is made of; injectable so tests can swap any of them. */
@@ -44,7 +44,7 @@ export interface ServiceDeps {
     /** CONFIG parameters to apply before loading and listening (config file, flags). */
     settings?: readonly StartupSetting[];
     /** The redis.conf-style file CONFIG REWRITE writes. */
-    configFile?: string | null;
+    configFile?: ConfigFileRef | null;
   }) => Promise<StorePort>;
 }
 

@@ -21,6 +21,7 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
   {
     // On at run time: a rewrite writes the base (aof_rewrite_in_progress 1), as Redis does.
     name: 'appendonly',
+    default: 'no',
     get: (e) => (e.aof && e.aof.state !== 'off' ? 'yes' : 'no'),
     set: (e, v) => {
       const on = v.toLowerCase() === 'yes';
@@ -36,6 +37,7 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'appendfsync',
+    default: 'everysec',
     get: (e) => e.aof?.fsync ?? 'everysec',
     set: (e, v) => {
       const mode = v.toLowerCase();
@@ -46,12 +48,23 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
     },
     validate: (_e, v) => (/^(always|everysec|no)$/i.test(v) ? null : FSYNC_MODES),
   },
-  { name: 'appenddirname', get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir') },
-  { name: 'appendfilename', get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof') },
-  { name: 'aof-load-truncated', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
+  {
+    name: 'appenddirname',
+    format: 'string',
+    default: 'appendonlydir',
+    get: (e) => (e.aof ? e.aof.dirname : 'appendonlydir'),
+  },
+  {
+    name: 'appendfilename',
+    format: 'string',
+    default: 'appendonly.aof',
+    get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof'),
+  },
+  { name: 'aof-load-truncated', default: 'yes', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
   {
     // The base is always an RDB (the snapshot writer); a base of commands is not built.
     name: 'aof-use-rdb-preamble',
+    default: 'yes',
     get: () => 'yes',
     set: (_e, v) =>
       v.toLowerCase() === 'yes' ? null : 'aof-use-rdb-preamble no (a base of commands) is not supported by this store',
@@ -59,6 +72,7 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'auto-aof-rewrite-percentage',
+    default: '100',
     get: (e) => String(e.aofRewrite?.autoPercentage ?? 100),
     set: (e, v) => {
       const why = percentage(v);
@@ -70,6 +84,8 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'auto-aof-rewrite-min-size',
+    format: 'memory',
+    default: String(64 * 1024 * 1024),
     get: (e) => String(e.aofRewrite?.autoMinSize ?? 64 * 1024 * 1024),
     set: (e, v) => {
       const n = parseMemory(v);

@@ -21,6 +21,15 @@ export interface Directive {
   readonly text: string;
 }
 
+/** The redis.conf-style file a server started from: CONFIG REWRITE rewrites it. */
+export interface ConfigFileRef {
+  /** Absolute, as Redis keeps it (a later chdir does not move it). */
+  readonly path: string;
+  /** Directives valid in it besides the CONFIG parameters (tiermem serve's options): kept as
+   *  they are by CONFIG REWRITE. */
+  readonly directives: readonly string[];
+}
+
 /** A CONFIG parameter a config file (or a flag) sets at start-up, applied by the store. */
 export interface StartupSetting {
   readonly name: string;
@@ -117,6 +126,17 @@ export function quoteArg(v: string): string {
     else for (const b of Buffer.from(ch, 'latin1')) s += `\\x${b.toString(16).padStart(2, '0')}`;
   }
   return s + '"';
+}
+
+/** Redis's rewriteConfigFormatMemory: the largest of gb, mb, kb that divides the value. */
+export function formatMemory(bytes: number): string {
+  const units: [number, string][] = [
+    [1024 ** 3, 'gb'],
+    [1024 ** 2, 'mb'],
+    [1024, 'kb'],
+  ];
+  for (const [n, u] of units) if (bytes !== 0 && bytes % n === 0) return `${bytes / n}${u}`;
+  return String(bytes);
 }
 
 /** Redis trims these from both ends of a line before anything else. */

@@ -5,10 +5,12 @@
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
-import { MAXMEMORY_POLICIES } from './tiering.js';
+import { DEFAULT_MIGRATE_RATE, MAXMEMORY_POLICIES } from './tiering.js';
+import { DEFAULT_CONTROLLER_PARAMS } from '../controller/params.js';
+import { formatMemory, quoteArg } from './conf-file.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
 import { AOF_PARAMS } from './aof-config.js';
-import { OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
+import { DEFAULT_OUTPUT_LIMITS, OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
   readonly name: string;
@@ -23,6 +25,19 @@ export interface ConfigParam {
   load?(e: StoreHost, value: string): string | null;
   /** A config file line may give it several arguments (joined by spaces), as Redis's MULTI_ARG. */
   readonly multiArg?: boolean;
+  /** CONFIG REWRITE writes it when its value (as get shows it) is not this; absent: always. */
+  readonly default?: string;
+  /** How CONFIG REWRITE writes the value: as Redis writes memory values (4gb), quoted, or as is. */
+  readonly format?: 'memory' | 'string';
+  /** CONFIG REWRITE's lines where one `name value` line does not say it (save, per-class
+   *  limits, values only meaningful in some states); null: no line, the file's are removed. */
+  rewrite?(e: StoreHost): readonly RewriteLine[] | null;
+}
+
+/** A whole config line, and whether it is written even where the file has no line of it. */
+export interface RewriteLine {
+  readonly line: string;
+  readonly force: boolean;
 }
 
 const NOT_MEMORY = 'argument must be a memory value';
@@ -31,9 +46,12 @@ function memoryParam(
   name: string,
   get: (e: StoreHost) => number,
   set: (e: StoreHost, n: number) => string | null,
+  dflt?: number,
 ): ConfigParam {
   return {
     name,
+    format: 'memory',
+    ...(dflt === undefined ? {} : { default: String(dflt) }),
     get: (e) => String(get(e)),
     set: (e, v) => {
       const n = parseMemory(v);
@@ -44,7 +62,7 @@ function memoryParam(
 }
 
 function fixed(name: string, value: string): ConfigParam {
-  return { name, get: () => value };
+  return { name, get: () => value, default: value };
 }
 
 /** Run a controller/allocator setter, turning its validation error into a CONFIG SET reason. */
@@ -63,9 +81,11 @@ function accessInteger(
   key: 'maxClients' | 'timeout' | 'tcpKeepalive',
   min: number,
   max: number,
+  dflt: number,
 ): ConfigParam {
   return {
     name,
+    default: String(dflt),
     get: (e) => String(e.access[key]),
     set: (e, v) => {
       if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
@@ -104,6 +124,7 @@ function engineInteger(name: string, dflt: number, min: number, max: number): Co
   };
   return {
     name,
+    default: String(dflt),
     get: (e) => String(values.get(e) ?? dflt),
     set: (e, v) => {
       const why = outOfRange(v);
@@ -131,6 +152,7 @@ function persistBool(
 ): ConfigParam {
   return {
     name,
+    default: 'yes',
     get: (e) => (e.persistence ? yesNo(get(e.persistence)) : 'yes'),
     set: (e, v) => {
       const p = e.persistence;
@@ -147,6 +169,15 @@ function persistBool(
 const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
   {
     name: 'save',
+    multiArg: true,
+    // Every save point on a line of its own, or save "" (Redis: so the defaults do not return).
+    rewrite: (e) => {
+      const points = e.persistence?.savePoints ?? [];
+      if (points.length === 0) return [{ line: 'save ""', force: true }];
+      return formatSavePoints(points)
+        .split(' ')
+        .flatMap((v, i, a) => (i % 2 === 0 ? [{ line: `save ${v} ${a[i + 1]}`, force: true }] : []));
+    },
     get: (e) => (e.persistence ? formatSavePoints(e.persistence.savePoints) : ''),
     set: (e, v) => {
       const points = parseSavePoints(v);
@@ -158,6 +189,7 @@ const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'dir',
+    format: 'string',
     get: (e) => e.persistence?.dir ?? process.cwd(),
     set: (e, v) => {
       if (!e.persistence) return NO_PERSISTENCE;
@@ -169,6 +201,8 @@ const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'dbfilename',
+    format: 'string',
+    default: 'dump.rdb',
     get: (e) => e.persistence?.dbfilename ?? 'dump.rdb',
     set: (e, v) => {
       if (!e.persistence) return NO_PERSISTENCE;
@@ -200,24 +234,34 @@ const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
       e.persistence.snapshotBufferLimit = n;
       return null;
     },
+    0,
   ),
 ];
 
 export const CONFIG_PARAMS: readonly ConfigParam[] = [
-  memoryParam(
-    'pmem-threshold',
-    (e) => e.alloc.threshold,
-    (e, n) =>
-      attempt(() => {
-        // A fixed threshold means the controller must stop moving it.
-        e.alloc.threshold = n;
-        if (e.controller) e.controller.pause();
-        e.staticThreshold = true;
-      }),
-  ),
+  {
+    // CONFIG REWRITE writes it only while CONFIG SET holds it fixed: under the controller it is state.
+    ...memoryParam(
+      'pmem-threshold',
+      (e) => e.alloc.threshold,
+      (e, n) =>
+        attempt(() => {
+          // A fixed threshold means the controller must stop moving it.
+          e.alloc.threshold = n;
+          if (e.controller) e.controller.pause();
+          e.staticThreshold = true;
+        }),
+    ),
+    rewrite: (e) =>
+      e.staticThreshold ? [{ line: `pmem-threshold ${formatMemory(e.alloc.threshold)}`, force: true }] : null,
+  },
   {
     name: 'memory-alloc-policy',
-    get: (e) => (e.controller && e.controller.status !== 'paused' ? 'ratio' : 'threshold'),
+    rewrite: (e) =>
+      e.controller
+        ? [{ line: `memory-alloc-policy ${memoryAllocPolicy(e)}`, force: memoryAllocPolicy(e) !== 'ratio' }]
+        : null,
+    get: (e) => memoryAllocPolicy(e),
     set: (e, v) => {
       const p = v.toLowerCase();
       if (p === 'threshold') {
@@ -236,6 +280,15 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'dram-pmem-ratio',
+    rewrite: (e) =>
+      e.controller
+        ? [
+            {
+              line: `dram-pmem-ratio ${shareToRatio(e.controller.params.targetShare)}`,
+              force: e.controller.params.targetShare !== DEFAULT_CONTROLLER_PARAMS.targetShare,
+            },
+          ]
+        : null,
     get: (e) => (e.controller ? shareToRatio(e.controller.params.targetShare) : ''),
     set: (e, v) => {
       const c = e.controller;
@@ -254,6 +307,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       const c = e.controller;
       return c ? attempt(() => c.set({ minThreshold: n })) : NO_CONTROLLER;
     },
+    DEFAULT_CONTROLLER_PARAMS.minThreshold,
   ),
   memoryParam(
     'dynamic-threshold-max',
@@ -262,9 +316,11 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       const c = e.controller;
       return c ? attempt(() => c.set({ maxThreshold: n })) : NO_CONTROLLER;
     },
+    DEFAULT_CONTROLLER_PARAMS.maxThreshold,
   ),
   {
     name: 'tier-policy',
+    default: 'spill',
     get: (e) => e.alloc.policy,
     set: (e, v) => {
       const p = v.toLowerCase();
@@ -277,11 +333,13 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     'dram-limit',
     (e) => e.alloc.stats().tiers.dram.limit,
     (e, n) => attempt(() => e.alloc.setLimit('dram', n)),
+    0,
   ),
   memoryParam(
     'pmem-limit',
     (e) => e.alloc.stats().tiers.pmem.limit,
     (e, n) => attempt(() => e.alloc.setLimit('pmem', n)),
+    0,
   ),
   memoryParam(
     'proto-max-bulk-len',
@@ -292,6 +350,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       e.applyLimit('proto-max-bulk-len', n);
       return null;
     },
+    512 * 1024 * 1024,
   ),
   memoryParam(
     'client-query-buffer-limit',
@@ -302,6 +361,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       e.applyLimit('client-query-buffer-limit', n);
       return null;
     },
+    1024 * 1024 * 1024,
   ),
   ...ENCODING_PARAMS.map(([name, dflt, min, max]) => engineInteger(name, dflt, min, max)),
   engineInteger('slowlog-log-slower-than', 10000, -1, 2 ** 63 - 1),
@@ -311,6 +371,15 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
     name: 'client-output-buffer-limit',
     multiArg: true,
+    // One line per class, as Redis writes them (replica for slave), each when not the default.
+    rewrite: (e) =>
+      e.limits.output.map((l, i) => {
+        const d = DEFAULT_OUTPUT_LIMITS[i]!;
+        return {
+          line: `client-output-buffer-limit ${OUTPUT_CLASSES[i]} ${formatMemory(l.hard)} ${formatMemory(l.soft)} ${l.softSeconds}`,
+          force: l.hard !== d.hard || l.soft !== d.soft || l.softSeconds !== d.softSeconds,
+        };
+      }),
     get: (e) =>
       e.limits.output
         .map(
@@ -341,10 +410,13 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   },
   ...PERSISTENCE_PARAMS,
   ...AOF_PARAMS,
-  { name: 'databases', get: (e) => String(e.info().databases) },
+  { name: 'databases', default: '16', get: (e) => String(e.info().databases) },
   // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
   {
     name: 'requirepass',
+    // Redis: no password, no line (and the file's are removed); a password is always written.
+    rewrite: (e) =>
+      e.access.requirepass === '' ? null : [{ line: `requirepass ${quoteArg(e.access.requirepass)}`, force: true }],
     get: (e) => e.access.requirepass,
     set: (e, v) => {
       e.setRequirepass(Buffer.from(v, 'latin1'));
@@ -353,6 +425,7 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
   },
   {
     name: 'protected-mode',
+    default: 'yes',
     get: (e) => (e.access.protectedMode ? 'yes' : 'no'),
     set: (e, v) => {
       const b = v.toLowerCase();
@@ -361,9 +434,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  accessInteger('maxclients', 'maxClients', 1, 4294967295),
-  accessInteger('timeout', 'timeout', 0, 2147483647),
-  accessInteger('tcp-keepalive', 'tcpKeepalive', 0, 2147483647),
+  accessInteger('maxclients', 'maxClients', 1, 4294967295, 10000),
+  accessInteger('timeout', 'timeout', 0, 2147483647, 0),
+  accessInteger('tcp-keepalive', 'tcpKeepalive', 0, 2147483647, 300),
   // maxmemory counts every byte the store holds on both tiers (native/store/evict.h).
   memoryParam(
     'maxmemory',
@@ -372,9 +445,11 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       e.applyLimit('maxmemory', n);
       return null;
     },
+    0,
   ),
   {
     name: 'maxmemory-policy',
+    default: 'noeviction',
     get: (e) => MAXMEMORY_POLICIES[e.info().tiering.maxmemoryPolicy] ?? 'noeviction',
     set: (e, v) => {
       const i = (MAXMEMORY_POLICIES as readonly string[]).indexOf(v.toLowerCase());
@@ -400,9 +475,15 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       e.applyLimit('tier-migrate-rate', n);
       return null;
     },
+    DEFAULT_MIGRATE_RATE,
   ),
   fixed('hz', '10'),
-  { name: 'port', get: (e) => String(e.port) },
+  {
+    name: 'port',
+    // The port asked for: port 0 (any free port) stays 0 rather than this run's port.
+    rewrite: (e) => [{ line: `port ${e.configuredPort}`, force: e.configuredPort !== 6379 }],
+    get: (e) => String(e.port),
+  },
 ];
 
 export const CONFIG_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(CONFIG_PARAMS.map((p) => [p.name, p]));
@@ -414,4 +495,8 @@ function checkDir(v: string): string | null {
   } catch {
     return 'No such file or directory';
   }
+}
+
+function memoryAllocPolicy(e: StoreHost): string {
+  return e.controller && e.controller.status !== 'paused' ? 'ratio' : 'threshold';
 }

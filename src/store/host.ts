@@ -10,6 +10,7 @@ import type { AofRewriter } from './aof-rewrite.js';
 import { compose, type StoreComposition } from './composition.js';
 import { DEFAULT_ACCESS, type IdleCandidate, type StoreAccess } from './security.js';
 import type { Persistence } from './persistence.js';
+import type { ConfigFileRef } from './conf-file.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 import { InternalErrors } from './internal-errors.js';
 
@@ -23,6 +24,14 @@ export interface OutputLimit {
 /** The client classes of client-output-buffer-limit, in the engine's order (OBUF_*). */
 export const OUTPUT_CLASSES = ['normal', 'replica', 'pubsub'] as const;
 export type OutputClass = (typeof OUTPUT_CLASSES)[number];
+
+/** client-output-buffer-limit's defaults per class: tiermem's normal hard limit (a client that
+ *  reads nothing cannot hold the memory of the store), Redis 7.0's for the others. */
+export const DEFAULT_OUTPUT_LIMITS: readonly OutputLimit[] = [
+  { hard: 256 * 1024 * 1024, soft: 0, softSeconds: 0 },
+  { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+  { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+];
 
 export interface StoreLimits {
   /** Largest bulk argument and string value (proto-max-bulk-len); enforced by the engine. */
@@ -63,6 +72,8 @@ export class StoreHost {
   readonly baselineBytes: number;
   peakBytes = 0;
   port = 0;
+  /** The port asked for (0: any free one), which CONFIG REWRITE writes back. */
+  configuredPort = 0;
   /** True while CONFIG SET pmem-threshold has the controller paused (static threshold). */
   staticThreshold = false;
   /** Disconnects the socket side made for the output limit (the engine counts the query limit). */
@@ -86,7 +97,7 @@ export class StoreHost {
   /** Internal failures: counted and logged once each (internal-errors.ts). */
   internalErrors = new InternalErrors(() => {});
   /** The redis.conf-style file the server was started with (absolute), for CONFIG REWRITE. */
-  configFile: string | null = null;
+  configFile: ConfigFileRef | null = null;
   /** Tests only: TIERMEM_TEST_FAULTS=1 was set at start, so faults may be injected. */
   testFaults = false;
   private cachedInfo: AllocatorInfo | null = null;

@@ -12,9 +12,9 @@ import type { StoreComposition } from './composition.js';
 import { AppendOnlyFile, type AofOptions } from './aof.js';
 import { AofRewriter } from './aof-rewrite.js';
 import { controlPlane } from './control.js';
-import type { StartupSetting } from './conf-file.js';
+import type { ConfigFileRef, StartupSetting } from './conf-file.js';
 import { applyStartupSettings } from './startup-settings.js';
-import { StoreHost, type StoreLimits, type StoreStats } from './host.js';
+import { DEFAULT_OUTPUT_LIMITS, StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
 import type { MemoryProfile } from './memprofile.js';
@@ -79,7 +79,7 @@ export interface StoreServerOptions {
    *  and the flags'); a refused one stops start-up with Redis's fatal config error. */
   settings?: readonly StartupSetting[];
   /** The redis.conf-style file CONFIG REWRITE rewrites (absolute); absent: none. */
-  configFile?: string | null;
+  configFile?: ConfigFileRef | null;
 }
 
 export interface StoreServer {
@@ -122,10 +122,9 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     maxBulkLen: opts.maxBulkLen ?? 512 * 1024 * 1024,
     maxQueryBuffer: opts.maxQueryBuffer ?? 1024 * 1024 * 1024,
     output: [
-      { hard: opts.maxOutputBuffer ?? 256 * 1024 * 1024, soft: 0, softSeconds: 0 },
-      // Redis 7.0's defaults for the other classes.
-      { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
-      { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+      { ...DEFAULT_OUTPUT_LIMITS[0]!, hard: opts.maxOutputBuffer ?? DEFAULT_OUTPUT_LIMITS[0]!.hard },
+      { ...DEFAULT_OUTPUT_LIMITS[1]! },
+      { ...DEFAULT_OUTPUT_LIMITS[2]! },
     ],
   };
   const engine = openStore(opts.allocator, { databases: opts.databases ?? 16 });
@@ -193,6 +192,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     throw e;
   }
   host.port = address.port;
+  host.configuredPort = opts.port ?? 6379;
   // Active expiry and incremental rehashing, in bounded steps (the timer never keeps the process alive).
   // The migrator acts on its own (promotions on read, DRAM-pressure demotions) only while a
   // ratio controller steers; under a fixed threshold, placement is the operator's.

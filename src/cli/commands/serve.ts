@@ -122,6 +122,11 @@ function flagsLayer(f: ServeFlags, socket?: string, tokenFile?: string): Service
   });
 }
 
+/** The directive names of serve's options: `port`, `limit-dram`, `controller` (--no-controller). */
+function directiveNames(own: readonly Option[]): string[] {
+  return own.flatMap((o) => (o.long === undefined ? [] : [o.long.replace(/^--(no-)?/, '')]));
+}
+
 /** A config file is JSON when it is named *.json or its first non-blank character is '{'. */
 function isJson(path: string, text: string): boolean {
   return /\.json$/i.test(path) || /^\s*\{/.test(text);
@@ -164,7 +169,8 @@ function loadConfig(
     flagsLayer({ ...f, save }, socket, adminPort !== undefined ? tokenFile : undefined),
   );
   config.store.settings = [...(conf?.settings ?? []), ...cmdSettings];
-  config.store.configFile = conf !== null && path !== undefined ? resolvePath(path) : null;
+  config.store.configFile =
+    conf !== null && path !== undefined ? { path: resolvePath(path), directives: directiveNames(own) } : null;
   return config;
 }
 

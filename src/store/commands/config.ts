@@ -2,6 +2,7 @@
 
 import { CONFIG_BY_NAME, CONFIG_PARAMS, type ConfigParam } from '../config-params.js';
 import { globMatch } from '../glob.js';
+import { rewriteConfigFile } from '../conf-rewrite.js';
 import type { JsCtx } from '../control.js';
 
 export function configGet(c: JsCtx): void {
@@ -71,5 +72,10 @@ export function configResetstat(c: JsCtx): void {
 }
 
 export function configRewrite(c: JsCtx): void {
-  c.out.error('ERR The server is running without a config file');
+  const f = c.host.configFile;
+  if (f === null) return c.out.error('ERR The server is running without a config file');
+  const known = new Set(f.directives);
+  const why = rewriteConfigFile(f.path, c.host, (name) => known.has(name));
+  if (why !== null) return c.out.error(`ERR Rewriting config file: ${why}`);
+  c.out.ok();
 }
