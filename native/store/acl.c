@@ -1,6 +1,7 @@
 /* acl.c - users, their rules and the permission check (see acl.h). */
 #include "acl.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,33 +328,47 @@ static void clear_patterns(acl_pattern **list, size_t *n) {
   "characters"
 #define ERR_NO_SUCH_PASSWORD "The password you are trying to remove from the user does not exist"
 
+/* Redis's ACLStringHasSpaces: a pattern with white space or a NUL byte is refused. */
+static int has_spaces(const unsigned char *s, size_t len) {
+  for (size_t i = 0; i < len; i++)
+    if (isspace(s[i]) || s[i] == 0) return 1;
+  return 0;
+}
+
+/* ACLSetSelector's "~" and "%" branch, in its order: "~*" is allkeys (even after allkeys); any
+ * other pattern after allkeys is refused before it is parsed; "%" takes R and W once each up
+ * to the "~" (which may be missing: "%R" is the empty pattern); spaces are refused. */
 static int key_pattern(st_user *u, const unsigned char *s, size_t len, const char **err) {
-  uint8_t perm = KEY_READ | KEY_WRITE;
-  size_t i = 1;
-  if (s[0] == '%') {
-    perm = 0;
-    for (; i < len && s[i] != '~'; i++) {
-      if (s[i] == 'R' || s[i] == 'r')
-        perm |= KEY_READ;
-      else if (s[i] == 'W' || s[i] == 'w')
-        perm |= KEY_WRITE;
-      else
-        break;
-    }
-    if (perm == 0 || i >= len || s[i] != '~') {
-      *err = "Syntax error";
-      return -1;
-    }
-    i++;
+  if (len == 2 && s[0] == '~' && s[1] == '*') {
+    u->flags |= USER_ALLKEYS;
+    clear_patterns(&u->keys, &u->nkeys);
+    return 0;
   }
   if (u->flags & USER_ALLKEYS) {
     *err = ERR_KEYS_AFTER_ALL;
     return -1;
   }
-  if (perm == (KEY_READ | KEY_WRITE) && len - i == 1 && s[i] == '*') {
-    u->flags |= USER_ALLKEYS;
-    clear_patterns(&u->keys, &u->nkeys);
-    return 0;
+  uint8_t perm = KEY_READ | KEY_WRITE;
+  size_t i = 1;
+  if (s[0] == '%') {
+    perm = 0;
+    for (; i < len; i++) {
+      if ((s[i] == 'R' || s[i] == 'r') && !(perm & KEY_READ)) {
+        perm |= KEY_READ;
+      } else if ((s[i] == 'W' || s[i] == 'w') && !(perm & KEY_WRITE)) {
+        perm |= KEY_WRITE;
+      } else if (s[i] == '~') {
+        i++;
+        break;
+      } else {
+        *err = "Syntax error";
+        return -1;
+      }
+    }
+  }
+  if (perm == 0 || has_spaces(s + i, len - i)) {
+    *err = "Syntax error";
+    return -1;
   }
   if (add_pattern(&u->keys, &u->nkeys, s + i, len - i, perm) != 0) {
     *err = ERR_OOM_TEXT;
@@ -398,7 +413,7 @@ static int command_rule(st_user *u, const unsigned char *s, size_t len, const ch
 int acl_user_set(st_user *u, const void *op, size_t len, const char **err) {
   const unsigned char *s = op;
   *err = "Syntax error";
-  if (len == 0) return -1;
+  if (len == 0) return 0; /* Redis: an empty rule is a no-op */
   if (ieq(s, len, "on")) {
     u->flags |= USER_ON;
   } else if (ieq(s, len, "off")) {
@@ -454,19 +469,20 @@ int acl_user_set(st_user *u, const void *op, size_t len, const char **err) {
     }
   } else if (s[0] == '~' || s[0] == '%') {
     return key_pattern(u, s, len, err);
+  } else if (len == 2 && s[0] == '&' && s[1] == '*') { /* allchannels, even after it */
+    u->flags |= USER_ALLCHANNELS;
+    clear_patterns(&u->channels, &u->nchannels);
   } else if (s[0] == '&') {
     if (u->flags & USER_ALLCHANNELS) {
       *err = ERR_CHANNELS_AFTER_ALL;
       return -1;
     }
-    if (len == 2 && s[1] == '*') {
-      u->flags |= USER_ALLCHANNELS;
-      clear_patterns(&u->channels, &u->nchannels);
-    } else if (add_pattern(&u->channels, &u->nchannels, s + 1, len - 1, KEY_READ) != 0) {
+    if (has_spaces(s + 1, len - 1)) return -1;
+    if (add_pattern(&u->channels, &u->nchannels, s + 1, len - 1, KEY_READ) != 0) {
       *err = ERR_OOM_TEXT;
       return -1;
     }
-  } else if ((s[0] == '+' || s[0] == '-') && len > 1) {
+  } else if (s[0] == '+' || s[0] == '-') { /* "+" alone: an unknown command */
     return command_rule(u, s, len, err);
   } else {
     return -1;

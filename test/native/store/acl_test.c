@@ -272,6 +272,37 @@ static void permissions(st_store *st, st_client *admin) {
   st_client_free(r);
 }
 
+/* ACLSetSelector's edges, as redis-server 7.0.15 answers them: an empty rule is a no-op, "&*"
+ * and "~*" are the all-flags even when set, "%RW~*" is a pattern (not allkeys), "%R" the empty
+ * pattern, R or W twice and spaces are refused, allkeys is checked before parsing, "+" alone is
+ * an unknown command. */
+static void setuser_edges(st_client *c) {
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "SETUSER", "t2", "%R");
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "SETUSER", "t4", "%RW~*", "~y", "&*", "&*", "");
+  char *line = acl_describe_user(acl_find(c->st, "t2", 2));
+  CHECK(strcmp(line, "user t2 off %R~ resetchannels -@all") == 0);
+  free(line);
+  line = acl_describe_user(acl_find(c->st, "t4", 2));
+  CHECK(strcmp(line, "user t4 off ~* ~y &* -@all") == 0);
+  free(line);
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "SETUSER", "t5", "allkeys", "~*");
+  CHECK_REPLY(c,
+              "-ERR Error in ACL SETUSER modifier '%X~a': Adding a pattern after the * pattern (or "
+              "the 'allkeys' flag) is not valid and does not have any effect. Try 'resetkeys' to "
+              "start with an empty list of patterns\r\n",
+              "ACL", "SETUSER", "t5", "%X~a");
+  CHECK_REPLY(c, "-ERR Error in ACL SETUSER modifier '%RR~x': Syntax error\r\n", "ACL", "SETUSER",
+              "t6", "%RR~x");
+  CHECK_REPLY(c, "-ERR Error in ACL SETUSER modifier '%~x': Syntax error\r\n", "ACL", "SETUSER",
+              "t6", "%~x");
+  CHECK_REPLY(c, "-ERR Error in ACL SETUSER modifier '~a b': Syntax error\r\n", "ACL", "SETUSER",
+              "t6", "~a b");
+  CHECK_REPLY(c,
+              "-ERR Error in ACL SETUSER modifier '+': Unknown command or category name in ACL\r\n",
+              "ACL", "SETUSER", "t6", "+");
+  CHECK_REPLY(c, ":3\r\n", "ACL", "DELUSER", "t2", "t4", "t5", "t6");
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
@@ -280,6 +311,7 @@ int main(void) {
   digests();
   auth(st, c);
   setuser_and_describe(c);
+  setuser_edges(c);
   permissions(st, c);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);
