@@ -17,7 +17,7 @@ function scripted(answers: Record<string, RespValue>): Endpoint & { flushes: num
     flushes: 0,
     call: (...args: (string | Buffer)[]): Promise<RespValue> => {
       if (String(args[0]) === 'FLUSHALL') server.flushes++;
-      return Promise.resolve(OK);
+      return Promise.resolve(String(args[0]) === 'ACL' ? { kind: 'integer', text: '0' } : OK);
     },
     send: (cmds: readonly (readonly Buffer[])[]): Promise<RespValue[]> => Promise.resolve(cmds.map(answer)),
   };

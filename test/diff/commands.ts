@@ -20,6 +20,7 @@ import {
 } from './args.js';
 import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
+import { ACL_COMMANDS } from './acl.js';
 import { COPY_COMMANDS } from './copy.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
@@ -237,4 +238,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...ZSET_COMMANDS,
   ...clientRows,
   ...ZBLOCK_COMMANDS,
+  ...ACL_COMMANDS,
 ];

@@ -61,6 +61,34 @@ function sortOptions(args: readonly Buffer[]): { constantBy: boolean; store: boo
   return { constantBy, store };
 }
 
+/** An ACL rules text with each run of single-command rules (+get -set, not +@category) sorted:
+ *  Redis emits them in its command-table dict order. */
+function canonicalRules(text: string): string {
+  const out: string[] = [];
+  let run: string[] = [];
+  const flush = (): void => {
+    out.push(...run.sort());
+    run = [];
+  };
+  for (const t of text.split(' ')) {
+    if (/^[+-][^@]/.test(t)) run.push(t);
+    else {
+      flush();
+      out.push(t);
+    }
+  }
+  flush();
+  return out.join(' ');
+}
+
+/** A reply with every bulk string's rules canonical (ACL LIST lines, GETUSER's commands). */
+function canonicalAcl(v: RespValue): RespValue {
+  if (v.kind === 'bulk' && v.data)
+    return { kind: 'bulk', data: Buffer.from(canonicalRules(v.data.toString('latin1')), 'latin1') };
+  if (v.kind === 'array' && v.items) return { kind: 'array', items: v.items.map(canonicalAcl) };
+  return v;
+}
+
 export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
   {
     id: 'server-introspection',
@@ -86,6 +114,19 @@ export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
       if (!nameIs(args, 'SORT', 'SORT_RO') || !repliesMatch('multiset', redis, store)) return false;
       const opts = sortOptions(args);
       return opts !== null && opts.constantBy && !opts.store;
+    },
+  },
+  {
+    id: 'acl-command-rule-order',
+    reason:
+      "ACL GETUSER and ACL LIST describe a user's commands as best-fit categories, then single commands in Redis's command-table dict order (its hash seed is random per process): compared with each run of single-command rules sorted",
+    tolerates: (args, redis, store) => {
+      const sub = args[1]?.toString('latin1').toUpperCase();
+      return (
+        nameIs(args, 'ACL') &&
+        (sub === 'GETUSER' || sub === 'LIST') &&
+        repliesMatch('exact', canonicalAcl(redis), canonicalAcl(store))
+      );
     },
   },
   {

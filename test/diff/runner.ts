@@ -1,6 +1,7 @@
 // Sends one generated sequence to both servers in pipelined batches and compares reply by reply.
 // Both start from FLUSHALL and get identical commands, so their keyspaces stay in step; periodic
 // state checks read every pool key back, which catches divergences no reply showed.
+import { ACL_USERS } from './acl.js';
 import { b, KEY_POOL } from './args.js';
 import type { CommandRow } from './commands.js';
 import { repliesMatch, type ReplyKind } from './compare.js';
@@ -77,6 +78,15 @@ function stateCheck(label: string): Item[] {
   return items;
 }
 
+/** Both servers back to only the default user: ACL rows create users of ACL_USERS. */
+async function dropUsers(servers: Servers): Promise<void> {
+  const del = ['ACL', 'DELUSER', ...ACL_USERS];
+  const [r, s] = await Promise.all([servers.redis.call(...del), servers.store.call(...del)]);
+  for (const reply of [r, s]) {
+    if (reply.kind !== 'integer') throw new Error(`ACL DELUSER failed: ${JSON.stringify(reply)}`);
+  }
+}
+
 async function flushBoth(servers: Servers): Promise<void> {
   const [r, s] = await Promise.all([servers.redis.call('FLUSHALL'), servers.store.call('FLUSHALL')]);
   for (const reply of [r, s]) {
@@ -102,6 +112,7 @@ export async function runSequence(servers: Servers, opts: RunOptions): Promise<R
   };
 
   await flushBoth(servers);
+  await dropUsers(servers);
   while (result.generated < opts.commands) {
     const batch: Item[] = [];
     while (batch.length < batchSize && result.generated < opts.commands) {
@@ -155,7 +166,11 @@ export async function runSequence(servers: Servers, opts: RunOptions): Promise<R
     });
     // Start the next batch from equal (empty) keyspaces, so that one bug does not turn every
     // later reply into a mismatch.
-    if (diverged || resync) await flushBoth(servers);
+    if (diverged || resync) {
+      await flushBoth(servers);
+      await dropUsers(servers);
+    }
   }
+  await dropUsers(servers);
   return result;
 }
