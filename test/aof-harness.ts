@@ -59,21 +59,34 @@ export async function start(
   }
 }
 
-export const tiermem = (dir: string, ...extra: string[]): Promise<Proc> =>
-  start(process.execPath, (port) => [
-    MAIN,
-    'serve',
-    '--socket',
-    join(dir, 'admin.sock'),
-    '--no-metrics',
-    '--port',
-    String(port),
-    '--dir',
-    dir,
-    '--appendonly',
-    'yes',
-    ...extra,
-  ]);
+/** tiermem serve on dir with appendonly as given; env TIERMEM_TEST_AOF_CRASH=<step> makes it kill
+ *  itself at that step of a rewrite's end (with TIERMEM_TEST_FAULTS=1). */
+export const serve = (
+  dir: string,
+  appendonly: 'yes' | 'no',
+  extra: string[] = [],
+  env?: Record<string, string>,
+): Promise<Proc> =>
+  start(
+    process.execPath,
+    (port) => [
+      MAIN,
+      'serve',
+      '--socket',
+      join(dir, 'admin.sock'),
+      '--no-metrics',
+      '--port',
+      String(port),
+      '--dir',
+      dir,
+      '--appendonly',
+      appendonly,
+      ...extra,
+    ],
+    env,
+  );
+
+export const tiermem = (dir: string, ...extra: string[]): Promise<Proc> => serve(dir, 'yes', extra);
 
 export const redisServer = (dir: string): Promise<Proc> =>
   start('redis-server', (port) => [

@@ -4,34 +4,8 @@ import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { contents, kill9, MAIN, redisServer, start, tempDir, tiermem, writeAll, type Proc } from './aof-harness.js';
-
-/** tiermem serve on dir with appendonly as given; env TIERMEM_TEST_AOF_CRASH=<step> makes it kill
- *  itself at that step of a rewrite's end (with TIERMEM_TEST_FAULTS=1). */
-const serve = (
-  dir: string,
-  appendonly: 'yes' | 'no',
-  extra: string[] = [],
-  env?: Record<string, string>,
-): Promise<Proc> =>
-  start(
-    process.execPath,
-    (port) => [
-      MAIN,
-      'serve',
-      '--socket',
-      join(dir, 'admin.sock'),
-      '--no-metrics',
-      '--port',
-      String(port),
-      '--dir',
-      dir,
-      '--appendonly',
-      appendonly,
-      ...extra,
-    ],
-    env,
-  );
+import { createRng } from '../src/trace/random.js';
+import { contents, kill9, redisServer, serve, tempDir, tiermem, writeAll } from './aof-harness.js';
 
 const field = (info: string, name: string): string => new RegExp(`${name}:(\\S+)`).exec(info)?.[1] ?? '';
 
@@ -142,16 +116,6 @@ function randomCommand(rnd: () => number, at: number): string[] {
   return ops[Math.floor(rnd() * ops.length)]!();
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const manifest = (dir: string): string => readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');
 
 describe('AOF rewrite', () => {
@@ -202,7 +166,8 @@ describe('AOF rewrite', () => {
       }
       const tc = new Redis({ port: t.port });
       const mc = new Redis({ port: model.port });
-      const rnd = mulberry32(Number(process.env.AOFRW_SEED ?? 7));
+      const seeded = createRng(Number(process.env.AOFRW_SEED ?? 7));
+      const rnd = (): number => seeded.next();
       let during = 0;
       let ops = 0;
       const batch = async (n: number, withRewrite: boolean): Promise<void> => {

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync, truncateSync, cpSync } from 'node:
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { contents, kill9, MAIN, redisServer, start, tempDir, tiermem, writeAll, type Proc } from './aof-harness.js';
+import { contents, kill9, redisServer, serve, tempDir, tiermem, writeAll } from './aof-harness.js';
 
 describe('append-only file', () => {
   it('with appendfsync always, every acknowledged write survives kill -9 (every type, absolute TTLs)', async () => {
@@ -115,21 +115,7 @@ describe('append-only file', () => {
     c.disconnect();
     await kill9(a);
     truncateSync(incr, statSync(incr).size - 3); // k3's command cut short
-    const refused = start(process.execPath, (port) => [
-      MAIN,
-      'serve',
-      '--socket',
-      join(dir, 'admin.sock'),
-      '--no-metrics',
-      '--port',
-      String(port),
-      '--dir',
-      dir,
-      '--appendonly',
-      'yes',
-      '--aof-load-truncated',
-      'no',
-    ]);
+    const refused = tiermem(dir, '--aof-load-truncated', 'no');
     await expect(refused).rejects.toThrow(
       new RegExp(`Unexpected end of file reading the append only file appendonly.aof.1.incr.aof at offset ${whole}`),
     );
@@ -156,27 +142,13 @@ describe('append-only file', () => {
 
   it('with appendonly yes, start-up reads the AOF and never dump.rdb (an empty dataset when there is no AOF yet, as Redis 7.0)', async () => {
     const dir = tempDir();
-    const serve = (aof: string): Promise<Proc> =>
-      start(process.execPath, (port) => [
-        MAIN,
-        'serve',
-        '--socket',
-        join(dir, 'admin.sock'),
-        '--no-metrics',
-        '--port',
-        String(port),
-        '--dir',
-        dir,
-        '--appendonly',
-        aof,
-      ]);
-    const a = await serve('no');
+    const a = await serve(dir, 'no');
     const c = new Redis({ port: a.port });
     await c.set('fromrdb', '1');
     expect(await c.save()).toBe('OK');
     c.disconnect();
     await kill9(a);
-    const b = await serve('yes');
+    const b = await serve(dir, 'yes');
     try {
       expect(b.out()).toMatch(/Creating AOF base file appendonly.aof.1.base.rdb on server start/);
       const k = new Redis({ port: b.port });
@@ -186,7 +158,7 @@ describe('append-only file', () => {
     } finally {
       await kill9(b);
     }
-    const d = await serve('no'); // appendonly no: dump.rdb again
+    const d = await serve(dir, 'no'); // appendonly no: dump.rdb again
     try {
       const k = new Redis({ port: d.port });
       expect(await k.keys('*')).toEqual(['fromrdb']);

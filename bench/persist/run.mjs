@@ -12,9 +12,9 @@
 // Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20] [--rounds 3]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, sleep } from '../lib.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,16 +26,6 @@ const CLIENTS = arg('clients', 20);
 const ROUNDS = arg('rounds', 3);
 const N = Math.floor((MIB * 1024 * 1024) / 1024);
 const VALUE = 'v'.repeat(1024);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 function cli(port, ...args) {
   return execFileSync('redis-cli', ['-p', String(port), ...args], {

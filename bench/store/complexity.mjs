@@ -19,6 +19,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli, freePort, sleep } from '../lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -50,20 +51,6 @@ const CASES = [
   { name: 'UNLINK (hash)', cmd: ['UNLINK', 'h'], n: 'members', cx: 'O(1), then O(N) in the background', bg: true },
 ];
 
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const cli = (port, ...a) =>
-  execFileSync('redis-cli', ['-p', String(port), ...a], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-    maxBuffer: 1 << 30,
-  }).trim();
 const pending = (port) => Number(/lazyfree_pending_objects:(\d+)/.exec(cli(port, 'INFO', 'memory'))?.[1] ?? NaN);
 
 /** Feed commands (arrays of strings) through redis-cli --pipe, in protocol form. */

@@ -14,9 +14,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { cli, freePort, sleep } from '../lib.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -29,20 +29,6 @@ const ROUNDS = Math.max(2, Number(opt('rounds', '2')));
 const ASSERT = args.includes('--assert');
 const pmemRoot = opt('pmem', existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
 const MAIN = join(import.meta.dirname, '..', '..', 'dist', 'cli', 'main.js');
-
-const freePort = () =>
-  new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port;
-      s.close(() => resolve(p));
-    });
-  });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const cli = (port, ...a) =>
-  execFileSync('redis-cli', ['-p', String(port), ...a], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).trim();
 
 function status(pid) {
   const s = readFileSync(`/proc/${pid}/status`, 'utf8');
