@@ -436,11 +436,12 @@ static void write_during_snapshot(tm_heap *h) {
   for (int i = 0; i < 3000; i++) {
     snprintf(k, sizeof k, "k%d", i);
     snprintf(v, sizeof v, "v%d-%d", i, rand());
-    switch (i % 5) {
+    switch (i % 6) {
       case 0: exec(c, "SET", k, v, NULL); break;
       case 1: exec(c, "RPUSH", k, v, "x", "y", NULL); break;
       case 2: exec(c, "SADD", k, v, "1", "2", NULL); break;
       case 3: exec(c, "HSET", k, "f", v, "g", "1", NULL); break;
+      case 4: exec(c, "ZADD", k, "1", v, "2", "x", NULL); break;
       default:
         exec(c, "SET", k, "123", NULL);
         exec(c, "PEXPIRE", k, "100000", NULL);
@@ -465,7 +466,7 @@ static void write_during_snapshot(tm_heap *h) {
       snprintf(k, sizeof k, "k%d", i);
       snprintf(k2, sizeof k2, "k%d", rand() % 3500);
       snprintf(v, sizeof v, "new%d", rand());
-      switch (rand() % 12) {
+      switch (rand() % 13) {
         case 0: exec(c, "SET", k, v, NULL); break;
         case 1: exec(c, "DEL", k, NULL); break;
         case 2: exec(c, "RENAME", k, k2, NULL); break;
@@ -477,6 +478,7 @@ static void write_during_snapshot(tm_heap *h) {
         case 8: exec(c, "INCR", k, NULL); break;
         case 9: exec(c, "MOVE", k, "2", NULL); break;
         case 10: exec(c, "EXPIRE", k, "5000", NULL); break;
+        case 11: exec(c, "SORT", k, "ALPHA", NULL); break; /* a listpack zset becomes a skiplist */
         default: exec(c, "LPOP", k, NULL); break;
       }
     }
