@@ -248,8 +248,6 @@ void cmd_client_info(st_client *c) {
   sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, buf, n + 1, tier);
 }
 
-void cmd_client_setinfo(st_client *c) { reply_simple(&c->out, "OK"); }
-
 void cmd_client_help(st_client *c) {
   static const char *const lines[] = {
     "GETNAME",
