@@ -61,7 +61,14 @@ class Model {
     return this.limit[t] === 0 || this.live[t]! + u - extra <= this.limit[t]!;
   }
   /** Which tier a placement lands on, or -1; counts failures and fallbacks as the core does. */
-  place(size: number, want: number, maySpill: boolean, routed: boolean): { tier: number; usable: number } | null {
+  /** `countForced` false: a move, or a buffer (the core counts neither as forced bytes). */
+  place(
+    size: number,
+    want: number,
+    maySpill: boolean,
+    routed: boolean,
+    countForced = true,
+  ): { tier: number; usable: number } | null {
     const u = this.usableOf(size);
     let t = want;
     if (!this.fits(t, u)) {
@@ -73,7 +80,7 @@ class Model {
         return null;
       }
     }
-    if (!routed) this.forced[want]! += u;
+    if (!routed && countForced) this.forced[want]! += u;
     return { tier: t, usable: u };
   }
   route(size: number): number {
@@ -320,7 +327,7 @@ describe('allocator facade fuzz', () => {
             return rejects('ERR_TIERMEM_INVALID_ARG', () =>
               t === 0 ? a.zmallocDram(badNumber() as number) : a.zmallocPmem(badNumber() as number),
             );
-          const p = m.place(n, t, true, false);
+          const p = m.place(n, t, true, false, CATEGORIES[cat] !== 'buffers');
           if (p === null) return rejects('ERR_TIERMEM_NO_MEMORY', call);
           m.add(ok(call), newBlock(p, cat, true, false));
         },
@@ -352,7 +359,7 @@ describe('allocator facade fuzz', () => {
           const nu = m.usableOf(n);
           let p: { tier: number; usable: number } | null;
           if (want === b.tier && (nu <= b.usable || m.fits(want, nu, b.usable))) p = { tier: want, usable: nu };
-          else p = m.place(n, want, true, !b.pinned);
+          else p = m.place(n, want, true, !b.pinned, CATEGORIES[b.cat] !== 'buffers');
           if (p === null) return rejects('ERR_TIERMEM_NO_MEMORY', () => a.zrealloc(h, n));
           expect(ok(() => a.zrealloc(h, n))).toBe(h);
           m.out(b);
@@ -376,7 +383,7 @@ describe('allocator facade fuzz', () => {
           const b = m.blocks.get(h)!;
           const to = int(2);
           if (to === b.tier) return ok(() => a.move(h, TIERS[to]!));
-          const p = m.place(b.usable, to, false, false);
+          const p = m.place(b.usable, to, false, false, false);
           if (p === null) return rejects('ERR_TIERMEM_NO_MEMORY', () => a.move(h, TIERS[to]!));
           ok(() => a.move(h, TIERS[to]!));
           m.out(b);

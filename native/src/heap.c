@@ -249,7 +249,9 @@ HOT int place(tm_heap *h, size_t size, tm_tier want, tm_category cat, int zero, 
     unsigned b = tm_bucket(size);
     sh->flow_bytes[b] += out->usable;
     sh->flow_count[b]++;
-  } else {
+  } else if (cat != TM_CAT_BUFFERS) {
+    /* Client and I/O buffers live for a request: counted as forced inflow they read to the
+     * controller as pinned bytes joining the stock (a 1 MiB pipeline per 100 ms tick did). */
     sh->forced_bytes[want] += out->usable;
   }
   return TM_OK;
@@ -336,7 +338,12 @@ int tm_move(tm_heap *h, tm_block *b, tm_tier to) {
   if ((unsigned)to >= TM_TIER_COUNT) return TM_EINVAL;
   if (to == b->tier) return TM_OK;
   /* A move names its tier: spilling back onto the tier it leaves would be a silent no-op. */
-  return relocate(h, b, b->usable, to, 0, 0);
+  int rc = relocate(h, b, b->usable, to, 0, 0);
+  /* Moved bytes are stock changing tier, not new bytes placed there: as forced inflow they would
+   * read to the controller as pinned bytes arriving on the tier migration fills. */
+  if (rc == TM_OK && b->cat != TM_CAT_BUFFERS)
+    tm_stats_shard(&h->stats)->forced_bytes[to] -= b->usable;
+  return rc;
 }
 
 int tm_detect_tier(const tm_heap *h, const void *ptr) {

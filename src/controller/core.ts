@@ -451,7 +451,12 @@ function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: 
   const F = rates.forcedDram + rates.forcedPmem;
   // DRAM bytes per ms the flow moves toward the target (negative: away from it).
   const toward = -Math.sign(e) * (map.settle(map.shareOf(next)) - m.share) * s.flowPerMs * (1 + F);
-  const need = (Math.abs(e) * m.total) / tu.migrateHorizonMs - Math.max(0, toward);
+  // A flow too thin to matter within the horizon (low churn, a quiet store after a target step or
+  // a mass delete) leaves nothing to wait for: close the error now, as far as the budget allows.
+  // Live, the horizon's exponential approach took 5-6 s to enter the band after 1:4 -> 1:1 on a
+  // 30 MB stock that the 32 MiB/s budget could move in under a second.
+  const horizon = slowFlow ? m.migrationMs : tu.migrateHorizonMs;
+  const need = (Math.abs(e) * m.total) / horizon - Math.max(0, toward);
   if (need <= 0) return 0;
   const q = Math.min(need * m.migrationMs, (p.migrateRate * m.migrationMs) / 1000, Math.abs(e) * m.total);
   return Math.round(e > 0 ? -q : q);
