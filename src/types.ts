@@ -86,7 +86,8 @@ export interface TierStats {
   failures: number;
   /** Allocations that wanted this tier but were served by the other one (policy 'spill'). */
   fallbacks: number;
-  /** Bytes placed here by explicit zmallocDram/zmallocPmem (cumulative, usable bytes). */
+  /** Bytes placed here by explicit zmallocDram/zmallocPmem (cumulative, usable bytes): the pinned
+   *  inflow the controller models. Not client and I/O buffers (they live for a request) nor moves. */
   forcedBytes: number;
   limit: number;
   byCategory: Record<Category, CellStats>;

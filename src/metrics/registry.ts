@@ -209,7 +209,7 @@ export function createMetricsRegistry(src: MetricsSources, opts: MetricsOptions 
   );
   counter(
     'forced_allocated_bytes_total',
-    'Usable bytes placed on this tier explicitly (zmallocDram/zmallocPmem).',
+    'Usable bytes placed on this tier explicitly (zmallocDram/zmallocPmem; client and I/O buffers not counted).',
     ['tier'],
     perTier((r, t) => r.stats.tiers[t].forcedBytes),
   );
