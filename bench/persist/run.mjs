@@ -10,8 +10,13 @@
 //   The throughput ratio is measured A/B/A/B: --rounds saves, each between two windows without
 //   a save; the table gives the median ratio and its spread over the rounds.
 // Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20] [--rounds 3]
+//
+// --load-only: step 4 alone, A/B in the same run on the same bytes: one dump.rdb (redis-server
+// fills N values and SAVEs, or --dump FILE) is loaded by redis-server and by tiermem, --rounds
+// times each, alternating which goes first; --keep-dump FILE keeps the generated dump for later
+// runs (--dump FILE).
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, sleep } from '../lib.mjs';
@@ -24,6 +29,10 @@ const MIB = arg('mib', 1024);
 const WINDOW_S = arg('window', 10);
 const CLIENTS = arg('clients', 20);
 const ROUNDS = arg('rounds', 3);
+const strArg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const N = Math.floor((MIB * 1024 * 1024) / 1024);
 const VALUE = 'v'.repeat(1024);
 
@@ -90,7 +99,7 @@ async function stop(s) {
 }
 
 /** N SETs as one RESP stream through redis-cli --pipe. */
-function fill(port) {
+function fill(port, valueOf = () => VALUE) {
   return new Promise((resolve, reject) => {
     const p = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
@@ -102,7 +111,7 @@ function fill(port) {
         const parts = [];
         for (let j = 0; j < 2000 && i < N; j++, i++) {
           const k = `key:${String(i).padStart(12, '0')}`;
-          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$1024\r\n${VALUE}\r\n`);
+          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$1024\r\n${valueOf(i)}\r\n`);
         }
         if (!p.stdin.write(parts.join(''))) return p.stdin.once('drain', write);
       }
@@ -134,10 +143,26 @@ const median = (v) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+/** Start `kind` on the dump in dir: its own "DB loaded from disk" time, the time to the first
+ * PING answer, and the keys it holds. */
+async function restart(kind, port, dir) {
+  const t1 = Date.now();
+  const s = start(kind, port, dir);
+  await waitPing(port);
+  const restartS = (Date.now() - t1) / 1000;
+  // The line is written before the server answers, but this process may not have read it yet.
+  const loaded = /DB loaded from disk: ([\d.]+) seconds/;
+  for (let i = 0; i < 250 && !loaded.test(s.log()); i++) await sleep(20);
+  const m = loaded.exec(s.log());
+  const keys = Number(cli(port, 'dbsize'));
+  await stop(s);
+  return { loadS: m ? Number(m[1]) : NaN, restartS, keys, log: s.log() };
+}
+
 async function measure(kind) {
   const dir = mkdtempSync(join(tmpdir(), `persist-bench-${kind}-`));
   const port = await freePort();
-  let s = start(kind, port, dir);
+  const s = start(kind, port, dir);
   await waitPing(port);
   const t0 = Date.now();
   await fill(port);
@@ -180,17 +205,7 @@ async function measure(kind) {
   await sleep(200);
   await stop(s);
   const fileBytes = Number(execFileSync('stat', ['-c', '%s', join(dir, 'dump.rdb')], { encoding: 'utf8' }));
-  // Restart on the dump: the server's own load time.
-  const t1 = Date.now();
-  s = start(kind, port, dir);
-  await waitPing(port);
-  const restartS = (Date.now() - t1) / 1000;
-  // The line is written before the server answers, but this process may not have read it yet.
-  const loaded = /DB loaded from disk: ([\d.]+) seconds/;
-  for (let i = 0; i < 250 && !loaded.test(s.log()); i++) await sleep(20);
-  const m = loaded.exec(s.log());
-  const keys = Number(cli(port, 'dbsize'));
-  await stop(s);
+  const { loadS, restartS, keys } = await restart(kind, port, dir);
   rmSync(dir, { recursive: true, force: true });
   const ratios = rounds.map((x) => x.ratio);
   return {
@@ -210,7 +225,7 @@ async function measure(kind) {
     cowBytes,
     rssBefore,
     rssPeakExtra: rssPeak - rssBefore,
-    loadS: m ? Number(m[1]) : NaN,
+    loadS,
     restartS,
   };
 }
@@ -221,6 +236,66 @@ const rows = [];
 const kinds = process.argv.includes('--only')
   ? [process.argv[process.argv.indexOf('--only') + 1]]
   : ['redis', 'tiermem'];
+if (process.argv.includes('--load-only')) {
+  await loadOnly();
+  process.exit(0);
+}
+
+async function loadOnly() {
+  const base = mkdtempSync(join(tmpdir(), 'persist-load-'));
+  const dirs = Object.fromEntries(kinds.map((k) => [k, join(base, k)]));
+  for (const d of Object.values(dirs)) mkdirSync(d);
+  const port = await freePort();
+  let dump = strArg('dump');
+  if (dump === undefined) {
+    dump = join(base, 'dump.rdb');
+    // As the full run's dump: most values as filled (LZF-compressible), a share overwritten by
+    // redis-benchmark's incompressible payload (--incompressible, default 0.1), here one per key.
+    const share = arg('incompressible', 0.1);
+    const every = share > 0 ? Math.round(1 / share) : 0;
+    const random = (i) => {
+      let x = (i * 2654435761) >>> 0;
+      let out = '';
+      while (out.length < 1024) {
+        x = (Math.imul(x ^ (x >>> 15), 2246822519) + 0x9e3779b9) >>> 0;
+        out += x.toString(36).padStart(7, '0');
+      }
+      return out.slice(0, 1024);
+    };
+    const s = start('redis', port, base);
+    await waitPing(port);
+    await fill(port, (i) => (every > 0 && i % every === 0 ? random(i) : VALUE));
+    cli(port, 'save');
+    await stop(s);
+    const keep = strArg('keep-dump');
+    if (keep !== undefined) copyFileSync(dump, keep);
+  }
+  for (const d of Object.values(dirs)) copyFileSync(dump, join(d, 'dump.rdb'));
+  const fileBytes = Number(execFileSync('stat', ['-c', '%s', dump], { encoding: 'utf8' }));
+  const runs = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 ? [...kinds].reverse() : kinds;
+    for (const kind of order) {
+      const load0 = loadavg()[0];
+      const x = await restart(kind, port, dirs[kind]);
+      runs.push({ kind, round: r + 1, ...x, log: undefined, load1: (load0 + loadavg()[0]) / 2 });
+      console.error(JSON.stringify(runs.at(-1)));
+    }
+  }
+  rmSync(base, { recursive: true, force: true });
+  console.log(
+    `\nLoad benchmark: one dump.rdb of ${mb(fileBytes)} (${N} values of 1 KiB, ${MIB} MiB of values) loaded ${ROUNDS} times by each server, ` +
+      `alternating which goes first; ${cpus().length} CPUs; at the start: ${upStart}; at the end: ${execFileSync('uptime', { encoding: 'utf8' }).trim()}\n`,
+  );
+  console.log('| server | keys | load time (median) | per round | restart to PING (median) |');
+  console.log('|---|---|---|---|---|');
+  for (const kind of kinds) {
+    const mine = runs.filter((x) => x.kind === kind);
+    console.log(
+      `| ${kind} | ${mine[0].keys} | ${median(mine.map((x) => x.loadS)).toFixed(2)} s | ${mine.map((x) => `${x.loadS.toFixed(2)} (load ${x.load1.toFixed(1)})`).join(', ')} | ${median(mine.map((x) => x.restartS)).toFixed(2)} s |`,
+    );
+  }
+}
 for (const kind of kinds) {
   const r = await measure(kind);
   rows.push(r);

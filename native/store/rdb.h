@@ -203,7 +203,9 @@ int rdb_verify_payload(const unsigned char *p, size_t len);
 /* A file loaded in bounded steps (start-up): rdb_loader_open maps it, each rdb_loader_step adds
  * keys for about budget_us, and the figures below tell the caller what to log. A key already
  * expired is dropped (as a Redis master does), unless aof_base is set after the open; a key that appears twice is an error (Redis
- * panics on it). Errors name the file and the byte offset in loader->error. */
+ * panics on it). Errors name the file and the byte offset in loader->error. String values longer
+ * than 20 bytes and the CRC are written and computed by a helper thread (rdb_fill.h), which every
+ * step waits for before it returns. */
 typedef struct rdb_loader {
   st_store *st;
   char path[4096];
@@ -222,7 +224,8 @@ typedef struct rdb_loader {
   uint64_t keys;    /* keys loaded */
   uint64_t expired; /* keys dropped because already expired */
   uint64_t empty;   /* empty collections skipped */
-  char error[4400]; /* "<path>: ... at byte N: reason", when a step returns -1 */
+  struct rdb_fill *fill; /* the helper thread writing string values and the CRC (rdb_fill.h) */
+  char error[4400];      /* "<path>: ... at byte N: reason", when a step returns -1 */
 } rdb_loader;
 
 /* 0, or -1 with loader->error set (missing file: errno ENOENT is kept in *errno_out). */

@@ -17,6 +17,7 @@
 #include "lzf.h"
 #include "quicklist.h"
 #include "rdb.h"
+#include "rdb_fill.h"
 #include "util.h"
 #include "zsl.h"
 
@@ -1175,10 +1176,13 @@ int rdb_loader_open(rdb_loader *l, st_store *st, const char *path, int *errno_ou
   l->version = ver;
   l->in.p += 9;
   l->db = 0;
+  l->fill = rdb_fill_start(l->map, l->size, 0); /* NULL: strings are written inline */
   return 0;
 }
 
 void rdb_loader_close(rdb_loader *l) {
+  rdb_fill_stop(l->fill);
+  l->fill = NULL;
   rdb_in_free(&l->in);
   if (l->map != NULL) munmap((void *)l->map, l->size);
   l->map = NULL;
@@ -1186,6 +1190,11 @@ void rdb_loader_close(rdb_loader *l) {
 
 static void crc_catch_up(rdb_loader *l) {
   size_t pos = (size_t)(l->in.p - l->in.base);
+  if (l->fill != NULL) {
+    rdb_fill_crc_to(l->fill, pos);
+    l->crc_pos = pos;
+    return;
+  }
   if (pos > l->crc_pos) {
     l->crc = crc64(l->crc, l->in.base + l->crc_pos, pos - l->crc_pos);
     l->crc_pos = pos;
@@ -1193,6 +1202,82 @@ static void crc_catch_up(rdb_loader *l) {
 }
 
 /* One record or opcode. 1 at EOF, 0 to go on, -1 on an error. */
+/* Wait for the helper thread's queued work (l->crc is then current). A value it could not
+ * decode is the file's error when it comes before any the parser found. 0 or -1. */
+static int settle(rdb_loader *l) {
+  size_t off;
+  if (l->fill != NULL && rdb_fill_drain(l->fill, &l->crc, &off) != 0 &&
+      (l->in.err == NULL || off < l->in.err_off)) {
+    l->in.err = "invalid LZF data";
+    l->in.err_off = off;
+    l->in.p = l->in.end;
+  }
+  return l->in.err != NULL ? -1 : 0;
+}
+
+/* What follows adding a key: its expire, its idle time, the count. 0 or -1. */
+static int key_added(rdb_loader *l, st_client *c, st_db *db, st_entry *e, const rdb_str *key,
+                     int64_t expire, int64_t idle) {
+  st_store *st = l->st;
+  if (expire >= 0 && db_set_expire(c, db, e, expire) == NULL)
+    return rdb_in_fail(&l->in, "out of memory");
+  if (idle >= 0) {
+    e = (st_entry *)dict_find(&db->keys, key->s, key->len);
+    uint32_t clock = (uint32_t)((st->now_ms / 1000 - idle) & 0xffffff);
+    e->meta = (clock << 8) | (e->meta & 0xffu);
+  }
+  l->keys++;
+  return 0;
+}
+
+/* A string value longer than 20 bytes (raw, or LZF): the block is allocated and the key added
+ * here, and the helper thread writes the bytes. 1 when done, 0 when the value takes the general
+ * path (in->p back at its start), -1 on an error. */
+static int string_via_fill(rdb_loader *l, st_client *c, const rdb_str *key, size_t key_off,
+                           int64_t expire, int64_t idle) {
+  rdb_in *in = &l->in;
+  st_store *st = l->st;
+  const unsigned char *start = in->p;
+  uint64_t len, clen = 0;
+  int special;
+  if (rdb_get_len(in, &len, &special) != 0) return -1;
+  if (!special) {
+    if (len <= 20 || len > UINT32_MAX) goto general;
+    if (need(in, len) != 0) return -1;
+  } else if (len == 3) {
+    uint64_t ulen;
+    if (get_count(in, &clen) != 0 || get_count(in, &ulen) != 0) return -1;
+    if (need(in, clen) != 0) return -1;
+    if (ulen <= 20 || ulen > UINT32_MAX || clen == 0 || clen > UINT32_MAX) goto general;
+    len = ulen;
+  } else {
+    goto general;
+  }
+  size_t src = (size_t)(in->p - in->base);
+  st_db *db = &st->dbs[l->db];
+  if (dict_find(&db->keys, key->s, key->len) != NULL) {
+    in->p = in->base + key_off;
+    return rdb_in_fail(in, "duplicate key");
+  }
+  str_val v;
+  if (str_raw_alloc(st, NULL, (size_t)len, &v) != 0) return rdb_in_fail(in, "out of memory");
+  c->db = db;
+  st_entry *e = db_add(c, db, key->s, key->len, ST_STRING, ENC_RAW, v.val, v.vlen, v.tier);
+  if (e == NULL) {
+    str_val_free(st, &v);
+    return rdb_in_fail(in, "out of memory");
+  }
+  if (clen > 0)
+    rdb_fill_lzf(l->fill, v.val, src, (size_t)clen, (uint32_t)len);
+  else
+    rdb_fill_copy(l->fill, v.val, src, (uint32_t)len);
+  in->p += clen > 0 ? clen : len;
+  return key_added(l, c, db, e, key, expire, idle) == 0 ? 1 : -1;
+general:
+  in->p = start;
+  return 0;
+}
+
 static int load_one(rdb_loader *l, st_client *c) {
   rdb_in *in = &l->in;
   st_store *st = l->st;
@@ -1234,6 +1319,7 @@ static int load_one(rdb_loader *l, st_client *c) {
     case RDB_OPCODE_FUNCTION2: return rdb_in_fail(in, "functions are not supported");
     case RDB_OPCODE_EOF: {
       crc_catch_up(l);
+      if (settle(l) != 0) return -1;
       if (l->version >= 5) {
         if (get_le(in, 8, &a) != 0) return -1;
         if (a != 0 && a != l->crc) {
@@ -1253,9 +1339,17 @@ static int load_one(rdb_loader *l, st_client *c) {
   size_t key_off = (size_t)(in->p - in->base);
   rdb_str key;
   if (rdb_get_string(in, 0, &key) != 0) return -1;
+  int64_t expire = l->expire_ms, idle = l->idle_s;
+  if (op == RDB_TYPE_STRING && l->fill != NULL &&
+      !(expire >= 0 && !l->aof_base && expire < wall_ms())) {
+    int r = string_via_fill(l, c, &key, key_off, expire, idle);
+    if (r != 0) {
+      l->expire_ms = l->idle_s = -1;
+      return r < 0 ? -1 : 0;
+    }
+  }
   st_entry tmp;
   int r = rdb_get_value(in, (int)op, &tmp);
-  int64_t expire = l->expire_ms, idle = l->idle_s;
   l->expire_ms = l->idle_s = -1;
   if (r < 0) return -1;
   if (r == 1) {
@@ -1280,15 +1374,7 @@ static int load_one(rdb_loader *l, st_client *c) {
     obj_free(st, &tmp);
     return rdb_in_fail(in, "out of memory");
   }
-  if (expire >= 0 && db_set_expire(c, db, e, expire) == NULL)
-    return rdb_in_fail(in, "out of memory");
-  if (idle >= 0) {
-    e = (st_entry *)dict_find(&db->keys, key.s, key.len);
-    uint32_t clock = (uint32_t)((st->now_ms / 1000 - idle) & 0xffffff);
-    e->meta = (clock << 8) | (e->meta & 0xffu);
-  }
-  l->keys++;
-  return 0;
+  return key_added(l, c, db, e, &key, expire, idle);
 }
 
 int rdb_loader_step(rdb_loader *l, uint64_t budget_us) {
@@ -1302,7 +1388,10 @@ int rdb_loader_step(rdb_loader *l, uint64_t budget_us) {
   l->st->now_ms = wall_ms();
   for (unsigned n = 1;; n++) {
     int r = load_one(l, &c);
-    if (r < 0) return loader_error(l);
+    if (r < 0) {
+      settle(l);
+      return loader_error(l);
+    }
     if (r == 1) {
       l->done = 1;
       return 1;
@@ -1310,5 +1399,6 @@ int rdb_loader_step(rdb_loader *l, uint64_t budget_us) {
     if ((n & 63) == 0 && (uint64_t)(mono_us() - start) >= budget_us) break;
   }
   crc_catch_up(l);
-  return 0;
+  /* Every value written before the store is seen again (by the caller, commands, a free). */
+  return settle(l) != 0 ? loader_error(l) : 0;
 }

@@ -476,23 +476,35 @@ export interface RdbLoaded {
   empty: number;
 }
 
+/** The loader's step length and the interval of its progress lines (tests shorten both). */
+export interface LoadPace {
+  stepUs: number;
+  logMs: number;
+}
+
 /**
  * Load an RDB file into the store in bounded steps, logging progress lines on long loads (dump.rdb
  * at start-up, and an AOF's base with aofBase, whose expired keys are kept as Redis keeps a
  * preamble's). Null when the file does not exist; throws (file and byte offset named) on a bad one.
  */
-export function loadRdbFile(engine: NativeStore, file: string, log: Log, aofBase = false): RdbLoaded | null {
+export function loadRdbFile(
+  engine: NativeStore,
+  file: string,
+  log: Log,
+  aofBase = false,
+  pace: LoadPace = { stepUs: LOAD_STEP_US, logMs: LOAD_LOG_MS },
+): RdbLoaded | null {
   if (!engine.loadOpen(file, aofBase)) return null;
   const start = Date.now();
   let lastLog = start;
   try {
     for (;;) {
-      const p = engine.loadStep(LOAD_STEP_US);
+      const p = engine.loadStep(pace.stepUs);
       const now = Date.now();
       if (p.done) return { keys: p.keys, expired: p.expired, empty: p.empty };
-      if (now - lastLog >= LOAD_LOG_MS) {
+      if (now - lastLog >= pace.logMs) {
         lastLog = now;
-        const secs = (now - start) / 1000;
+        const secs = Math.max(now - start, 1) / 1000;
         const pct = p.size > 0 ? ((100 * p.pos) / p.size).toFixed(1) : '100.0';
         log(`Loading RDB ${file}: ${p.keys} keys, ${Math.round(p.keys / secs)} keys/s, ${pct}% of ${p.size} bytes`);
       }
