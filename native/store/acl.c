@@ -4,9 +4,11 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <strings.h>
 #include <string.h>
 
 #include "glob.h"
+#include "keyspec.h"
 #include "store.h"
 
 const char *const acl_category_names[ACL_CATEGORY_COUNT] = {
@@ -35,35 +37,23 @@ int acl_category_bit(const void *name, size_t len) {
   return -1;
 }
 
-/* ------------------------------------------------------------------------------ users */
+/* ------------------------------------------------------------------------------ selectors */
 
 static void free_patterns(acl_pattern *p, size_t n) {
   for (size_t i = 0; i < n; i++) free(p[i].pat);
   free(p);
 }
 
-void acl_user_free(st_user *u) {
-  if (u == NULL) return;
-  free(u->name);
-  free(u->passwords);
-  free(u->rules);
-  free_patterns(u->keys, u->nkeys);
-  free_patterns(u->channels, u->nchannels);
-  free(u);
+static void free_firstargs(acl_firstarg *fa, size_t n) {
+  for (size_t i = 0; i < n; i++) free(fa[i].arg);
+  free(fa);
 }
 
-st_user *acl_user_new(const void *name, size_t len) {
-  st_user *u = calloc(1, sizeof *u);
-  if (u == NULL) return NULL;
-  u->name = malloc(len + 1);
-  if (u->name == NULL) {
-    free(u);
-    return NULL;
-  }
-  memcpy(u->name, name, len);
-  u->name[len] = '\0';
-  u->name_len = len;
-  return u; /* off, no passwords, no commands, no keys, no channels (acl-pubsub-default) */
+static void sel_free(acl_selector *s) {
+  free_firstargs(s->firstargs, s->nfirstargs);
+  free_patterns(s->keys, s->nkeys);
+  free_patterns(s->channels, s->nchannels);
+  memset(s, 0, sizeof *s);
 }
 
 static int copy_patterns(acl_pattern **dst, const acl_pattern *src, size_t n) {
@@ -84,35 +74,83 @@ static int copy_patterns(acl_pattern **dst, const acl_pattern *src, size_t n) {
   return 0;
 }
 
+static int sel_copy(acl_selector *d, const acl_selector *s) {
+  *d = *s;
+  d->firstargs = NULL;
+  d->keys = d->channels = NULL;
+  d->nfirstargs = d->nkeys = d->nchannels = 0;
+  if (s->nfirstargs > 0) {
+    d->firstargs = calloc(s->nfirstargs, sizeof *d->firstargs);
+    if (d->firstargs == NULL) return -1;
+    for (size_t i = 0; i < s->nfirstargs; i++, d->nfirstargs++) {
+      d->firstargs[i].slot = s->firstargs[i].slot;
+      d->firstargs[i].arg = strdup(s->firstargs[i].arg);
+      if (d->firstargs[i].arg == NULL) return -1;
+    }
+  }
+  if (copy_patterns(&d->keys, s->keys, s->nkeys) != 0) return -1;
+  d->nkeys = s->nkeys;
+  if (copy_patterns(&d->channels, s->channels, s->nchannels) != 0) return -1;
+  d->nchannels = s->nchannels;
+  return 0;
+}
+
+static void clear_selectors(st_user *u) {
+  for (size_t i = 0; i < u->nselectors; i++) sel_free(&u->selectors[i]);
+  free(u->selectors);
+  u->selectors = NULL;
+  u->nselectors = 0;
+}
+
+/* ------------------------------------------------------------------------------ users */
+
+void acl_user_free(st_user *u) {
+  if (u == NULL) return;
+  free(u->name);
+  free(u->passwords);
+  sel_free(&u->root);
+  clear_selectors(u);
+  free(u);
+}
+
+st_user *acl_user_new(const void *name, size_t len) {
+  st_user *u = calloc(1, sizeof *u);
+  if (u == NULL) return NULL;
+  u->name = malloc(len + 1);
+  if (u->name == NULL) {
+    free(u);
+    return NULL;
+  }
+  memcpy(u->name, name, len);
+  u->name[len] = '\0';
+  u->name_len = len;
+  return u; /* off, no passwords, no commands, no keys, no channels (acl-pubsub-default) */
+}
+
 st_user *acl_user_copy(const st_user *u) {
   st_user *c = acl_user_new(u->name, u->name_len);
   if (c == NULL) return NULL;
   c->flags = u->flags;
-  memcpy(c->allowed, u->allowed, sizeof c->allowed);
-  c->npasswords = u->npasswords;
-  c->nrules = u->nrules;
-  c->nkeys = u->nkeys;
-  c->nchannels = u->nchannels;
+  int bad = 0;
   if (u->npasswords > 0) {
     c->passwords = malloc(u->npasswords * SHA256_LEN);
-    if (c->passwords != NULL) memcpy(c->passwords, u->passwords, u->npasswords * SHA256_LEN);
+    if (c->passwords != NULL) {
+      memcpy(c->passwords, u->passwords, u->npasswords * SHA256_LEN);
+      c->npasswords = u->npasswords;
+    } else {
+      bad = 1;
+    }
   }
-  if (u->nrules > 0) {
-    c->rules = malloc(u->nrules * sizeof *c->rules);
-    if (c->rules != NULL) memcpy(c->rules, u->rules, u->nrules * sizeof *c->rules);
-  }
-  int bad = (u->npasswords > 0 && c->passwords == NULL) || (u->nrules > 0 && c->rules == NULL);
-  if (copy_patterns(&c->keys, u->keys, u->nkeys) != 0) {
-    c->nkeys = 0;
-    bad = 1;
-  }
-  if (copy_patterns(&c->channels, u->channels, u->nchannels) != 0) {
-    c->nchannels = 0;
-    bad = 1;
+  if (sel_copy(&c->root, &u->root) != 0) bad = 1;
+  if (u->nselectors > 0) {
+    c->selectors = calloc(u->nselectors, sizeof *c->selectors);
+    if (c->selectors == NULL) bad = 1;
+    for (size_t i = 0; !bad && i < u->nselectors; i++) {
+      c->nselectors++;
+      if (sel_copy(&c->selectors[i], &u->selectors[i]) != 0) bad = 1;
+    }
   }
   if (bad) {
-    if (c->passwords == NULL) c->npasswords = 0;
-    if (c->rules == NULL) c->nrules = 0;
     acl_user_free(c);
     return NULL;
   }
@@ -164,78 +202,6 @@ int acl_user_delete(st_store *st, st_user *u) {
     return 1;
   }
   return 0;
-}
-
-/* ------------------------------------------------------------------------------ rules */
-
-#define WORDS (ACL_MAX_COMMANDS / 64)
-
-static void set_bit(uint64_t *bm, size_t i, int on) {
-  if (on)
-    bm[i / 64] |= 1ull << (i % 64);
-  else
-    bm[i / 64] &= ~(1ull << (i % 64));
-}
-
-/* The rows a rule covers: a category's commands, or a command and (a container) its
- * subcommands. */
-static int rule_covers(const acl_rule *r, size_t row) {
-  const st_cmd *cmd = &st_commands[row];
-  if (r->is_category) return (cmd->acl & (1ull << r->index)) != 0;
-  if (row == r->index) return 1;
-  const st_cmd *target = &st_commands[r->index];
-  return cmd->parent != NULL && target->parent == NULL && strcmp(cmd->parent, target->name) == 0;
-}
-
-static void replay(uint32_t flags, const acl_rule *rules, size_t n, size_t skip, uint64_t *bm) {
-  memset(bm, (flags & USER_ALLCOMMANDS) ? 0xff : 0, WORDS * sizeof *bm);
-  for (size_t i = 0; i < n; i++) {
-    if (i == skip) continue;
-    for (size_t row = 0; row < st_command_count; row++)
-      if (rule_covers(&rules[i], row)) set_bit(bm, row, rules[i].allow);
-  }
-}
-
-/* Add a rule: an earlier rule on the same name goes, then every rule whose removal would not
- * change the bitmap (so "+@all -get +get" reads "+@all", "-@all +@read -@read" reads "-@all").
- * This gives Redis 7.0's descriptions for the usual rules; where Redis rewrites a category
- * taken away after an overlapping one was added ("-@all +@write -@dangerous") as per-command
- * rules, this keeps the category rule (same permissions, shorter text). */
-static int add_rule(st_user *u, acl_rule r) {
-  size_t n = 0;
-  for (size_t i = 0; i < u->nrules; i++)
-    if (u->rules[i].is_category != r.is_category || u->rules[i].index != r.index)
-      u->rules[n++] = u->rules[i];
-  acl_rule *nr = realloc(u->rules, (n + 1) * sizeof *nr);
-  if (nr == NULL) {
-    u->nrules = n;
-    return -1;
-  }
-  u->rules = nr;
-  u->rules[n++] = r;
-  u->nrules = n;
-  uint64_t want[WORDS], got[WORDS];
-  replay(u->flags, u->rules, u->nrules, (size_t)-1, want);
-  for (size_t i = 0; i < u->nrules;) {
-    replay(u->flags, u->rules, u->nrules, i, got);
-    if (memcmp(got, want, sizeof got) == 0) {
-      memmove(&u->rules[i], &u->rules[i + 1], (u->nrules - i - 1) * sizeof *u->rules);
-      u->nrules--;
-    } else {
-      i++;
-    }
-  }
-  memcpy(u->allowed, want, sizeof want);
-  return 0;
-}
-
-static void set_all_commands(st_user *u, int on) {
-  if (on)
-    u->flags |= USER_ALLCOMMANDS;
-  else
-    u->flags &= ~(uint32_t)USER_ALLCOMMANDS;
-  u->nrules = 0;
-  replay(u->flags, NULL, 0, (size_t)-1, u->allowed);
 }
 
 /* ------------------------------------------------------------------------------ passwords */
@@ -327,6 +293,7 @@ static void clear_patterns(acl_pattern **list, size_t *n) {
   "The password hash must be exactly 64 characters and contain only lowercase hexadecimal " \
   "characters"
 #define ERR_NO_SUCH_PASSWORD "The password you are trying to remove from the user does not exist"
+#define ERR_FIRSTARG_OF_SUB "Allowing first-arg of a subcommand is not supported"
 
 /* Redis's ACLStringHasSpaces: a pattern with white space or a NUL byte is refused. */
 static int has_spaces(const unsigned char *s, size_t len) {
@@ -335,16 +302,11 @@ static int has_spaces(const unsigned char *s, size_t len) {
   return 0;
 }
 
-/* ACLSetSelector's "~" and "%" branch, in its order: "~*" is allkeys (even after allkeys); any
- * other pattern after allkeys is refused before it is parsed; "%" takes R and W once each up
- * to the "~" (which may be missing: "%R" is the empty pattern); spaces are refused. */
-static int key_pattern(st_user *u, const unsigned char *s, size_t len, const char **err) {
-  if (len == 2 && s[0] == '~' && s[1] == '*') {
-    u->flags |= USER_ALLKEYS;
-    clear_patterns(&u->keys, &u->nkeys);
-    return 0;
-  }
-  if (u->flags & USER_ALLKEYS) {
+/* The "~" and "%" rules, in Redis's order: any pattern after allkeys is refused before it is
+ * parsed; "%" takes R and W once each up to the "~" (which may be missing: "%R" is the empty
+ * pattern); spaces are refused. ("~*" is allkeys, handled by the caller.) */
+static int key_pattern(acl_selector *sel, const unsigned char *s, size_t len, const char **err) {
+  if (sel->flags & SEL_ALLKEYS) {
     *err = ERR_KEYS_AFTER_ALL;
     return -1;
   }
@@ -370,43 +332,242 @@ static int key_pattern(st_user *u, const unsigned char *s, size_t len, const cha
     *err = "Syntax error";
     return -1;
   }
-  if (add_pattern(&u->keys, &u->nkeys, s + i, len - i, perm) != 0) {
+  if (add_pattern(&sel->keys, &sel->nkeys, s + i, len - i, perm) != 0) {
     *err = ERR_OOM_TEXT;
     return -1;
   }
   return 0;
 }
 
-static int command_rule(st_user *u, const unsigned char *s, size_t len, const char **err) {
-  acl_rule r = { (uint8_t)(s[0] == '+'), 0, 0 };
-  if (len >= 2 && s[1] == '@') {
-    if (ieq(s + 2, len - 2, "all")) {
-      set_all_commands(u, r.allow);
-      return 0;
-    }
-    int bit = acl_category_bit(s + 2, len - 2);
-    if (bit < 0) {
+static int add_firstarg(acl_selector *sel, int slot, const char *arg) {
+  for (size_t i = 0; i < sel->nfirstargs; i++)
+    if (sel->firstargs[i].slot == slot && strcasecmp(sel->firstargs[i].arg, arg) == 0) return 0;
+  acl_firstarg *nf = realloc(sel->firstargs, (sel->nfirstargs + 1) * sizeof *nf);
+  if (nf == NULL) return -1;
+  sel->firstargs = nf;
+  char *copy = strdup(arg);
+  if (copy == NULL) return -1;
+  nf[sel->nfirstargs].slot = (uint16_t)slot;
+  nf[sel->nfirstargs].arg = copy;
+  sel->nfirstargs++;
+  return 0;
+}
+
+static void set_all_commands(acl_selector *sel, int on) {
+  memset(sel->allowed, on ? 0xff : 0, sizeof sel->allowed);
+  if (on)
+    sel->flags |= SEL_ALLCOMMANDS;
+  else
+    sel->flags &= ~(uint32_t)SEL_ALLCOMMANDS;
+  free_firstargs(sel->firstargs, sel->nfirstargs);
+  sel->firstargs = NULL;
+  sel->nfirstargs = 0;
+}
+
+/* "+name", "-name", "+name|first-arg" as Redis's ACLSetSelector reads them: the op is a C string
+ * (a NUL ends it) and the first-arg part follows the last '|'. */
+static int command_rule(acl_selector *sel, const char *op, const char **err) {
+  int allow = op[0] == '+';
+  const char *name = op + 1;
+  const char *bar = allow ? strrchr(name, '|') : NULL;
+  int slot;
+  if (bar == NULL) {
+    slot = acl_slot_find(name, strlen(name));
+    if (slot < 0) {
       *err = ERR_UNKNOWN_NAME;
       return -1;
     }
-    r.is_category = 1;
-    r.index = (uint16_t)bit;
-  } else {
-    const unsigned char *bar = memchr(s + 1, '|', len - 1);
-    const st_cmd *cmd = cmd_lookup(s + 1, bar ? (size_t)(bar - s - 1) : len - 1);
-    if (cmd != NULL && bar != NULL)
-      cmd = cmd_is_container(cmd) ? cmd_lookup_sub(cmd, bar + 1, len - (size_t)(bar - s) - 1)
-                                  : NULL; /* first-argument rules ("+select|0") are not supported */
-    if (cmd == NULL) {
-      *err = ERR_UNKNOWN_NAME;
-      return -1;
-    }
-    r.index = (uint16_t)cmd->index;
+    acl_bits_set_command(sel->allowed, sel->firstargs, &sel->nfirstargs, slot, allow);
+    return 0;
   }
-  if (add_rule(u, r) != 0) {
+  slot = acl_slot_find(name, (size_t)(bar - name));
+  if (slot < 0) {
+    *err = ERR_UNKNOWN_NAME;
+    return -1;
+  }
+  if (acl_slot_parent(slot) >= 0) {
+    *err = ERR_FIRSTARG_OF_SUB;
+    return -1;
+  }
+  if (bar[1] == '\0') {
+    *err = "Syntax error";
+    return -1;
+  }
+  if (acl_slot_is_container(slot)) {
+    int sub = acl_slot_find(name, strlen(name));
+    if (sub < 0) {
+      *err = ERR_UNKNOWN_NAME;
+      return -1;
+    }
+    acl_bits_set_command(sel->allowed, sel->firstargs, &sel->nfirstargs, sub, 1);
+    return 0;
+  }
+  if (add_firstarg(sel, slot, bar + 1) != 0) {
     *err = ERR_OOM_TEXT;
     return -1;
   }
+  return 0;
+}
+
+/* Redis's ACLSetSelector: the rules a selector takes (keys, channels, commands). */
+static int sel_set(acl_selector *sel, const unsigned char *s, size_t len, const char **err) {
+  *err = "Syntax error";
+  /* Redis compares the words with strcasecmp: a NUL byte ends them. */
+  size_t clen = strnlen((const char *)s, len);
+  if (ieq(s, clen, "allkeys") || (clen == 2 && s[0] == '~' && s[1] == '*')) {
+    sel->flags |= SEL_ALLKEYS;
+    clear_patterns(&sel->keys, &sel->nkeys);
+  } else if (ieq(s, clen, "resetkeys")) {
+    sel->flags &= ~(uint32_t)SEL_ALLKEYS;
+    clear_patterns(&sel->keys, &sel->nkeys);
+  } else if (ieq(s, clen, "allchannels") || (clen == 2 && s[0] == '&' && s[1] == '*')) {
+    sel->flags |= SEL_ALLCHANNELS;
+    clear_patterns(&sel->channels, &sel->nchannels);
+  } else if (ieq(s, clen, "resetchannels")) {
+    sel->flags &= ~(uint32_t)SEL_ALLCHANNELS;
+    clear_patterns(&sel->channels, &sel->nchannels);
+  } else if (ieq(s, clen, "allcommands") || ieq(s, clen, "+@all")) {
+    set_all_commands(sel, 1);
+  } else if (ieq(s, clen, "nocommands") || ieq(s, clen, "-@all")) {
+    set_all_commands(sel, 0);
+  } else if (s[0] == '~' || s[0] == '%') {
+    return key_pattern(sel, s, len, err);
+  } else if (s[0] == '&') {
+    if (sel->flags & SEL_ALLCHANNELS) {
+      *err = ERR_CHANNELS_AFTER_ALL;
+      return -1;
+    }
+    if (has_spaces(s + 1, len - 1)) return -1;
+    if (add_pattern(&sel->channels, &sel->nchannels, s + 1, len - 1, KEY_READ) != 0) {
+      *err = ERR_OOM_TEXT;
+      return -1;
+    }
+  } else if ((s[0] == '+' || s[0] == '-') && clen >= 1 && (clen < 2 || s[1] != '@')) {
+    char *op = strndup((const char *)s, clen);
+    if (op == NULL) {
+      *err = ERR_OOM_TEXT;
+      return -1;
+    }
+    int r = command_rule(sel, op, err);
+    free(op);
+    return r;
+  } else if ((s[0] == '+' || s[0] == '-') && clen >= 2) {
+    int cat = acl_category_bit(s + 2, clen - 2);
+    if (cat < 0) {
+      *err = ERR_UNKNOWN_NAME;
+      return -1;
+    }
+    acl_bits_set_category(sel->allowed, sel->firstargs, &sel->nfirstargs, cat, s[0] == '+');
+  } else {
+    return -1;
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------------ split */
+
+static int hexval(int c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* Redis's sdssplitargs over s[0..len): words separated by spaces, "..." with \n \r \t \b \a \\
+ * \" \xHH escapes, '...' with \'. The words, NUL-separated, go to out (len + 1 bytes at least):
+ * their count, or -1 for unbalanced quotes (then Redis's selector gets no rules at all). */
+static int split_args(const char *s, size_t len, char *out, size_t *lens) {
+  size_t i = 0, o = 0;
+  int n = 0;
+  for (;;) {
+    while (i < len && isspace((unsigned char)s[i])) i++;
+    if (i >= len) return n;
+    int inq = 0, insq = 0, done = 0;
+    size_t start = o;
+    while (!done) {
+      if (inq) {
+        if (i >= len) return -1;
+        if (s[i] == '\\' && i + 3 < len && s[i + 1] == 'x' && hexval(s[i + 2]) >= 0 &&
+            hexval(s[i + 3]) >= 0) {
+          out[o++] = (char)(hexval(s[i + 2]) * 16 + hexval(s[i + 3]));
+          i += 3;
+        } else if (s[i] == '\\' && i + 1 < len) {
+          char c = s[++i];
+          out[o++] = c == 'n'   ? '\n'
+                     : c == 'r' ? '\r'
+                     : c == 't' ? '\t'
+                     : c == 'b' ? '\b'
+                     : c == 'a' ? '\a'
+                                : c;
+        } else if (s[i] == '"') {
+          if (i + 1 < len && !isspace((unsigned char)s[i + 1])) return -1;
+          done = 1;
+        } else {
+          out[o++] = s[i];
+        }
+      } else if (insq) {
+        if (i >= len) return -1;
+        if (s[i] == '\\' && i + 1 < len && s[i + 1] == '\'') {
+          i++;
+          out[o++] = '\'';
+        } else if (s[i] == '\'') {
+          if (i + 1 < len && !isspace((unsigned char)s[i + 1])) return -1;
+          done = 1;
+        } else {
+          out[o++] = s[i];
+        }
+      } else {
+        if (i >= len) break;
+        switch (s[i]) {
+          case ' ':
+          case '\n':
+          case '\r':
+          case '\t':
+          case '\0': done = 1; break;
+          case '"': inq = 1; break;
+          case '\'': insq = 1; break;
+          default: out[o++] = s[i];
+        }
+      }
+      if (i < len) i++;
+    }
+    lens[n++] = o - start;
+    out[o++] = '\0';
+  }
+}
+
+/* "(...)": a new selector from the rules inside. */
+static int add_selector(st_user *u, const unsigned char *s, size_t len, const char **err) {
+  acl_selector sel = { 0 };
+  char *words = malloc(len + 1);
+  size_t *lens = malloc((len / 2 + 2) * sizeof *lens);
+  if (words == NULL || lens == NULL) {
+    free(words);
+    free(lens);
+    *err = ERR_OOM_TEXT;
+    return -1;
+  }
+  int n = split_args((const char *)s + 1, len - 2, words, lens);
+  const char *w = words;
+  for (int i = 0; i < n; i++) {
+    if (lens[i] > 0 && sel_set(&sel, (const unsigned char *)w, lens[i], err) != 0) {
+      free(words);
+      free(lens);
+      sel_free(&sel);
+      return -1;
+    }
+    w += lens[i] + 1;
+  }
+  free(words);
+  free(lens);
+  acl_selector *ns = realloc(u->selectors, (u->nselectors + 1) * sizeof *ns);
+  if (ns == NULL) {
+    sel_free(&sel);
+    *err = ERR_OOM_TEXT;
+    return -1;
+  }
+  u->selectors = ns;
+  ns[u->nselectors++] = sel;
   return 0;
 }
 
@@ -414,42 +575,21 @@ int acl_user_set(st_user *u, const void *op, size_t len, const char **err) {
   const unsigned char *s = op;
   *err = "Syntax error";
   if (len == 0) return 0; /* Redis: an empty rule is a no-op */
-  if (ieq(s, len, "on")) {
+  size_t clen = strnlen((const char *)s, len);
+  if (ieq(s, clen, "on")) {
     u->flags |= USER_ON;
-  } else if (ieq(s, len, "off")) {
+  } else if (ieq(s, clen, "off")) {
     u->flags &= ~(uint32_t)USER_ON;
-  } else if (ieq(s, len, "nopass")) {
+  } else if (ieq(s, clen, "skip-sanitize-payload")) {
+    u->flags = (u->flags & ~(uint32_t)USER_SANITIZE) | USER_SKIP_SANITIZE;
+  } else if (ieq(s, clen, "sanitize-payload")) {
+    u->flags = (u->flags & ~(uint32_t)USER_SKIP_SANITIZE) | USER_SANITIZE;
+  } else if (ieq(s, clen, "nopass")) {
     u->flags |= USER_NOPASS;
     u->npasswords = 0;
-  } else if (ieq(s, len, "resetpass")) {
+  } else if (ieq(s, clen, "resetpass")) {
     u->flags &= ~(uint32_t)USER_NOPASS;
     u->npasswords = 0;
-  } else if (ieq(s, len, "allkeys")) {
-    u->flags |= USER_ALLKEYS;
-    clear_patterns(&u->keys, &u->nkeys);
-  } else if (ieq(s, len, "resetkeys")) {
-    u->flags &= ~(uint32_t)USER_ALLKEYS;
-    clear_patterns(&u->keys, &u->nkeys);
-  } else if (ieq(s, len, "allchannels")) {
-    u->flags |= USER_ALLCHANNELS;
-    clear_patterns(&u->channels, &u->nchannels);
-  } else if (ieq(s, len, "resetchannels")) {
-    u->flags &= ~(uint32_t)USER_ALLCHANNELS;
-    clear_patterns(&u->channels, &u->nchannels);
-  } else if (ieq(s, len, "allcommands")) {
-    set_all_commands(u, 1);
-  } else if (ieq(s, len, "nocommands")) {
-    set_all_commands(u, 0);
-  } else if (ieq(s, len, "sanitize-payload")) {
-    u->flags = (u->flags & ~(uint32_t)USER_SKIP_SANITIZE) | USER_SANITIZE;
-  } else if (ieq(s, len, "skip-sanitize-payload")) {
-    u->flags = (u->flags & ~(uint32_t)USER_SANITIZE) | USER_SKIP_SANITIZE;
-  } else if (ieq(s, len, "reset")) {
-    u->flags = USER_SANITIZE;
-    u->npasswords = 0;
-    clear_patterns(&u->keys, &u->nkeys);
-    clear_patterns(&u->channels, &u->nchannels);
-    set_all_commands(u, 0);
   } else if (s[0] == '>' || s[0] == '<' || s[0] == '#' || s[0] == '!') {
     uint8_t h[SHA256_LEN];
     if (s[0] == '>' || s[0] == '<') {
@@ -467,27 +607,84 @@ int acl_user_set(st_user *u, const void *op, size_t len, const char **err) {
       *err = ERR_NO_SUCH_PASSWORD;
       return -1;
     }
-  } else if (s[0] == '~' || s[0] == '%') {
-    return key_pattern(u, s, len, err);
-  } else if (len == 2 && s[0] == '&' && s[1] == '*') { /* allchannels, even after it */
-    u->flags |= USER_ALLCHANNELS;
-    clear_patterns(&u->channels, &u->nchannels);
-  } else if (s[0] == '&') {
-    if (u->flags & USER_ALLCHANNELS) {
-      *err = ERR_CHANNELS_AFTER_ALL;
-      return -1;
-    }
-    if (has_spaces(s + 1, len - 1)) return -1;
-    if (add_pattern(&u->channels, &u->nchannels, s + 1, len - 1, KEY_READ) != 0) {
-      *err = ERR_OOM_TEXT;
-      return -1;
-    }
-  } else if (s[0] == '+' || s[0] == '-') { /* "+" alone: an unknown command */
-    return command_rule(u, s, len, err);
+  } else if (s[0] == '(' && s[len - 1] == ')') {
+    return add_selector(u, s, len, err);
+  } else if (ieq(s, clen, "clearselectors")) {
+    clear_selectors(u);
+  } else if (ieq(s, clen, "reset")) {
+    u->flags = USER_SANITIZE;
+    u->npasswords = 0;
+    clear_patterns(&u->root.keys, &u->root.nkeys);
+    clear_patterns(&u->root.channels, &u->root.nchannels);
+    u->root.flags &= ~(uint32_t)(SEL_ALLKEYS | SEL_ALLCHANNELS);
+    clear_selectors(u);
+    set_all_commands(&u->root, 0);
   } else {
-    return -1;
+    return sel_set(&u->root, s, len, err);
   }
   return 0;
+}
+
+/* Redis's ACLMergeSelectorArguments, then ACLSetUser on each modifier. */
+int acl_user_apply(st_user *u, int argc, const resp_arg *argv, char **err) {
+  *err = NULL;
+  size_t total = 0;
+  for (int i = 0; i < argc; i++) total += argv[i].len + 1;
+  char *buf = malloc(total + 1);
+  resp_arg *mods = malloc(((size_t)argc + 1) * sizeof *mods);
+  if (buf == NULL || mods == NULL) {
+    free(buf);
+    free(mods);
+    return -1;
+  }
+  int n = 0, open = -1;
+  size_t at = 0, start = 0;
+  for (int i = 0; i < argc; i++) {
+    const unsigned char *op = argv[i].ptr;
+    size_t len = argv[i].len;
+    if (len > 0 && op[0] == '(' && op[len - 1] != ')') { /* (re)starts a selector */
+      start = at;
+      memcpy(buf + at, op, len);
+      at += len;
+      open = i;
+      continue;
+    }
+    if (open >= 0) {
+      buf[at++] = ' ';
+      memcpy(buf + at, op, len);
+      at += len;
+      if (len > 0 && op[len - 1] == ')') {
+        open = -1;
+        mods[n].ptr = (const unsigned char *)buf + start;
+        mods[n++].len = at - start;
+      }
+      continue;
+    }
+    mods[n++] = argv[i];
+  }
+  int rc = 0;
+  const char *why = NULL;
+  if (open >= 0) {
+    const resp_arg *a = &argv[open];
+    size_t alen = strnlen((const char *)a->ptr, a->len), sz = alen + 80;
+    *err = malloc(sz);
+    if (*err != NULL)
+      snprintf(*err, sz, "Unmatched parenthesis in acl selector starting at '%.*s'.", (int)alen,
+               a->ptr);
+    rc = -1;
+  }
+  for (int i = 0; rc == 0 && i < n; i++) {
+    if (acl_user_set(u, mods[i].ptr, mods[i].len, &why) == 0) continue;
+    /* Redis formats the modifier with %s: it stops at a NUL byte. */
+    size_t blen = strnlen((const char *)mods[i].ptr, mods[i].len), sz = blen + strlen(why) + 64;
+    *err = malloc(sz);
+    if (*err != NULL)
+      snprintf(*err, sz, "Error in ACL SETUSER modifier '%.*s': %s", (int)blen, mods[i].ptr, why);
+    rc = -1;
+  }
+  free(buf);
+  free(mods);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------------ the store */
@@ -495,12 +692,14 @@ int acl_user_set(st_user *u, const void *op, size_t len, const char **err) {
 static st_user *make_default(void) {
   st_user *u = acl_user_new("default", 7);
   if (u == NULL) return NULL;
-  u->flags = USER_ON | USER_NOPASS | USER_ALLKEYS | USER_ALLCHANNELS;
-  set_all_commands(u, 1);
+  u->flags = USER_ON | USER_NOPASS;
+  u->root.flags = SEL_ALLKEYS | SEL_ALLCHANNELS;
+  set_all_commands(&u->root, 1);
   return u;
 }
 
 int acl_init(st_store *st) {
+  acl_rules_init();
   st->acl = calloc(1, sizeof *st->acl);
   if (st->acl == NULL) return -1;
   st->acl->default_user = st->acl->users = make_default();
@@ -560,19 +759,15 @@ int acl_default_nopass(const st_store *st) {
 
 /* ------------------------------------------------------------------------------ checks */
 
-/* Where the key count is for the commands whose keys move (CMD_MOVABLE_KEYS): the keys follow
- * it. A movable-keys command missing here has every argument checked as a key. */
-static const struct {
-  const char *name;
-  int numkeys_at;
-} movable[] = { { "lmpop", 1 },      { "sintercard", 1 }, { "zmpop", 1 },   { "zintercard", 1 },
-                { "zunion", 1 },     { "zinter", 1 },     { "zdiff", 1 },   { "blmpop", 2 },
-                { "bzmpop", 2 },     { "eval", 2 },       { "evalsha", 2 }, { "eval_ro", 2 },
-                { "evalsha_ro", 2 }, { "fcall", 2 },      { "fcall_ro", 2 } };
+typedef struct key_check {
+  const acl_selector *sel;
+  const resp_arg *argv;
+  int bad; /* the first denied key's position, or 0 */
+} key_check;
 
-static int key_allowed(const st_user *u, const resp_arg *k, uint8_t need) {
-  for (size_t i = 0; i < u->nkeys; i++) {
-    const acl_pattern *p = &u->keys[i];
+static int key_allowed(const acl_selector *s, const resp_arg *k, uint8_t need) {
+  for (size_t i = 0; i < s->nkeys; i++) {
+    const acl_pattern *p = &s->keys[i];
     if ((p->perm & need) == need &&
         glob_match((const unsigned char *)p->pat, p->len, k->ptr, k->len, 0))
       return 1;
@@ -580,66 +775,103 @@ static int key_allowed(const st_user *u, const resp_arg *k, uint8_t need) {
   return 0;
 }
 
-/* 1 if every key argument is allowed; otherwise 0 with *bad = the first denied argument. */
-static int keys_allowed(const st_user *u, const st_cmd *cmd, int argc, const resp_arg *argv,
-                        int *bad) {
-  /* Without key specs: writers need write access to their keys, the others read access. */
-  uint8_t need = (cmd->flags & CMD_WRITE) ? KEY_WRITE : KEY_READ;
-  if (strcmp(cmd->name, "sort") == 0 || strcmp(cmd->name, "sort_ro") == 0) {
-    /* The sorted key is read; a STORE destination written (BY/GET patterns are not checked,
-     * as in Redis 7.0). */
-    if (argc > 1 && !key_allowed(u, &argv[1], KEY_READ)) return *bad = 1, 0;
-    for (int i = 2; i + 1 < argc; i++)
-      if (arg_eq(&argv[i], "store") && !key_allowed(u, &argv[i + 1], KEY_WRITE))
-        return *bad = i + 1, 0;
-    return 1;
+/* Redis's ACLSelectorCheckKey: read access for ACCESS keys, write for INSERT/DELETE/UPDATE. */
+static void visit_key(void *ctx, int pos, uint32_t flags) {
+  key_check *kc = ctx;
+  if (kc->bad != 0) return;
+  uint8_t need = 0;
+  if (flags & KS_ACCESS) need |= KEY_READ;
+  if (flags & (KS_INSERT | KS_DELETE | KS_UPDATE)) need |= KEY_WRITE;
+  if (!key_allowed(kc->sel, &kc->argv[pos], need)) kc->bad = pos;
+}
+
+static int channel_in(const acl_selector *s, const void *ch, size_t len, int literal);
+
+/* The channel arguments Redis 7.0 checks (getChannelsFromCommand's publish and subscribe rows;
+ * unsubscribing is never refused): from argument `first` to the last (or only the first). */
+static const struct {
+  const char *name;
+  uint8_t first, all, pattern;
+} channel_cmds[] = { { "publish", 1, 0, 0 },
+                     { "spublish", 1, 0, 0 },
+                     { "subscribe", 1, 1, 0 },
+                     { "ssubscribe", 1, 1, 0 },
+                     { "psubscribe", 1, 1, 1 } };
+
+static int channels_allowed(const acl_selector *s, const st_cmd *cmd, int argc,
+                            const resp_arg *argv, int *bad) {
+  if (!(cmd->flags & CMD_PUBSUB)) return 1;
+  for (size_t m = 0; m < sizeof channel_cmds / sizeof *channel_cmds; m++) {
+    if (strcmp(channel_cmds[m].name, cmd->name) != 0) continue;
+    int last = channel_cmds[m].all ? argc - 1 : channel_cmds[m].first;
+    for (int i = channel_cmds[m].first; i <= last && i < argc; i++)
+      if (!channel_in(s, argv[i].ptr, argv[i].len, channel_cmds[m].pattern)) return *bad = i, 0;
   }
-  if (cmd->flags & CMD_MOVABLE_KEYS) {
-    for (size_t m = 0; m < sizeof movable / sizeof *movable; m++) {
-      if (strcmp(movable[m].name, cmd->name) != 0) continue;
-      int at = movable[m].numkeys_at;
-      long long n = 0;
-      if (at < argc) n = strtoll((const char *)argv[at].ptr, NULL, 10);
-      for (int i = 1; i < at && cmd->first_key > 0; i++) /* a destination before the count */
-        if (!key_allowed(u, &argv[i], KEY_WRITE)) return *bad = i, 0;
-      for (long long i = 0; i < n && at + 1 + i < argc; i++)
-        if (!key_allowed(u, &argv[at + 1 + i], need)) return *bad = (int)(at + 1 + i), 0;
-      return 1;
-    }
-    for (int i = 1; i < argc; i++)
-      if (!key_allowed(u, &argv[i], need)) return *bad = i, 0;
-    return 1;
-  }
-  /* SSUBSCRIBE/SPUBLISH's first_key names channels (their key specs are NOT_KEY). */
-  if (cmd->first_key <= 0 || (cmd->flags & CMD_PUBSUB)) return 1;
-  int last = cmd->last_key < 0 ? argc + cmd->last_key : cmd->last_key;
-  int step = cmd->key_step > 0 ? cmd->key_step : 1;
-  for (int i = cmd->first_key; i <= last && i < argc; i += step)
-    if (!key_allowed(u, &argv[i], need)) return *bad = i, 0;
   return 1;
 }
 
-int acl_user_may(const st_user *u, const st_cmd *cmd, int argc, const void *argv, int *bad) {
-  if (cmd->flags & CMD_NO_AUTH) return ACL_OK;
-  if (cmd->index >= ACL_MAX_COMMANDS ||
-      !(u->allowed[cmd->index / 64] & (1ull << (cmd->index % 64))))
-    return ACL_DENIED_CMD;
-  int pos = 0;
-  if (!(u->flags & USER_ALLKEYS) && !keys_allowed(u, cmd, argc, argv, &pos)) {
-    if (bad != NULL) *bad = pos;
-    return ACL_DENIED_KEY;
+/* Redis's ACLSelectorCheckCmd: the command bit, first arguments, keys, channels. */
+static int selector_may(const acl_selector *s, const st_cmd *cmd, int argc, const resp_arg *argv,
+                        int *bad) {
+  uint32_t slot = cmd->index;
+  if (!(cmd->flags & CMD_NO_AUTH) && !(s->allowed[slot / 64] & (1ull << (slot % 64)))) {
+    if (argc < 2 || s->nfirstargs == 0) return ACL_DENIED_CMD;
+    int idx = cmd->parent != NULL ? 2 : 1, found = 0;
+    for (size_t i = 0; i < s->nfirstargs && !found; i++)
+      if (s->firstargs[i].slot == slot && idx < argc &&
+          strlen(s->firstargs[i].arg) == strnlen((const char *)argv[idx].ptr, argv[idx].len) &&
+          strncasecmp(s->firstargs[i].arg, (const char *)argv[idx].ptr, argv[idx].len) == 0)
+        found = 1;
+    if (!found) return ACL_DENIED_CMD;
   }
+  if (!(s->flags & SEL_ALLKEYS)) {
+    key_check kc = { s, argv, 0 };
+    keyspec_keys(cmd->name, argv, argc, visit_key, &kc);
+    if (kc.bad != 0) {
+      *bad = kc.bad;
+      return ACL_DENIED_KEY;
+    }
+  }
+  if (!(s->flags & SEL_ALLCHANNELS) && !channels_allowed(s, cmd, argc, argv, bad))
+    return ACL_DENIED_CHANNEL;
   return ACL_OK;
 }
 
-int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int literal) {
-  if (u->flags & USER_ALLCHANNELS) return 1;
-  for (size_t i = 0; i < u->nchannels; i++) {
-    const acl_pattern *p = &u->channels[i];
+int acl_user_may(const st_user *u, const st_cmd *cmd, int argc, const void *argv, int *bad) {
+  if (cmd->index >= ACL_MAX_COMMANDS) return ACL_DENIED_CMD;
+  /* Redis's ACLCheckAllUserCommandPerm: any selector may allow it; otherwise the worst reason,
+   * and among equal ones the last key position. */
+  int pos = 0, why = selector_may(&u->root, cmd, argc, argv, &pos);
+  if (why == ACL_OK) return ACL_OK;
+  int worst = why, worst_pos = pos;
+  for (size_t i = 0; i < u->nselectors; i++) {
+    pos = 0;
+    why = selector_may(&u->selectors[i], cmd, argc, argv, &pos);
+    if (why == ACL_OK) return ACL_OK;
+    if (why > worst || (why == worst && pos > worst_pos)) {
+      worst = why;
+      worst_pos = pos;
+    }
+  }
+  if (bad != NULL) *bad = worst_pos;
+  return worst;
+}
+
+static int channel_in(const acl_selector *s, const void *ch, size_t len, int literal) {
+  if (s->flags & SEL_ALLCHANNELS) return 1;
+  for (size_t i = 0; i < s->nchannels; i++) {
+    const acl_pattern *p = &s->channels[i];
     if (literal ? (p->len == len && memcmp(p->pat, ch, len) == 0)
                 : glob_match((const unsigned char *)p->pat, p->len, ch, len, 0))
       return 1;
   }
+  return 0;
+}
+
+int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int literal) {
+  if (channel_in(&u->root, ch, len, literal)) return 1;
+  for (size_t i = 0; i < u->nselectors; i++)
+    if (channel_in(&u->selectors[i], ch, len, literal)) return 1;
   return 0;
 }
 
@@ -656,6 +888,9 @@ int acl_check_perm(st_client *c, const st_cmd *cmd) {
   if (why == ACL_OK) return 0;
   if (why == ACL_DENIED_CMD)
     reply_error(&c->out, "NOPERM this user has no permissions to run the '%s' command", cmd->name);
+  else if (why == ACL_DENIED_CHANNEL)
+    reply_error(&c->out, "NOPERM this user has no permissions to access one of the channels used "
+                         "as arguments");
   else
     reply_error(&c->out,
                 "NOPERM this user has no permissions to access one of the keys used as arguments");
@@ -698,27 +933,9 @@ static char *sb_done(strbuf *b) {
   return b->p;
 }
 
-/* The base, then the category rules, then the command rules, as Redis prints them. */
-static void describe_commands(strbuf *b, const st_user *u) {
-  sb_str(b, (u->flags & USER_ALLCOMMANDS) ? "+@all" : "-@all");
-  for (int pass = 1; pass >= 0; pass--)
-    for (size_t i = 0; i < u->nrules; i++) {
-      const acl_rule *r = &u->rules[i];
-      if (r->is_category != pass) continue;
-      sb_str(b, r->allow ? " +" : " -");
-      if (r->is_category) {
-        sb_str(b, "@");
-        sb_str(b, acl_category_names[r->index]);
-      } else {
-        sb_str(b, st_commands[r->index].name);
-      }
-    }
-}
-
-char *acl_describe_commands(const st_user *u) {
-  strbuf b = { 0 };
-  describe_commands(&b, u);
-  return sb_done(&b);
+char *acl_describe_commands(const acl_selector *s) {
+  return acl_bits_describe(s->allowed, (s->flags & SEL_ALLCOMMANDS) != 0, s->firstargs,
+                           s->nfirstargs);
 }
 
 static void describe_key(strbuf *b, const acl_pattern *p) {
@@ -726,35 +943,52 @@ static void describe_key(strbuf *b, const acl_pattern *p) {
   sb_add(b, p->pat, p->len);
 }
 
+/* Redis's ACLDescribeSelector: keys, channels, commands. */
+static void describe_selector(strbuf *b, const acl_selector *s) {
+  if (s->flags & SEL_ALLKEYS) sb_str(b, "~* ");
+  for (size_t i = 0; !(s->flags & SEL_ALLKEYS) && i < s->nkeys; i++) {
+    describe_key(b, &s->keys[i]);
+    sb_str(b, " ");
+  }
+  if (s->flags & SEL_ALLCHANNELS) {
+    sb_str(b, "&* ");
+  } else {
+    sb_str(b, "resetchannels ");
+    for (size_t i = 0; i < s->nchannels; i++) {
+      sb_str(b, "&");
+      sb_add(b, s->channels[i].pat, s->channels[i].len);
+      sb_str(b, " ");
+    }
+  }
+  char *rules = acl_describe_commands(s);
+  if (rules == NULL) {
+    b->oom = 1;
+    return;
+  }
+  sb_str(b, rules);
+  free(rules);
+}
+
 char *acl_describe_user(const st_user *u) {
   strbuf b = { 0 };
   sb_str(&b, "user ");
   sb_add(&b, u->name, u->name_len);
-  sb_str(&b, (u->flags & USER_ON) ? " on" : " off");
-  if (u->flags & USER_NOPASS) sb_str(&b, " nopass");
-  if (u->flags & USER_SANITIZE) sb_str(&b, " sanitize-payload");
-  if (u->flags & USER_SKIP_SANITIZE) sb_str(&b, " skip-sanitize-payload");
+  sb_str(&b, (u->flags & USER_ON) ? " on " : " off ");
+  if (u->flags & USER_NOPASS) sb_str(&b, "nopass ");
+  if (u->flags & USER_SKIP_SANITIZE) sb_str(&b, "skip-sanitize-payload ");
+  if (u->flags & USER_SANITIZE) sb_str(&b, "sanitize-payload ");
   for (size_t i = 0; i < u->npasswords; i++) {
     char hex[2 * SHA256_LEN + 1];
     for (int j = 0; j < SHA256_LEN; j++) snprintf(hex + 2 * j, 3, "%02x", u->passwords[i][j]);
-    sb_str(&b, " #");
+    sb_str(&b, "#");
     sb_str(&b, hex);
-  }
-  if (u->flags & USER_ALLKEYS) sb_str(&b, " ~*");
-  for (size_t i = 0; i < u->nkeys; i++) {
     sb_str(&b, " ");
-    describe_key(&b, &u->keys[i]);
   }
-  if (u->flags & USER_ALLCHANNELS) {
-    sb_str(&b, " &*");
-  } else {
-    sb_str(&b, " resetchannels");
-    for (size_t i = 0; i < u->nchannels; i++) {
-      sb_str(&b, " &");
-      sb_add(&b, u->channels[i].pat, u->channels[i].len);
-    }
+  describe_selector(&b, &u->root);
+  for (size_t i = 0; i < u->nselectors; i++) {
+    sb_str(&b, " (");
+    describe_selector(&b, &u->selectors[i]);
+    sb_str(&b, ")");
   }
-  sb_str(&b, " ");
-  describe_commands(&b, u);
   return sb_done(&b);
 }

@@ -1,5 +1,5 @@
-/* acl.h - users, passwords and permissions, as Redis 7.0's ACL (without selectors or
- * first-argument rules).
+/* acl.h - users, passwords and permissions, as Redis 7.0's ACL (selectors and first-argument
+ * rules included).
  *
  * Every store has a "default" user (on, nopass, all commands, all keys, all channels) that new
  * connections start as. A connection is authenticated when its user was on and nopass at
@@ -7,11 +7,13 @@
  * (acl_set_requirepass). Passwords are kept as their SHA-256 only and compared in constant time;
  * no function here logs anything.
  *
- * Permissions are checked in execute() before a command runs or is queued (acl_check_*): one bit
- * test per command in the user's bitmap over the command table's rows (a container's
- * subcommands have rows of their own), then, unless the user has all keys, each key argument
- * against the user's key patterns. The bitmap is recomputed from the user's rules when they
- * change, never per command.
+ * A user's permissions are selectors: the root one (rules given outside parentheses) and any
+ * "(...)" ones; a command may run if any selector allows it with all its keys and channels.
+ * A selector's commands are a bitmap over acl_rules.h's slots (a slot per command and
+ * subcommand); permissions are checked in execute() before a command runs or is queued
+ * (acl_check_*): for a user without selectors or first-argument rules that is one bit test, then,
+ * unless the user has all keys, each key argument (as Redis finds them, keyspec.h) against the
+ * key patterns.
  *
  * ACL data is configuration, not data: it is malloc'ed like the command stats, not accounted in
  * the store's memory cells. */
@@ -21,30 +23,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "acl_rules.h"
 #include "sha256.h"
 
 typedef struct st_store st_store;
 typedef struct st_client st_client;
 struct st_cmd;
 
-#define ACL_MAX_COMMANDS 512 /* command table rows a bitmap can describe */
-
 enum {
   USER_ON = 1 << 0,
   USER_NOPASS = 1 << 1,
-  USER_ALLKEYS = 1 << 2,
-  USER_ALLCHANNELS = 1 << 3,
-  USER_ALLCOMMANDS = 1 << 4, /* +@all: commands added later are allowed too */
-  USER_SANITIZE = 1 << 5,    /* sanitize-payload (shown, no effect: no RESTORE) */
+  USER_SANITIZE = 1 << 5, /* sanitize-payload (shown, no effect) */
   USER_SKIP_SANITIZE = 1 << 6
 };
 
-/* One +/- rule on a category (ACL_* bit number) or a command row. */
-typedef struct acl_rule {
-  uint8_t allow;
-  uint8_t is_category;
-  uint16_t index;
-} acl_rule;
+enum {
+  SEL_ALLKEYS = 1 << 0,
+  SEL_ALLCHANNELS = 1 << 1,
+  SEL_ALLCOMMANDS = 1 << 2 /* +@all was the base: commands added later are allowed too */
+};
 
 /* A key pattern with its permission: ~p is read and write, %R~p read, %W~p write. */
 enum { KEY_READ = 1, KEY_WRITE = 2 };
@@ -54,19 +51,26 @@ typedef struct acl_pattern {
   uint8_t perm;
 } acl_pattern;
 
-typedef struct st_user {
-  char *name;
-  size_t name_len;
-  uint32_t flags;
-  uint64_t allowed[ACL_MAX_COMMANDS / 64]; /* by command row: derived from flags + rules */
-  uint8_t (*passwords)[SHA256_LEN];
-  size_t npasswords;
-  acl_rule *rules; /* in order, redundant ones dropped, after the +@all / -@all base */
-  size_t nrules;
+typedef struct acl_selector {
+  uint32_t flags;              /* SEL_* */
+  uint64_t allowed[ACL_WORDS]; /* by slot (acl_rules.h) */
+  acl_firstarg *firstargs;     /* of denied commands, in the order given */
+  size_t nfirstargs;
   acl_pattern *keys;
   size_t nkeys;
   acl_pattern *channels;
   size_t nchannels;
+} acl_selector;
+
+typedef struct st_user {
+  char *name;
+  size_t name_len;
+  uint32_t flags; /* USER_* */
+  uint8_t (*passwords)[SHA256_LEN];
+  size_t npasswords;
+  acl_selector root;
+  acl_selector *selectors; /* the "(...)" ones, in the order given */
+  size_t nselectors;
   struct st_user *next;
 } st_user;
 
@@ -114,8 +118,13 @@ int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int liter
 /* A user by name, or NULL. */
 st_user *acl_find(const st_store *st, const void *name, size_t len);
 
-/* Apply one SETUSER modifier to u. 0, or -1 with *err set to Redis's reason text. */
+/* Apply one SETUSER modifier to u (a whole "(...)" selector is one modifier). 0, or -1 with
+ * *err set to Redis's reason text. */
 int acl_user_set(st_user *u, const void *op, size_t len, const char **err);
+/* SETUSER's modifiers as Redis applies them: selector parentheses spread over several arguments
+ * are joined first, then each modifier applied to u. 0, or -1 with *err a malloc'ed error text
+ * without the "ERR " prefix ("Error in ACL SETUSER modifier '...': ..."; NULL on OOM). */
+int acl_user_apply(st_user *u, int argc, const struct resp_arg *argv, char **err);
 /* A detached user (for SETUSER's all-or-nothing: modify a copy, then swap). NULL on OOM. */
 st_user *acl_user_new(const void *name, size_t len);
 st_user *acl_user_copy(const st_user *u);
@@ -125,9 +134,9 @@ void acl_user_install(st_store *st, st_user *u);
 /* Delete a user: its clients are closed. 1 if it existed. */
 int acl_user_delete(st_store *st, st_user *u);
 
-/* The user's command rules as Redis shows them ("+@all -@dangerous", "-@all +get"), and the
+/* A selector's command rules as Redis shows them ("+@all -@dangerous", "-@all +get"), and the
  * ACL LIST line; both NUL-terminated, malloc'ed (NULL on OOM). */
-char *acl_describe_commands(const st_user *u);
+char *acl_describe_commands(const acl_selector *s);
 char *acl_describe_user(const st_user *u);
 
 /* Category names by ACL_* bit number (ACL CAT; COMMAND INFO). */

@@ -134,8 +134,8 @@ void cmd_acl_dryrun(st_client *c) {
     reply_error(&c->out, "ERR wrong number of arguments for '%s' command", cmd->name);
     return;
   }
-  int bad = 0;
-  switch (acl_user_may(u, cmd, argc, argv, &bad)) {
+  int bad = 0, why = acl_user_may(u, cmd, argc, argv, &bad);
+  switch (why) {
     case ACL_OK: reply_simple(&c->out, "OK"); return;
     case ACL_DENIED_CMD:
       reply_bulk_fmt(c, "This user has no permissions to run the '%s' command", cmd->name, 0);
@@ -145,11 +145,15 @@ void cmd_acl_dryrun(st_client *c) {
       const resp_arg *k = &argv[bad];
       const void *nul = memchr(k->ptr, 0, k->len);
       size_t klen = nul != NULL ? (size_t)((const unsigned char *)nul - k->ptr) : k->len;
+      int key = why == ACL_DENIED_KEY;
       if (klen == 0) {
-        bulk_cstr(c, "This user has no permissions to access the '' key");
+        bulk_cstr(c, key ? "This user has no permissions to access the '' key"
+                         : "This user has no permissions to access the '' channel");
         return;
       }
-      reply_bulk_fmt(c, "This user has no permissions to access the '%.*s' key",
+      reply_bulk_fmt(c,
+                     key ? "This user has no permissions to access the '%.*s' key"
+                         : "This user has no permissions to access the '%.*s' channel",
                      (const char *)k->ptr, klen);
       return;
     }
@@ -214,6 +218,16 @@ static void reply_patterns(st_client *c, const acl_pattern *p, size_t n, int all
   free(s);
 }
 
+/* Redis's aclAddReplySelectorDescription: commands, keys, channels. */
+static void reply_selector(st_client *c, const acl_selector *s) {
+  bulk_cstr(c, "commands");
+  bulk_owned(c, acl_describe_commands(s));
+  bulk_cstr(c, "keys");
+  reply_patterns(c, s->keys, s->nkeys, (s->flags & SEL_ALLKEYS) != 0, 1);
+  bulk_cstr(c, "channels");
+  reply_patterns(c, s->channels, s->nchannels, (s->flags & SEL_ALLCHANNELS) != 0, 0);
+}
+
 void cmd_acl_getuser(st_client *c) {
   const st_user *u = acl_find(c->st, c->argv[2].ptr, c->argv[2].len);
   if (u == NULL) {
@@ -237,14 +251,13 @@ void cmd_acl_getuser(st_client *c) {
     for (int j = 0; j < SHA256_LEN; j++) snprintf(hex + 2 * j, 3, "%02x", u->passwords[i][j]);
     bulk_cstr(c, hex);
   }
-  bulk_cstr(c, "commands");
-  bulk_owned(c, acl_describe_commands(u));
-  bulk_cstr(c, "keys");
-  reply_patterns(c, u->keys, u->nkeys, (u->flags & USER_ALLKEYS) != 0, 1);
-  bulk_cstr(c, "channels");
-  reply_patterns(c, u->channels, u->nchannels, (u->flags & USER_ALLCHANNELS) != 0, 0);
+  reply_selector(c, &u->root);
   bulk_cstr(c, "selectors");
-  reply_array(&c->out, 0);
+  reply_array(&c->out, (long)u->nselectors);
+  for (size_t i = 0; i < u->nselectors; i++) {
+    reply_array(&c->out, 6);
+    reply_selector(c, &u->selectors[i]);
+  }
 }
 
 void cmd_acl_list(st_client *c) {
@@ -283,14 +296,15 @@ void cmd_acl_setuser(st_client *c) {
     reply_oom(c);
     return;
   }
-  for (int i = 3; i < c->argc; i++) {
-    const char *why;
-    if (acl_user_set(u, c->argv[i].ptr, c->argv[i].len, &why) != 0) {
-      reply_error(&c->out, "ERR Error in ACL SETUSER modifier '%.*s': %s", (int)c->argv[i].len,
-                  (const char *)c->argv[i].ptr, why);
-      acl_user_free(u);
-      return;
-    }
+  char *err;
+  if (acl_user_apply(u, c->argc - 3, c->argv + 3, &err) != 0) {
+    if (err == NULL)
+      reply_oom(c);
+    else
+      reply_error(&c->out, "ERR %s", err);
+    free(err);
+    acl_user_free(u);
+    return;
   }
   acl_user_install(c->st, u);
   reply_simple(&c->out, "OK");

@@ -137,7 +137,7 @@ static void setuser_and_describe(st_client *c) {
     for (int j = 0; j < 4 && rules[i].ops[j] != NULL; j++) argv[argc++] = rules[i].ops[j];
     CHECK(strcmp(exec_argv(c, argc, argv, NULL), "+OK\r\n") == 0);
     st_user *u = acl_find(c->st, "x", 1);
-    char *d = acl_describe_commands(u);
+    char *d = acl_describe_commands(&u->root);
     CHECK(strcmp(d, rules[i].want) == 0);
     if (strcmp(d, rules[i].want) != 0) fprintf(stderr, "  rule %zu: got %s\n", i, d);
     free(d);
