@@ -17,8 +17,8 @@
 /* Keys offered to the pool per pick. More than eviction's 5: a move is cheap next to a lost
  * hit, and with one pick per move the pool must be refreshed faster than it is drained. */
 #define MIG_SAMPLES_PER_PICK 16
-/* Steps in a row without a DRAM value found before an unrepaid debt is dropped. */
-#define MIG_DEBT_MISSES 256
+/* The fallback sweep's chunk: buckets between two looks at the pool and the clock. */
+#define MIG_SWEEP_CHUNK 256
 /* LRU promotion bar: read again within cold_idle_ms / this (see passes_bar). */
 #define MIG_BAR_DIVISOR 8
 
@@ -160,10 +160,13 @@ static double log_size(const st_store *st, const st_entry *e) {
   return log2(1.0 + (double)obj_usage((st_store *)st, e));
 }
 
+/* A candidate at all: a value mig_move can move (a single block over MIG_MAX_VALUE is not one:
+ * offered, it would be picked again and again and keep a debt alive that nothing can repay). */
 static int movable(const st_entry *e) {
-  unsigned enc = entry_enc(e);
-  return enc == ENC_RAW || enc == ENC_LISTPACK || enc == ENC_INTSET || enc == ENC_QUICKLIST ||
-         is_hash_table(e);
+  if (entry_enc(e) == ENC_QUICKLIST || is_hash_table(e)) return 1;
+  unsigned owner;
+  size_t size = single_block(e, &owner);
+  return size > 0 && size <= MIG_MAX_VALUE;
 }
 
 /* Demotion: DRAM values, coldest x largest first. */
@@ -184,9 +187,52 @@ static double hot_score(const st_store *st, const st_entry *e, void *arg) {
   return 1e12 - (double)access_idle_ms(st, e);
 }
 
-static st_entry *pick(st_store *st, st_pool *p, pool_score_fn *score) {
+/* Advance the sweep by up to `buckets` buckets, db after db, offering what it passes to the
+ * pool; stops early at a lap's end that offered nothing (*empty_lap set) and, with
+ * stop_at_first, once something was offered. Returns the candidates offered. */
+static size_t sweep(st_store *st, mig_sweep *sw, st_pool *p, pool_score_fn *score, size_t buckets,
+                    int stop_at_first, int *empty_lap) {
+  size_t offered = 0;
+  while (buckets > 0 && !(stop_at_first && offered > 0)) {
+    if (sw->db >= st->ndb) {
+      int empty = sw->lap_found == 0;
+      sw->db = 0;
+      sw->cursor = 0;
+      sw->lap_found = 0;
+      if (empty) {
+        *empty_lap = 1;
+        break;
+      }
+    }
+    dict *keys = &st->dbs[sw->db].keys;
+    if (dict_size(keys) == 0) { /* an empty db costs no bucket */
+      sw->db++;
+      sw->cursor = 0;
+      continue;
+    }
+    size_t got = pool_populate_scan(p, st, sw->db, keys, &sw->cursor, buckets, score, NULL);
+    size_t used = dict_buckets(keys); /* an upper bound when the db's end came first */
+    buckets = sw->cursor == 0 && used < buckets ? buckets - used : 0;
+    if (sw->cursor == 0) sw->db++;
+    offered += got;
+    sw->lap_found += got;
+  }
+  return offered;
+}
+
+/* The best candidate for a move to `to`, or NULL: sampling rounds (each with a stretch of the
+ * sweep), then the sweep alone until it offers one, up to MIG_SWEEP_BUCKETS buckets or the
+ * deadline. *none: a whole lap of the sweep offered nothing (no candidate anywhere). */
+static st_entry *pick(st_store *st, uint8_t to, int64_t deadline_us, int *none) {
+  st_mig *m = st->mig;
+  st_pool *p = to == TM_PMEM ? &m->cold : &m->hot;
+  pool_score_fn *score = to == TM_PMEM ? cold_score : hot_score;
+  mig_sweep *sw = &m->sweep[to];
   size_t samples = st->cfg.maxmemory_samples > 0 ? (size_t)st->cfg.maxmemory_samples : 5;
-  for (int round = 0; round < MIG_PICK_ROUNDS; round++) {
+  int db;
+  st_entry *e;
+  *none = 0;
+  for (int round = 0; round < MIG_PICK_ROUNDS && !*none; round++) {
     for (size_t offered = 0; offered < MIG_SAMPLES_PER_PICK;) {
       size_t before = offered;
       for (int i = 0; i < st->ndb; i++)
@@ -196,9 +242,14 @@ static st_entry *pick(st_store *st, st_pool *p, pool_score_fn *score) {
         }
       if (offered == before) break; /* every db empty */
     }
-    int db;
-    st_entry *e = pool_pick(p, st, score, NULL, &db);
-    if (e != NULL) return e;
+    sweep(st, sw, p, score, MIG_SWEEP_ROUND, 0, none);
+    if ((e = pool_pick(p, st, score, NULL, &db)) != NULL) return e;
+  }
+  for (size_t swept = 0; swept < MIG_SWEEP_BUCKETS && !*none; swept += MIG_SWEEP_CHUNK) {
+    if (sweep(st, sw, p, score, MIG_SWEEP_CHUNK, 1, none) > 0 &&
+        (e = pool_pick(p, st, score, NULL, &db)) != NULL)
+      return e;
+    if (mono_us() >= deadline_us) break;
   }
   return NULL;
 }
@@ -249,16 +300,14 @@ uint64_t mig_step(st_store *st, uint64_t budget_us) {
     if ((n & 7) == 7 && (uint64_t)(mono_us() - start) >= budget_us) break;
     int64_t demote = m->quota[TM_PMEM] + m->debt + squeeze;
     uint8_t to;
-    st_entry *e;
-    if (demote > 0) {
+    if (demote > 0)
       to = TM_PMEM;
-      e = pick(st, &m->cold, cold_score);
-    } else if (m->quota[TM_DRAM] > 0) {
+    else if (m->quota[TM_DRAM] > 0)
       to = TM_DRAM;
-      e = pick(st, &m->hot, hot_score);
-    } else {
+    else
       break;
-    }
+    int none;
+    st_entry *e = pick(st, to, start + (int64_t)budget_us, &none);
     if (e == NULL) {
       m->starved++;
       /* Nothing movable in that direction: the demand cannot be met now. */
@@ -266,21 +315,17 @@ uint64_t mig_step(st_store *st, uint64_t budget_us) {
         m->quota[TM_PMEM] = 0;
         squeeze = 0;
         /* The debt waits for the next step while DRAM holds data: its values are sparse when
-         * most live in PMem, and a sampling that found none must not forgive promotions (the
-         * split ran off by their bytes). Dropped after MIG_DEBT_MISSES such steps in a row
+         * most live in PMem, and a pick that found none must not forgive promotions (the split
+         * ran off by their bytes). Dropped once a whole lap of the sweep found nothing movable
          * (what DRAM holds may all be unmovable). */
-        if (m->debt > 0 && dram_data_bytes(st) > 0 && ++m->debt_misses < MIG_DEBT_MISSES) break;
+        if (m->debt > 0 && dram_data_bytes(st) > 0 && !none) break;
         m->debt = 0;
-        m->debt_misses = 0;
       } else {
         m->quota[TM_DRAM] = 0;
       }
       continue;
     }
-    if (to == TM_PMEM) {
-      learn_cold(st, e);
-      m->debt_misses = 0;
-    }
+    if (to == TM_PMEM) learn_cold(st, e);
     size_t bytes = mig_move(st, e, to);
     if (bytes == 0) {
       if (m->failed > 0 && (n & 15) == 15) break; /* the destination is full */

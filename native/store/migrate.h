@@ -27,9 +27,10 @@
  *     debt the next steps repay by demoting as many cold bytes, so promotions swap hot for cold
  *     and leave the split alone (at most one second of the rate and 1% of the live bytes unrepaid,
  *     so promotions cannot outrun demotions under a saturating read load; a step whose pick finds
- *     no DRAM value keeps the debt, a controller's promotion quota cancels it). The bar: LRU clock: read again within an eighth of the idle
- *     time of the values being demoted (at least within the same second); LFU clock: a counter 2 above
- *     theirs (at least LFU_INIT_VAL + 2). A value read once (a scan) does not pass it;
+ *     no DRAM value keeps the debt until a whole lap of the sweep found none, a controller's
+ *     promotion quota cancels it). The bar: LRU clock: read again within an eighth of the idle
+ *     time of the values being demoted (at least within the same second); LFU clock: a counter
+ *     2 above theirs (at least LFU_INIT_VAL + 2). A value read once (a scan) does not pass it;
  *   - memory pressure: DRAM above 95% of dram-limit demotes down to 90%.
  *
  * Choosing what to demote: sampled as Redis's eviction pool samples (maxmemory-samples keys
@@ -38,6 +39,17 @@
  * cold the larger goes first, which frees more DRAM per decision and loses the fewest hits per
  * byte moved. Promotion by quota takes the hottest sampled PMem values (least idle, or highest
  * counter).
+ *
+ * Sampling alone misses sparse candidates: dict_sample takes a few nodes from consecutive
+ * buckets at a random spot, so it reaches a node only from the few spots just before it, and
+ * never one past the fifth in its chain (mig_sample_test: a lone DRAM value among 2000 PMem ones
+ * took 25-30 steps on average, up to 2048 and more, and one seventh in its chain was never
+ * found). So each sampling round also advances a sweep, a dict_scan cursor per direction kept
+ * across steps (MIG_SWEEP_ROUND buckets), and a pick whose rounds found nothing sweeps on, up to
+ * MIG_SWEEP_BUCKETS buckets or the step's time, until it offers a candidate: every value is
+ * offered within one lap of the keyspace's buckets, a lone one within buckets / 4096 steps. No
+ * cost on the request path, no bytes per key. A lap that offered nothing is the proof that the
+ * direction has no candidate (values present throughout it were all seen).
  *
  * Snapshots: a move is not a mutation. The value's content and the entry's version stay as
  * they were, key_modified is not called, and only the pointer changes, between two commands.
@@ -56,6 +68,16 @@
 #define MIG_QL_NODES 64
 #define MIG_HASH_VALUES 64
 #define MIG_PENDING 16
+/* The sweep's buckets per sampling round, and at most per step once sampling found nothing. */
+#define MIG_SWEEP_ROUND 16
+#define MIG_SWEEP_BUCKETS 4096
+
+/* The sweep: a clock hand over every db's keyspace (a dict_scan cursor), one per direction. */
+typedef struct mig_sweep {
+  int db;             /* the db the cursor is in */
+  uint64_t cursor;    /* dict_scan cursor in it (0: its start) */
+  uint64_t lap_found; /* candidates offered since the current lap (db 0, cursor 0) began */
+} mig_sweep;
 
 typedef struct mig_pending {
   int db;
@@ -71,7 +93,7 @@ struct st_mig {
   int64_t refilled_ms;      /* last refill */
   int64_t quota[2];         /* bytes asked to move, by destination tier (TM_DRAM: promote) */
   int64_t debt;             /* bytes promoted on read, still to be repaid by demotions */
-  unsigned debt_misses;     /* steps in a row whose demotion pick for the debt found nothing */
+  mig_sweep sweep[2];       /* by destination tier */
   double cold_idle_ms;      /* idle time of recently demoted values (EWMA): the LRU bar */
   double cold_freq;         /* their LFU counter (EWMA): the LFU bar */
   uint64_t moved_bytes[2];  /* by destination tier */

@@ -79,6 +79,35 @@ void pool_populate(st_pool *p, st_store *st, int db, dict *keys, size_t samples,
   }
 }
 
+typedef struct scan_offer {
+  st_pool *p;
+  st_store *st;
+  int db;
+  pool_score_fn *score;
+  void *arg;
+  size_t offered;
+} scan_offer;
+
+static void offer_scanned(dict_node *n, void *arg) {
+  scan_offer *so = arg;
+  const st_entry *e = (const st_entry *)n;
+  double sc = so->score(so->st, e, so->arg);
+  if (sc >= 0) {
+    offer(so->p, sc, so->db, e);
+    so->offered++;
+  }
+}
+
+size_t pool_populate_scan(st_pool *p, st_store *st, int db, dict *keys, uint64_t *cursor,
+                          size_t buckets, pool_score_fn *score, void *arg) {
+  scan_offer so = { p, st, db, score, arg, 0 };
+  for (size_t i = 0; i < buckets; i++) {
+    *cursor = dict_scan(keys, *cursor, offer_scanned, &so);
+    if (*cursor == 0) break;
+  }
+  return so.offered;
+}
+
 void pool_populate_expires(st_pool *p, st_store *st, int db, const st_expires *x, size_t samples,
                            pool_score_fn *score, void *arg) {
   if (x->len == 0) return;

@@ -36,6 +36,12 @@ void pool_clear(st_pool *p);
 /* Sample up to `samples` keys of one dict (a keyspace) and offer each to the pool. */
 void pool_populate(st_pool *p, st_store *st, int db, dict *keys, size_t samples,
                    pool_score_fn *score, void *arg);
+/* The same over consecutive buckets: up to `buckets` dict_scan calls from *cursor (updated; 0
+ * again when the dict's end was reached). Every key present throughout a whole pass from 0 to
+ * 0 is offered at least once, whatever the sampling above would have missed (the migrator's
+ * sweep). Returns the candidates offered (scored >= 0). */
+size_t pool_populate_scan(st_pool *p, st_store *st, int db, dict *keys, uint64_t *cursor,
+                          size_t buckets, pool_score_fn *score, void *arg);
 /* The same from an expiry heap (volatile policies sample only keys with a TTL). */
 void pool_populate_expires(st_pool *p, st_store *st, int db, const st_expires *x, size_t samples,
                            pool_score_fn *score, void *arg);

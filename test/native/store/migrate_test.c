@@ -128,7 +128,14 @@ static void reset(st_store *st) {
   st->mig->tokens = 1e9;
 }
 
-/* Sampled, as Redis's eviction: not exact, so checked over many keys against a blind pick. */
+/* Sampled, as Redis's eviction, plus the sweep: not exact, so checked over many keys against a
+ * blind pick. A pick takes the best candidate seen so far, so what comes back is what the
+ * sampling and the sweep got to see. Sampling alone (20 keys per pick from 4 runs of
+ * consecutive buckets) saw about 57% of the keys in 50 picks, not the 63% of 1000 independent
+ * draws: 29 +/- 3.4 of the 50 hot keys back, under the old bound of 20 in ~1.3% of runs, and
+ * 79 +/- 3.8 of 100 cold ones demoted. With the sweep's 16 buckets per pick: 45 +/- 2.1 and
+ * 94 +/- 2.4 (300 runs each); the bounds below sit 6-7 deviations under those means and under
+ * sampling alone's. */
 #define QN 1000
 #define QCOLD 100
 static void test_quota(st_store *st, st_client *c) {
@@ -157,7 +164,7 @@ static void test_quota(st_store *st, st_client *c) {
   }
   printf("  quota: %d of %d cold keys demoted (a blind pick: %d)\n", cold_moved, QCOLD,
          QCOLD * QCOLD / QN);
-  CHECK(cold_moved >= QCOLD * 6 / 10);
+  CHECK(cold_moved >= QCOLD * 8 / 10);
   CHECK(st->mig->moved_values[TM_PMEM] >= QCOLD);
   check_exact(st, "quota");
 
@@ -177,7 +184,7 @@ static void test_quota(st_store *st, st_client *c) {
   }
   printf("  promote quota: %d of %d hot back (a blind pick: %d)\n", hot_back, QCOLD / 2,
          QCOLD / 2 * QCOLD / 2 / QN);
-  CHECK(hot_back >= QCOLD / 2 * 4 / 10);
+  CHECK(hot_back >= QCOLD / 2 * 6 / 10);
   check_exact(st, "promote quota");
   exec(c, "flushall", NULL);
 }
@@ -305,10 +312,8 @@ static void test_sparse_debt(st_store *st, st_client *c) {
   printf("  sparse debt: %lld owed, %llu demoted, %llu starved picks\n", (long long)owed,
          (unsigned long long)repaid, (unsigned long long)st->mig->starved);
   CHECK(st->mig->debt == 0);
-  /* Most of it repaid, not forgiven at the first empty sampling. Not all of it in every run: the
-   * bucket sampler can leave the last lone DRAM value unseen for MIG_DEBT_MISSES steps, and the
-   * debt is then dropped by design (about 7% of runs; 20 of 2000 values). */
-  CHECK((int64_t)repaid * 4 >= owed * 3);
+  /* Repaid, not forgiven: the sweep reaches the values sampling misses (the last lone one). */
+  CHECK((int64_t)repaid == owed);
   /* The controller asking for more DRAM cancels a debt: those promotions are what it wants. */
   st->mig->debt = 4096;
   st_mig_request(st, TM_DRAM, 1);
@@ -320,6 +325,20 @@ static void test_sparse_debt(st_store *st, st_client *c) {
   st->mig->tokens = 1e9;
   mig_step(st, 1000000);
   CHECK(st->mig->debt == 0);
+  /* Nor one whose DRAM holds only data that cannot move (a value over MIG_MAX_VALUE): kept
+   * while the sweep's lap is under way, dropped at the end of a lap that found nothing. */
+  tm_set_threshold(st->mem.heap, 64u << 20);
+  CHECK_REPLY(c, ":16777217\r\n", "setrange", "over", "16777216", "y");
+  tm_set_threshold(st->mem.heap, 256);
+  CHECK(entry_val_tier(find(st, "over")) == TM_DRAM);
+  st->mig->debt = 4096;
+  int steps = 0;
+  for (; steps < 100 && st->mig->debt > 0; steps++) {
+    st->mig->tokens = 1e9;
+    mig_step(st, 1000000);
+  }
+  printf("  unmovable DRAM: debt dropped after %d steps\n", steps);
+  CHECK(st->mig->debt == 0 && steps <= 2);
   check_exact(st, "sparse debt");
   exec(c, "flushall", NULL);
 }
