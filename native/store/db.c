@@ -53,9 +53,15 @@ st_entry *lookup_read(st_client *c, const resp_arg *key) {
 st_entry *lookup_write(st_client *c, const resp_arg *key) {
   st_entry *e = db_find(c, c->db, key->ptr, key->len);
   if (e != NULL) {
-    snapshot_before_change(c->st, c->db, e);
+    snapshot_before_change(c->st, c->db, e, SNAP_EDIT);
     access_touch(c->st, e);
   }
+  return e;
+}
+
+st_entry *lookup_overwrite(st_client *c, const resp_arg *key) {
+  st_entry *e = db_find(c, c->db, key->ptr, key->len);
+  if (e != NULL) access_touch(c->st, e);
   return e;
 }
 
@@ -114,10 +120,11 @@ void db_delete_entry(st_client *c, st_db *db, st_entry *e) {
   st_store *st = c->st;
   size_t klen;
   const unsigned char *key = entry_key(e, &klen);
-  snapshot_before_change(st, db, e);
+  int kept = snapshot_before_change(st, db, e, SNAP_DELETE); /* the pre-image is e itself */
   dict_unlink(&db->keys, key, klen);
   if (e->flags & E_EXPIRES) exp_remove(&db->expires, e);
   key_modified(c, db, e);
+  if (kept) return;
   obj_free(st, e);
   entry_free(&st->mem, entry_type(e), e);
 }
@@ -133,7 +140,7 @@ void db_replace_value(st_client *c, st_db *db, st_entry *e, unsigned type, unsig
                       uint32_t vlen, uint8_t vtier) {
   st_store *st = c->st;
   unsigned old = entry_type(e);
-  snapshot_before_change(st, db, e);
+  snapshot_before_change(st, db, e, SNAP_REPLACE); /* may take the old value: e->val NULL */
   obj_free(st, e);
   entry_retag(&st->mem, old, type, e);
   e->val = val;
@@ -159,7 +166,7 @@ static st_entry *clone_entry(st_store *st, const st_entry *e, const void *key, s
 
 st_entry *db_set_expire(st_client *c, st_db *db, st_entry *e, int64_t when_ms) {
   st_store *st = c->st;
-  snapshot_before_change(st, db, e);
+  snapshot_before_change(st, db, e, SNAP_EDIT);
   if (!(e->flags & E_EXPIRES)) {
     size_t klen;
     const unsigned char *key = entry_key(e, &klen);
@@ -195,7 +202,7 @@ int db_persist(st_db *db, st_entry *e) {
 st_entry *db_rekey(st_client *c, st_db *from, st_entry *e, st_db *to, const void *key, size_t klen,
                    int keep_ttl) {
   st_store *st = c->st;
-  snapshot_before_change(st, from, e);
+  snapshot_before_change(st, from, e, SNAP_EDIT);
   int64_t ttl = keep_ttl ? entry_expire(e) : -1;
   st_entry *n = clone_entry(st, e, key, klen, ttl >= 0);
   if (n == NULL) return NULL;

@@ -1,5 +1,6 @@
 /* evict.c - maxmemory eviction (see evict.h): Redis's performEvictions over the store's dbs. */
 #include "evict.h"
+#include "snapshot.h"
 
 #include <time.h>
 
@@ -100,6 +101,8 @@ int evict_perform(st_store *st) {
     }
     tmp.db = &st->dbs[dbi];
     aof_expired(&tmp, tmp.db, e); /* Redis propagates an eviction as DEL too */
+    /* A snapshot's pre-image is serialized now, not retained: an eviction must free memory. */
+    snapshot_before_change(st, tmp.db, e, SNAP_EDIT);
     db_delete_entry(&tmp, tmp.db, e);
     st->stats.evicted_keys++;
     /* A big value goes to lazy free in steps: run them now, they are what frees memory. */

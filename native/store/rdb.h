@@ -108,6 +108,8 @@ typedef struct rdb_out {
   uint64_t keys;    /* records written */
 } rdb_out;
 
+#define RDB_FLUSH_AT (1u << 20) /* default flush_at: write to the file once 1 MiB is buffered */
+
 void rdb_out_init(rdb_out *o, st_store *st, int fd, int compress, int checksum);
 /* Write what is buffered to the file (no-op in memory). 0, or -1 (o->err set). */
 int rdb_out_flush(rdb_out *o);

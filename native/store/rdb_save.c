@@ -14,7 +14,6 @@
 #include "util.h"
 #include "zsl.h"
 
-#define FLUSH_AT (1u << 20)        /* write to the file once 1 MiB is buffered */
 #define WRITEBACK_EVERY (8u << 20) /* start writeback of every 8 MiB written */
 
 void rdb_out_init(rdb_out *o, st_store *st, int fd, int compress, int checksum) {
@@ -24,7 +23,7 @@ void rdb_out_init(rdb_out *o, st_store *st, int fd, int compress, int checksum) 
   o->compress = compress;
   o->checksum = checksum;
   o->cur_db = -1;
-  o->flush_at = FLUSH_AT;
+  o->flush_at = RDB_FLUSH_AT;
 }
 
 void rdb_out_free(rdb_out *o) {

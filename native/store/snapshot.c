@@ -4,7 +4,16 @@
 #include <errno.h>
 #include <time.h>
 
+#include "entry.h"
 #include "rdb.h"
+
+/* A pre-image kept as blocks: a retained entry (the deleted entry itself, or a copy of the
+ * key with the old value's pointer) and the cut db it belongs to. */
+typedef struct retained {
+  st_entry *e;
+  size_t bytes; /* its entry block and value, as counted in the snapshot's extra memory */
+  int cdb;
+} retained;
 
 struct st_snapshot {
   rdb_out out;
@@ -21,12 +30,22 @@ struct st_snapshot {
    * `side`, in memory, appended to the file after it. */
   rdb_piecewise open;
   rdb_out side;
-  uint64_t pieces; /* steps that ended inside an open record */
-  int profiling;   /* BGSAVE STAT_MEMORY: tally every key written (memprofile.h) */
+  uint64_t pieces;   /* steps that ended inside an open record */
+  int open_retained; /* the open record's entry is a retained pre-image: freed when complete */
+  /* Pre-images kept as blocks, written and freed by the steps before the traversal goes on. */
+  retained *rt;
+  size_t rt_len, rt_cap;
+  uint8_t rt_tier;
+  size_t rt_bytes;   /* retained entries and values */
+  size_t limit;      /* cap on retained bytes + buffers (buffer_limit) */
+  uint64_t kept;     /* pre-images retained */
+  size_t extra_peak; /* largest retained + buffers seen */
+  int profiling;     /* BGSAVE STAT_MEMORY: tally every key written (memprofile.h) */
   st_memprofile prof;
 };
 
 /* Elements written between two looks at the clock. */
+#define RT_CHECK_EVERY 16 /* retained pre-images written between two looks at the clock */
 #define PIECE_ELEMENTS 512
 
 static snapshot_stats last_stats_zero;
@@ -50,6 +69,20 @@ void snapshot_walk(const st_store *st, st_walk_fn *visit, void *arg) {
   visit(arg, s->phys_of, sizeof(int) * 2 * (size_t)s->ndb, s->map_tier, SM_STORE, TM_CAT_METADATA);
   out_walk(&s->out, visit, arg);
   out_walk(&s->side, visit, arg);
+  if (s->rt != NULL)
+    visit(arg, s->rt, s->rt_cap * sizeof *s->rt, s->rt_tier, SM_STORE, TM_CAT_BUFFERS);
+  for (size_t i = 0; i < s->rt_len; i++) st_walk_entry((st_store *)st, s->rt[i].e, visit, arg);
+  if (s->open_retained) st_walk_entry((st_store *)st, (const st_entry *)s->open.e, visit, arg);
+}
+
+/* The snapshot's extra memory now: retained pre-images and every buffer it holds. */
+static size_t extra_now(const st_snapshot *s) {
+  return s->rt_bytes + s->rt_cap * sizeof *s->rt + s->out.cap + s->side.cap;
+}
+
+static void note_extra(st_snapshot *s) {
+  size_t x = extra_now(s);
+  if (x > s->extra_peak) s->extra_peak = x;
 }
 
 static snapshot_stats current_stats(const st_store *st) {
@@ -58,7 +91,9 @@ static snapshot_stats current_stats(const st_store *st) {
   r.keys = s->out.keys + s->side.keys;
   r.preimages = s->preimages;
   r.bytes = s->out.written + s->out.len + s->side.len;
-  r.peak_extra = s->out.peak + s->side.peak; /* at most; the two rarely peak together */
+  size_t bufs = s->out.peak + s->side.peak; /* at most; the two rarely peak together */
+  r.peak_extra = s->extra_peak > bufs ? s->extra_peak : bufs;
+  r.retained = s->kept;
   r.missed_hooks = st->snap_missed;
   r.pieces = s->pieces;
   return r;
@@ -68,10 +103,21 @@ snapshot_stats snapshot_get_stats(const st_store *st) {
   return st->snap == NULL ? st->snap_last : current_stats(st);
 }
 
+/* A retained pre-image is written (or the snapshot is over): free its entry and value. */
+static void free_retained(st_store *st, st_entry *e) {
+  obj_free(st, e); /* a big collection goes on in lazyfree's steps */
+  entry_free(&st->mem, entry_type(e), e);
+}
+
 static void finish(st_store *st) {
   st_snapshot *s = st->snap;
   st->snap_last = current_stats(st);
   rdb_put_record_abort(&s->open);
+  if (s->open_retained) free_retained(st, (st_entry *)s->open.e);
+  s->open_retained = 0;
+  for (size_t i = 0; i < s->rt_len; i++) free_retained(st, s->rt[i].e);
+  if (s->rt != NULL)
+    sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, s->rt, s->rt_cap * sizeof *s->rt, s->rt_tier);
   rdb_out_free(&s->side);
   rdb_out_free(&s->out);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, s->phys_of, sizeof(int) * 2 * (size_t)s->ndb,
@@ -108,7 +154,12 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
   for (int i = 0; i < st->ndb; i++) s->phys_of[i] = s->cut_of[i] = i;
   rdb_out_init(&s->out, st, fd, compress, checksum);
   rdb_out_init(&s->side, st, -1, compress, 0);
-  if (buffer_limit >= 4096) s->out.flush_at = buffer_limit;
+  /* The cap is shared by retained pre-images, the side buffer and the output buffer; the
+   * output is written out in pieces of at most an eighth of it (1 MiB at most). */
+  s->limit = buffer_limit >= 4096 ? buffer_limit : RDB_FLUSH_AT;
+  s->out.flush_at = s->limit / 8 < 4096           ? 4096
+                    : s->limit / 8 > RDB_FLUSH_AT ? RDB_FLUSH_AT
+                                                  : s->limit / 8;
   st->snap = s;
   st->snap_self_tier = tier;
   st->snap_cut = st->version;
@@ -152,6 +203,8 @@ void snapshot_abort(st_store *st) {
 static void close_open(st_store *st) {
   st_snapshot *s = st->snap;
   ((st_entry *)s->open.e)->version = st->snap_cut + 1;
+  if (s->open_retained) free_retained(st, (st_entry *)s->open.e);
+  s->open_retained = 0;
   s->open.e = NULL;
   if (s->side.len > 0) {
     rdb_put_raw(&s->out, s->side.buf, s->side.len);
@@ -188,7 +241,7 @@ static void emit(st_store *st, int cdb, st_entry *e, int whole) {
     if (s->profiling) mp_entry(st, &s->prof, e);
     rdb_put_record(&s->side, cdb, e);
     e->version = st->snap_cut + 1;
-    if (s->side.len > s->out.flush_at) finish_open(st); /* memory stays bounded */
+    if (s->side.len > s->limit / 2) finish_open(st); /* memory stays bounded */
     return;
   }
   if (whole) {
@@ -206,10 +259,78 @@ static void emit(st_store *st, int cdb, st_entry *e, int whole) {
   e->version = st->snap_cut + 1;
 }
 
-void snapshot_write_preimage(st_store *st, st_db *db, st_entry *e) {
+/* Bytes a retained copy of e would hold: its entry block and its value. */
+static size_t retained_bytes(st_store *st, const st_entry *e) {
+  return sm_usable(&st->mem, (e->flags & E_SELF_PMEM) ? TM_PMEM : TM_DRAM, e, entry_block_size(e)) +
+         obj_usage(st, e);
+}
+
+/* Room for one more retained pre-image of `bytes` within the cap (and maxmemory): 0 or -1. */
+static int rt_room(st_store *st, st_snapshot *s, size_t bytes) {
+  size_t cap = s->rt_cap;
+  if (s->rt_len == cap) cap = cap ? cap * 2 : 64;
+  size_t grow = (cap - s->rt_cap) * sizeof *s->rt;
+  if (extra_now(s) + grow + bytes > s->limit) return -1;
+  if (st->cfg.maxmemory > 0 &&
+      sm_total_bytes(&st->mem) + (int64_t)(grow + bytes) > st->cfg.maxmemory)
+    return -1;
+  if (cap == s->rt_cap) return 0;
+  uint8_t tier = s->rt_tier;
+  retained *n = s->rt == NULL ? sm_alloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, cap * sizeof *n, &tier)
+                              : sm_realloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, s->rt,
+                                           s->rt_cap * sizeof *n, cap * sizeof *n, &tier);
+  if (n == NULL) return -1;
+  s->rt = n;
+  s->rt_cap = cap;
+  s->rt_tier = tier;
+  return 0;
+}
+
+static void rt_push(st_snapshot *s, st_entry *e, size_t bytes, int cdb) {
+  s->rt[s->rt_len++] = (retained){ e, bytes, cdb };
+  s->rt_bytes += bytes;
+  s->kept++;
+  note_extra(s);
+}
+
+/* SNAP_REPLACE: a new entry block for e's key (and expire) takes e's value; e is left without
+ * one. NULL on OOM. */
+static st_entry *detach_value(st_store *st, st_entry *e) {
+  size_t klen;
+  const unsigned char *key = entry_key(e, &klen);
+  int64_t when = entry_expire(e);
+  st_entry *r = entry_new(&st->mem, entry_type(e), key, klen, when >= 0);
+  if (r == NULL) return NULL;
+  if (when >= 0) entry_set_expire_field(r, when);
+  r->val = e->val;
+  r->vlen = e->vlen;
+  r->meta = e->meta;
+  r->flags |= (uint8_t)(e->flags & (E_VAL_PMEM | E_RAWSTR));
+  e->val = NULL;
+  e->vlen = 0;
+  return r;
+}
+
+int snapshot_preimage(st_store *st, st_db *db, st_entry *e, snap_change how) {
   st_snapshot *s = st->snap;
-  emit(st, s->cut_of[db - st->dbs], e, 1);
+  int cdb = s->cut_of[db - st->dbs];
   s->preimages++;
+  /* The open record's own entry is finished first: its writer holds positions in the value. */
+  if (how != SNAP_EDIT && !(s->open.open && s->open.e == e)) {
+    size_t bytes = retained_bytes(st, e);
+    if (rt_room(st, s, bytes) == 0) {
+      st_entry *r = how == SNAP_DELETE ? e : detach_value(st, e);
+      if (r != NULL) {
+        r->version = st->snap_cut + 1; /* no longer owed: the retained copy is written once */
+        if (r != e) e->version = st->snap_cut + 1;
+        rt_push(s, r, bytes, cdb);
+        return how == SNAP_DELETE;
+      }
+    }
+  }
+  emit(st, cdb, e, 1); /* serialized now: in-place edits, or past the cap */
+  note_extra(s);
+  return 0;
 }
 
 typedef struct scan_ctx {
@@ -263,7 +384,18 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
       return s->out.err ? (errno = s->out.err, finish(st), -1) : 0;
     }
   }
-  while (s->db < s->ndb && !s->open.open) {
+  /* Retained pre-images first: their memory goes back as soon as they are written. */
+  while (s->rt_len > 0 && !s->open.open && s->out.err == 0) {
+    retained r = s->rt[--s->rt_len];
+    s->rt_bytes -= r.bytes;
+    emit(st, r.cdb, r.e, 0);
+    if (s->open.open)
+      s->open_retained = 1; /* a big collection: freed when its record is complete */
+    else
+      free_retained(st, r.e);
+    if ((++n % RT_CHECK_EVERY) == 0 && (uint64_t)(mono_us() - start) >= budget_us) break;
+  }
+  while (s->rt_len == 0 && s->db < s->ndb && !s->open.open) {
     st_db *db = &st->dbs[s->phys_of[s->db]];
     if (!s->started_db) {
       s->started_db = 1;
@@ -296,7 +428,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
     close_open(st);
     if (s->out.err == 0) return 0;
   }
-  if (s->out.err == 0 && s->db >= s->ndb) {
+  if (s->out.err == 0 && s->db >= s->ndb && s->rt_len == 0 && !s->open.open) {
     rdb_put_eof(&s->out);
     rdb_out_flush(&s->out);
     if (s->out.err == 0) {

@@ -9,22 +9,44 @@
  *   - the traversal (snapshot_step) scans each db's keyspace with the dict's stateless cursor
  *     (every key present throughout is seen, some twice across a resize) and writes every owed
  *     entry it meets, in steps of about budget_us;
- *   - the pre-modification hook (snapshot_before_change) writes an owed entry's record at once,
- *     before anything changes it: lookup_write (every write command's lookup), db_delete_entry
- *     (DEL, overwrite, lazy and active expiry), db_replace_value, db_set_expire, db_rekey (RENAME,
- *     MOVE) call it. FLUSHDB/FLUSHALL call snapshot_before_flush, which writes every owed entry
- *     of the db first (O(n), like a synchronous FLUSHALL); SWAPDB calls snapshot_swapdb, which
- *     only swaps the snapshot's map from cut dbs to the physical dbs holding their keys.
+ *   - the pre-modification hook, snapshot_before_change(st, db, e, how), runs before anything
+ *     changes an owed entry, and says what is about to happen:
+ *       SNAP_EDIT     the value or TTL changes in place (HSET on a big hash, APPEND, EXPIRE,
+ *                     RENAME, MOVE: lookup_write, every write command's lookup, and
+ *                     db_set_expire, db_rekey): the record is serialized at once, as nothing
+ *                     cheaper keeps the old content;
+ *       SNAP_REPLACE  the value is about to be freed and replaced (db_replace_value: SET over
+ *                     an existing key, GETSET, a STORE destination): the old value's pointer
+ *                     moves to a retained copy of the entry (a new key block with the key and
+ *                     the expire), so the command frees nothing and the value is not copied;
+ *       SNAP_DELETE   the entry leaves its db (db_delete_entry: DEL, UNLINK, GETDEL, lazy and
+ *                     active expiry, a RENAME destination): the entry itself, value and all, is
+ *                     retained (the hook returns 1: the caller unlinks it and must not free it).
+ *     A retained pre-image is no longer reachable from any db: nothing can change, move
+ *     (tiering migration finds values through the dicts) or free it (lazyfree takes values
+ *     only from obj_free) but the snapshot. Each step writes and frees the retained ones
+ *     first, then goes on with the traversal; the snapshot is complete only when none is left.
+ *     Commands that read the old value and then only replace or delete it (SET, SETEX, MSET)
+ *     look it up with lookup_overwrite, which skips lookup_write's SNAP_EDIT so the db_* call
+ *     that drops the value runs the hook; every other write command keeps lookup_write. The
+ *     in-place SET of a same-size string is not taken on an owed entry (it goes through
+ *     db_replace_value). Eviction serializes at once (evict.c: its deletes must free memory).
+ *     FLUSHDB/FLUSHALL call snapshot_before_flush, which writes every owed entry of the db first
+ *     (O(n), like a synchronous FLUSHALL); SWAPDB calls snapshot_swapdb, which only swaps the
+ *     snapshot's map from cut dbs to the physical dbs holding their keys (a retained pre-image
+ *     carries its cut db).
  * Keys created after the cut are never written (version > cut); a key deleted and re-created
  * is written once, as its pre-image. Records of one db need not be contiguous: a SELECTDB goes
  * before any record whose db differs from the previous one (Redis loads that).
  *
- * Memory: records are serialized into one output buffer (rdb_out) that is written to the file
- * whenever it passes `buffer_limit`: pre-images are serialized at the moment of the change, not
- * retained, so the extra memory is the buffer alone (peak reported as rdb_last_cow_size). The
- * write to the file happens on the path of the command whose pre-image filled the buffer:
- * that is the backpressure (writers slow down to the speed of the page cache, memory does not
- * grow).
+ * Memory: records are serialized into one output buffer (rdb_out), written to the file in
+ * pieces of an eighth of `buffer_limit` (at most 1 MiB). Retained pre-images, the output buffer
+ * and the side buffer (below) share the cap `buffer_limit` (CONFIG snapshot-buffer-size; by
+ * default 1/100 of the data within 1-64 MiB): a SNAP_REPLACE or SNAP_DELETE that would pass it
+ * (or pass maxmemory) is serialized at once instead, on the command's path. That is the
+ * backpressure: past the cap the writers pay the serialization (and now and then a write to
+ * the page cache) and memory does not grow. The peak of retained bytes plus buffers is the
+ * snapshot's extra memory (snapshot_stats.peak_extra, INFO rdb_last_cow_size).
  *
  * Big collections (a quicklist, hashtable or skiplist value) are written over several steps:
  * the traversal opens the record and writes PIECE_ELEMENTS elements between looks at the
@@ -41,7 +63,8 @@
  * so a migration must NOT call key_modified (that would stamp it and lose it from the
  * snapshot); it may move an owed value freely (the snapshot reads e->val when it writes the
  * record, after the move). A migration that cannot keep the value readable through e->val must
- * call snapshot_before_change(st, db, e) first.
+ * call snapshot_before_change(st, db, e, SNAP_EDIT) first. Retained pre-images are out of its
+ * reach (not in any dict).
  *
  * The file: the caller opens it (a temp file), passes the descriptor, and after snapshot_step
  * returns 1 (EOF and CRC written) fsyncs, renames and fsyncs the directory. One snapshot at a
@@ -78,10 +101,14 @@ void snapshot_walk(const st_store *st, st_walk_fn *visit, void *arg);
 static inline int snapshot_owes(const st_store *st, const st_entry *e) {
   return st->snap != NULL && e->version <= st->snap_cut;
 }
-/* The hooks (db.c, cmd_keys.c, lazyfree.c). */
-void snapshot_write_preimage(st_store *st, st_db *db, st_entry *e);
-static inline void snapshot_before_change(st_store *st, st_db *db, st_entry *e) {
-  if (snapshot_owes(st, e)) snapshot_write_preimage(st, db, e);
+/* What a change is about to do to an entry (the hook's argument; see the top). */
+typedef enum { SNAP_EDIT, SNAP_REPLACE, SNAP_DELETE } snap_change;
+/* The hook's work for an owed entry. 1 only for SNAP_DELETE when the snapshot keeps e. */
+int snapshot_preimage(st_store *st, st_db *db, st_entry *e, snap_change how);
+/* The hook (db.c, evict.c, t_string.c). Returns 1 when e (SNAP_DELETE) now belongs to the
+ * snapshot: unlink it, do not free it. */
+static inline int snapshot_before_change(st_store *st, st_db *db, st_entry *e, snap_change how) {
+  return snapshot_owes(st, e) ? snapshot_preimage(st, db, e, how) : 0;
 }
 void snapshot_before_flush(st_store *st, st_db *db);
 void snapshot_swapdb(st_store *st, int a, int b);

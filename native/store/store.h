@@ -123,6 +123,10 @@ st_entry *db_find(st_client *c, st_db *db, const void *key, size_t len);
  * and the pre-modification hook (snapshots keep the old value first). */
 st_entry *lookup_read(st_client *c, const resp_arg *key);
 st_entry *lookup_write(st_client *c, const resp_arg *key);
+/* lookup_write without the in-place hook, for commands that read the old value and then only
+ * replace or delete it through db_replace_value / db_delete_entry / db_set_expire, which run
+ * the hook themselves (a snapshot can then keep the old block instead of serializing it). */
+st_entry *lookup_overwrite(st_client *c, const resp_arg *key);
 /* 1 (and a WRONGTYPE reply) if e is not of `type`. */
 int check_type(st_client *c, const st_entry *e, unsigned type);
 
@@ -407,9 +411,10 @@ typedef struct snapshot_stats {
   uint64_t keys;         /* records written */
   uint64_t preimages;    /* of which written by the pre-modification hook */
   uint64_t bytes;        /* file bytes */
-  uint64_t peak_extra;   /* largest buffer held, bytes */
+  uint64_t peak_extra;   /* largest retained pre-images + buffers held, bytes */
   uint64_t missed_hooks; /* changes to owed entries that bypassed the hook (a bug: tests check 0) */
   uint64_t pieces;       /* steps that ended inside a big collection's record */
+  uint64_t retained;     /* pre-images kept as blocks (written later by the steps) */
 } snapshot_stats;
 typedef struct st_snapshot st_snapshot;
 

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <math.h>
 
+#include "snapshot.h"
 #include "store.h"
 #include "util.h"
 
@@ -129,10 +130,9 @@ st_entry *str_set_val(st_client *c, st_entry *e, const resp_arg *key, str_val *v
     st_entry *m = db_set_expire(c, db, e, when_ms); /* first: the one step that can fail */
     if (m == NULL) return NULL;
     e = m;
-  } else if (!keep_ttl) {
-    db_persist(db, e);
   }
   db_replace_value(c, db, e, ST_STRING, v->enc, v->val, v->vlen, v->tier);
+  if (when_ms < 0 && !keep_ttl) db_persist(db, e); /* after the hook saw the old TTL */
   return e;
 }
 
@@ -140,7 +140,8 @@ st_entry *str_set(st_client *c, st_entry *e, const resp_arg *key, const void *p,
                   int keep_ttl, int64_t when_ms) {
   st_store *st = c->st;
   long long ll;
-  if (e != NULL && when_ms < 0 && overwrite_in_place(st, e, len) &&
+  /* Not on an entry owed to a snapshot: db_replace_value lets it keep the old block. */
+  if (e != NULL && when_ms < 0 && !snapshot_owes(st, e) && overwrite_in_place(st, e, len) &&
       !(len <= 20 && string2ll((const char *)p, len, &ll))) {
     memcpy(e->val, p, len);
     e->vlen = (uint32_t)len;
@@ -290,7 +291,7 @@ void cmd_set(st_client *c) {
     get_generic(c, &err);
     if (err) return;
   }
-  st_entry *e = lookup_write(c, &c->argv[1]);
+  st_entry *e = lookup_overwrite(c, &c->argv[1]);
   int keep = (flags & O_KEEPTTL) != 0;
   if (((flags & O_NX) && e != NULL) || ((flags & O_XX) && e == NULL)) {
     if ((flags & O_GET) && e != NULL)
@@ -306,7 +307,7 @@ void cmd_set(st_client *c) {
 }
 
 void cmd_setnx(st_client *c) {
-  if (lookup_write(c, &c->argv[1]) != NULL) return reply_int(&c->out, 0);
+  if (lookup_overwrite(c, &c->argv[1]) != NULL) return reply_int(&c->out, 0);
   if (str_set(c, NULL, &c->argv[1], c->argv[2].ptr, c->argv[2].len, 0, -1) == NULL)
     return reply_oom(c);
   reply_int(&c->out, 1);
@@ -315,7 +316,7 @@ void cmd_setnx(st_client *c) {
 static void setex_generic(st_client *c, int unit_s) {
   int64_t when = str_expire_arg(c, 2, unit_s, 1);
   if (when < 0) return;
-  st_entry *e = lookup_write(c, &c->argv[1]);
+  st_entry *e = lookup_overwrite(c, &c->argv[1]);
   if (str_set(c, e, &c->argv[1], c->argv[3].ptr, c->argv[3].len, 0, when) == NULL)
     return reply_oom(c);
   reply_simple(&c->out, "OK");
@@ -371,8 +372,10 @@ void cmd_getex(st_client *c) {
     st_entry *m = db_set_expire(c, c->db, e, when);
     if (m == NULL) return reply_oom(c);
     e = m;
-  } else if (flags & O_PERSIST) {
-    if (db_persist(c->db, e)) key_modified(c, c->db, e);
+  } else if ((flags & O_PERSIST) && entry_expire(e) >= 0) {
+    snapshot_before_change(c->st, c->db, e, SNAP_EDIT); /* looked up for reading: no hook yet */
+    db_persist(c->db, e);
+    key_modified(c, c->db, e);
   }
   reply_str(c, e);
 }
@@ -414,7 +417,7 @@ static void mset_generic(st_client *c, int nx) {
   size_t pairs = (size_t)(c->argc - 1) / 2;
   if (nx) {
     for (int j = 1; j < c->argc; j += 2)
-      if (lookup_write(c, &c->argv[j]) != NULL) return reply_int(&c->out, 0);
+      if (lookup_overwrite(c, &c->argv[j]) != NULL) return reply_int(&c->out, 0);
   }
   str_val stack_vals[MSET_STACK];
   uint8_t stack_state[MSET_STACK];
@@ -436,7 +439,7 @@ static void mset_generic(st_client *c, int nx) {
   int oom = built < pairs;
   for (size_t i = 0; !oom && i < pairs; i++) {
     const resp_arg *key = &c->argv[1 + 2 * i];
-    if (lookup_write(c, key) != NULL) continue;
+    if (lookup_overwrite(c, key) != NULL) continue;
     if (str_set_val(c, NULL, key, &vals[i], 0, -1) == NULL) {
       mset_undo(c, state, i);
       oom = 1;
@@ -450,7 +453,7 @@ static void mset_generic(st_client *c, int nx) {
     for (size_t i = 0; i < pairs; i++) {
       if (state[i] == MS_ADDED) continue;
       const resp_arg *key = &c->argv[1 + 2 * i];
-      str_set_val(c, lookup_write(c, key), key, &vals[i], 0, -1); /* exists: cannot fail */
+      str_set_val(c, lookup_overwrite(c, key), key, &vals[i], 0, -1); /* exists: cannot fail */
     }
   }
   if (vals != stack_vals) sm_free(&st->mem, SM_STORE, TM_CAT_OTHER, vals, scratch, tier);

@@ -11,115 +11,11 @@
 
 #include "cmdtest.h"
 #include "crc64.h"
+#include "digest.h"
 #include "entry.h"
 #include "lzf.h"
 #include "rdb.h"
 #include "snapshot.h"
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h) {
-  const unsigned char *s = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
-  return h;
-}
-
-/* The bulk strings of a RESP reply (arrays flattened), hashed in order, or as a multiset. */
-static uint64_t reply_hash(const char *r, int unordered) {
-  uint64_t h = 1469598103934665603ull, acc = 0;
-  const char *p = r;
-  while (*p) {
-    if (*p == '$') {
-      long n = strtol(p + 1, (char **)&p, 10);
-      p += 2;
-      if (n < 0) continue;
-      uint64_t x = fnv(p, (size_t)n, 1469598103934665603ull);
-      if (unordered)
-        acc += x * 0x9E3779B97F4A7C15ull;
-      else
-        h = fnv(&x, 8, h);
-      p += n + 2;
-    } else {
-      const char *e = strstr(p, "\r\n");
-      if (e == NULL) break;
-      h = fnv(p, (size_t)(e - p), h);
-      p = e + 2;
-    }
-  }
-  return unordered ? acc : h;
-}
-
-typedef struct digest_ctx {
-  st_client *c;
-  uint64_t sum;
-  size_t keys;
-} digest_ctx;
-
-static void digest_key(const dict_node *n, void *arg) {
-  digest_ctx *d = arg;
-  const st_entry *e = (const st_entry *)n;
-  size_t klen;
-  const unsigned char *k = entry_key(e, &klen);
-  char key[512];
-  memcpy(key, k, klen);
-  key[klen] = '\0';
-  uint64_t h = fnv(k, klen, 1469598103934665603ull);
-  int64_t exp = entry_expire(e);
-  h = fnv(&exp, 8, h);
-  unsigned t = entry_type(e);
-  h = fnv(&t, sizeof t, h);
-  const char *argv[6];
-  size_t lens[6];
-  int argc = 2, unordered = 0;
-  argv[1] = key;
-  lens[1] = klen;
-  switch (t) {
-    case ST_STRING: argv[0] = "GET"; break;
-    case ST_LIST: argv[0] = "LRANGE", argv[2] = "0", argv[3] = "-1", argc = 4; break;
-    case ST_SET: argv[0] = "SMEMBERS", unordered = 1; break;
-    case ST_HASH: argv[0] = "HGETALL", unordered = 2; break;
-    default: argv[0] = "DUMP"; break;
-  }
-  for (int i = 0; i < argc; i++)
-    if (i != 1) lens[i] = strlen(argv[i]);
-  const char *r = exec_argv(d->c, argc, argv, lens);
-  if (unordered == 2) {
-    /* field/value pairs: hash each pair, sum the pair hashes */
-    uint64_t acc = 0;
-    const char *p = r;
-    while ((p = strchr(p, '$')) != NULL) {
-      long n1 = strtol(p + 1, (char **)&p, 10);
-      p += 2;
-      uint64_t x = fnv(p, (size_t)n1, 7);
-      p += n1 + 2;
-      long n2 = strtol(p + 1, (char **)&p, 10);
-      p += 2;
-      x = fnv(p, (size_t)n2, x);
-      p += n2 + 2;
-      acc += x * 0x9E3779B97F4A7C15ull;
-    }
-    h = fnv(&acc, 8, h);
-  } else {
-    uint64_t x = reply_hash(r, unordered);
-    h = fnv(&x, 8, h);
-  }
-  d->sum += h * 0xff51afd7ed558ccdull + 1;
-  d->keys++;
-}
-
-/* An order-independent digest of every key, type, value and TTL of every db. */
-static uint64_t digest(st_store *st, st_client *c, size_t *keys) {
-  digest_ctx d = { c, 0, 0 };
-  st_db *saved = c->db;
-  for (int i = 0; i < st->ndb; i++) {
-    c->db = &st->dbs[i];
-    uint64_t before = d.sum;
-    size_t kb = d.keys;
-    st_walk_dict_nodes(&st->dbs[i].keys, digest_key, &d);
-    if (d.keys != kb) d.sum = fnv(&i, sizeof i, d.sum - before) + before;
-  }
-  c->db = saved;
-  if (keys) *keys = d.keys;
-  return d.sum;
-}
 
 static void crc_vectors(void) {
   CHECK(crc64(0, "123456789", 9) == 0xe9c6d914c4b8d9caull);
@@ -427,8 +323,10 @@ static void file_round_trip(tm_heap *h, st_store *st, st_client *c) {
 }
 
 /* A snapshot in tiny steps with a random mix of writes between them: the file must hold the
- * dataset as it was at the cut, every key once, and no change may bypass the hook. */
-static void write_during_snapshot(tm_heap *h) {
+ * dataset as it was at the cut, every key once, and no change may bypass the hook. With a 4 KiB
+ * cap every pre-image is serialized on the command path; with 1 MiB, overwritten, deleted and
+ * expired values are retained as blocks and written by the steps. */
+static void write_during_snapshot(tm_heap *h, size_t limit) {
   st_store *st = st_create(h, NULL);
   st_client *c = st_client_new(st);
   char k[64], k2[64], v[128];
@@ -458,7 +356,7 @@ static void write_during_snapshot(tm_heap *h) {
   char path[300];
   snprintf(path, sizeof path, "%s/live.rdb", dir);
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  CHECK(snapshot_start(st, fd, 1, 1, 4096) == 0);
+  CHECK(snapshot_start(st, fd, 1, 1, limit) == 0);
   int r = 0, steps = 0;
   while (r == 0) {
     for (int j = 0; j < 20; j++) {
@@ -500,6 +398,8 @@ static void write_during_snapshot(tm_heap *h) {
   snapshot_stats s = snapshot_get_stats(st);
   CHECK(s.missed_hooks == 0);
   CHECK(s.preimages > 0);
+  CHECK(limit > 4096 ? s.retained > 0 : s.retained == 0);
+  CHECK(limit == 4096 || s.peak_extra <= limit + (limit >> 1));
   CHECK(s.keys == cut_keys);
   if (s.keys != cut_keys)
     fprintf(stderr, "  %llu keys written, %zu at the cut\n", (unsigned long long)s.keys, cut_keys);
@@ -661,7 +561,8 @@ int main(void) {
   zsets(c);
   dump_restore(st, c);
   file_round_trip(h, st, c);
-  write_during_snapshot(h);
+  write_during_snapshot(h, 4096);
+  write_during_snapshot(h, 1 << 20);
   big_collections_in_pieces(h);
   aof_base(h);
   exec(c, "FLUSHALL", NULL);
