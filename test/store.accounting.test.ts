@@ -90,7 +90,7 @@ describe('store accounting', () => {
     await r.set('s:int', '12345'); // integer encoding: no value block
     await r.hset('h', 'f1', 'y'.repeat(10), 'f2', 'y'.repeat(300)); // a value > 64 B: hashtable
     await r.rpush('l', 'z'.repeat(100), 'z'.repeat(200)); // one listpack of ~300 B
-    await r.sadd('set', 'member1', 'member22'); // a small listpack
+    await r.sadd('set', 'member1', 'member22'); // Redis 7.0: a hashtable (member nodes in DRAM)
     const c = t.server.composition();
     expect(c.types.string.keys).toBe(3);
     expect(c.types.string.tiers.dram).toEqual({ allocations: 1, bytes: 112 });
@@ -101,11 +101,13 @@ describe('store accounting', () => {
     expect(c.types.hash.metadataBytes).toBeGreaterThan(0);
     expect(c.types.list.tiers.pmem.allocations).toBe(1);
     expect(c.types.list.tiers.dram.allocations).toBe(0);
-    expect(c.types.set.tiers.dram.allocations).toBe(1);
+    expect(c.types.set.tiers.pmem.allocations).toBe(0);
+    expect(c.types.set.metadataBytes).toBeGreaterThan(0);
     expect(c.keys).toBe(6);
     expect(await r.object('ENCODING', 's:int')).toBe('int');
     expect(await r.object('ENCODING', 'h')).toBe('hashtable');
     expect(await r.object('ENCODING', 'l')).toBe('listpack');
+    expect(await r.object('ENCODING', 'set')).toBe('hashtable');
     // MEMORY USAGE is exact: the entry block plus the value's bytes.
     expect(await r.memory('USAGE', 's:large')).toBe(1024 + 48);
     expectExact();

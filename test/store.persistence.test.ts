@@ -175,7 +175,10 @@ async function store(
   opts: Parameters<typeof startStoreServer>[0]['persistence'] = {},
 ): Promise<{ port: number; server: StoreServer; close(): Promise<void> }> {
   const alloc = createAllocator({ threshold: 256 });
-  const server = await startStoreServer({ allocator: alloc, port: 0, persistence: opts });
+  // dir and dbfilename are protected configs, as in Redis: CONFIG SET them from loopback.
+  const text = 'enable-protected-configs local';
+  const settings = [{ name: 'enable-protected-configs', value: 'local', where: { file: null, line: 1, text } }];
+  const server = await startStoreServer({ allocator: alloc, port: 0, persistence: opts, settings });
   stores.push({ alloc, server });
   return {
     port: server.address.port,
@@ -398,7 +401,9 @@ describe('RDB files with redis-server 7.0.15', () => {
     expect(await c.config('GET', 'rdbcompression')).toEqual(['rdbcompression', 'yes']);
     await expect(c.config('SET', 'save', '100')).rejects.toThrow('Invalid save parameters');
     await expect(c.config('SET', 'dbfilename', 'a/b')).rejects.toThrow("dbfilename can't be a path, just a filename");
-    await expect(c.config('SET', 'rdbchecksum', 'maybe')).rejects.toThrow("argument must be 'yes' or 'no'");
+    // Immutable in Redis 7.0.15: only a config file or a flag sets it.
+    await expect(c.config('SET', 'rdbchecksum', 'no')).rejects.toThrow("can't set immutable config");
+    await expect(c.config('SET', 'rdbcompression', 'maybe')).rejects.toThrow("argument must be 'yes' or 'no'");
     await expect(c.call('BGSAVE', 'now')).rejects.toThrow('ERR syntax error');
     await expect(c.call('SHUTDOWN', 'ABORT')).rejects.toThrow('ERR No shutdown in progress.');
     await expect(c.call('SHUTDOWN', 'SAVE', 'NOSAVE')).rejects.toThrow('ERR syntax error');

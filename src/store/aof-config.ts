@@ -60,7 +60,18 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
     default: 'appendonly.aof',
     get: (e) => (e.aof ? e.aof.filename : 'appendonly.aof'),
   },
-  { name: 'aof-load-truncated', default: 'yes', get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes') },
+  {
+    name: 'aof-load-truncated',
+    default: 'yes',
+    get: (e) => (e.aof && !e.aof.loadTruncated ? 'no' : 'yes'),
+    set: (e, v) => {
+      const on = v.toLowerCase() === 'yes';
+      if (!e.aof) return on ? null : NO_AOF;
+      e.aof.loadTruncated = on;
+      return null;
+    },
+    validate: (_e, v) => yesNo(v),
+  },
   {
     // The base is always an RDB (the snapshot writer); a base of commands is not built.
     name: 'aof-use-rdb-preamble',

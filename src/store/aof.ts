@@ -140,7 +140,8 @@ export class AppendOnlyFile {
   readonly dirPath: string;
   readonly dirname: string;
   readonly filename: string;
-  readonly loadTruncated: boolean;
+  /** aof-load-truncated: read at the next load (CONFIG SET may change it). */
+  loadTruncated: boolean;
   /** Redis's aof_state. */
   state: AofState = 'off';
   private fd = -1;

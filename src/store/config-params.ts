@@ -10,10 +10,20 @@ import { DEFAULT_CONTROLLER_PARAMS } from '../controller/params.js';
 import { formatMemory, quoteArg } from './conf-file.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
 import { AOF_PARAMS } from './aof-config.js';
+import { completeWithRedis } from './config-accepted.js';
+import { ENGINE_DEFAULTS } from './engine-defaults.js';
 import { DEFAULT_OUTPUT_LIMITS, OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
   readonly name: string;
+  /** Redis's older name for it (hash-max-ziplist-entries, slave-read-only): same value. */
+  readonly alias?: string;
+  /** Redis's PROTECTED_CONFIG: CONFIG SET needs enable-protected-configs (dir, dbfilename). */
+  readonly protected?: boolean;
+  /** Redis's HIDDEN_CONFIG: CONFIG GET shows it only when asked by its exact name. */
+  readonly hidden?: boolean;
+  /** Accepted and stored as Redis does, but nothing here acts on it: why (config-accepted.ts). */
+  readonly noEffect?: string;
   get(e: StoreHost): string;
   /** Apply a value; returns null, or the reason it was refused. Absent: immutable. */
   set?(e: StoreHost, value: string): string | null;
@@ -61,10 +71,6 @@ function memoryParam(
   };
 }
 
-function fixed(name: string, value: string): ConfigParam {
-  return { name, get: () => value, default: value };
-}
-
 /** Run a controller/allocator setter, turning its validation error into a CONFIG SET reason. */
 function attempt(fn: () => void): string | null {
   try {
@@ -99,21 +105,23 @@ function accessInteger(
 
 const NO_CONTROLLER = 'no ratio controller is attached to this store';
 
-/** The engine's encoding thresholds: name, default, range (Redis 7's). */
-const ENCODING_PARAMS: readonly [string, number, number, number][] = [
-  ['hash-max-listpack-entries', 128, 0, 2 ** 63 - 1],
-  ['hash-max-listpack-value', 64, 0, 2 ** 63 - 1],
-  ['list-max-listpack-size', -2, -(2 ** 31), 2 ** 31 - 1],
-  ['list-compress-depth', 0, 0, 2 ** 31 - 1],
-  ['set-max-intset-entries', 512, 0, 2 ** 63 - 1],
-  ['set-max-listpack-entries', 128, 0, 2 ** 63 - 1],
-  ['set-max-listpack-value', 64, 0, 2 ** 63 - 1],
-  ['zset-max-listpack-entries', 128, 0, 2 ** 63 - 1],
-  ['zset-max-listpack-value', 64, 0, 2 ** 63 - 1],
+/** The engine's encoding thresholds: name, range (Redis 7's; list-compress-depth is accepted, no
+ *  compression; set-max-listpack-* are Redis 7.2's, a tiermem extension). */
+const ENCODING_PARAMS: readonly [string, number, number][] = [
+  ['hash-max-listpack-entries', 0, 2 ** 63 - 1],
+  ['hash-max-listpack-value', 0, 2 ** 63 - 1],
+  ['list-max-listpack-size', -(2 ** 31), 2 ** 31 - 1],
+  ['set-max-intset-entries', 0, 2 ** 63 - 1],
+  ['set-max-listpack-entries', 0, 2 ** 63 - 1],
+  ['set-max-listpack-value', 0, 2 ** 63 - 1],
+  ['zset-max-listpack-entries', 0, 2 ** 63 - 1],
+  ['zset-max-listpack-value', 0, 2 ** 63 - 1],
 ];
 
-/** An integer parameter the engine owns; the value shown is the last one set. */
-function engineInteger(name: string, dflt: number, min: number, max: number): ConfigParam {
+/** An integer parameter the engine owns (its start value in engine-defaults.ts); the value shown
+ *  is the last one set. */
+function engineInteger(name: string, min: number, max: number): ConfigParam {
+  const dflt = ENGINE_DEFAULTS.get(name)!;
   const values = new WeakMap<StoreHost, number>();
   const outOfRange = (v: string): string | null => {
     if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
@@ -238,7 +246,7 @@ const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
   ),
 ];
 
-export const CONFIG_PARAMS: readonly ConfigParam[] = [
+const STORE_PARAMS: readonly ConfigParam[] = [
   {
     // CONFIG REWRITE writes it only while CONFIG SET holds it fixed: under the controller it is state.
     ...memoryParam(
@@ -363,10 +371,11 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     1024 * 1024 * 1024,
   ),
-  ...ENCODING_PARAMS.map(([name, dflt, min, max]) => engineInteger(name, dflt, min, max)),
-  engineInteger('slowlog-log-slower-than', 10000, -1, 2 ** 63 - 1),
-  engineInteger('slowlog-max-len', 128, 0, 2 ** 63 - 1),
-  engineInteger('latency-monitor-threshold', 0, 0, 2 ** 63 - 1),
+  ...ENCODING_PARAMS.map(([name, min, max]) => engineInteger(name, min, max)),
+  engineInteger('active-expire-effort', 1, 10),
+  engineInteger('slowlog-log-slower-than', -1, 2 ** 63 - 1),
+  engineInteger('slowlog-max-len', 0, 2 ** 63 - 1),
+  engineInteger('latency-monitor-threshold', 0, 2 ** 63 - 1),
   {
     // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
     name: 'client-output-buffer-limit',
@@ -462,11 +471,9 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  engineInteger('maxmemory-samples', 5, 1, 2 ** 31 - 1),
-  engineInteger('lfu-log-factor', 10, 0, 2 ** 31 - 1),
-  engineInteger('lfu-decay-time', 1, 0, 2 ** 31 - 1),
-  fixed('maxmemory-eviction-tenacity', '10'),
-  fixed('maxmemory-clients', '0'),
+  engineInteger('maxmemory-samples', 1, 2 ** 31 - 1),
+  engineInteger('lfu-log-factor', 0, 2 ** 31 - 1),
+  engineInteger('lfu-decay-time', 0, 2 ** 31 - 1),
   // The migrator's byte-rate budget (bytes/s, Redis memory units; 0 = no migration).
   memoryParam(
     'tier-migrate-rate',
@@ -477,16 +484,33 @@ export const CONFIG_PARAMS: readonly ConfigParam[] = [
     },
     DEFAULT_MIGRATE_RATE,
   ),
-  fixed('hz', '10'),
   {
     name: 'port',
     // The port asked for: port 0 (any free port) stays 0 rather than this run's port.
     rewrite: (e) => [{ line: `port ${e.configuredPort}`, force: e.configuredPort !== 6379 }],
     get: (e) => String(e.port),
+    // Redis re-listens; this store's socket is fixed once it listens (Redis checks the value first).
+    set: () => 'tiermem cannot change the port of a running store (restart it with --port)',
+  },
+  {
+    // The address the store listens on (--host, or a config file's first bind address).
+    name: 'bind',
+    multiArg: true,
+    rewrite: (e) => [{ line: `bind ${e.bindAddress}`, force: e.bindAddress !== '127.0.0.1' }],
+    get: (e) => e.bindAddress,
+    set: () => 'tiermem cannot change the address of a running store (restart it with --host)',
+    load: (e, v) =>
+      bindHost(v) === e.bindAddress ? null : `tiermem listens on one address, given with --host (${e.bindAddress})`,
   },
 ];
 
-export const CONFIG_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(CONFIG_PARAMS.map((p) => [p.name, p]));
+/** The store's parameters behind Redis's checks, then every other Redis 7.0.15 parameter. */
+export const CONFIG_PARAMS: readonly ConfigParam[] = completeWithRedis(STORE_PARAMS);
+
+/** By name and by alias (lower case). */
+export const CONFIG_BY_NAME: ReadonlyMap<string, ConfigParam> = new Map(
+  CONFIG_PARAMS.flatMap((p) => [[p.name, p] as const, ...(p.alias ? [[p.alias, p] as const] : [])]),
+);
 
 /** Redis's CONFIG SET dir fails with the chdir error text. */
 function checkDir(v: string): string | null {
@@ -495,6 +519,13 @@ function checkDir(v: string): string | null {
   } catch {
     return 'No such file or directory';
   }
+}
+
+/** The address a bind value makes the store listen on: its first (a leading '-' means optional;
+ *  '*' any IPv4 address). A store listens on one address. */
+export function bindHost(v: string): string {
+  const first = (v.trim().split(/\s+/)[0] ?? '').replace(/^-/, '');
+  return first === '*' ? '0.0.0.0' : first;
 }
 
 function memoryAllocPolicy(e: StoreHost): string {

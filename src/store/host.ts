@@ -13,6 +13,7 @@ import type { Persistence } from './persistence.js';
 import type { ConfigFileRef } from './conf-file.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 import { InternalErrors } from './internal-errors.js';
+import { ENGINE_DEFAULTS } from './engine-defaults.js';
 
 /** One class's client-output-buffer-limit: bytes, and how long the soft limit may be exceeded. */
 export interface OutputLimit {
@@ -72,6 +73,8 @@ export class StoreHost {
   readonly baselineBytes: number;
   peakBytes = 0;
   port = 0;
+  /** The address the store listens on (CONFIG GET bind). */
+  bindAddress = '127.0.0.1';
   /** The port asked for (0: any free one), which CONFIG REWRITE writes back. */
   configuredPort = 0;
   /** True while CONFIG SET pmem-threshold has the controller paused (static threshold). */
@@ -113,6 +116,7 @@ export class StoreHost {
     this.applyLimit('proto-max-bulk-len', limits.maxBulkLen);
     this.applyLimit('client-query-buffer-limit', limits.maxQueryBuffer);
     this.applyLimit('tier-migrate-rate', DEFAULT_MIGRATE_RATE);
+    for (const [name, v] of ENGINE_DEFAULTS) this.applyLimit(name, v);
   }
 
   /** SHUTDOWN did its save (or was told not to): closing must not save again. */

@@ -193,6 +193,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   }
   host.port = address.port;
   host.configuredPort = opts.port ?? 6379;
+  host.bindAddress = opts.host ?? '127.0.0.1';
   // Active expiry and incremental rehashing, in bounded steps (the timer never keeps the process alive).
   // The migrator acts on its own (promotions on read, DRAM-pressure demotions) only while a
   // ratio controller steers; under a fixed threshold, placement is the operator's.

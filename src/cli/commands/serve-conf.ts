@@ -9,7 +9,7 @@
 // Anything else stops start-up with Redis's "Bad directive" error naming the file and line.
 
 import type { Option } from 'commander';
-import { CONFIG_BY_NAME } from '../../store/config-params.js';
+import { CONFIG_BY_NAME, bindHost } from '../../store/config-params.js';
 import { ConfFileError, type Directive, type StartupSetting } from '../../store/conf-file.js';
 
 /** The serve options a file may not set (they say where the file is). */
@@ -79,6 +79,12 @@ export function interpretDirectives(
       if (points === null || d.args.length === 0) fail('Invalid save parameters');
       // As Redis: the first save line replaces the default, later ones add, save "" clears.
       save = points!.length === 0 ? [] : [...(save ?? []), ...points!];
+      continue;
+    }
+    if (d.name === 'bind') {
+      // The store listens on one address: the first one given (docs/config.md).
+      if (d.args.length === 0) fail('wrong number of arguments');
+      flags['host'] = bindHost(d.args.join(' '));
       continue;
     }
     const opt = NOT_DIRECTIVES.has(d.name) ? undefined : findOption(options, d.name);

@@ -7,47 +7,77 @@ import type { JsCtx } from '../control.js';
 
 export function configGet(c: JsCtx): void {
   const a = c.args;
-  const found = new Set<ConfigParam>();
+  // Keyed by lower-case name: a parameter asked for twice (any case) is shown once, under the
+  // name first matched (an exact name as the client spelled it), as Redis does.
+  const found = new Map<string, [string, ConfigParam]>();
   for (let i = 2; i < a.argc; i++) {
-    const pat = a.lower(i);
-    for (const p of CONFIG_PARAMS) if (globMatch(pat, p.name, true)) found.add(p);
+    const pat = a.str(i);
+    if (!/[[*?]/.test(pat)) {
+      const p = CONFIG_BY_NAME.get(pat.toLowerCase());
+      if (p !== undefined && !found.has(pat.toLowerCase())) found.set(pat.toLowerCase(), [pat, p]);
+      continue;
+    }
+    for (const p of CONFIG_PARAMS) {
+      if (p.hidden) continue; // only by its exact name
+      for (const name of p.alias ? [p.name, p.alias] : [p.name]) {
+        if (!found.has(name) && globMatch(pat, name, true)) found.set(name, [name, p]);
+      }
+    }
   }
   c.out.arrayHeader(found.size * 2);
-  for (const p of found) {
-    c.out.bulkText(p.name);
+  for (const [name, p] of found.values()) {
+    c.out.bulkText(name);
     c.out.bulkText(p.get(c.host));
   }
+}
+
+/** Redis's islocalClient: a Unix socket or a loopback address. */
+function isLocal(addr: string | undefined): boolean {
+  if (addr === undefined) return false;
+  return addr.startsWith('127.') || addr.startsWith('::1') || addr.startsWith('[::1]') || addr.startsWith('/');
+}
+
+/** enable-protected-configs allows this client to CONFIG SET dir and dbfilename. */
+function protectedAllowed(c: JsCtx): boolean {
+  const mode = CONFIG_BY_NAME.get('enable-protected-configs')?.get(c.host) ?? 'no';
+  return mode === 'yes' || (mode === 'local' && isLocal(c.host.clients.get(c.slot)?.addr));
 }
 
 export function configSet(c: JsCtx): void {
   const a = c.args;
   if (a.argc % 2 === 1) return c.out.error('ERR syntax error');
   const seen = new Set<string>();
-  const todo: [ConfigParam, string][] = [];
+  const todo: [ConfigParam, string, string][] = [];
+  // As Redis: the first problem found, in argument order, is the one reported.
   for (let i = 2; i < a.argc; i += 2) {
     const name = a.lower(i);
     const p = CONFIG_BY_NAME.get(name);
     if (p === undefined) return c.out.error(`ERR Unknown option or number of arguments for CONFIG SET - '${a.str(i)}'`);
+    const refused =
+      p.set === undefined
+        ? "can't set immutable config"
+        : p.protected && !protectedAllowed(c)
+          ? "can't set protected config"
+          : null;
+    if (refused !== null)
+      return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${a.str(i)}') - ${refused}`);
+    // An alias is a parameter of its own to this check (Redis registers it separately).
     if (seen.has(name))
       return c.out.error(`ERR CONFIG SET failed (possibly related to argument '${a.str(i)}') - duplicate parameter`);
-    if (p.set === undefined)
-      return c.out.error(
-        `ERR CONFIG SET failed (possibly related to argument '${a.str(i)}') - can't set immutable config`,
-      );
     seen.add(name);
-    todo.push([p, a.str(i + 1)]);
+    todo.push([p, a.str(i + 1), name]);
   }
   // All or nothing, as Redis: every value is checked first, then applied in order; if applying
   // one fails, those already applied get their previous values back.
-  for (const [p, v] of todo) {
+  for (const [p, v, name] of todo) {
     const why = p.validate?.(c.host, v) ?? null;
-    if (why !== null) return c.out.error(failed(p, why));
+    if (why !== null) return c.out.error(failed(name, why));
   }
   const before = todo.map(([p]) => p.get(c.host));
   const paused = c.host.controller?.status === 'paused';
   const staticThreshold = c.host.staticThreshold;
   for (let k = 0; k < todo.length; k++) {
-    const [p, v] = todo[k]!;
+    const [p, v, name] = todo[k]!;
     const why = p.set!(c.host, v);
     if (why === null) continue;
     for (let j = k - 1; j >= 0; j--) todo[j]![0].set!(c.host, before[j]!);
@@ -55,15 +85,15 @@ export function configSet(c: JsCtx): void {
     c.host.staticThreshold = staticThreshold;
     if (paused) c.host.controller?.pause();
     else c.host.controller?.resume();
-    return c.out.error(failed(p, why));
+    return c.out.error(failed(name, why));
   }
   const who = `CONFIG SET from ${c.host.clients.get(c.slot)?.addr ?? 'an unknown client'}`;
   todo.forEach(([p], k) => c.host.changes(who, p.name, before[k]!, p.get(c.host)));
   c.out.ok();
 }
 
-const failed = (p: ConfigParam, why: string): string =>
-  `ERR CONFIG SET failed (possibly related to argument '${p.name}') - ${why}`;
+const failed = (name: string, why: string): string =>
+  `ERR CONFIG SET failed (possibly related to argument '${name}') - ${why}`;
 
 export function configResetstat(c: JsCtx): void {
   c.host.engine.resetStats();
