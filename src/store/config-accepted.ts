@@ -152,7 +152,7 @@ export const NO_EFFECT: Readonly<Record<string, string>> = {
   'hll-sparse-max-bytes': 'no HyperLogLog type',
   'tracking-table-max-keys': 'no client-side caching (CLIENT TRACKING)',
   'notify-keyspace-events': 'no keyspace notifications (only the empty value is accepted)',
-  'acl-pubsub-default': 'ACL users here have no channel permissions to default',
+  'acl-pubsub-default': 'new ACL users always start with no channels (resetchannels, the default)',
   aclfile: 'ACL users are not loaded from or saved to a file',
   'acllog-max-len': 'no ACL LOG',
   'enable-debug-command': 'no DEBUG command',
