@@ -152,7 +152,7 @@ export const CLASSES: readonly WorkloadClass[] = [
       const keys = n(d, 10_000);
       await fill(d, keys, () => 1024);
       await d.segment('churn');
-      await churn(d, n(d, 100), keys, () => 1024);
+      await churn(d, n(d, 80), keys, () => 1024);
     },
   },
   {
@@ -205,7 +205,7 @@ export const CLASSES: readonly WorkloadClass[] = [
       await d.target('1:1');
       await d.segment('1:1');
       const perTick = Math.max(1, Math.round(keys / 1000));
-      for (let t = 0; t < 80; t++) {
+      for (let t = 0; t < 50; t++) {
         const cmds: (string | number)[][] = [];
         for (let i = 0; i < perTick; i++) {
           const k = `k${d.rng.int(keys)}`;
@@ -223,7 +223,7 @@ export const CLASSES: readonly WorkloadClass[] = [
     trace: 'none (the simulator has no mass-delete trace; its nearest is churn)',
     flags: [],
     async run(d) {
-      const keys = n(d, 8_000);
+      const keys = n(d, 15_000);
       const small = (): number => d.rng.lognormal(100, 0.5);
       const large = (): number => d.rng.lognormal(2048, 0.5);
       await fill(d, keys, small, 's');
@@ -243,7 +243,7 @@ export const CLASSES: readonly WorkloadClass[] = [
         await d.batch(cmds);
       }
       await d.segment('after the delete');
-      await churn(d, n(d, 60), keys, large, 'l');
+      await churn(d, n(d, 50), keys, large, 'l');
     },
   },
   {
@@ -256,13 +256,13 @@ export const CLASSES: readonly WorkloadClass[] = [
       const size = (): number => d.rng.lognormal(300, 1);
       await fill(d, keys, size);
       await d.segment('1:4');
-      await churn(d, n(d, 30), keys, size);
+      await churn(d, n(d, 60), keys, size);
       await d.target('1:1');
       await d.segment('1:1');
-      await churn(d, n(d, 30), keys, size);
+      await churn(d, n(d, 60), keys, size);
       await d.target('4:1');
       await d.segment('4:1');
-      await churn(d, n(d, 30), keys, size);
+      await churn(d, n(d, 60), keys, size);
     },
   },
   {

@@ -87,7 +87,14 @@ export function createTrim(t: TrimTuning): Trim {
       filtered += Math.min(1, s.turnover / t.tau) * (s.error - filtered);
       const dp = -s.kp * (filtered - before);
       noiseVar = 0.95 * noiseVar + 0.05 * dp * dp;
-      signal += dp - s.ki * s.turnover * filtered;
+      // Per tick the stock moves a = 1 - e^-turnover of the way to the flow share, so the loop
+      // gain of a tick is about a (1 + kp + ki turnover): above 2 the trim oscillates. Fine early
+      // ticks keep it far below 1; a tick that cannot be cut finer (the store runs a pipeline in
+      // one native call: 20-40% of the stock between ticks) is scaled down to deadbeat. Live, the
+      // unscaled gains (about 16) swung the share by 5-9 points out of the band and back.
+      const a = 1 - Math.exp(-s.turnover);
+      const gain = Math.min(1, 1 / Math.max(1e-12, a * (1 + s.kp + s.ki * s.turnover)));
+      signal += gain * (dp - s.ki * s.turnover * filtered);
       // A tick longer than the filter (timer ticks with early ticks off: one-size) lets real
       // movement of the stock through unfiltered, and the increments measure that, not churn
       // noise: a play sized on them held the threshold through 1-point swings (a limit cycle).
