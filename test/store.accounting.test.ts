@@ -106,7 +106,7 @@ describe('store accounting', () => {
     expect(c.keys).toBe(6);
     expect(await r.object('ENCODING', 's:int')).toBe('int');
     expect(await r.object('ENCODING', 'h')).toBe('hashtable');
-    expect(await r.object('ENCODING', 'l')).toBe('listpack');
+    expect(await r.object('ENCODING', 'l')).toBe('quicklist');
     expect(await r.object('ENCODING', 'set')).toBe('hashtable');
     // MEMORY USAGE is exact: the entry block plus the value's bytes.
     expect(await r.memory('USAGE', 's:large')).toBe(1024 + 48);
