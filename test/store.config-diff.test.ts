@@ -140,6 +140,8 @@ describe('CONFIG: redis-server 7.0.15 differential', () => {
       ['zset', 'z129', 129, false],
       ['zset', 'zlong', 1, true],
       ['set', 's2', 2, false],
+      ['list', 'l2', 2, false],
+      ['list', 'l1000', 1000, false],
     ];
     for (const [type, key, n, long] of cases) await fill(type, key, n, long);
     for (let i = 0; i < 512; i++) await both('SADD', 'i512', String(i));

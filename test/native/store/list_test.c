@@ -1269,8 +1269,8 @@ static void oom_setup(st_client *c) {
 }
 
 static void oom_state(st_client *c, char *out, size_t cap) {
-  int n =
-      snprintf(out, cap, "%s %s %s %s|", list_enc(c, "q"), list_enc(c, "s"), list_enc(c, "new"), list_enc(c, "fresh"));
+  int n = snprintf(out, cap, "%s %s %s %s|", list_enc(c, "q"), list_enc(c, "s"), list_enc(c, "new"),
+                   list_enc(c, "fresh"));
   const char *r = exec(c, "lrange", "q", "0", "-1", NULL);
   n += snprintf(out + n, cap - (size_t)n, "%zu:%016llx|", strlen(r), (unsigned long long)fnv(r));
   snprintf(out + n, cap - (size_t)n, "%s", exec(c, "lrange", "s", "0", "-1", NULL));
