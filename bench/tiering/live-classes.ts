@@ -205,7 +205,7 @@ export const CLASSES: readonly WorkloadClass[] = [
       await d.target('1:1');
       await d.segment('1:1');
       const perTick = Math.max(1, Math.round(keys / 1000));
-      for (let t = 0; t < 50; t++) {
+      for (let t = 0; t < 80; t++) {
         const cmds: (string | number)[][] = [];
         for (let i = 0; i < perTick; i++) {
           const k = `k${d.rng.int(keys)}`;
