@@ -171,7 +171,8 @@ export interface NativeStore {
   close(): void;
   /** Start a point-in-time snapshot into an open file (fd); returns the dirty counter at the cut.
    *  aofBase: the file is an AOF's base (aof-base 1 in its header). profile: BGSAVE STAT_MEMORY,
-   *  tally every key written (memoryProfile). */
+   *  tally every key written (memoryProfile). commands: an AOF base of commands instead of an
+   *  RDB (aof-use-rdb-preamble no; native/store/aof_base.h). */
   snapshotStart(
     fd: number,
     compress: boolean,
@@ -179,6 +180,7 @@ export interface NativeStore {
     bufferLimit: number,
     aofBase?: boolean,
     profile?: boolean,
+    commands?: boolean,
   ): number;
   /** The last BGSAVE STAT_MEMORY's profile (native/store/memprofile.h), null before the first. */
   memoryProfile(): NativeMemoryProfile | null;

@@ -1,7 +1,7 @@
 // Processes for the append-only file tests: tiermem serve and redis-server on a directory, kill -9,
 // and a dataset's whole contents (type, value and absolute expiry of every key) to compare.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -88,7 +88,7 @@ export const serve = (
 
 export const tiermem = (dir: string, ...extra: string[]): Promise<Proc> => serve(dir, 'yes', extra);
 
-export const redisServer = (dir: string): Promise<Proc> =>
+export const redisServer = (dir: string, ...extra: string[]): Promise<Proc> =>
   start('redis-server', (port) => [
     '--port',
     String(port),
@@ -100,6 +100,7 @@ export const redisServer = (dir: string): Promise<Proc> =>
     'yes',
     '--dir',
     dir,
+    ...extra,
   ]);
 
 export async function kill9(p: Proc): Promise<void> {
@@ -159,3 +160,115 @@ export async function writeAll(port: number, n: number): Promise<void> {
     c.disconnect();
   }
 }
+
+export const field = (info: string, name: string): string => new RegExp(`${name}:(\\S+)`).exec(info)?.[1] ?? '';
+
+/** Many small keys so that a rewrite takes a while (it runs in ~1 ms steps). */
+export async function populate(port: number, n: number): Promise<void> {
+  const c = new Redis({ port });
+  try {
+    for (let i = 0; i < n; i += 1000) {
+      const p = c.pipeline();
+      for (let j = i; j < Math.min(n, i + 1000); j++) p.set(`pop:${j}`, `value-${j}-${'x'.repeat(40)}`);
+      await p.exec();
+    }
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Values in the encodings small writes never reach: quicklist, hashtable, skiplist, intset, big strings. */
+export async function writeBig(port: number): Promise<void> {
+  const c = new Redis({ port });
+  try {
+    await c.rpush('biglist', ...Array.from({ length: 700 }, (_, i) => `item-${i}`));
+    await c.hset('bighash', ...Array.from({ length: 300 }, (_, i) => [`f${i}`, `v${i}`.repeat(3)]).flat());
+    await c.sadd('bigset', ...Array.from({ length: 300 }, (_, i) => `m${i}`));
+    await c.sadd('intset', ...Array.from({ length: 50 }, (_, i) => i * 7));
+    await c.zadd('bigzset', ...Array.from({ length: 200 }, (_, i) => [i * 1.5, `z${i}`]).flat());
+    await c.set('bigstring', 'x'.repeat(100_000), 'PXAT', 4_000_000_000_000);
+    await c.set('binary', Buffer.from([0, 1, 2, 255, 13, 10]));
+    await c.set('int', 12345);
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** Poll INFO persistence until the server's AOF rewrite is over (none running or scheduled). */
+export async function rewriteDone(port: number, rewrites: number): Promise<string> {
+  const c = new Redis({ port });
+  try {
+    for (;;) {
+      const info = await c.info('persistence');
+      if (
+        field(info, 'aof_rewrite_in_progress') === '0' &&
+        field(info, 'aof_rewrite_scheduled') === '0' &&
+        Number(field(info, 'aof_rewrites')) >= rewrites
+      )
+        return info;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    c.disconnect();
+  }
+}
+
+/** The whole dataset, pipelined (type, value, absolute expiry of every key in dbs 0-3). */
+export async function snapshotOf(port: number): Promise<Record<string, unknown>> {
+  const c = new Redis({ port });
+  const all: Record<string, unknown> = {};
+  try {
+    for (const db of [0, 1, 2, 3]) {
+      await c.select(db);
+      const keys = (await c.keys('*')).sort();
+      const types = (await c.pipeline(keys.map((k) => ['type', k])).exec())!.map((r) => r[1] as string);
+      const reads = keys.map((k, i): string[] => {
+        const t = types[i];
+        if (t === 'string') return ['get', k];
+        if (t === 'list') return ['lrange', k, '0', '-1'];
+        if (t === 'set') return ['smembers', k];
+        if (t === 'hash') return ['hgetall', k];
+        return ['zrange', k, '0', '-1', 'WITHSCORES'];
+      });
+      const values = (await c.pipeline(reads).exec())!.map((r) => r[1]);
+      const ttls = (await c.pipeline(keys.map((k) => ['pexpiretime', k])).exec())!.map((r) => r[1]);
+      keys.forEach((k, i) => {
+        let v = values[i];
+        if (types[i] === 'set') v = (v as string[]).sort();
+        if (types[i] === 'hash') v = Object.entries(v as Record<string, string>).sort();
+        all[`${db}:${k}`] = [types[i], v, ttls[i]];
+      });
+    }
+  } finally {
+    c.disconnect();
+  }
+  return all;
+}
+
+/** A deterministic random command over a small key space that overlaps the populated keys. */
+export function randomCommand(rnd: () => number, at: number): string[] {
+  const k = (p: string): string => `${p}${Math.floor(rnd() * 40)}`;
+  const pop = `pop:${Math.floor(rnd() * 2000)}`;
+  const ops: (() => string[])[] = [
+    () => ['set', rnd() < 0.5 ? pop : k('s'), `v${Math.floor(rnd() * 1e6)}`],
+    () => ['del', rnd() < 0.5 ? pop : k('s')],
+    () => ['append', rnd() < 0.5 ? pop : k('s'), 'tail'],
+    () => ['incr', k('n')],
+    () => ['rpush', k('l'), `e${Math.floor(rnd() * 100)}`],
+    () => ['lpop', k('l')],
+    () => ['hset', k('h'), `f${Math.floor(rnd() * 20)}`, `v${Math.floor(rnd() * 100)}`],
+    () => ['hdel', k('h'), `f${Math.floor(rnd() * 20)}`],
+    () => ['sadd', k('S'), `m${Math.floor(rnd() * 30)}`],
+    () => ['srem', k('S'), `m${Math.floor(rnd() * 30)}`],
+    () => ['zadd', k('z'), String(Math.floor(rnd() * 50)), `m${Math.floor(rnd() * 30)}`],
+    () => ['pexpireat', rnd() < 0.5 ? pop : k('s'), String(4_000_000_000_000 + at)],
+    () => ['rename', pop, `pop:${Math.floor(rnd() * 2000)}`],
+    () => ['hset', 'bighash', `f${Math.floor(rnd() * 400)}`, 'changed'],
+    () => ['rpush', 'biglist', 'more'],
+    () => ['select', rnd() < 0.8 ? '0' : '1'],
+  ];
+  return ops[Math.floor(rnd() * ops.length)]!();
+}
+
+export const manifest = (dir: string): string =>
+  readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'latin1');

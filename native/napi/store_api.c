@@ -16,6 +16,7 @@
 #include "lazyfree.h"
 #include "snapshot.h"
 #include "aof.h"
+#include "aof_base.h"
 #include "store.h"
 #include "store_api.h"
 #include "util.h"
@@ -616,13 +617,14 @@ static napi_value js_page_census(napi_env env, napi_callback_info info) {
 
 /* ------------------------------------------------------------------------------ persistence */
 
-/* snapshotStart(fd, compress, checksum, bufferLimit, aofBase?, profile?) -> the dirty counter at
- * the cut. aofBase: the file is an AOF's base (aof-base 1 in its header). profile: BGSAVE
- * STAT_MEMORY (memoryProfile() reads the result). */
+/* snapshotStart(fd, compress, checksum, bufferLimit, aofBase?, profile?, commands?) -> the dirty
+ * counter at the cut. aofBase: the file is an AOF's base (aof-base 1 in its header). profile:
+ * BGSAVE STAT_MEMORY (memoryProfile() reads the result). commands: an AOF base of commands
+ * (aof-use-rdb-preamble no, aof_base.h) instead of an RDB. */
 static napi_value js_snapshot_start(napi_env env, napi_callback_info info) {
-  PROLOGUE(6);
+  PROLOGUE(7);
   int32_t fd;
-  bool compress, checksum, aof_base = false, profile = false;
+  bool compress, checksum, aof_base = false, profile = false, commands = false;
   double limit;
   NAPI_CALL(env, napi_get_value_int32(env, argv[0], &fd));
   NAPI_CALL(env, napi_get_value_bool(env, argv[1], &compress));
@@ -630,11 +632,14 @@ static napi_value js_snapshot_start(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_get_value_double(env, argv[3], &limit));
   if (get_optional_bool(env, argv[4], &aof_base) != 0) return NULL;
   if (get_optional_bool(env, argv[5], &profile) != 0) return NULL;
+  if (get_optional_bool(env, argv[6], &commands) != 0) return NULL;
   uint64_t dirty = ts->st->stats.dirty;
   size_t cap = limit > 0 ? (size_t)limit : 0;
-  if ((profile    ? snapshot_start_profiled
-       : aof_base ? snapshot_start_aof_base
-                  : snapshot_start)(ts->st, fd, compress, checksum, cap) != 0) {
+  int started = commands ? snapshot_start_writer(ts->st, fd, &aof_base_writer, 0, 0, cap)
+                         : (profile    ? snapshot_start_profiled
+                            : aof_base ? snapshot_start_aof_base
+                                       : snapshot_start)(ts->st, fd, compress, checksum, cap);
+  if (started != 0) {
     tm_napi_throw(env, errno == EBUSY ? E_INVALID_ARG : E_INTERNAL, "snapshot: %s",
                   strerror(errno));
     return NULL;

@@ -138,6 +138,9 @@ typedef struct rdb_piecewise {
   /* Called with each element node as it is written (set after begin; NULL: none). */
   void (*elem)(void *arg, const void *node);
   void *elem_arg;
+  /* The command writer's (aof_base.c): the next element inside `node`, and elements written. */
+  const unsigned char *pos;
+  uint64_t done;
 } rdb_piecewise;
 /* Begin a record of db: the whole of it when the value is not written in pieces. 1 when the
  * record is complete, 0 when elements remain (rdb_put_record_more). */

@@ -16,6 +16,7 @@ typedef struct retained {
 } retained;
 
 struct st_snapshot {
+  const snapshot_writer *w;
   rdb_out out;
   int ndb;
   int db;          /* cut db being traversed */
@@ -49,6 +50,11 @@ struct st_snapshot {
 #define PIECE_ELEMENTS 512
 
 static snapshot_stats last_stats_zero;
+
+static const snapshot_writer rdb_writer = {
+  rdb_put_header,      rdb_put_selectdb,     rdb_put_record, rdb_put_record_begin,
+  rdb_put_record_more, rdb_put_record_abort, rdb_put_eof,
+};
 
 static int64_t mono_us(void) {
   struct timespec ts;
@@ -112,7 +118,7 @@ static void free_retained(st_store *st, st_entry *e) {
 static void finish(st_store *st) {
   st_snapshot *s = st->snap;
   st->snap_last = current_stats(st);
-  rdb_put_record_abort(&s->open);
+  s->w->record_abort(&s->open);
   if (s->open_retained) free_retained(st, (st_entry *)s->open.e);
   s->open_retained = 0;
   for (size_t i = 0; i < s->rt_len; i++) free_retained(st, s->rt[i].e);
@@ -127,7 +133,7 @@ static void finish(st_store *st) {
 }
 
 static int start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit,
-                 int aof_base, const st_memprofile *prof) {
+                 int aof_base, const st_memprofile *prof, const snapshot_writer *w) {
   if (st->snap != NULL) {
     errno = EBUSY;
     return -1;
@@ -144,6 +150,7 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
     return -1;
   }
   s->map_tier = mtier;
+  s->w = w;
   if (prof != NULL) {
     s->profiling = 1;
     s->prof = *prof;
@@ -165,7 +172,7 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
   st->snap_cut = st->version;
   st->version++;
   st->snap_missed = 0;
-  rdb_put_header(&s->out, st->now_ms, aof_base);
+  w->header(&s->out, st->now_ms, aof_base);
   if (s->out.err) {
     errno = s->out.err;
     snapshot_abort(st);
@@ -175,11 +182,16 @@ static int start(st_store *st, int fd, int compress, int checksum, size_t buffer
 }
 
 int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
-  return start(st, fd, compress, checksum, buffer_limit, 0, NULL);
+  return start(st, fd, compress, checksum, buffer_limit, 0, NULL, &rdb_writer);
 }
 
 int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
-  return start(st, fd, compress, checksum, buffer_limit, 1, NULL);
+  return start(st, fd, compress, checksum, buffer_limit, 1, NULL, &rdb_writer);
+}
+
+int snapshot_start_writer(st_store *st, int fd, const snapshot_writer *w, int compress,
+                          int checksum, size_t buffer_limit) {
+  return start(st, fd, compress, checksum, buffer_limit, 1, NULL, w);
 }
 
 int snapshot_start_profiled(st_store *st, int fd, int compress, int checksum, size_t buffer_limit) {
@@ -190,7 +202,7 @@ int snapshot_start_profiled(st_store *st, int fd, int compress, int checksum, si
   /* The store-wide parts are read before the snapshot allocates its own state. */
   st_memprofile prof;
   mp_begin(st, &prof);
-  return start(st, fd, compress, checksum, buffer_limit, 0, &prof);
+  return start(st, fd, compress, checksum, buffer_limit, 0, &prof, &rdb_writer);
 }
 
 int snapshot_profiling(const st_store *st) { return st->snap != NULL && st->snap->profiling; }
@@ -222,7 +234,7 @@ static void close_open(st_store *st) {
  * aside have grown past the buffer limit). */
 static void finish_open(st_store *st) {
   st_snapshot *s = st->snap;
-  rdb_put_record_more(&s->out, &s->open, SIZE_MAX);
+  s->w->record_more(&s->out, &s->open, SIZE_MAX);
   close_open(st);
 }
 
@@ -239,14 +251,14 @@ static void emit(st_store *st, int cdb, st_entry *e, int whole) {
   if (s->open.open) {
     if (s->open.e == e) return finish_open(st);
     if (s->profiling) mp_entry(st, &s->prof, e);
-    rdb_put_record(&s->side, cdb, e);
+    s->w->record(&s->side, cdb, e);
     e->version = st->snap_cut + 1;
     if (s->side.len > s->limit / 2) finish_open(st); /* memory stays bounded */
     return;
   }
   if (whole) {
-    rdb_put_record(&s->out, cdb, e);
-  } else if (rdb_put_record_begin(&s->out, cdb, e, &s->open) == 0) {
+    s->w->record(&s->out, cdb, e);
+  } else if (s->w->record_begin(&s->out, cdb, e, &s->open) == 0) {
     s->side.cur_db = cdb; /* records held aside start in the open record's db */
     if (s->profiling) {
       mp_entry_head(st, &s->prof, e);
@@ -375,7 +387,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
   int64_t start = mono_us();
   unsigned n = 0;
   while (s->open.open && s->out.err == 0) {
-    if (rdb_put_record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
+    if (s->w->record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
       close_open(st);
       break;
     }
@@ -406,7 +418,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
         continue;
       }
       /* RESIZEDB is a hint: the db's size now, at worst a little off after the cut. */
-      rdb_put_selectdb(&s->out, s->db, dict_size(&db->keys), owed_expires(db));
+      s->w->selectdb(&s->out, s->db, dict_size(&db->keys), owed_expires(db));
     }
     scan_ctx x = { st, s->db, 0 };
     s->cursor = dict_scan(&db->keys, s->cursor, scan_visit, &x);
@@ -419,7 +431,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
   }
   if (s->open.open && s->out.err == 0) {
     /* A big collection was just opened: go on with it in this step's remaining time. */
-    while (!rdb_put_record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
+    while (!s->w->record_more(&s->out, &s->open, PIECE_ELEMENTS)) {
       if ((uint64_t)(mono_us() - start) >= budget_us) {
         s->pieces++;
         return s->out.err ? (errno = s->out.err, finish(st), -1) : 0;
@@ -429,7 +441,7 @@ int snapshot_step(st_store *st, uint64_t budget_us) {
     if (s->out.err == 0) return 0;
   }
   if (s->out.err == 0 && s->db >= s->ndb && s->rt_len == 0 && !s->open.open) {
-    rdb_put_eof(&s->out);
+    s->w->eof(&s->out);
     rdb_out_flush(&s->out);
     if (s->out.err == 0) {
       if (s->profiling) {

@@ -74,12 +74,30 @@
 
 #include <stdint.h>
 
+#include "rdb.h"
 #include "store.h"
+
+/* What the snapshot writes its records with: the RDB writer (rdb.h) by default, or another
+ * format with the same calls and contract (aof_base.h: an AOF base of commands). The snapshot
+ * decides what is written and when (the cut, the traversal, pre-images, pieces); the writer only
+ * how. Each call has the contract of the rdb_put_* function of the same name. */
+typedef struct snapshot_writer {
+  void (*header)(rdb_out *o, int64_t now_ms, int aof_base);
+  void (*selectdb)(rdb_out *o, int db, uint64_t keys, uint64_t expires);
+  void (*record)(rdb_out *o, int db, const st_entry *e);
+  int (*record_begin)(rdb_out *o, int db, const st_entry *e, rdb_piecewise *w);
+  int (*record_more)(rdb_out *o, rdb_piecewise *w, size_t max);
+  void (*record_abort)(rdb_piecewise *w);
+  void (*eof)(rdb_out *o);
+} snapshot_writer;
 
 /* Begin: writes the header into the buffer. 0, or -1 with errno (EBUSY: one is running). */
 int snapshot_start(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
 /* The same for an AOF base (BGREWRITEAOF): the header says aof-base 1. */
 int snapshot_start_aof_base(st_store *st, int fd, int compress, int checksum, size_t buffer_limit);
+/* The same through another writer (header called with aof_base 1). */
+int snapshot_start_writer(st_store *st, int fd, const snapshot_writer *w, int compress,
+                          int checksum, size_t buffer_limit);
 /* The same with BGSAVE STAT_MEMORY's profile (memprofile.h): the store-wide parts are read now,
  * every key is tallied as it is written, and st->profile holds the result once snapshot_step
  * returns 1 (an aborted or failed snapshot leaves the previous profile). */

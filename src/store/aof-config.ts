@@ -3,11 +3,15 @@
 
 import { parseMemory } from '../units.js';
 import type { ConfigParam } from './config-params.js';
+import type { StoreHost } from './host.js';
 
 const NO_AOF = 'this store was started without persistence';
 const YES_NO = "argument must be 'yes' or 'no'";
 const FSYNC_MODES = 'argument(s) must be one of the following: everysec, always, no';
 const INT_MAX = 2 ** 31 - 1;
+
+/** aof-use-rdb-preamble of a store that does not persist: kept only to read back. */
+const preambleWithoutAof = new WeakMap<StoreHost, boolean>();
 
 const yesNo = (v: string): string | null => (/^(yes|no)$/i.test(v) ? null : YES_NO);
 
@@ -73,12 +77,16 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
     validate: (_e, v) => yesNo(v),
   },
   {
-    // The base is always an RDB (the snapshot writer); a base of commands is not built.
+    // The next rewrite's base: an RDB (yes) or commands (no, a .base.aof).
     name: 'aof-use-rdb-preamble',
     default: 'yes',
-    get: () => 'yes',
-    set: (_e, v) =>
-      v.toLowerCase() === 'yes' ? null : 'aof-use-rdb-preamble no (a base of commands) is not supported by this store',
+    get: (e) => ((e.aof?.useRdbPreamble ?? preambleWithoutAof.get(e) ?? true) ? 'yes' : 'no'),
+    set: (e, v) => {
+      const yes = v.toLowerCase() === 'yes';
+      if (e.aof) e.aof.useRdbPreamble = yes;
+      else preambleWithoutAof.set(e, yes);
+      return null;
+    },
     validate: (_e, v) => yesNo(v),
   },
   {

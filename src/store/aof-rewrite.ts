@@ -1,5 +1,6 @@
-// BGREWRITEAOF without fork: the new base is a point-in-time RDB snapshot (aof-base 1) taken by the
-// same engine mechanism as BGSAVE, in ~1 ms steps from the event loop. At the cut the AOF switches
+// BGREWRITEAOF without fork: the new base is a point-in-time snapshot taken by the same engine
+// mechanism as BGSAVE, in ~1 ms steps from the event loop: an RDB (aof-base 1), or with
+// aof-use-rdb-preamble no, commands (native/store/aof_base.h), as Redis 7.0 writes either. At the cut the AOF switches
 // to a new incr file (aof.ts cutForRewrite), so base + the incr files after the cut replay to the
 // dataset; when the base is complete and fsynced, a new manifest is published atomically and the
 // old files are deleted (finishRewrite). Also: BGREWRITEAOF's scheduling around BGSAVE and EXEC,
@@ -21,6 +22,8 @@ interface Job {
   run: SnapshotRun;
   tmp: string;
   startedAt: number;
+  /** The base is an RDB (aof-use-rdb-preamble yes when it started), else commands. */
+  rdb: boolean;
 }
 
 export type RewriteReply = { status: string } | { error: string };
@@ -88,6 +91,7 @@ export class AofRewriter {
     }
     this.rewrites++;
     const tmp = this.tempPath();
+    const rdb = this.aof.useRdbPreamble;
     let fd = -1;
     try {
       fd = fs.openSync(tmp, 'w', 0o644);
@@ -97,6 +101,8 @@ export class AofRewriter {
         this.persistence?.rdbchecksum ?? true,
         this.persistence?.bufferLimit() ?? 1 << 20,
         true,
+        false,
+        !rdb,
       );
     } catch (e) {
       if (fd >= 0) fs.closeSync(fd);
@@ -109,6 +115,7 @@ export class AofRewriter {
     this.scheduled = false;
     const job: Job = {
       tmp,
+      rdb,
       startedAt: Date.now(),
       run: new SnapshotRun(this.engine, fd, (err) => this.ended(job, err)),
     };
@@ -123,7 +130,7 @@ export class AofRewriter {
     this.lastTimeSec = Math.round((Date.now() - job.startedAt) / 1000);
     if (err === null) {
       try {
-        this.aof.finishRewrite(job.tmp);
+        this.aof.finishRewrite(job.tmp, job.rdb);
         this.lastOk = true;
         this.consecutiveFailures = 0;
         const s = this.engine.snapshotStats();

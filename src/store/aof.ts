@@ -1,5 +1,5 @@
 // The append-only file as Redis 7.0 lays it out (multi-part): <dir>/<appenddirname>/ holds one
-// base (<appendfilename>.<n>.base.rdb), incr files (<appendfilename>.<n>.incr.aof) and the
+// base (<appendfilename>.<n>.base.rdb, or .base.aof, commands, with aof-use-rdb-preamble no), incr files (<appendfilename>.<n>.incr.aof) and the
 // manifest (<appendfilename>.manifest, written to a temp name and renamed). The engine (aof.c)
 // produces the RESP of every write; this side owns the files: it writes every client's writes of
 // one event-loop turn together (one write, one fdatasync under appendfsync always) before any
@@ -30,6 +30,8 @@ export interface AofOptions {
   autoRewritePercentage?: number;
   /** auto-aof-rewrite-min-size in bytes (default 64 MiB). */
   autoRewriteMinSize?: number;
+  /** aof-use-rdb-preamble (default yes): a rewrite's base is an RDB; no: commands (.base.aof). */
+  useRdbPreamble?: boolean;
 }
 
 interface ManifestFile {
@@ -144,6 +146,8 @@ export class AppendOnlyFile {
   loadTruncated: boolean;
   /** Redis's aof_state. */
   state: AofState = 'off';
+  /** aof-use-rdb-preamble: the next base (a rewrite's, or a fresh one) is an RDB, else commands. */
+  useRdbPreamble: boolean;
   private fd = -1;
   private unsynced = false;
   private syncing = false;
@@ -182,6 +186,7 @@ export class AppendOnlyFile {
     this.dirPath = path.resolve(opts.dir ?? '.', this.dirname);
     this.filename = opts.filename ?? 'appendonly.aof';
     this.loadTruncated = opts.loadTruncated ?? true;
+    this.useRdbPreamble = opts.useRdbPreamble ?? true;
     this.timer = setInterval(() => this.everySecond(), 1000);
     this.timer.unref();
   }
@@ -192,6 +197,11 @@ export class AppendOnlyFile {
 
   private get tempIncrName(): string {
     return `temp-${this.filename}.incr`;
+  }
+
+  /** A base's name: .base.rdb (RDB) or .base.aof (commands), as Redis's getNewBaseFileNameAndMarkPreAsHistory. */
+  private baseName(seq: number, rdb: boolean): string {
+    return `${this.filename}.${seq}.base.${rdb ? 'rdb' : 'aof'}`;
   }
 
   private get baseSeq(): number {
@@ -224,8 +234,9 @@ export class AppendOnlyFile {
       this.load([...(this.base ? [this.base] : []), ...this.incr]);
     } else {
       fs.mkdirSync(this.dirPath, { recursive: true });
-      this.base = { name: `${this.filename}.1.base.rdb`, seq: 1, type: 'b' };
-      this.writeDurably(this.base.name, emptyRdbBase());
+      // As Redis's rewrite of an empty dataset: an RDB with no keys, or an empty file of commands.
+      this.base = { name: this.baseName(1, this.useRdbPreamble), seq: 1, type: 'b' };
+      this.writeDurably(this.base.name, this.useRdbPreamble ? emptyRdbBase() : Buffer.alloc(0));
       this.log(`Creating AOF base file ${this.base.name} on server start`);
     }
     if (this.incr.length === 0) {
@@ -403,15 +414,16 @@ export class AppendOnlyFile {
   }
 
   /**
-   * The rewrite's base is complete in tmpBase (fsynced): it becomes the next base, the temp incr
+   * The rewrite's base is complete in tmpBase (fsynced; an RDB, or commands when !rdb): it becomes
+   * the next base, the temp incr
    * file (waiting for the base) the next incr file; the old base and the incr files before the
    * cut become history in a manifest published atomically, then are deleted and the manifest
    * written again without them (Redis's backgroundRewriteDoneHandler and aofDelHistoryFiles).
    * Throws, leaving the old manifest in force, if a rename or the manifest fails.
    */
-  finishRewrite(tmpBase: string): void {
+  finishRewrite(tmpBase: string, rdb = true): void {
     const base: ManifestFile = {
-      name: `${this.filename}.${this.baseSeq + 1}.base.rdb`,
+      name: this.baseName(this.baseSeq + 1, rdb),
       seq: this.baseSeq + 1,
       type: 'b',
     };

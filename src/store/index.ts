@@ -152,6 +152,14 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
           log,
         )
       : null;
+  // Before the start-up settings, which set the AOF's parameters (auto-aof-rewrite-*, aof-use-rdb-preamble).
+  const rewriter = aof ? new AofRewriter(engine, aof, host.persistence, log) : null;
+  host.aof = aof;
+  host.aofRewrite = rewriter;
+  if (rewriter && host.persistence) host.persistence.backgroundBusy = (): boolean => rewriter.inProgress;
+  if (rewriter && opts.aof?.autoRewritePercentage !== undefined)
+    rewriter.autoPercentage = opts.aof.autoRewritePercentage;
+  if (rewriter && opts.aof?.autoRewriteMinSize !== undefined) rewriter.autoMinSize = opts.aof.autoRewriteMinSize;
   try {
     // Before loading, as Redis reads its config first (encodings and limits apply to the load).
     applyStartupSettings(host, opts.settings ?? []);
@@ -163,19 +171,12 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     engine.close();
     throw e;
   }
-  host.aof = aof;
   // Crash tests: the process kills itself at a named step of a rewrite's end.
   const crashAt = TEST_FAULTS_AT_START ? process.env.TIERMEM_TEST_AOF_CRASH : undefined;
   if (aof && crashAt)
     aof.testCrashPoint = (stage): void => {
       if (stage === crashAt) process.kill(process.pid, 'SIGKILL');
     };
-  const rewriter = aof ? new AofRewriter(engine, aof, host.persistence, log) : null;
-  host.aofRewrite = rewriter;
-  if (rewriter && host.persistence) host.persistence.backgroundBusy = (): boolean => rewriter.inProgress;
-  if (rewriter && opts.aof?.autoRewritePercentage !== undefined)
-    rewriter.autoPercentage = opts.aof.autoRewritePercentage;
-  if (rewriter && opts.aof?.autoRewriteMinSize !== undefined) rewriter.autoMinSize = opts.aof.autoRewriteMinSize;
   if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
   if (opts.protectedMode !== undefined) host.access.protectedMode = opts.protectedMode;
   if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
