@@ -9,7 +9,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import type { NativeStore } from '../native.js';
+import type { NativeSnapshotStats, NativeStore } from '../native.js';
 import type { AppendOnlyFile } from './aof.js';
 import { SnapshotRun, type Persistence } from './persistence.js';
 
@@ -24,6 +24,8 @@ interface Job {
   startedAt: number;
   /** The base is an RDB (aof-use-rdb-preamble yes when it started), else commands. */
   rdb: boolean;
+  /** The base is complete (finishBeforeSave) with these figures; the rewrite ends on the next turn. */
+  finished?: NativeSnapshotStats;
 }
 
 export type RewriteReply = { status: string } | { error: string };
@@ -133,7 +135,7 @@ export class AofRewriter {
         this.aof.finishRewrite(job.tmp, job.rdb);
         this.lastOk = true;
         this.consecutiveFailures = 0;
-        const s = this.engine.snapshotStats();
+        const s = job.finished ?? this.engine.snapshotStats();
         this.lastCowSize = s.peakExtra;
         this.log(
           `Background AOF rewrite finished successfully (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
@@ -165,11 +167,18 @@ export class AofRewriter {
     this.aof.rewriteFailed();
   }
 
-  /** SAVE needs the engine's one snapshot: a running rewrite stops and starts again after it. */
-  yieldToSave(): void {
-    if (!this.job) return;
-    this.kill('SAVE');
-    this.scheduled = true;
+  /**
+   * SAVE while a rewrite runs. Redis saves beside its rewrite child, which goes on and is reaped by
+   * a later cron; here the engine has one snapshot, so the rewrite's remaining steps run now,
+   * inside SAVE (which blocks anyway), and the rewrite ends on the next turn: meanwhile it is still
+   * in progress (BGSAVE and BGREWRITEAOF answer as Redis's do while its child runs).
+   */
+  finishBeforeSave(): void {
+    const job = this.job;
+    if (!job || job.finished) return;
+    const err = job.run.finishNow();
+    job.finished = this.engine.snapshotStats();
+    setImmediate(() => this.ended(job, err));
   }
 
   /** CONFIG SET appendonly yes (Redis's startAppendOnly). Null, or why it could not. */

@@ -139,6 +139,31 @@ export class SnapshotRun {
     }
   }
 
+  /**
+   * The rest now, on the caller's turn: the remaining steps, then fsync (SAVE while the AOF rewrite
+   * runs: the engine has one snapshot). Null when the file is complete and synced, else why not;
+   * done is never called.
+   */
+  finishNow(): string | null {
+    if (this.state === 'over') return 'the snapshot is over';
+    const syncing = this.state === 'syncing';
+    this.state = 'over';
+    let err: string | null = null;
+    try {
+      if (!syncing)
+        while (!this.engine.snapshotStep(1_000_000)) {
+          /* one step per second of work, as SAVE's */
+        }
+      fs.fsyncSync(this.fd);
+    } catch (e) {
+      this.engine.snapshotAbort();
+      err = (e as Error).message;
+    }
+    // A running fsync's callback closes the descriptor (it sees the run over and calls nothing).
+    if (!syncing) this.close();
+    return err;
+  }
+
   /** Stop: the snapshot is aborted (if still stepping) and done is never called. */
   abort(): void {
     if (this.state === 'over') return;

@@ -7,8 +7,9 @@ export function save(c: JsCtx): void {
   const p = c.host.persistence;
   if (p === null) return c.out.error('ERR this store has no persistence configured');
   if (p.inProgress) return c.out.error('ERR Background save already in progress');
-  // Redis saves beside its rewrite child; here the engine has one snapshot, so the rewrite restarts after.
-  c.host.aofRewrite?.yieldToSave();
+  // Redis saves beside its rewrite child; here the engine has one snapshot: the rewrite's base is
+  // completed first (it ends on the next turn, as Redis reaps its child from the cron).
+  c.host.aofRewrite?.finishBeforeSave();
   if (p.save() === null) c.out.ok();
   else c.out.error('ERR');
 }
