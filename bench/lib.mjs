@@ -1,5 +1,6 @@
 // Small helpers shared by the Node benchmark drivers.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
 /** A TCP port free on loopback right now. */
@@ -20,3 +21,98 @@ export const cli = (port, ...args) =>
     stdio: ['ignore', 'pipe', 'ignore'],
     maxBuffer: 1 << 30,
   }).trim();
+
+/** INFO <section> of a server as an object (field -> value). */
+export function info(port, section) {
+  const out = {};
+  for (const line of cli(port, 'info', section).split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+/** total_commands_processed. */
+export const commands = (port) => Number(info(port, 'stats').total_commands_processed);
+
+/** Resident bytes (kB) of a process and its children (a forked save child included). */
+export function treeRssKb(pid) {
+  let total = 0;
+  const walk = (p) => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      if (m) total += Number(m[1]);
+      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
+      for (const k of kids ? kids.split(/\s+/) : []) walk(Number(k));
+    } catch {
+      /* gone */
+    }
+  };
+  walk(pid);
+  return total;
+}
+
+/** Until the server answers PING (5 minutes at most: a big load at start). */
+export async function waitPing(port) {
+  for (let i = 0; i < 6000; i++) {
+    try {
+      if (cli(port, 'ping') === 'PONG') return;
+    } catch {
+      /* not yet */
+    }
+    await sleep(50);
+  }
+  throw new Error(`no PING answer on ${port}`);
+}
+
+/** n SETs of key:%012d to values of `size` bytes, as one RESP stream through redis-cli --pipe. */
+export function fillValues(port, n, size) {
+  const value = 'v'.repeat(size);
+  return new Promise((resolve, reject) => {
+    const p = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    let out = '';
+    p.stdout.on('data', (d) => (out += d));
+    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`--pipe exited ${code}: ${out}`))));
+    let i = 0;
+    const write = () => {
+      while (i < n) {
+        const parts = [];
+        for (let j = 0; j < 2000 && i < n; j++, i++) {
+          const k = `key:${String(i).padStart(12, '0')}`;
+          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${size}\r\n${value}\r\n`);
+        }
+        if (!p.stdin.write(parts.join(''))) return p.stdin.once('drain', write);
+      }
+      p.stdin.end();
+    };
+    write();
+  });
+}
+
+/** A steady SET overwrite load over those n keys (redis-benchmark, until killed). */
+export const setLoad = (port, n, size, clients) =>
+  spawn(
+    'redis-benchmark',
+    [
+      '-p',
+      String(port),
+      '-t',
+      'set',
+      '-r',
+      String(n),
+      '-d',
+      String(size),
+      '-n',
+      '2000000000',
+      '-c',
+      String(clients),
+      '-q',
+    ],
+    { stdio: 'ignore' },
+  );
+
+export const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
