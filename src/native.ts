@@ -152,6 +152,12 @@ export interface NativeStore {
    *  returns the bytes one immediate bounded step moved (the rest follows in cron steps). */
   migrate(toTier: number, bytes: number): number;
   resetStats(): void;
+  /** INFO latencystats' lines (latency_percentiles_usec_<command>:p50=...), in table order. */
+  latencyInfo(): string[];
+  /** latency-tracking-info-percentiles as CONFIG GET shows it; with values (each in 0..100),
+   *  set it instead: false on OOM. */
+  latencyPercentiles(): string;
+  latencyPercentiles(values: readonly number[]): boolean;
   /** requirepass: the default user's only password; empty = no password. Hashed at once in C. */
   setRequirepass(password: Uint8Array): void;
   /** True while the default user needs no password (protected mode refuses remote clients). */

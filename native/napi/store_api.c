@@ -13,6 +13,7 @@
 
 #include "rdb.h"
 #include "internal.h"
+#include "latency_hist.h"
 #include "lazyfree.h"
 #include "snapshot.h"
 #include "aof.h"
@@ -435,6 +436,7 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "slowlog-log-slower-than", offsetof(st_config, slowlog_log_slower_than) },
     { "slowlog-max-len", offsetof(st_config, slowlog_max_len) },
     { "latency-monitor-threshold", offsetof(st_config, latency_monitor_threshold) },
+    { "latency-tracking", offsetof(st_config, latency_tracking) },
     { "maxmemory", offsetof(st_config, maxmemory) },
     { "maxmemory-policy", offsetof(st_config, maxmemory_policy) },
     { "maxmemory-samples", offsetof(st_config, maxmemory_samples) },
@@ -479,7 +481,72 @@ static napi_value js_reset_stats(napi_env env, napi_callback_info info) {
   st->stats.dirty = dirty;
   memset(st->cmdstats, 0, st_command_count * sizeof *st->cmdstats);
   errstats_reset(&st->errstats);
+  latency_hist_reset(st);
   return NULL;
+}
+
+/* latencyInfo() -> INFO latencystats' lines (latency_hist.h). */
+typedef struct lines_ctx {
+  napi_env env;
+  napi_value arr;
+  uint32_t n;
+  int failed;
+} lines_ctx;
+
+static void push_line(void *arg, const char *line, size_t len) {
+  lines_ctx *l = arg;
+  napi_value v;
+  if (l->failed || napi_create_string_utf8(l->env, line, len, &v) != napi_ok ||
+      napi_set_element(l->env, l->arr, l->n++, v) != napi_ok)
+    l->failed = 1;
+}
+
+static napi_value js_latency_info(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  lines_ctx l = { env, NULL, 0, 0 };
+  NAPI_CALL(env, napi_create_array(env, &l.arr));
+  latency_info_lines(ts->st, push_line, &l);
+  if (l.failed) {
+    tm_napi_throw(env, E_INTERNAL, "latencyInfo: a line could not be made");
+    return NULL;
+  }
+  return l.arr;
+}
+
+/* latencyPercentiles() -> latency-tracking-info-percentiles as CONFIG GET shows it;
+ * latencyPercentiles(values: number[]) sets it (values checked by the caller): false on OOM. */
+static napi_value js_latency_percentiles(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[0], &t));
+  napi_value r;
+  if (t == napi_undefined) {
+    char buf[4096];
+    latency_percentiles_get(ts->st, buf, sizeof buf);
+    NAPI_CALL(env, napi_create_string_utf8(env, buf, NAPI_AUTO_LENGTH, &r));
+    return r;
+  }
+  uint32_t n;
+  NAPI_CALL(env, napi_get_array_length(env, argv[0], &n));
+  double *v = n > 0 ? malloc(n * sizeof *v) : NULL;
+  if (n > 0 && v == NULL) {
+    tm_napi_throw(env, E_NO_MEMORY, "latencyPercentiles: out of memory");
+    return NULL;
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    napi_value e;
+    if (napi_get_element(env, argv[0], i, &e) != napi_ok ||
+        napi_get_value_double(env, e, &v[i]) != napi_ok) {
+      free(v);
+      tm_napi_throw(env, E_INVALID_ARG, "latencyPercentiles: values must be numbers");
+      return NULL;
+    }
+  }
+  int rc = latency_percentiles_set(ts->st, v, (int)n);
+  free(v);
+  NAPI_CALL(env, napi_get_boolean(env, rc == 0, &r));
+  return r;
 }
 
 /* The CMD_JS trampoline: hand the command to the JS function, append what it returns. */
@@ -919,6 +986,8 @@ static const tm_fn_def store_functions[] = {
   { "configSet", js_config_set },
   { "migrate", js_migrate },
   { "resetStats", js_reset_stats },
+  { "latencyInfo", js_latency_info },
+  { "latencyPercentiles", js_latency_percentiles },
   { "setDefer", js_set_defer },
   { "takeInternalErrors", js_take_internal_errors },
   { "pageCensus", js_page_census },

@@ -1,19 +1,21 @@
-/* latency.c - the latency monitor: LATENCY LATEST|HISTORY|RESET|DOCTOR|HELP, as Redis 7.0.15's
+/* latency.c - the latency monitor: LATENCY LATEST|HISTORY|RESET|DOCTOR|GRAPH|HELP, as Redis 7.0.15's
  * latency.c.
  *
  * With latency-monitor-threshold > 0, an event that took at least that many milliseconds is
  * sampled into its series: "command" and "fast-command" (st_call, by the command's CMD_FAST
  * flag) and "expire-cycle" (st_cron's active expiry). A series keeps the last 160 samples, one
  * per second (the worst of that second), and its all-time maximum; it is allocated (owner
- * SM_STORE, category buffers) at its first sample and freed by LATENCY RESET. GRAPH and
- * HISTOGRAM are not implemented (they answer "unknown subcommand"). */
+ * SM_STORE, category buffers) at its first sample and freed by LATENCY RESET. GRAPH draws a
+ * series with sparkline.c; HISTOGRAM (per-command latency tracking) is latency_hist.c's. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
 
+#include "sparkline.h"
 #include "store.h"
 
 #define TS_LEN 160
+#define GRAPH_COLS 80
 
 typedef struct st_latency_series {
   struct {
@@ -303,9 +305,67 @@ void cmd_latency_doctor(st_client *c) {
   if (t.p != NULL) sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, t.p, t.cap, t.tier);
 }
 
+static void text_emit(void *arg, const char *s, size_t len) { text_add(arg, "%.*s", (int)len, s); }
+
+/* Redis's latencyCommandGenSparkeline: a title line, 80 dashes, then the samples (oldest first)
+ * as a 4-row sparkline labelled with how long ago each was taken. */
+static void graph(const st_latency_series *ts, const char *event, text *t) {
+  sl_sample samples[TS_LEN];
+  char labels[TS_LEN][16];
+  uint32_t min = 0, max = 0;
+  int n = 0;
+  int64_t now = time(NULL);
+  for (int j = 0; j < TS_LEN; j++) {
+    int i = (ts->idx + j) % TS_LEN;
+    if (ts->samples[i].time == 0) continue;
+    uint32_t ms = ts->samples[i].latency_ms;
+    if (n == 0 || ms > max) max = ms;
+    if (n == 0 || ms < min) min = ms;
+    int elapsed = (int)(now - ts->samples[i].time);
+    if (elapsed < 60)
+      snprintf(labels[n], sizeof labels[n], "%ds", elapsed);
+    else if (elapsed < 3600)
+      snprintf(labels[n], sizeof labels[n], "%dm", elapsed / 60);
+    else if (elapsed < 3600 * 24)
+      snprintf(labels[n], sizeof labels[n], "%dh", elapsed / 3600);
+    else
+      snprintf(labels[n], sizeof labels[n], "%dd", elapsed / (3600 * 24));
+    samples[n].value = ms;
+    samples[n].label = labels[n];
+    n++;
+  }
+  text_add(t, "%s - high %lu ms, low %lu ms (all time high %lu ms)\n", event, (unsigned long)max,
+           (unsigned long)min, (unsigned long)ts->max);
+  text_add(t, "%s\n",
+           "----------------------------------------"
+           "----------------------------------------");
+  char chars[GRAPH_COLS];
+  sparkline_render(samples, n, GRAPH_COLS, 4, chars, text_emit, t);
+}
+
+void cmd_latency_graph(st_client *c) {
+  int e = event_by_name(&c->argv[2]);
+  const st_latency_series *ts = e < 0 ? NULL : c->st->latency[e];
+  if (ts == NULL) {
+    int len = c->argv[2].len < 128 ? (int)c->argv[2].len : 128;
+    reply_error(&c->out, "ERR No samples available for event '%.*s'", len,
+                (const char *)c->argv[2].ptr);
+    return;
+  }
+  text t = { c->st, NULL, 0, 0, 0, 0 };
+  graph(ts, event_names[e], &t);
+  if (t.oom)
+    reply_oom(c);
+  else
+    reply_bulk(&c->out, t.p, t.len); /* a verbatim string in RESP3, a bulk in RESP2 */
+  if (t.p != NULL) sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, t.p, t.cap, t.tier);
+}
+
 void cmd_latency_help(st_client *c) {
   static const char *const lines[] = { "DOCTOR",
                                        "    Return a human readable latency analysis report.",
+                                       "GRAPH <event>",
+                                       "    Return an ASCII latency graph for the <event> class.",
                                        "HISTORY <event>",
                                        "    Return time-latency samples for the <event> class.",
                                        "LATEST",
@@ -313,6 +373,11 @@ void cmd_latency_help(st_client *c) {
                                        "RESET [<event> ...]",
                                        "    Reset latency data of one or more <event> classes.",
                                        "    (default: reset all data for all event classes)",
+                                       "HISTOGRAM [COMMAND ...]",
+                                       "    Return a cumulative distribution of latencies in the "
+                                       "format of a histogram for the specified command names.",
+                                       "    If no commands are specified then all histograms are "
+                                       "replied.",
                                        NULL };
   reply_help(c, "LATENCY", lines);
 }

@@ -13,6 +13,7 @@
 #include "evict.h"
 #include "expires.h"
 #include "internal.h"
+#include "latency_hist.h"
 #include "lazyfree.h"
 #include "migrate.h"
 #include "purge.h"
@@ -43,6 +44,7 @@ void st_config_defaults(st_config *cfg) {
   cfg->slowlog_log_slower_than = 10000;
   cfg->slowlog_max_len = 128;
   cfg->latency_monitor_threshold = 0;
+  cfg->latency_tracking = 1;
   cfg->maxmemory = 0;
   cfg->maxmemory_policy = MM_NOEVICTION;
   cfg->maxmemory_samples = 5;
@@ -120,6 +122,7 @@ void st_destroy(st_store *st) {
   lazy_drain_all(st);
   slowlog_reset(st);
   latency_reset_all(st);
+  latency_hist_free(st);
   xclient_destroy(st);
   aof_free(st);
   sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, st->dbs, sizeof(st_db) * (size_t)st->ndb,
@@ -325,6 +328,7 @@ void st_call(st_client *c, const st_cmd *cmd) {
   st_cmdstat *cs = &st->cmdstats[cmd->index];
   cs->calls++;
   cs->usec += (uint64_t)duration;
+  if (st->cfg.latency_tracking) latency_track(st, cmd->index, duration);
   /* (Redis records a command that blocks when it is served, not when it blocks.) */
   latency_add_if_needed(st, (cmd->flags & CMD_FAST) ? LAT_FAST_COMMAND : LAT_COMMAND,
                         duration / 1000);

@@ -211,6 +211,7 @@ typedef struct st_config {
   int64_t slowlog_log_slower_than;   /* 10000 us; < 0 off, 0 every command (slowlog.c) */
   int64_t slowlog_max_len;           /* 128 entries */
   int64_t latency_monitor_threshold; /* 0 ms: off (latency.c) */
+  int64_t latency_tracking;          /* 1: per-command histograms (latency_hist.h) */
   /* Memory limits and eviction (evict.h) and the tier migrator (migrate.h). */
   int64_t maxmemory;         /* bytes the store may hold on both tiers together; 0 = none */
   int64_t maxmemory_policy;  /* MM_* (access.h): noeviction */
@@ -451,7 +452,8 @@ struct st_store {
   struct st_latency_series *latency[3];
   uint8_t latency_order[3];
   int latency_count;
-  struct st_acl *acl;       /* users and the default user (acl.h) */
+  struct lat_tracking *lat_tracking; /* latency_hist.h: per-command histograms, NULL at first */
+  struct st_acl *acl;                /* users and the default user (acl.h) */
   struct st_mig *mig;       /* migrate.c: the migrator's budget, quota, pools and counters */
   st_snapshot *snap;        /* the running snapshot (snapshot.h), or NULL */
   uint32_t snap_cut;        /* its cut: entries with version <= snap_cut are owed to it */

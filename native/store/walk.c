@@ -6,6 +6,7 @@
 #include "aof.h"
 #include "entry.h"
 #include "expires.h"
+#include "latency_hist.h"
 #include "lazyfree.h"
 #include "pubsub.h"
 #include "snapshot.h"
@@ -90,6 +91,7 @@ void st_walk_blocks(st_store *st, st_walk_fn *visit, void *arg) {
   lazy_walk(st, visit, arg);
   slowlog_walk(st, visit, arg);
   latency_walk(st, visit, arg);
+  latency_hist_walk(st, visit, arg);
   blk_walk(st, visit, arg);
   ps_walk(st, visit, arg);
   aof_walk(st, visit, arg);

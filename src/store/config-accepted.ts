@@ -168,8 +168,6 @@ export const NO_EFFECT: Readonly<Record<string, string>> = {
   'shutdown-timeout': REPLICATION,
   'shutdown-on-sigint': 'SIGINT and SIGTERM close the service as `tiermem serve` documents',
   'shutdown-on-sigterm': 'SIGINT and SIGTERM close the service as `tiermem serve` documents',
-  'latency-tracking': 'no per-command latency histograms',
-  'latency-tracking-info-percentiles': 'no per-command latency histograms',
 };
 
 /** Redis parameters kept the generic way (as above) whose value the store does act on. */

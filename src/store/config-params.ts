@@ -12,6 +12,7 @@ import { formatSavePoints, parseSavePoints, type Persistence } from './persisten
 import { AOF_PARAMS } from './aof-config.js';
 import { completeWithRedis } from './config-accepted.js';
 import { ENGINE_DEFAULTS } from './engine-defaults.js';
+import { LATENCY_TRACKING_PARAMS } from './latency-config.js';
 import { DEFAULT_OUTPUT_LIMITS, OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
@@ -376,6 +377,7 @@ const STORE_PARAMS: readonly ConfigParam[] = [
   engineInteger('slowlog-log-slower-than', -1, 2 ** 63 - 1),
   engineInteger('slowlog-max-len', 0, 2 ** 63 - 1),
   engineInteger('latency-monitor-threshold', 0, 2 ** 63 - 1),
+  ...LATENCY_TRACKING_PARAMS,
   {
     // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
     name: 'client-output-buffer-limit',

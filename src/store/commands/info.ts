@@ -1,6 +1,6 @@
 // INFO: Redis 7.0's sections and fields (server, clients, memory, persistence, stats,
-// replication, cpu, modules, errorstats, commandstats, cluster, keyspace) plus the store's tiering
-// section. Fields for what the store has are real; for what it has not (replication, scripting,
+// replication, cpu, modules, commandstats, errorstats, latencystats, cluster, keyspace) plus the
+// store's tiering section. Fields for what the store has are real; for what it has not (replication, scripting,
 // forks) they are what Redis reports without it.
 // Everything comes from counters (allocator stats, the engine's counters): no keyspace walk.
 
@@ -34,11 +34,14 @@ const EVERYTHING_SECTIONS = [
   'memoryprofile',
   'commandstats',
   'errorstats',
+  'latencystats',
   'cluster',
   'keyspace',
 ];
 const ALL_SECTIONS = EVERYTHING_SECTIONS.filter((n) => n !== 'modules');
-const DEFAULT_SECTIONS = ALL_SECTIONS.filter((n) => n !== 'commandstats' && n !== 'memoryprofile');
+const DEFAULT_SECTIONS = ALL_SECTIONS.filter(
+  (n) => n !== 'commandstats' && n !== 'latencystats' && n !== 'memoryprofile',
+);
 
 function human(n: number): string {
   return formatBytes(n)
@@ -445,6 +448,7 @@ const SECTIONS: Record<string, [string, (s: Source) => string[]]> = {
   memoryprofile: ['Memoryprofile', memoryProfile],
   errorstats: ['Errorstats', ({ info }) => info.errorStats.map((e) => `errorstat_${e.code}:count=${e.count}`)],
   commandstats: ['Commandstats', commandstats],
+  latencystats: ['Latencystats', ({ host }) => host.engine.latencyInfo()],
   cluster: ['Cluster', () => ['cluster_enabled:0']],
   keyspace: ['Keyspace', keyspace],
 };

@@ -201,7 +201,7 @@ static void latency(st_client *c) {
   CHECK(st->latency[LAT_COMMAND] == NULL && st->latency_count == 0);
   CHECK_REPLY(c, "-ERR wrong number of arguments for 'latency|history' command\r\n", "LATENCY",
               "HISTORY");
-  CHECK_REPLY(c, "-ERR unknown subcommand 'GRAPH'. Try LATENCY HELP.\r\n", "LATENCY", "GRAPH",
+  CHECK_REPLY(c, "-ERR No samples available for event 'command'\r\n", "LATENCY", "GRAPH",
               "command");
   st->cfg.latency_monitor_threshold = 0;
   st->cfg.slowlog_log_slower_than = 10000;
