@@ -435,6 +435,7 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "active-expire-effort", offsetof(st_config, active_expire_effort) },
     { "slowlog-log-slower-than", offsetof(st_config, slowlog_log_slower_than) },
     { "slowlog-max-len", offsetof(st_config, slowlog_max_len) },
+    { "acllog-max-len", offsetof(st_config, acllog_max_len) },
     { "latency-monitor-threshold", offsetof(st_config, latency_monitor_threshold) },
     { "latency-tracking", offsetof(st_config, latency_tracking) },
     { "maxmemory", offsetof(st_config, maxmemory) },

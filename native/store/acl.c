@@ -713,6 +713,7 @@ int acl_init(st_store *st) {
 
 void acl_free(st_store *st) {
   if (st->acl == NULL) return;
+  acl_log_reset(st);
   for (st_user *u = st->acl->users, *next; u != NULL; u = next) {
     next = u->next;
     acl_user_free(u);
@@ -884,8 +885,22 @@ int acl_check_auth(st_client *c, const st_cmd *cmd) {
 
 int acl_check_perm(st_client *c, const st_cmd *cmd) {
   /* A deleted user's client is on its way out: it runs nothing. */
-  int why = c->user == NULL ? ACL_DENIED_CMD : acl_user_may(c->user, cmd, c->argc, c->argv, NULL);
+  int bad = 0;
+  int why = c->user == NULL ? ACL_DENIED_CMD : acl_user_may(c->user, cmd, c->argc, c->argv, &bad);
   if (why == ACL_OK) return 0;
+  if (c->user != NULL) {
+    const void *obj = cmd->name;
+    size_t olen = strlen(cmd->name);
+    if (why != ACL_DENIED_CMD) obj = c->argv[bad].ptr, olen = c->argv[bad].len;
+    /* The entry's client info names the denied command (cmd=), as Redis's does. */
+    const st_cmd *was_cmd = c->cmd;
+    st_client *was_current = c->st->current;
+    c->cmd = cmd;
+    c->st->current = c;
+    acl_log_add(c, why, obj, olen, c->user->name, c->user->name_len);
+    c->cmd = was_cmd;
+    c->st->current = was_current;
+  }
   if (why == ACL_DENIED_CMD)
     reply_error(&c->out, "NOPERM this user has no permissions to run the '%s' command", cmd->name);
   else if (why == ACL_DENIED_CHANNEL)

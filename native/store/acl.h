@@ -74,9 +74,13 @@ typedef struct st_user {
   struct st_user *next;
 } st_user;
 
+typedef struct acl_log_entry acl_log_entry;
+
 typedef struct st_acl {
   st_user *users; /* by name (byte order), as ACL LIST and ACL USERS show them */
   st_user *default_user;
+  acl_log_entry *log; /* ACL LOG, newest first (acl_log.c) */
+  size_t log_len;
 } st_acl;
 
 /* The store's ACL with its default user. -1 on OOM. */
@@ -111,9 +115,21 @@ int acl_check_perm(st_client *c, const struct st_cmd *cmd);
 /* The reason u may not run argv (0 if it may): ACL_DENIED_CMD, or ACL_DENIED_KEY with *bad
  * (if not NULL) = the index of the first denied key argument. For ACL DRYRUN and acl_check. */
 enum { ACL_OK = 0, ACL_DENIED_CMD = 1, ACL_DENIED_KEY = 2, ACL_DENIED_CHANNEL = 3 };
+enum { ACL_DENIED_AUTH = 4 }; /* ACL LOG only */
 int acl_user_may(const st_user *u, const struct st_cmd *cmd, int argc, const void *argv, int *bad);
 /* 1 if u may use channel ch (PUBLISH/SUBSCRIBE; pattern subscriptions compare literally). */
 int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int literal);
+
+/* ACL LOG (acl_log.c), as Redis 7.0's: a denial of reason ACL_DENIED_* by c (toplevel, or
+ * "multi" inside MULTI) on object (the command's full name, the key, the channel, or AUTH's
+ * argv[0]) as username (the client's user unless given). An entry of the same reason, context,
+ * object and user within 60 s among the newest 10 is counted again and moves to the front;
+ * otherwise a new entry goes first and the oldest past acllog-max-len go. */
+void acl_log_add(st_client *c, int reason, const void *object, size_t olen, const void *username,
+                 size_t ulen);
+void acl_log_reset(st_store *st);
+/* ACL LOG [count]: the newest count entries (10 by default). */
+void acl_log_reply(st_client *c, long count);
 
 /* A user by name, or NULL. */
 st_user *acl_find(const st_store *st, const void *name, size_t len);

@@ -1,4 +1,5 @@
 /* cmd_acl.c - AUTH and the ACL container (users, rules, checks: acl.c). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/random.h>
@@ -27,14 +28,19 @@ void cmd_auth(st_client *c) {
   } else {
     ok = acl_authenticate(c, c->argv[1].ptr, c->argv[1].len, pass->ptr, pass->len);
   }
-  if (ok)
+  if (ok) {
     reply_simple(&c->out, "OK");
-  else
-    reply_error(&c->out, "%s", ERR_WRONGPASS);
+    return;
+  }
+  const resp_arg *user = c->argc == 2 ? NULL : &c->argv[1];
+  acl_log_add(c, ACL_DENIED_AUTH, c->argv[0].ptr, c->argv[0].len,
+              user ? (const void *)user->ptr : "default", user ? user->len : 7);
+  reply_error(&c->out, "%s", ERR_WRONGPASS);
 }
 
 int acl_auth_or_reply(st_client *c, const resp_arg *user, const resp_arg *pass) {
   if (acl_authenticate(c, user->ptr, user->len, pass->ptr, pass->len)) return 0;
+  acl_log_add(c, ACL_DENIED_AUTH, c->argv[0].ptr, c->argv[0].len, user->ptr, user->len);
   reply_error(&c->out, "%s", ERR_WRONGPASS);
   return -1;
 }
@@ -310,6 +316,23 @@ void cmd_acl_setuser(st_client *c) {
   reply_simple(&c->out, "OK");
 }
 
+void cmd_acl_log(st_client *c) {
+  long long count = 10;
+  if (c->argc > 3) {
+    reply_subcommand_syntax(c);
+    return;
+  }
+  if (c->argc == 3) {
+    if (arg_is(c, 2, "reset")) {
+      acl_log_reset(c->st);
+      reply_simple(&c->out, "OK");
+      return;
+    }
+    if (arg_ll(c, 2, &count) != 0) return;
+  }
+  acl_log_reply(c, count < 0 ? 0 : count > LONG_MAX ? LONG_MAX : (long)count);
+}
+
 void cmd_acl_help(st_client *c) {
   static const char *const lines[] = {
     "CAT [<category>]",
@@ -326,6 +349,8 @@ void cmd_acl_help(st_client *c) {
     "    be used to specify a different size.",
     "LIST",
     "    Show users details in config file format.",
+    "LOG [<count> | RESET]",
+    "    Show the ACL log entries.",
     "SETUSER <username> <attribute> [<attribute> ...]",
     "    Create or modify a user with the specified attributes.",
     "USERS",

@@ -163,8 +163,8 @@ static void client_flags(const st_client *cl, char *f) {
   *p = '\0';
 }
 
-/* One CLIENT LIST line, in Redis 7.0's field order. */
-static size_t client_line(const st_client *cl, char *buf, size_t cap) {
+/* One CLIENT LIST line, in Redis 7.0's field order (store.h). */
+size_t client_line(const st_client *cl, char *buf, size_t cap) {
   const st_store *st = cl->st;
   char flags[16];
   client_flags(cl, flags);

@@ -43,6 +43,7 @@ void st_config_defaults(st_config *cfg) {
   cfg->active_expire_effort = 1;
   cfg->slowlog_log_slower_than = 10000;
   cfg->slowlog_max_len = 128;
+  cfg->acllog_max_len = 128;
   cfg->latency_monitor_threshold = 0;
   cfg->latency_tracking = 1;
   cfg->maxmemory = 0;

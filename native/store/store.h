@@ -210,6 +210,7 @@ typedef struct st_config {
   int64_t active_expire_effort;      /* 1..10 */
   int64_t slowlog_log_slower_than;   /* 10000 us; < 0 off, 0 every command (slowlog.c) */
   int64_t slowlog_max_len;           /* 128 entries */
+  int64_t acllog_max_len;            /* 128 ACL LOG entries (acl_log.c) */
   int64_t latency_monitor_threshold; /* 0 ms: off (latency.c) */
   int64_t latency_tracking;          /* 1: per-command histograms (latency_hist.h) */
   /* Memory limits and eviction (evict.h) and the tier migrator (migrate.h). */
@@ -520,6 +521,8 @@ void st_run_queued(st_store *st);
 void st_client_detach(st_client *c);
 /* The client's output-buffer class (OBUF_NORMAL or OBUF_PUBSUB; MONITOR counts as normal). */
 int st_client_obuf_class(const st_client *c);
+/* The client's CLIENT LIST line (ending in a newline) into buf: its length (cmd_conn.c). */
+size_t client_line(const st_client *cl, char *buf, size_t cap);
 /* Redis never closes a blocked or subscribed client for `timeout` (clientsCronHandleTimeout). */
 int st_client_idle_exempt(const st_client *c);
 /* xclient.c's part of st_create / st_destroy. */

@@ -376,6 +376,7 @@ const STORE_PARAMS: readonly ConfigParam[] = [
   engineInteger('active-expire-effort', 1, 10),
   engineInteger('slowlog-log-slower-than', -1, 2 ** 63 - 1),
   engineInteger('slowlog-max-len', 0, 2 ** 63 - 1),
+  engineInteger('acllog-max-len', 0, 2 ** 63 - 1),
   engineInteger('latency-monitor-threshold', 0, 2 ** 63 - 1),
   ...LATENCY_TRACKING_PARAMS,
   {

@@ -17,6 +17,7 @@ export const ENGINE_DEFAULTS: ReadonlyMap<string, number> = new Map([
   ['active-expire-effort', 1],
   ['slowlog-log-slower-than', 10000],
   ['slowlog-max-len', 128],
+  ['acllog-max-len', 128],
   ['latency-monitor-threshold', 0],
   ['maxmemory-samples', 5],
   ['lfu-log-factor', 10],
