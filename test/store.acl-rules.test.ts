@@ -89,9 +89,9 @@ describe('ACL rules, differential against redis-server 7.0.15', () => {
       if (v.kind !== 'array' || v.items === null) return formatReply(v);
       return formatReply({
         kind: 'array',
-        items: v.items.map((e) => {
+        items: v.items.map((e): RespValue => {
           if (e.kind !== 'array' || e.items === null) return e;
-          const items = e.items.map((x, i) => {
+          const items = e.items.map((x, i): RespValue => {
             const key = e.items![i - 1];
             const name = key?.kind === 'bulk' ? key.data?.toString() : undefined;
             if (name === 'age-seconds' && x.kind === 'bulk') {
