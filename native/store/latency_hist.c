@@ -10,12 +10,12 @@ static const double default_pct[] = { 50.0, 99.0, 99.9 };
 static lat_tracking *tracking(st_store *st) {
   if (st->lat_tracking != NULL) return st->lat_tracking;
   uint8_t tier, hist_tier;
-  lat_tracking *lt = sm_calloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, sizeof *lt, &tier);
+  lat_tracking *lt = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof *lt, &tier);
   if (lt == NULL) return NULL;
-  lt->hist = sm_calloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, st_command_count * sizeof *lt->hist,
+  lt->hist = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, st_command_count * sizeof *lt->hist,
                        &hist_tier);
   if (lt->hist == NULL) {
-    sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, lt, sizeof *lt, tier);
+    sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, lt, sizeof *lt, tier);
     return NULL;
   }
   lt->self_tier = tier;
@@ -29,7 +29,7 @@ lat_hist *latency_hist_create(st_store *st, uint32_t index) {
   lat_tracking *lt = tracking(st);
   if (lt == NULL) return NULL;
   uint8_t tier;
-  lat_hist *h = sm_calloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, sizeof *h, &tier);
+  lat_hist *h = sm_calloc(&st->mem, SM_STORE, TM_CAT_METADATA, sizeof *h, &tier);
   if (h == NULL) return NULL;
   h->tier = tier;
   lt->hist[index] = h;
@@ -42,14 +42,14 @@ void latency_hist_reset(st_store *st) {
   for (size_t i = 0; i < st_command_count; i++) {
     lat_hist *h = lt->hist[i];
     if (h == NULL) continue;
-    sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, h, sizeof *h, h->tier);
+    sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, h, sizeof *h, h->tier);
     lt->hist[i] = NULL;
   }
 }
 
 static void free_pct(st_store *st, lat_tracking *lt) {
   if (lt->pct != NULL)
-    sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, lt->pct, (size_t)lt->npct * sizeof(double),
+    sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, lt->pct, (size_t)lt->npct * sizeof(double),
             lt->pct_tier);
   lt->pct = NULL;
 }
@@ -59,23 +59,23 @@ void latency_hist_free(st_store *st) {
   if (lt == NULL) return;
   latency_hist_reset(st);
   free_pct(st, lt);
-  sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, lt->hist, st_command_count * sizeof *lt->hist,
+  sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, lt->hist, st_command_count * sizeof *lt->hist,
           lt->hist_tier);
-  sm_free(&st->mem, SM_STORE, TM_CAT_BUFFERS, lt, sizeof *lt, lt->self_tier);
+  sm_free(&st->mem, SM_STORE, TM_CAT_METADATA, lt, sizeof *lt, lt->self_tier);
   st->lat_tracking = NULL;
 }
 
 void latency_hist_walk(const st_store *st, st_walk_fn *visit, void *arg) {
   const lat_tracking *lt = st->lat_tracking;
   if (lt == NULL) return;
-  visit(arg, lt, sizeof *lt, lt->self_tier, SM_STORE, TM_CAT_BUFFERS);
+  visit(arg, lt, sizeof *lt, lt->self_tier, SM_STORE, TM_CAT_METADATA);
   visit(arg, lt->hist, st_command_count * sizeof *lt->hist, lt->hist_tier, SM_STORE,
-        TM_CAT_BUFFERS);
+        TM_CAT_METADATA);
   if (lt->pct != NULL)
-    visit(arg, lt->pct, (size_t)lt->npct * sizeof(double), lt->pct_tier, SM_STORE, TM_CAT_BUFFERS);
+    visit(arg, lt->pct, (size_t)lt->npct * sizeof(double), lt->pct_tier, SM_STORE, TM_CAT_METADATA);
   for (size_t i = 0; i < st_command_count; i++)
     if (lt->hist[i] != NULL)
-      visit(arg, lt->hist[i], sizeof(lat_hist), lt->hist[i]->tier, SM_STORE, TM_CAT_BUFFERS);
+      visit(arg, lt->hist[i], sizeof(lat_hist), lt->hist[i]->tier, SM_STORE, TM_CAT_METADATA);
 }
 
 /* ------------------------------------------------------------------ HdrHistogram's value rules */
@@ -123,7 +123,7 @@ int latency_percentiles_set(st_store *st, const double *v, int n) {
   double *p = NULL;
   uint8_t tier = 0;
   if (n > 0) {
-    p = sm_alloc(&st->mem, SM_STORE, TM_CAT_BUFFERS, (size_t)n * sizeof *p, &tier);
+    p = sm_alloc(&st->mem, SM_STORE, TM_CAT_METADATA, (size_t)n * sizeof *p, &tier);
     if (p == NULL) return -1;
     memcpy(p, v, (size_t)n * sizeof *p);
   }

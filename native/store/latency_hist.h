@@ -11,8 +11,10 @@
  *   - LATENCY HISTOGRAM's cumulative buckets stop at 1024 ns * 2^k, each labelled with the
  *     highest microsecond its slot holds (1, 2, 4, 8, 16, 33, 66, 132, ..., 1082130), and only
  *     where the cumulative count grew.
- * A histogram is 24 KiB (owner SM_STORE, category buffers), allocated at the command's first
- * call and freed by CONFIG RESETSTAT; under OOM the sample is dropped (a diagnostic). */
+ * A histogram is 24 KiB (owner SM_STORE, category metadata: store-wide bookkeeping, not a
+ * client's or the AOF's buffer), allocated at the command's first call and freed by CONFIG
+ * RESETSTAT; under OOM the sample is dropped (a diagnostic). Off in st_config_defaults (the C
+ * tests' exact byte counts); a served store gets Redis's default, yes, from engine-defaults.ts. */
 #ifndef TIERMEM_LATENCY_HIST_H
 #define TIERMEM_LATENCY_HIST_H
 

@@ -45,7 +45,7 @@ void st_config_defaults(st_config *cfg) {
   cfg->slowlog_max_len = 128;
   cfg->acllog_max_len = 128;
   cfg->latency_monitor_threshold = 0;
-  cfg->latency_tracking = 1;
+  cfg->latency_tracking = 0; /* served stores: yes (engine-defaults.ts) */
   cfg->maxmemory = 0;
   cfg->maxmemory_policy = MM_NOEVICTION;
   cfg->maxmemory_samples = 5;

@@ -19,6 +19,7 @@ export const ENGINE_DEFAULTS: ReadonlyMap<string, number> = new Map([
   ['slowlog-max-len', 128],
   ['acllog-max-len', 128],
   ['latency-monitor-threshold', 0],
+  ['latency-tracking', 1],
   ['maxmemory-samples', 5],
   ['lfu-log-factor', 10],
   ['lfu-decay-time', 1],
