@@ -36,9 +36,13 @@ describe('store accounting', () => {
 
   beforeAll(async () => {
     t = await startTestStore({ threshold: 256 });
-    baseline = allocatorCells(); // the empty store: its databases array, nothing else
     r = new Redis({ port: t.port, lazyConnect: true });
     await r.connect();
+    // Per-command latency histograms (store metadata, kept until CONFIG RESETSTAT as in Redis)
+    // would stay after FLUSHALL: off here, so the baseline is the keyspace's alone.
+    await r.config('SET', 'latency-tracking', 'no');
+    await r.config('RESETSTAT');
+    baseline = allocatorCells(); // the empty store: its databases array, nothing else
   });
   afterAll(async () => {
     r?.disconnect();
