@@ -65,9 +65,11 @@ export async function waitPing(port) {
   throw new Error(`no PING answer on ${port}`);
 }
 
-/** n SETs of key:%012d to values of `size` bytes, as one RESP stream through redis-cli --pipe. */
-export function fillValues(port, n, size) {
+/** n SETs of key:%012d to values of `size` bytes (valueOf(i), default all 'v'), as one RESP
+ *  stream through redis-cli --pipe. */
+export function fillValues(port, n, size, valueOf) {
   const value = 'v'.repeat(size);
+  const valueAt = valueOf ?? (() => value);
   return new Promise((resolve, reject) => {
     const p = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'inherit'] });
     let out = '';
@@ -79,7 +81,7 @@ export function fillValues(port, n, size) {
         const parts = [];
         for (let j = 0; j < 2000 && i < n; j++, i++) {
           const k = `key:${String(i).padStart(12, '0')}`;
-          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${size}\r\n${value}\r\n`);
+          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${size}\r\n${valueAt(i)}\r\n`);
         }
         if (!p.stdin.write(parts.join(''))) return p.stdin.once('drain', write);
       }

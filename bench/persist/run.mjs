@@ -16,10 +16,10 @@
 // times each, alternating which goes first; --keep-dump FILE keeps the generated dump for later
 // runs (--dump FILE).
 import { spawn, execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep } from '../lib.mjs';
+import { cli, commands, fillValues, freePort, info, median, setLoad, sleep, treeRssKb, waitPing } from '../lib.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -35,47 +35,6 @@ const strArg = (name) => {
 };
 const N = Math.floor((MIB * 1024 * 1024) / 1024);
 const VALUE = 'v'.repeat(1024);
-
-function cli(port, ...args) {
-  return execFileSync('redis-cli', ['-p', String(port), ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'], // "Could not connect" while a server starts is expected
-  }).trim();
-}
-function info(port, section) {
-  const out = {};
-  for (const line of cli(port, 'info', section).split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
-}
-function treeRssKb(pid) {
-  let total = 0;
-  const walk = (p) => {
-    try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
-      if (m) total += Number(m[1]);
-      const kids = readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').trim();
-      for (const k of kids ? kids.split(/\s+/) : []) walk(Number(k));
-    } catch {
-      /* gone */
-    }
-  };
-  walk(pid);
-  return total;
-}
-async function waitPing(port) {
-  for (let i = 0; i < 6000; i++) {
-    try {
-      if (cli(port, 'ping') === 'PONG') return;
-    } catch {
-      /* not yet */
-    }
-    await sleep(50);
-  }
-  throw new Error(`no PING answer on ${port}`);
-}
 
 function start(kind, port, dir) {
   const args =
@@ -98,38 +57,6 @@ async function stop(s) {
   clearTimeout(t);
 }
 
-/** N SETs as one RESP stream through redis-cli --pipe. */
-function fill(port, valueOf = () => VALUE) {
-  return new Promise((resolve, reject) => {
-    const p = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`--pipe exited ${code}: ${out}`))));
-    let i = 0;
-    const write = () => {
-      while (i < N) {
-        const parts = [];
-        for (let j = 0; j < 2000 && i < N; j++, i++) {
-          const k = `key:${String(i).padStart(12, '0')}`;
-          parts.push(`*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$1024\r\n${valueOf(i)}\r\n`);
-        }
-        if (!p.stdin.write(parts.join(''))) return p.stdin.once('drain', write);
-      }
-      p.stdin.end();
-    };
-    write();
-  });
-}
-
-function load(port) {
-  return spawn(
-    'redis-benchmark',
-    ['-p', String(port), '-t', 'set', '-r', String(N), '-d', '1024', '-n', '2000000000', '-c', String(CLIENTS), '-q'],
-    { stdio: 'ignore' },
-  );
-}
-const commands = (port) => Number(info(port, 'stats').total_commands_processed);
-
 /** SET/s over the next `seconds`. */
 async function rate(port, seconds) {
   const c0 = commands(port);
@@ -137,11 +64,6 @@ async function rate(port, seconds) {
   await sleep(seconds * 1000);
   return (commands(port) - c0) / ((Date.now() - t0) / 1000);
 }
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 /** Start `kind` on the dump in dir: its own "DB loaded from disk" time, the time to the first
  * PING answer, and the keys it holds. */
@@ -165,11 +87,11 @@ async function measure(kind) {
   const s = start(kind, port, dir);
   await waitPing(port);
   const t0 = Date.now();
-  await fill(port);
+  await fillValues(port, N, 1024);
   const fillS = (Date.now() - t0) / 1000;
   const dataset = Number(info(port, 'memory').used_memory);
   const rssBefore = treeRssKb(s.child.pid) * 1024;
-  const bench = load(port);
+  const bench = setLoad(port, N, 1024, CLIENTS);
   await sleep(2000);
   // A/B/A/B...: a window without a save, a BGSAVE, a window without, ... and each save's ratio is
   // its throughput over the mean of the windows on either side of it. On a shared machine the
@@ -264,7 +186,7 @@ async function loadOnly() {
     };
     const s = start('redis', port, base);
     await waitPing(port);
-    await fill(port, (i) => (every > 0 && i % every === 0 ? random(i) : VALUE));
+    await fillValues(port, N, 1024, (i) => (every > 0 && i % every === 0 ? random(i) : VALUE));
     cli(port, 'save');
     await stop(s);
     const keep = strArg('keep-dump');
