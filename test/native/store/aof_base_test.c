@@ -11,100 +11,10 @@
 
 #include "aof_base.h"
 #include "cmdtest.h"
+#include "digest.h"
 #include "entry.h"
 
 static char dir[256];
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h) {
-  const unsigned char *s = p;
-  for (size_t i = 0; i < n; i++) h = (h ^ s[i]) * 1099511628211ull;
-  return h;
-}
-
-/* The bulk strings of a reply hashed in order, or (unordered) as a multiset of `group`-sized
- * runs (set members: 1, hash field/value pairs: 2). */
-static uint64_t reply_hash(const char *r, int unordered, int group) {
-  uint64_t h = 1469598103934665603ull, acc = 0, x = 1469598103934665603ull;
-  int in_group = 0;
-  for (const char *p = r; (p = strchr(p, '$')) != NULL;) {
-    long n = strtol(p + 1, (char **)&p, 10);
-    p += 2;
-    if (n < 0) continue;
-    if (!unordered) {
-      h = fnv(p, (size_t)n, h);
-      h = fnv(&n, sizeof n, h);
-    } else {
-      x = fnv(p, (size_t)n, x);
-      x = fnv(&n, sizeof n, x);
-      if (++in_group == group) {
-        acc += x * 0x9E3779B97F4A7C15ull;
-        x = 1469598103934665603ull;
-        in_group = 0;
-      }
-    }
-    p += n + 2;
-  }
-  return unordered ? acc : h;
-}
-
-/* A key's name, type, TTL and contents, whatever the encoding. */
-static uint64_t digest_key(st_client *c, const st_entry *e) {
-  size_t klen;
-  const unsigned char *k = entry_key(e, &klen);
-  uint64_t h = fnv(k, klen, 1469598103934665603ull);
-  int64_t exp = entry_expire(e);
-  h = fnv(&exp, 8, h);
-  unsigned t = entry_type(e);
-  h = fnv(&t, sizeof t, h);
-  const char *argv[5] = { NULL, (const char *)k, "0", "-1", "WITHSCORES" };
-  size_t lens[5] = { 0, klen, 1, 2, 10 };
-  int argc = 2, unordered = 0, group = 1;
-  switch (t) {
-    case ST_STRING: argv[0] = "GET"; break;
-    case ST_LIST: argv[0] = "LRANGE", argc = 4; break;
-    case ST_SET: argv[0] = "SMEMBERS", unordered = 1; break;
-    case ST_HASH: argv[0] = "HGETALL", unordered = 1, group = 2; break;
-    default: argv[0] = "ZRANGE", argc = 5; break;
-  }
-  lens[0] = strlen(argv[0]);
-  uint64_t x = reply_hash(exec_argv(c, argc, argv, lens), unordered, group);
-  return fnv(&x, 8, h);
-}
-
-typedef struct key_list {
-  const st_entry **e;
-  size_t n, cap;
-} key_list;
-
-static void collect(const dict_node *n, void *arg) {
-  key_list *l = arg;
-  if (l->n == l->cap) {
-    l->cap = l->cap ? 2 * l->cap : 256;
-    l->e = realloc(l->e, l->cap * sizeof *l->e);
-  }
-  l->e[l->n++] = (const st_entry *)n;
-}
-
-/* An order-independent digest of every key, type, value and TTL of every db. The keys are
- * listed first: the commands that read them move the dicts' incremental rehashing on. */
-static uint64_t digest(st_store *st, st_client *c, size_t *keys) {
-  st_db *saved = c->db;
-  uint64_t sum = 0;
-  size_t total = 0;
-  for (int i = 0; i < st->ndb; i++) {
-    key_list l = { NULL, 0, 0 };
-    st_walk_dict_nodes(&st->dbs[i].keys, collect, &l);
-    c->db = &st->dbs[i];
-    uint64_t dbsum = 0;
-    for (size_t j = 0; j < l.n; j++) dbsum += digest_key(c, l.e[j]) * 0xff51afd7ed558ccdull + 1;
-    if (l.n > 0) sum += fnv(&i, sizeof i, dbsum);
-    total += l.n;
-    free(l.e);
-  }
-  c->db = saved;
-  if (keys) *keys = total;
-  return sum;
-}
 
 /* BGREWRITEAOF's base: the whole snapshot through the command writer, in steps of budget us. */
 static int write_base(st_store *st, const char *path, uint64_t budget) {
