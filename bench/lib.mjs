@@ -118,3 +118,28 @@ export const median = (v) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
+
+/** A server process with its output collected (for the error when it dies). */
+export function launch(cmd, args) {
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  child.stdout.on('data', (d) => (log += d));
+  child.stderr.on('data', (d) => (log += d));
+  return { child, log: () => log, exited: new Promise((r) => child.once('exit', r)) };
+}
+
+/** SIGTERM (a save on shutdown may take a while), SIGKILL after 2 minutes. */
+export async function stop(s) {
+  s.child.kill('SIGTERM');
+  const t = setTimeout(() => s.child.kill('SIGKILL'), 120_000);
+  await s.exited;
+  clearTimeout(t);
+}
+
+/** Commands per second over the next `seconds`. */
+export async function rate(port, seconds) {
+  const c0 = commands(port);
+  const t0 = Date.now();
+  await sleep(seconds * 1000);
+  return (commands(port) - c0) / ((Date.now() - t0) / 1000);
+}

@@ -10,11 +10,24 @@
 //   4. the base file's size.
 // Usage: node bench/persist/aof-rewrite.mjs [--mib 256] [--window 5] [--clients 20] [--rounds 3]
 //        [--preamble yes|no] [--only redis|tiermem]
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, sleep, info, treeRssKb, waitPing, fillValues, setLoad, commands, median } from '../lib.mjs';
+import {
+  commands,
+  fillValues,
+  freePort,
+  info,
+  launch,
+  median,
+  rate,
+  setLoad,
+  sleep,
+  stop,
+  treeRssKb,
+  waitPing,
+} from '../lib.mjs';
 
 const opt = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -50,25 +63,7 @@ function start(kind, port, dir) {
             ...['--auto-aof-rewrite-percentage', '0'],
           ],
         ];
-  const child = spawn(args[0], args[1], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  return { child, log: () => log, exited: new Promise((r) => child.once('exit', r)) };
-}
-
-async function stop(s) {
-  s.child.kill('SIGTERM');
-  const t = setTimeout(() => s.child.kill('SIGKILL'), 120_000);
-  await s.exited;
-  clearTimeout(t);
-}
-
-async function rate(port, seconds) {
-  const c0 = commands(port);
-  const t0 = Date.now();
-  await sleep(seconds * 1000);
-  return (commands(port) - c0) / ((Date.now() - t0) / 1000);
+  return launch(args[0], args[1]);
 }
 
 async function measure(kind) {

@@ -15,11 +15,25 @@
 // fills N values and SAVEs, or --dump FILE) is loaded by redis-server and by tiermem, --rounds
 // times each, alternating which goes first; --keep-dump FILE keeps the generated dump for later
 // runs (--dump FILE).
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, commands, fillValues, freePort, info, median, setLoad, sleep, treeRssKb, waitPing } from '../lib.mjs';
+import {
+  cli,
+  commands,
+  fillValues,
+  freePort,
+  info,
+  launch,
+  median,
+  rate,
+  setLoad,
+  sleep,
+  stop,
+  treeRssKb,
+  waitPing,
+} from '../lib.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -44,25 +58,7 @@ function start(kind, port, dir) {
           ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
         ]
       : [process.execPath, [join(import.meta.dirname, 'serve.mjs'), String(port), dir]];
-  const child = spawn(args[0], args[1], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  return { child, log: () => log, exited: new Promise((r) => child.once('exit', r)) };
-}
-async function stop(s) {
-  s.child.kill('SIGTERM');
-  const t = setTimeout(() => s.child.kill('SIGKILL'), 120_000);
-  await s.exited;
-  clearTimeout(t);
-}
-
-/** SET/s over the next `seconds`. */
-async function rate(port, seconds) {
-  const c0 = commands(port);
-  const t0 = Date.now();
-  await sleep(seconds * 1000);
-  return (commands(port) - c0) / ((Date.now() - t0) / 1000);
+  return launch(args[0], args[1]);
 }
 
 /** Start `kind` on the dump in dir: its own "DB loaded from disk" time, the time to the first
