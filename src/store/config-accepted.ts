@@ -66,8 +66,6 @@ export const NO_EFFECT: Readonly<Record<string, string>> = {
   'active-defrag-ignore-bytes': DEFRAG,
   'active-defrag-max-scan-fields': DEFRAG,
   activerehashing: 'dicts always rehash incrementally, in bounded steps',
-  'dynamic-hz': 'the store’s periodic work runs on its own fixed schedule',
-  hz: 'the store’s periodic work runs on its own fixed schedule (src/store/index.ts)',
   'lazyfree-lazy-eviction': LAZYFREE,
   'lazyfree-lazy-expire': LAZYFREE,
   'lazyfree-lazy-server-del': LAZYFREE,

@@ -13,6 +13,7 @@ import { AOF_PARAMS } from './aof-config.js';
 import { completeWithRedis } from './config-accepted.js';
 import { ENGINE_DEFAULTS } from './engine-defaults.js';
 import { LATENCY_TRACKING_PARAMS } from './latency-config.js';
+import { HZ_PARAMS } from './hz.js';
 import { DEFAULT_OUTPUT_LIMITS, OUTPUT_CLASSES, type OutputClass, type StoreHost } from './host.js';
 
 export interface ConfigParam {
@@ -374,6 +375,7 @@ const STORE_PARAMS: readonly ConfigParam[] = [
   ),
   ...ENCODING_PARAMS.map(([name, min, max]) => engineInteger(name, min, max)),
   engineInteger('active-expire-effort', 1, 10),
+  ...HZ_PARAMS,
   engineInteger('slowlog-log-slower-than', -1, 2 ** 63 - 1),
   engineInteger('slowlog-max-len', 0, 2 ** 63 - 1),
   engineInteger('acllog-max-len', 0, 2 ** 63 - 1),

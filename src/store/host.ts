@@ -13,6 +13,7 @@ import type { Persistence } from './persistence.js';
 import type { ConfigFileRef } from './conf-file.js';
 import { DEFAULT_MIGRATE_RATE, type TieringController } from './tiering.js';
 import { InternalErrors } from './internal-errors.js';
+import { defaultHz, type HzState } from './hz.js';
 import { ENGINE_DEFAULTS } from './engine-defaults.js';
 
 /** One class's client-output-buffer-limit: bytes, and how long the soft limit may be exceeded. */
@@ -103,6 +104,8 @@ export class StoreHost {
   configFile: ConfigFileRef | null = null;
   /** Tests only: TIERMEM_TEST_FAULTS=1 was set at start, so faults may be injected. */
   testFaults = false;
+  /** hz, dynamic-hz and the rate the cron runs at (hz.ts). */
+  readonly hz: HzState = defaultHz();
   private cachedInfo: AllocatorInfo | null = null;
 
   constructor(

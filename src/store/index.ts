@@ -17,6 +17,7 @@ import { applyStartupSettings } from './startup-settings.js';
 import { DEFAULT_OUTPUT_LIMITS, StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
+import { startCron } from './hz.js';
 import type { MemoryProfile } from './memprofile.js';
 import { Persistence, type PersistenceOptions } from './persistence.js';
 import { StoreNetServer } from './server.js';
@@ -111,9 +112,6 @@ export interface StoreServer {
 /** Read once, when this module loads: setting it later cannot turn fault injection on. */
 const TEST_FAULTS_AT_START = process.env.TIERMEM_TEST_FAULTS === '1';
 
-/** How often the engine's periodic work runs, and its time budget per run (Redis: hz 10, 25%). */
-const CRON_MS = 100;
-const CRON_BUDGET_US = 2500;
 /** Background freeing also takes the loop's idle time, in slices this long between I/O. */
 const LAZY_SLICE_US = 1000;
 
@@ -209,28 +207,25 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     lazyDraining = !host.closed && engine.lazyRun(LAZY_SLICE_US) > 0;
     if (lazyDraining) setImmediate(drainLazy);
   };
-  const periodic = (): void => {
+  const periodic = (budgetUs: number): void => {
     const a = steering();
     if (a !== auto) host.applyLimit('tier-migrate-auto', (auto = a));
-    engine.cron(CRON_BUDGET_US);
+    engine.cron(budgetUs);
     host.aof?.collect(); // the DELs of expired keys
     if (!lazyDraining) drainLazy(); // returns at once when nothing is pending
   };
-  periodic();
-  const cron = opts.activeExpiry === false ? null : setInterval(periodic, CRON_MS);
-  cron?.unref();
+  const persistence = host.persistence;
+  // serverCron: every 1000/hz ms (hz.ts); the first run now, before any client.
+  let first = true;
+  const cron = startCron(host, (budgetUs) => {
+    if (first || opts.activeExpiry !== false) periodic(budgetUs);
+    first = false;
+    persistence?.tick();
+    rewriter?.tick();
+  });
   // Idle clients (timeout), checked every second as Redis's client cron does.
   const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
   idle.unref();
-  const persistence = host.persistence;
-  const saveCron =
-    persistence || rewriter
-      ? setInterval(() => {
-          persistence?.tick();
-          rewriter?.tick();
-        }, CRON_MS)
-      : null;
-  saveCron?.unref();
   let closed = false;
   const server: StoreServer = {
     address,
@@ -250,9 +245,8 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     async close() {
       if (closed) return;
       closed = true;
-      if (cron) clearInterval(cron);
+      cron.stop();
       clearInterval(idle);
-      if (saveCron) clearInterval(saveCron);
       rewriter?.kill('shutdown');
       if (persistence) {
         persistence.abortBgsave();
