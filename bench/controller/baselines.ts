@@ -1,90 +1,56 @@
-// The two prior-art rules the issue compares against, implemented from its descriptions only.
-// They live in the benchmark, not in the library.
+// The two prior-art rules (rules.ts) as simulator policies over the model allocator.
 
 import { ModelAllocator, type SimAllocator, type ThresholdPolicy } from '../../src/trace/index.js';
+import { memtierRule, tieredMemDbRule, type ThresholdRule, type TierGauge } from './rules.js';
 
-function live(a: SimAllocator): { dram: number; pmem: number } {
-  // The model answers without building a stats object (memtier asks every 20 allocations).
-  if (a instanceof ModelAllocator) return { dram: a.liveBytes('dram'), pmem: a.liveBytes('pmem') };
-  const s = a.stats();
-  return { dram: s.tiers.dram.liveBytes, pmem: s.tiers.pmem.liveBytes };
+/** The allocator as a rule's gauge; the model answers without building a stats object (memtier
+ *  reads it every 20 allocations). */
+function gauge(a: SimAllocator): TierGauge {
+  const model = a instanceof ModelAllocator ? a : null;
+  return {
+    get dram() {
+      return model ? model.liveBytes('dram') : a.stats().tiers.dram.liveBytes;
+    },
+    get pmem() {
+      return model ? model.liveBytes('pmem') : a.stats().tiers.pmem.liveBytes;
+    },
+    get threshold() {
+      return a.threshold;
+    },
+    set threshold(t: number) {
+      a.threshold = t;
+    },
+  };
 }
 
-/**
- * TieredMemDB: every timer tick compare the live PMem/DRAM ratio r with the target ratio; dead
- * band 0.02 absolute on the ratio; multiply the threshold by (1 +/- 0.05 * r/target), or
- * (1 +/- 0.25 * r/target) when the error did not shrink since the last check; refuse (do not
- * clamp) a move outside [min, max].
- */
-export function tieredMemDbPolicy(initialTarget: number, min: number, max: number): ThresholdPolicy {
-  let targetRatio = ratioOf(initialTarget);
-  let lastErr = Infinity;
+/** A rule as a simulator policy: checked on timer ticks or after every N allocations. */
+export function rulePolicy(rule: ThresholdRule): ThresholdPolicy {
+  const { cadence } = rule;
+  let count = 0;
+  let last: [SimAllocator, TierGauge] | null = null;
+  const gaugeOf = (a: SimAllocator): TierGauge => (last?.[0] === a ? last[1] : (last = [a, gauge(a)])[1]);
   return {
-    name: 'tieredmemdb',
+    name: rule.name,
     volumeBytes: 0,
     tick(a) {
-      const { dram, pmem } = live(a);
-      if (dram + pmem === 0) return;
-      const r = dram > 0 ? pmem / dram : 1e9;
-      const err = Math.abs(r - targetRatio);
-      if (err <= 0.02) {
-        lastErr = err;
-        return;
-      }
-      const gain = (err >= lastErr ? 0.25 : 0.05) * (r / Math.max(targetRatio, 1e-9));
-      lastErr = err;
-      const t = a.threshold;
-      // Too much PMem (r above target) -> raise the threshold to route more to DRAM.
-      let next = r > targetRatio ? t * (1 + gain) : t * (1 - Math.min(gain, 1));
-      next = Math.round(next);
-      if (next === t && t > 0) next = r > targetRatio ? t + 1 : t - 1;
-      if (next < min || next > max) return;
-      a.threshold = next;
+      if (cadence.kind === 'tick') rule.check(gaugeOf(a));
     },
-    setTarget(share) {
-      targetRatio = ratioOf(share);
-      lastErr = Infinity;
-    },
+    afterAlloc:
+      cadence.kind === 'allocs'
+        ? (a) => {
+            if (++count % cadence.allocs === 0) rule.check(gaugeOf(a));
+          }
+        : undefined,
+    setTarget: (share) => rule.setTarget(share),
   };
 }
 
-/**
- * memkind memtier DYNAMIC_THRESHOLD: after every 20 allocations compare the live PMem/DRAM ratio
- * with the target; act when the relative error is above 2% and did not shrink since the last
- * check; move the threshold by a fixed 15%; skip (do not clamp) a move outside [min, max].
- */
+/** TieredMemDB's rule (rules.ts) per timer tick. */
+export function tieredMemDbPolicy(initialTarget: number, min: number, max: number): ThresholdPolicy {
+  return rulePolicy(tieredMemDbRule(initialTarget, min, max));
+}
+
+/** memtier's DYNAMIC_THRESHOLD rule (rules.ts) every 20 allocations. */
 export function memtierPolicy(initialTarget: number, min: number, max: number, name = 'memtier'): ThresholdPolicy {
-  let targetRatio = ratioOf(initialTarget);
-  let lastErr = Infinity;
-  let count = 0;
-  return {
-    name,
-    volumeBytes: 0,
-    tick() {
-      /* acts per allocation only */
-    },
-    afterAlloc(a) {
-      if (++count % 20 !== 0) return;
-      const { dram, pmem } = live(a);
-      if (dram + pmem === 0) return;
-      const r = dram > 0 ? pmem / dram : 1e9;
-      const err = Math.abs(r - targetRatio) / Math.max(targetRatio, 1e-9);
-      const shrank = err < lastErr;
-      lastErr = err;
-      if (err <= 0.02 || shrank) return;
-      const t = a.threshold;
-      const next = Math.round(r > targetRatio ? t * 1.15 : t * 0.85);
-      if (next < min || next > max || next === t) return;
-      a.threshold = next;
-    },
-    setTarget(share) {
-      targetRatio = ratioOf(share);
-      lastErr = Infinity;
-    },
-  };
-}
-
-/** PMem/DRAM ratio of a DRAM share (1:4 -> 4). */
-function ratioOf(share: number): number {
-  return share > 0 ? (1 - share) / share : 1e9;
+  return rulePolicy(memtierRule(initialTarget, min, max, name));
 }

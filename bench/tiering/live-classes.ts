@@ -1,6 +1,6 @@
 // The issue-14 workload classes run live: a real `tiermem serve` (store engine, ratio controller
-// with the migrator attached) driven through ioredis, the DRAM share read from INFO after every
-// pipelined batch. Shared by the test (test/tiering.live-classes.test.ts, small scale) and the
+// with the migrator attached, or a baseline rule steering it from here: live-rules.ts) driven
+// through ioredis, the DRAM share read from INFO after every pipelined batch. Shared by the test (test/tiering.live-classes.test.ts, small scale) and the
 // benchmark (bench/tiering/classes.ts). Each class mirrors a simulator trace of
 // src/trace/scenarios.ts; where the live store differs (keys and entries are pinned to DRAM, about
 // 60 B a key, so values are sized for the target to stay reachable) the class says so.
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { createRng, type Rng } from '../../src/trace/random.js';
+import { attachRule, type RuleName } from './live-rules.js';
 
 /** dist/cli/main.js of the checkout, from the source (bench/tiering) or compiled (bench/out/bench/tiering) copy. */
 export const MAIN = ((): string => {
@@ -82,6 +83,10 @@ export interface Segment {
 
 export interface ClassResult {
   name: string;
+  /** What steered the threshold (live-rules.ts), and the baseline's checks and moves. */
+  rule: RuleName;
+  ruleChecks: number;
+  ruleMoves: number;
   samples: Sample[];
   segments: Segment[];
   migratedToPmem: number;
@@ -292,11 +297,25 @@ export const CLASSES: readonly WorkloadClass[] = [
 
 const field = (info: string, name: string): string => new RegExp(`^${name}:(.*)$`, 'm').exec(info)?.[1]?.trim() ?? '';
 
-/** Run one class on a fresh server; `seed` fixes the workload (the controller's timing is the machine's). */
-export async function runClass(c: WorkloadClass, opts: { scale?: number; seed?: number } = {}): Promise<ClassResult> {
+/** Run one class on a fresh server; `seed` fixes the workload (the controller's timing is the machine's).
+ *  `rule`: what steers the threshold, tiermem's controller (default) or a baseline (live-rules.ts). */
+export async function runClass(
+  c: WorkloadClass,
+  opts: { scale?: number; seed?: number; rule?: RuleName } = {},
+): Promise<ClassResult> {
   const server = await startServe(c.flags);
-  const r = new Redis({ port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
-  await r.connect();
+  const connect = async (): Promise<Redis> => {
+    const conn = new Redis({ port: server.port, lazyConnect: true, maxRetriesPerRequest: 0 });
+    await conn.connect();
+    return conn;
+  };
+  const r = await connect();
+  const periodMs = Number(/period (\d+) ms/.exec(server.log())?.[1] ?? 100);
+  const rule = await attachRule(opts.rule ?? 'tiermem', r, { periodMs, connect }).catch(async (e: unknown) => {
+    r.disconnect();
+    await server.stop();
+    throw e;
+  });
   const samples: Sample[] = [];
   const segments: Segment[] = [];
   const t0 = performance.now();
@@ -322,8 +341,7 @@ export async function runClass(c: WorkloadClass, opts: { scale?: number; seed?: 
       const wait = due - performance.now();
       if (wait > 0) await new Promise((res) => setTimeout(res, wait));
       else if (wait < -200) paceFrom -= wait + 200; // fell behind (a loaded machine): no burst to catch up
-      const res = await r.pipeline(cmds.map((x) => x.map(String))).exec();
-      for (const [err] of res ?? []) if (err) throw err;
+      await rule.exec(cmds);
       ops += cmds.length;
       await sample();
     },
@@ -342,7 +360,7 @@ export async function runClass(c: WorkloadClass, opts: { scale?: number; seed?: 
       await Promise.resolve();
     },
     async target(ratio) {
-      await r.config('SET', 'dram-pmem-ratio', ratio);
+      await rule.target(ratio);
     },
     value(size) {
       let v = values.get(size);
@@ -357,9 +375,13 @@ export async function runClass(c: WorkloadClass, opts: { scale?: number; seed?: 
     await c.run(d);
     const last = segments.at(-1);
     if (last) last.to = samples.length;
+    await rule.stop();
     const tiering = await r.info('tiering');
     return {
       name: c.name,
+      rule: rule.name,
+      ruleChecks: rule.checks,
+      ruleMoves: rule.moves,
       samples,
       segments,
       migratedToPmem: Number(field(tiering, 'migrated_to_pmem_bytes')),
@@ -369,6 +391,7 @@ export async function runClass(c: WorkloadClass, opts: { scale?: number; seed?: 
       ops,
     };
   } finally {
+    await rule.stop().catch(() => undefined); // stopped above unless the class threw
     r.disconnect();
     await server.stop();
   }
@@ -379,6 +402,9 @@ export interface SegmentFigures {
   target: number;
   /** ms from the segment's first sample until the share enters +/-2 points and stays; Infinity if never. */
   settleMs: number;
+  /** Commands sent from the segment's first sample until then (wall time differs between rules:
+   *  a rule that checks per allocation adds round trips); Infinity if never. */
+  settleOps: number;
   /** Mean and largest |share - target| over the second half of the segment's samples (as the simulator's steady error). */
   steadyError: number;
   steadyMax: number;
@@ -402,6 +428,7 @@ export function segmentFigures(r: ClassResult, band = 0.02): SegmentFigures[] {
       name: s.name,
       target: xs.at(-1)?.target ?? NaN,
       settleMs: settledAt < 0 ? Infinity : xs[settledAt]!.ms - xs[0]!.ms,
+      settleOps: settledAt < 0 ? Infinity : xs[settledAt]!.ops - xs[0]!.ops,
       steadyError: half.reduce((a, e) => a + e, 0) / Math.max(1, half.length),
       steadyMax: Math.max(0, ...half),
       settledMax: settledAt < 0 ? Infinity : Math.max(0, ...err.slice(settledAt)),
