@@ -279,9 +279,10 @@ export const CLASSES: readonly WorkloadClass[] = [
     async run(d) {
       const lists = n(d, 2_000);
       const elem = d.value(64);
-      for (let l = 0; l < lists; l += KEYSPACE_BATCH / 32) {
+      const perBatch = Math.floor(KEYSPACE_BATCH / 32); // integer: every list0..list{n-1} is filled
+      for (let l = 0; l < lists; l += perBatch) {
         const cmds: (string | number)[][] = [];
-        for (let i = l; i < Math.min(lists, l + KEYSPACE_BATCH / 32); i++)
+        for (let i = l; i < Math.min(lists, l + perBatch); i++)
           cmds.push(['rpush', `list${i}`, ...Array<string>(32).fill(elem)]);
         await d.batch(cmds, 10);
       }

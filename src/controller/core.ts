@@ -469,7 +469,14 @@ function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: 
 function pull(s: ControllerState, m: TickMeasure, map: SizeMap, ff: number, next: number): number {
   const { params: p, tuning: tu, rates } = s;
   const R = rates.routed;
-  const Rn = s.armed > 0 ? Math.min(R, s.armed) : R;
+  // An early tick cuts the flow at the armed volume (past it by one block at most), unless the
+  // last tick's flow ran further: the store runs a pipeline in one native call, whose reallocs of
+  // growing lists re-route up to twice the stock (a pull sized for the armed volume there swung
+  // the threshold 0 <-> max every tick). Then the next tick's flow is the last one's.
+  let top = m.dFlow.length - 1;
+  while (top > 0 && !(m.dFlow[top]! > 0)) top--;
+  const overran = s.armed > 0 && m.routed - 2 ** (top + 1) > s.armed;
+  const Rn = s.armed > 0 ? Math.min(R, overran ? m.routed : s.armed) : R;
   const e = Math.sign(m.error) * Math.max(0, Math.abs(m.error) - tu.deadZone);
   const remaining = Math.max(0, m.total - Math.min(rates.freed * Rn, m.total));
   const drive = m.total > 0 ? clamp((-p.kp * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
