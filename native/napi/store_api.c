@@ -1042,7 +1042,8 @@ napi_value tm_js_store_open(napi_env env, napi_callback_info info) {
     napi_value v;
     NAPI_CALL(env, napi_get_named_property(env, cfgv, "databases", &v));
     size_t n = (size_t)cfg.databases;
-    if (tm_arg_size_opt(env, v, "databases", 1e6, n, &n) != 0) return NULL;
+    /* Redis's range, 1..INT_MAX; a count the heap cannot hold fails as "no memory". */
+    if (tm_arg_size_opt(env, v, "databases", 2147483647.0, n, &n) != 0) return NULL;
     if (n < 1) {
       tm_napi_throw(env, E_INVALID_ARG, "databases must be at least 1");
       return NULL;

@@ -48,6 +48,8 @@ int rdb_in_fail(rdb_in *in, const char *why) {
 }
 
 static const char *const TRUNCATED = "unexpected end of file";
+/* A SELECTDB beyond the configured databases (loader_error words it as Redis does). */
+static const char DB_BEYOND[] = "db index beyond the configured databases";
 
 static int need(rdb_in *in, size_t n) {
   if (in->err != NULL) return -1;
@@ -1125,8 +1127,14 @@ static int64_t wall_ms(void) {
 }
 
 static int loader_error(rdb_loader *l) {
-  snprintf(l->error, sizeof l->error, "%s: invalid RDB file at byte %zu: %s", l->path,
-           l->in.err_off, l->in.err ? l->in.err : "unknown error");
+  if (l->in.err == DB_BEYOND) /* Redis's fatal text: the file is fine, the config is not */
+    snprintf(l->error, sizeof l->error,
+             "%s: Data file was created with a Redis server configured to handle more than %d "
+             "databases",
+             l->path, l->st->ndb);
+  else
+    snprintf(l->error, sizeof l->error, "%s: invalid RDB file at byte %zu: %s", l->path,
+             l->in.err_off, l->in.err ? l->in.err : "unknown error");
   return -1;
 }
 
@@ -1300,8 +1308,7 @@ static int load_one(rdb_loader *l, st_client *c) {
       return 0;
     case RDB_OPCODE_SELECTDB:
       if (get_count(in, &a) != 0) return -1;
-      if (a >= (uint64_t)st->ndb)
-        return rdb_in_fail(in, "db index beyond the configured databases");
+      if (a >= (uint64_t)st->ndb) return rdb_in_fail(in, DB_BEYOND);
       l->db = (int)a;
       return 0;
     case RDB_OPCODE_RESIZEDB:

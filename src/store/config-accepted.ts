@@ -277,7 +277,8 @@ function checked(p: ConfigParam): ConfigParam {
   };
   if (spec.flags.immutable) {
     // Only a config file or a flag sets it; CONFIG SET answers "can't set immutable config".
-    const load = own.load === undefined ? apply : (e: StoreHost, v: string): string | null => own.load!(e, v);
+    const load =
+      own.load === undefined ? apply : (e: StoreHost, v: string): string | null => validate(e, v) ?? own.load!(e, v);
     const rest: ConfigParam = { ...out, set: undefined };
     return load === undefined ? rest : { ...rest, load };
   }

@@ -424,7 +424,8 @@ const STORE_PARAMS: readonly ConfigParam[] = [
   },
   ...PERSISTENCE_PARAMS,
   ...AOF_PARAMS,
-  { name: 'databases', default: '16', get: (e) => String(e.info().databases) },
+  // Opened with the last start-up value (startupDatabases); each line is only checked here.
+  { name: 'databases', default: '16', get: (e) => String(e.info().databases), load: () => null },
   // Access (security.ts): the engine hashes requirepass; CONFIG GET shows it back, as Redis does.
   {
     name: 'requirepass',

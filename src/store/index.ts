@@ -13,7 +13,7 @@ import { AppendOnlyFile, type AofOptions } from './aof.js';
 import { AofRewriter } from './aof-rewrite.js';
 import { controlPlane } from './control.js';
 import type { ConfigFileRef, StartupSetting } from './conf-file.js';
-import { applyStartupSettings } from './startup-settings.js';
+import { applyStartupSettings, startupDatabases } from './startup-settings.js';
 import { DEFAULT_OUTPUT_LIMITS, StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
@@ -125,7 +125,9 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       { ...DEFAULT_OUTPUT_LIMITS[2]! },
     ],
   };
-  const engine = openStore(opts.allocator, { databases: opts.databases ?? 16 });
+  const engine = openStore(opts.allocator, {
+    databases: startupDatabases(opts.settings ?? []) ?? opts.databases ?? 16,
+  });
   const host = new StoreHost(opts.allocator, engine, limits, opts.controller ?? null);
   if (opts.changes) host.changes = opts.changes;
   engine.setDefer(controlPlane(host));

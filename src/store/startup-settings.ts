@@ -17,3 +17,13 @@ export function applyStartupSettings(host: StoreHost, settings: readonly Startup
     if (why !== null) throw new ConfFileError(s.where, why);
   }
 }
+
+/** The database count a store opens with: the last `databases` line that Redis's check accepts
+ *  (an invalid one stops start-up at its place when the settings are applied); Redis reads the
+ *  whole config before it creates its databases. */
+export function startupDatabases(settings: readonly StartupSetting[]): number | undefined {
+  const p = CONFIG_BY_NAME.get('databases')!;
+  let n: number | undefined;
+  for (const s of settings) if (s.name === 'databases' && p.validate?.(null, s.value) === null) n = Number(s.value);
+  return n;
+}
