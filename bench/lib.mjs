@@ -92,14 +92,12 @@ export function fillValues(port, n, size, valueOf) {
 }
 
 /** A steady SET overwrite load over those n keys (redis-benchmark, until killed). */
-export const setLoad = (port, n, size, clients) =>
+export const setLoad = (port, n, size, clients, exSeconds = 0) =>
   spawn(
     'redis-benchmark',
     [
       '-p',
       String(port),
-      '-t',
-      'set',
       '-r',
       String(n),
       '-d',
@@ -109,6 +107,8 @@ export const setLoad = (port, n, size, clients) =>
       '-c',
       String(clients),
       '-q',
+      // With exSeconds: SET key v EX s over the same keys (-t set's key and value).
+      ...(exSeconds > 0 ? ['SET', 'key:__rand_int__', 'x'.repeat(size), 'EX', String(exSeconds)] : ['-t', 'set']),
     ],
     { stdio: 'ignore' },
   );

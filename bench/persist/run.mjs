@@ -10,6 +10,8 @@
 //   The throughput ratio is measured A/B/A/B: --rounds saves, each between two windows without
 //   a save; the table gives the median ratio and its spread over the rounds.
 // Usage: node bench/persist/run.mjs [--mib 1024] [--window 10] [--clients 20] [--rounds 3]
+//   [--ex-share 0.5]: that share of the clients send SET key value EX 86400 instead (a second
+//   redis-benchmark over the same keys), so the save meets overwrites that also set a TTL.
 //
 // --load-only: step 4 alone, A/B in the same run on the same bytes: one dump.rdb (redis-server
 // fills N values and SAVEs, or --dump FILE) is loaded by redis-server and by tiermem, --rounds
@@ -43,6 +45,7 @@ const MIB = arg('mib', 1024);
 const WINDOW_S = arg('window', 10);
 const CLIENTS = arg('clients', 20);
 const ROUNDS = arg('rounds', 3);
+const EX_SHARE = arg('ex-share', 0);
 const strArg = (name) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
@@ -87,7 +90,11 @@ async function measure(kind) {
   const fillS = (Date.now() - t0) / 1000;
   const dataset = Number(info(port, 'memory').used_memory);
   const rssBefore = treeRssKb(s.child.pid) * 1024;
-  const bench = setLoad(port, N, 1024, CLIENTS);
+  const exClients = Math.round(CLIENTS * EX_SHARE);
+  const loads = [
+    ...(exClients < CLIENTS ? [setLoad(port, N, 1024, CLIENTS - exClients)] : []),
+    ...(exClients > 0 ? [setLoad(port, N, 1024, exClients, 86400)] : []),
+  ];
   await sleep(2000);
   // A/B/A/B...: a window without a save, a BGSAVE, a window without, ... and each save's ratio is
   // its throughput over the mean of the windows on either side of it. On a shared machine the
@@ -119,7 +126,7 @@ async function measure(kind) {
     rounds.push({ saveS, during, base, ratio: during / base, load1: (load0 + loadavg()[0]) / 2 });
     console.error(`${kind} round ${r + 1}: ${JSON.stringify(rounds[r])}`);
   }
-  bench.kill('SIGKILL');
+  for (const l of loads) l.kill('SIGKILL');
   await sleep(200);
   await stop(s);
   const fileBytes = Number(execFileSync('stat', ['-c', '%s', join(dir, 'dump.rdb')], { encoding: 'utf8' }));
@@ -221,7 +228,9 @@ for (const kind of kinds) {
 }
 const up = () => execFileSync('uptime', { encoding: 'utf8' }).trim();
 console.log(
-  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}, ` +
+  `\nPersistence benchmark: ${N} values of 1 KiB (${MIB} MiB of values), SET overwrite load from redis-benchmark -c ${CLIENTS}` +
+    (EX_SHARE > 0 ? ` (${Math.round(CLIENTS * EX_SHARE)} of them SET .. EX 86400)` : '') +
+    ', ' +
     `${ROUNDS} saves per server each between ${WINDOW_S} s windows without; ${cpus().length} CPUs; at the start: ${upStart}; at the end: ${up()}\n`,
 );
 console.log(

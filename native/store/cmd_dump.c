@@ -44,7 +44,7 @@ void cmd_restore(st_client *c) {
       return reply_error(&c->out, "%s", ERR_SYNTAX);
     }
   }
-  st_entry *old = lookup_write(c, &c->argv[1]);
+  st_entry *old = lookup_overwrite(c, &c->argv[1]); /* only replaced or deleted below */
   if (!replace && old != NULL)
     return reply_error(&c->out, "BUSYKEY Target key name already exists.");
   long long ttl;
@@ -79,18 +79,12 @@ void cmd_restore(st_client *c) {
   /* Build the new key fully before the old one goes, so that an OOM changes nothing. */
   st_entry *e;
   if (old != NULL) {
-    e = old;
-    if (ttl) {
-      e = db_set_expire(c, c->db, old, ttl);
-      if (e == NULL) {
-        obj_free(c->st, &tmp);
-        return reply_oom(c);
-      }
-    } else if (db_persist(c->db, e)) {
-      key_modified(c, c->db, e);
+    e = db_replace_value_ttl(c, c->db, old, entry_type(&tmp), entry_enc(&tmp), tmp.val, tmp.vlen,
+                             entry_val_tier(&tmp), ttl ? ttl : DB_TTL_NONE);
+    if (e == NULL) {
+      obj_free(c->st, &tmp);
+      return reply_oom(c);
     }
-    db_replace_value(c, c->db, e, entry_type(&tmp), entry_enc(&tmp), tmp.val, tmp.vlen,
-                     entry_val_tier(&tmp));
   } else {
     e = db_add(c, c->db, c->argv[1].ptr, c->argv[1].len, entry_type(&tmp), entry_enc(&tmp), tmp.val,
                tmp.vlen, entry_val_tier(&tmp));

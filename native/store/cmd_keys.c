@@ -352,16 +352,10 @@ static void detach_value(st_client *c, st_entry *e) {
  * RENAME does over an existing key, without the free + add that could fail half way. */
 static st_entry *take_over(st_client *c, st_entry *src, st_entry *dst) {
   int64_t ttl = entry_expire(src);
-  if (ttl >= 0) {
-    st_entry *m = db_set_expire(c, c->db, dst, ttl); /* the one step that can fail */
-    if (m == NULL) return NULL;
-    dst = m;
-  } else {
-    db_persist(c->db, dst);
-  }
   uint8_t raw = src->flags & E_RAWSTR;
-  db_replace_value(c, c->db, dst, entry_type(src), entry_enc(src), src->val, src->vlen,
-                   entry_val_tier(src));
+  dst = db_replace_value_ttl(c, c->db, dst, entry_type(src), entry_enc(src), src->val, src->vlen,
+                             entry_val_tier(src), ttl >= 0 ? ttl : DB_TTL_NONE);
+  if (dst == NULL) return NULL;
   dst->flags |= raw;
   detach_value(c, src);
   db_delete_entry(c, c->db, src);
@@ -373,7 +367,7 @@ static void rename_generic(st_client *c, int nx) {
   st_entry *e = lookup_write(c, &c->argv[1]);
   if (e == NULL) return reply_error(&c->out, "%s", ERR_NO_SUCH_KEY);
   if (same) return nx ? reply_int(&c->out, 0) : reply_simple(&c->out, "OK");
-  st_entry *d = lookup_write(c, &c->argv[2]);
+  st_entry *d = lookup_overwrite(c, &c->argv[2]); /* only replaced: the hook runs there */
   if (d != NULL) {
     if (nx) return reply_int(&c->out, 0);
     if (take_over(c, e, d) == NULL) return reply_oom(c);
@@ -410,10 +404,9 @@ static int copy_commit(st_client *c, st_db *dst, st_entry *d, const st_entry *e,
   uint8_t raw = e->flags & E_RAWSTR;
   st_entry *n;
   if (d != NULL) {
-    n = d;
-    if (ttl >= 0 && (n = db_set_expire(c, dst, d, ttl)) == NULL) return -1;
-    if (ttl < 0) db_persist(dst, n);
-    db_replace_value(c, dst, n, type, v->enc, v->val, v->vlen, v->tier);
+    n = db_replace_value_ttl(c, dst, d, type, v->enc, v->val, v->vlen, v->tier,
+                             ttl >= 0 ? ttl : DB_TTL_NONE);
+    if (n == NULL) return -1;
   } else {
     n = db_add(c, dst, c->argv[2].ptr, c->argv[2].len, type, v->enc, v->val, v->vlen, v->tier);
     if (n == NULL) return -1;
@@ -448,8 +441,8 @@ void cmd_copy(st_client *c) {
     return reply_error(&c->out, "ERR source and destination objects are the same");
   st_entry *e = lookup_read(c, &c->argv[1]);
   if (e == NULL) return reply_int(&c->out, 0);
-  c->db = dst; /* lookup_write and the db_* calls act on the destination */
-  st_entry *d = lookup_write(c, &c->argv[2]);
+  c->db = dst; /* the lookup and the db_* calls act on the destination */
+  st_entry *d = lookup_overwrite(c, &c->argv[2]); /* only replaced: the hook runs there */
   c->db = src;
   if (d != NULL && !replace) return reply_int(&c->out, 0);
   str_val v;

@@ -151,6 +151,25 @@ void db_replace_value(st_client *c, st_db *db, st_entry *e, unsigned type, unsig
   key_modified(c, db, e);
 }
 
+st_entry *db_replace_value_ttl(st_client *c, st_db *db, st_entry *e, unsigned type, unsigned enc,
+                               void *val, uint32_t vlen, uint8_t vtier, int64_t when_ms) {
+  st_store *st = c->st;
+  if (when_ms >= 0) {
+    /* The hook first, while e still holds the old TTL: db_set_expire (the one step that can
+     * fail) then finds e no longer owed, and a failure gives the retained value back. */
+    int kept = snapshot_before_change(st, db, e, SNAP_REPLACE);
+    st_entry *m = db_set_expire(c, db, e, when_ms);
+    if (m == NULL) {
+      if (kept) snapshot_replace_undo(st, e);
+      return NULL;
+    }
+    e = m;
+  }
+  db_replace_value(c, db, e, type, enc, val, vlen, vtier);
+  if (when_ms == DB_TTL_NONE) db_persist(db, e); /* after the hook saw the old TTL */
+  return e;
+}
+
 /* A copy of e in a new block for `key` (with an expire area if wanted), value fields moved. */
 static st_entry *clone_entry(st_store *st, const st_entry *e, const void *key, size_t klen,
                              int with_expire) {

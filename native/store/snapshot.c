@@ -336,13 +336,25 @@ int snapshot_preimage(st_store *st, st_db *db, st_entry *e, snap_change how) {
         r->version = st->snap_cut + 1; /* no longer owed: the retained copy is written once */
         if (r != e) e->version = st->snap_cut + 1;
         rt_push(s, r, bytes, cdb);
-        return how == SNAP_DELETE;
+        return 1;
       }
     }
   }
   emit(st, cdb, e, 1); /* serialized now: in-place edits, or past the cap */
   note_extra(s);
   return 0;
+}
+
+void snapshot_replace_undo(st_store *st, st_entry *e) {
+  st_snapshot *s = st->snap;
+  retained r = s->rt[--s->rt_len]; /* the hook's push was the last */
+  s->rt_bytes -= r.bytes;
+  s->kept--;
+  e->val = r.e->val;
+  e->vlen = r.e->vlen;
+  e->meta = r.e->meta;
+  e->version = st->snap_cut; /* owed again: the traversal or a later hook writes it */
+  entry_free(&st->mem, entry_type(r.e), r.e);
 }
 
 typedef struct scan_ctx {

@@ -12,13 +12,17 @@
  *   - the pre-modification hook, snapshot_before_change(st, db, e, how), runs before anything
  *     changes an owed entry, and says what is about to happen:
  *       SNAP_EDIT     the value or TTL changes in place (HSET on a big hash, APPEND, EXPIRE,
- *                     RENAME, MOVE: lookup_write, every write command's lookup, and
- *                     db_set_expire, db_rekey): the record is serialized at once, as nothing
- *                     cheaper keeps the old content;
- *       SNAP_REPLACE  the value is about to be freed and replaced (db_replace_value: SET over
- *                     an existing key, GETSET, a STORE destination): the old value's pointer
- *                     moves to a retained copy of the entry (a new key block with the key and
- *                     the expire), so the command frees nothing and the value is not copied;
+ *                     GETEX's TTL, LMOVE's destination, RENAME's source, MOVE: lookup_write,
+ *                     every write command's lookup, and db_set_expire, db_rekey): the record is
+ *                     serialized at once, as nothing cheaper keeps the old content;
+ *       SNAP_REPLACE  the value is about to be freed and replaced (db_replace_value and
+ *                     db_replace_value_ttl: SET with or without a TTL option, SETEX, GETSET,
+ *                     RESTORE/COPY ... REPLACE, a RENAME or *STORE/BITOP/SORT STORE
+ *                     destination): the old value's pointer moves to a retained copy of the
+ *                     entry (a new key block with the key and the old expire), so the command
+ *                     frees nothing and the value is not copied. db_replace_value_ttl runs it
+ *                     before setting the new TTL (the one step that can fail), and gives the
+ *                     value back on failure (snapshot_replace_undo);
  *       SNAP_DELETE   the entry leaves its db (db_delete_entry: DEL, UNLINK, GETDEL, lazy and
  *                     active expiry, a RENAME destination): the entry itself, value and all, is
  *                     retained (the hook returns 1: the caller unlinks it and must not free it).
@@ -26,8 +30,9 @@
  *     (tiering migration finds values through the dicts) or free it (lazyfree takes values
  *     only from obj_free) but the snapshot. Each step writes and frees the retained ones
  *     first, then goes on with the traversal; the snapshot is complete only when none is left.
- *     Commands that read the old value and then only replace or delete it (SET, SETEX, MSET)
- *     look it up with lookup_overwrite, which skips lookup_write's SNAP_EDIT so the db_* call
+ *     Commands that read the old value and then only replace or delete it (SET, SETEX, MSET,
+ *     RESTORE, COPY, RENAME's and the STORE commands' destinations) look it up with
+ *     lookup_overwrite, which skips lookup_write's SNAP_EDIT so the db_* call
  *     that drops the value runs the hook; every other write command keeps lookup_write. The
  *     in-place SET of a same-size string is not taken on an owed entry (it goes through
  *     db_replace_value). Eviction serializes at once (evict.c: its deletes must free memory).
@@ -121,13 +126,19 @@ static inline int snapshot_owes(const st_store *st, const st_entry *e) {
 }
 /* What a change is about to do to an entry (the hook's argument; see the top). */
 typedef enum { SNAP_EDIT, SNAP_REPLACE, SNAP_DELETE } snap_change;
-/* The hook's work for an owed entry. 1 only for SNAP_DELETE when the snapshot keeps e. */
+/* The hook's work for an owed entry. 1 when the pre-image was retained (not for SNAP_EDIT). */
 int snapshot_preimage(st_store *st, st_db *db, st_entry *e, snap_change how);
-/* The hook (db.c, evict.c, t_string.c). Returns 1 when e (SNAP_DELETE) now belongs to the
- * snapshot: unlink it, do not free it. */
+/* The hook (db.c, evict.c, t_string.c). Returns 1 when the pre-image was retained: for
+ * SNAP_DELETE e now belongs to the snapshot (unlink it, do not free it); for SNAP_REPLACE e's
+ * value moved to the snapshot (e->val is NULL). 0: nothing retained (the record was written,
+ * or e is not owed). */
 static inline int snapshot_before_change(st_store *st, st_db *db, st_entry *e, snap_change how) {
   return snapshot_owes(st, e) ? snapshot_preimage(st, db, e, how) : 0;
 }
+/* A command that ran SNAP_REPLACE on e (the hook returned 1) failed before changing e: the
+ * retained value goes back to e, which is owed again, as if the hook had not run (its
+ * preimages count stays). Nothing else may have run the hook in between. */
+void snapshot_replace_undo(st_store *st, st_entry *e);
 void snapshot_before_flush(st_store *st, st_db *db);
 void snapshot_swapdb(st_store *st, int a, int b);
 /* key_modified's check that the hook ran (counts missed_hooks). */

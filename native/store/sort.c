@@ -89,7 +89,9 @@ static int lookup_pattern(st_client *c, const resp_arg *pat, const unsigned char
   memcpy(key + prefix, elem, elen);
   memcpy(key + prefix + elen, star + 1, postfix);
   resp_arg k = { .ptr = key, .len = klen };
-  st_entry *e = write ? lookup_write(c, &k) : lookup_read(c, &k);
+  /* SORT ... STORE looks the pattern's keys up as writes (Redis's lookupKeyWrite: no hit or miss
+   * counted) but only reads them: no snapshot hook. */
+  st_entry *e = write ? lookup_overwrite(c, &k) : lookup_read(c, &k);
   if (key != stack) coll_tmp_free(c->st, key, klen, tier);
   if (e == NULL) return 0;
   if (field != NULL) return entry_type(e) == ST_HASH && hash_field(e, field, flen, out);
@@ -271,7 +273,7 @@ static void emit(st_client *c, const sort_args *a, sort_item *v, long start, lon
     return;
   }
   if (outlen == 0) {
-    st_entry *d = lookup_write(c, a->store);
+    st_entry *d = lookup_overwrite(c, a->store);
     if (d != NULL) db_delete_entry(c, c->db, d);
     reply_int(&c->out, 0);
     return;

@@ -124,8 +124,9 @@ st_entry *db_find(st_client *c, st_db *db, const void *key, size_t len);
 st_entry *lookup_read(st_client *c, const resp_arg *key);
 st_entry *lookup_write(st_client *c, const resp_arg *key);
 /* lookup_write without the in-place hook, for commands that read the old value and then only
- * replace or delete it through db_replace_value / db_delete_entry / db_set_expire, which run
- * the hook themselves (a snapshot can then keep the old block instead of serializing it). */
+ * replace or delete it through db_replace_value(_ttl) / db_delete_entry, which run the hook
+ * themselves (a snapshot can then keep the old block instead of serializing it), or that only
+ * read it (SORT ... STORE's pattern keys). */
 st_entry *lookup_overwrite(st_client *c, const resp_arg *key);
 /* 1 (and a WRONGTYPE reply) if e is not of `type`. */
 int check_type(st_client *c, const st_entry *e, unsigned type);
@@ -150,6 +151,14 @@ void db_delete_entry(st_client *c, st_db *db, st_entry *e);
 /* Give e a new value of another type (SET over a hash): frees the old value, keeps key/TTL. */
 void db_replace_value(st_client *c, st_db *db, st_entry *e, unsigned type, unsigned enc, void *val,
                       uint32_t vlen, uint8_t vtier);
+/* db_replace_value with the TTL set as part of the same change (SET EX, RESTORE, COPY, RENAME
+ * over a key): when_ms an absolute time, DB_TTL_NONE (drop it) or DB_TTL_KEEP. The snapshot's
+ * pre-image keeps the old value and TTL. Returns the entry (it may move), or NULL on OOM with
+ * nothing changed (the caller still owns val). */
+#define DB_TTL_NONE (-1)
+#define DB_TTL_KEEP (-2)
+st_entry *db_replace_value_ttl(st_client *c, st_db *db, st_entry *e, unsigned type, unsigned enc,
+                               void *val, uint32_t vlen, uint8_t vtier, int64_t when_ms);
 /* Set an absolute expire time (ms). Adding the first TTL grows the entry block, so the entry
  * may move: use the returned pointer. NULL on OOM (e unchanged). */
 st_entry *db_set_expire(st_client *c, st_db *db, st_entry *e, int64_t when_ms);

@@ -325,7 +325,7 @@ void cmd_bitop(st_client *c) {
   }
   const resp_arg *dest = &c->argv[2];
   if (maxlen == 0) {
-    st_entry *d = lookup_write(c, dest);
+    st_entry *d = lookup_overwrite(c, dest);
     if (d != NULL) db_delete_entry(c, c->db, d);
     reply_int(&c->out, 0);
     goto done;
@@ -336,7 +336,7 @@ void cmd_bitop(st_client *c) {
     goto done;
   }
   for (size_t j = 0; j < maxlen; j++) ((unsigned char *)v.val)[j] = bitop_byte(op, src, n, j);
-  st_entry *d = str_set_val(c, lookup_write(c, dest), dest, &v, 0, -1);
+  st_entry *d = str_set_val(c, lookup_overwrite(c, dest), dest, &v, 0, -1);
   if (d == NULL) {
     str_val_free(st, &v);
     reply_oom(c);

@@ -802,15 +802,15 @@ st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned
     }
   }
   unview(&tmp, &v);
-  st_entry *e = lookup_write(c, key);
+  st_entry *e = lookup_overwrite(c, key); /* replaced: the hook runs there */
   if (e == NULL) {
     e = db_add(c, c->db, key->ptr, key->len, ST_LIST, entry_enc(&tmp), tmp.val, 0,
                entry_val_tier(&tmp));
     if (e == NULL) list_free(st, &tmp);
     return e;
   }
-  db_persist(c->db, e);
   db_replace_value(c, c->db, e, ST_LIST, entry_enc(&tmp), tmp.val, 0, entry_val_tier(&tmp));
+  db_persist(c->db, e); /* after the hook saw the old TTL */
   return e;
 }
 

@@ -994,7 +994,7 @@ static sval *load_sets(st_client *c, const resp_arg *keys, int n, uint8_t *tier,
  * dst is replaced whatever its type, and loses its TTL (Redis's setKey). */
 static void store_result(st_client *c, const resp_arg *dst, sval *r) {
   size_t n = sv_size(r);
-  st_entry *d = lookup_write(c, dst);
+  st_entry *d = lookup_overwrite(c, dst); /* replaced or deleted: the hook runs there */
   if (n == 0) {
     sv_free(c->st, r);
     if (d != NULL) db_delete_entry(c, c->db, d);
@@ -1037,7 +1037,7 @@ static void sinter_generic(st_client *c, const resp_arg *keys, int n, const resp
   if (missing) {
     coll_tmp_free(st, sets, (size_t)n * sizeof *sets, tier);
     if (dst != NULL) {
-      st_entry *d = lookup_write(c, dst);
+      st_entry *d = lookup_overwrite(c, dst);
       if (d != NULL) db_delete_entry(c, c->db, d);
       return reply_int(&c->out, 0);
     }

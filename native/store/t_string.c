@@ -126,14 +126,8 @@ st_entry *str_set_val(st_client *c, st_entry *e, const resp_arg *key, str_val *v
     }
     return n;
   }
-  if (when_ms >= 0) {
-    st_entry *m = db_set_expire(c, db, e, when_ms); /* first: the one step that can fail */
-    if (m == NULL) return NULL;
-    e = m;
-  }
-  db_replace_value(c, db, e, ST_STRING, v->enc, v->val, v->vlen, v->tier);
-  if (when_ms < 0 && !keep_ttl) db_persist(db, e); /* after the hook saw the old TTL */
-  return e;
+  int64_t ttl = when_ms >= 0 ? when_ms : keep_ttl ? DB_TTL_KEEP : DB_TTL_NONE;
+  return db_replace_value_ttl(c, db, e, ST_STRING, v->enc, v->val, v->vlen, v->tier, ttl);
 }
 
 st_entry *str_set(st_client *c, st_entry *e, const resp_arg *key, const void *p, size_t len,
@@ -252,30 +246,23 @@ void cmd_get(st_client *c) {
   if (e != NULL) reply_str(c, e);
 }
 
-/* SET ... GET: the old value goes out before it is replaced, so everything that can fail
- * comes first: the new value, and the TTL (which may move the entry). */
+/* SET ... GET: the old value goes out before it is replaced; if the replacement then fails
+ * (OOM setting the TTL), that reply is taken back and the OOM error goes instead. */
 static void set_get(st_client *c, st_entry *e, int keep, int64_t when) {
   const resp_arg *val = &c->argv[2];
   str_val v;
   if (str_make(c->st, val->ptr, val->len, &v) != 0) return reply_oom(c);
-  if (e == NULL) {
-    if (str_set_val(c, NULL, &c->argv[1], &v, keep, when) == NULL) {
-      str_val_free(c->st, &v);
-      return reply_oom(c);
-    }
-    return reply_null_bulk(&c->out);
+  reply_pos before;
+  reply_mark(&c->out, &before);
+  if (e == NULL)
+    reply_null_bulk(&c->out);
+  else
+    reply_str(c, e);
+  if (str_set_val(c, e, &c->argv[1], &v, keep, when) == NULL) {
+    reply_truncate(&c->out, &before);
+    str_val_free(c->st, &v);
+    return reply_oom(c);
   }
-  if (when >= 0) {
-    st_entry *m = db_set_expire(c, c->db, e, when);
-    if (m == NULL) {
-      str_val_free(c->st, &v);
-      return reply_oom(c);
-    }
-    e = m;
-    keep = 1;
-  }
-  reply_str(c, e);
-  str_set_val(c, e, &c->argv[1], &v, keep, -1); /* an existing key, no TTL to add: no failure */
 }
 
 void cmd_set(st_client *c) {

@@ -515,7 +515,7 @@ static void zset_commit(st_client *c, st_db *db, st_entry *e, const zobj *z, lon
 
 void zo_store_result(st_client *c, const resp_arg *dst, zobj *z) {
   size_t n = z->p != NULL ? zo_len(z) : 0;
-  st_entry *d = lookup_write(c, dst);
+  st_entry *d = lookup_overwrite(c, dst); /* replaced or deleted: the hook runs there */
   if (n == 0) {
     zo_free(c->st, z);
     if (d != NULL) db_delete_entry(c, c->db, d);

@@ -1,5 +1,6 @@
 /* snapshot_retain_test.c - pre-images kept as blocks (snapshot.h, SNAP_REPLACE and SNAP_DELETE):
- * values overwritten, deleted, expired, renamed over, flushed, swapped and moved between tiers
+ * values overwritten (with or without a new TTL, by SET, RESTORE, COPY, RENAME and the STORE
+ * commands), deleted, expired, renamed over, flushed, swapped and moved between tiers
  * while a snapshot runs, and the file must still hold exactly the dataset at the cut; the cap
  * falls back to serializing on the command path; maxmemory and eviction never retain; an abort
  * with retained pre-images (one of them a big collection with its record open) frees them all;
@@ -227,6 +228,175 @@ static void changes_during_snapshot(tm_heap *h) {
   st_destroy(st);
 }
 
+/* One command on owed keys: it must run `hooks` hooks of which `kept` retained (the rest were
+ * serialized at once), and reply `want` (or anything but an error when NULL). */
+static void expect_kept(st_store *st, st_client *c, uint64_t hooks, uint64_t kept, const char *want,
+                        int argc, const char **argv, const size_t *lens) {
+  snapshot_stats b = snapshot_get_stats(st);
+  const char *r = exec_argv(c, argc, argv, lens);
+  snapshot_stats a = snapshot_get_stats(st);
+  int ok = want ? strcmp(r, want) == 0 : r[0] != '-';
+  CHECK(ok);
+  CHECK(a.preimages - b.preimages == hooks);
+  CHECK(a.retained - b.retained == kept);
+  if (!ok || a.preimages - b.preimages != hooks || a.retained - b.retained != kept)
+    fprintf(stderr, "  %s %s: reply %.40s, %llu hooks, %llu retained\n", argv[0], argv[1], r,
+            (unsigned long long)(a.preimages - b.preimages),
+            (unsigned long long)(a.retained - b.retained));
+}
+
+#define KEPT(st, c, hooks, kept, want, ...)                                                  \
+  do {                                                                                       \
+    const char *argv_[] = { __VA_ARGS__ };                                                   \
+    expect_kept(st, c, hooks, kept, want, (int)(sizeof argv_ / sizeof *argv_), argv_, NULL); \
+  } while (0)
+
+/* The TTL-setting and STORE-destination paths that replace or delete an owed key's value keep
+ * its pre-image as a block (one hook, retained), as plain SET does. */
+static void replace_paths_retain(tm_heap *h) {
+  st_store *st = st_create(h, NULL);
+  st_client *c = st_client_new(st);
+  fill(c, 200);
+  exec(c, "SADD", "sa", "1", "2", "3", "x", NULL);
+  exec(c, "SADD", "sb", "2", "3", "y", NULL);
+  exec(c, "ZADD", "za", "1", "a", "2", "b", "3", "c", NULL);
+  exec(c, "ZADD", "zb", "2", "b", "5", "d", NULL);
+  exec(c, "SET", "pa", "2", NULL); /* SORT ... GET p* reads these */
+  exec(c, "SET", "pb", "1", NULL);
+  exec(c, "SELECT", "1", NULL);
+  fill(c, 40);
+  exec(c, "SELECT", "0", NULL);
+  size_t n;
+  const char *r = exec(c, "DUMP", "h0", NULL);
+  n = (size_t)strtol(r + 1, NULL, 10);
+  char *payload = malloc(n);
+  memcpy(payload, strstr(r, "\r\n") + 2, n);
+  size_t cut_keys;
+  uint64_t cut = digest(st, c, &cut_keys);
+  record_cut(st, c);
+  int fd = start(st, 4 << 20); /* no step yet: every key is owed */
+  char at_s[32], at_ms[32], past[32];
+  snprintf(at_s, sizeof at_s, "%lld", (long long)(st->now_ms / 1000 + 1000));
+  snprintf(at_ms, sizeof at_ms, "%lld", (long long)(st->now_ms + 1000000));
+  snprintf(past, sizeof past, "%lld", (long long)(st->now_ms - 1000));
+  /* s<i> has a TTL when i % 7 == 0: both the repositioned TTL and the grown entry block. */
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s0", "v", "EX", "100");
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s1", "v", "PX", "100000");
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s2", "v", "EXAT", at_s);
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s3", "v", "PXAT", at_ms);
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s7", "v", "KEEPTTL");
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "s14", "12345", "XX", "EX", "100"); /* an int value */
+  KEPT(st, c, 1, 1, "+OK\r\n", "SETEX", "s4", "100", "v");
+  KEPT(st, c, 1, 1, "+OK\r\n", "PSETEX", "s21", "100000", "v");
+  KEPT(st, c, 1, 1, "$2\r\n38\r\n", "SET", "s38", "v", "GET", "EX", "100");
+  KEPT(st, c, 1, 1, "+OK\r\n", "SET", "h1", "a hash replaced, with a TTL", "EX", "100");
+  const char *rs[] = { "RESTORE", "s5", "0", payload, "REPLACE" };
+  size_t rl[] = { 7, 2, 1, n, 7 };
+  expect_kept(st, c, 1, 1, "+OK\r\n", 5, rs, rl);
+  rs[1] = "s28", rs[2] = "100000";
+  rl[1] = 3, rl[2] = 6;
+  expect_kept(st, c, 1, 1, "+OK\r\n", 5, rs, rl);
+  const char *rs2[] = { "RESTORE", "s6", past, payload, "REPLACE", "ABSTTL" };
+  size_t rl2[] = { 7, 2, strlen(past), n, 7, 6 };
+  expect_kept(st, c, 1, 1, "+OK\r\n", 6, rs2, rl2); /* already expired: deleted */
+  KEPT(st, c, 1, 1, ":1\r\n", "COPY", "h2", "s8", "REPLACE");
+  KEPT(st, c, 1, 1, ":1\r\n", "COPY", "s9", "s35", "REPLACE");  /* s35's TTL goes */
+  KEPT(st, c, 1, 1, ":1\r\n", "COPY", "s42", "s10", "REPLACE"); /* s42's TTL comes */
+  KEPT(st, c, 1, 1, ":1\r\n", "COPY", "l2", "s12", "DB", "1", "REPLACE");
+  /* RENAME: the source is edited in place (its value moves on), the destination retained. */
+  KEPT(st, c, 2, 1, "+OK\r\n", "RENAME", "s13", "s15");
+  KEPT(st, c, 2, 1, "+OK\r\n", "RENAME", "s49", "s16"); /* with the source's TTL */
+  KEPT(st, c, 1, 1, ":2\r\n", "SINTERSTORE", "s17", "sa", "sb");
+  KEPT(st, c, 1, 1, ":5\r\n", "SUNIONSTORE", "s18", "sa", "sb");
+  KEPT(st, c, 1, 1, ":2\r\n", "SDIFFSTORE", "s19", "sa", "sb");
+  KEPT(st, c, 1, 1, ":0\r\n", "SINTERSTORE", "s20", "sa", "nosuchkey"); /* deleted */
+  KEPT(st, c, 1, 1, ":0\r\n", "SDIFFSTORE", "s22", "sa", "sa");         /* deleted */
+  KEPT(st, c, 1, 1, ":4\r\n", "ZUNIONSTORE", "s23", "2", "za", "zb");
+  KEPT(st, c, 1, 1, ":1\r\n", "ZINTERSTORE", "s24", "2", "za", "zb");
+  KEPT(st, c, 1, 1, ":2\r\n", "ZDIFFSTORE", "s25", "2", "za", "zb");
+  KEPT(st, c, 1, 1, ":3\r\n", "ZRANGESTORE", "s26", "za", "0", "-1");
+  KEPT(st, c, 1, 1, ":0\r\n", "ZRANGESTORE", "s27", "za", "5", "9"); /* deleted */
+  KEPT(st, c, 1, 1, ":2\r\n", "SORT", "l3", "ALPHA", "STORE", "s29");
+  KEPT(st, c, 1, 1, ":2\r\n", "SORT", "l4", "BY", "p*", "GET", "p*", "STORE", "s30");
+  KEPT(st, c, 1, 1, ":0\r\n", "SORT", "nosuchkey", "STORE", "s31"); /* deleted */
+  KEPT(st, c, 1, 1, ":100\r\n", "BITOP", "OR", "s32", "s33", "s34");
+  KEPT(st, c, 1, 1, ":0\r\n", "BITOP", "AND", "s36", "nosuchkey", "s37"); /* deleted */
+  /* The same over a key the command also reads: SET GET and a STORE into one of its sources. */
+  KEPT(st, c, 1, 1, ":4\r\n", "SUNIONSTORE", "sa", "sa", "sa");
+  KEPT(st, c, 1, 1, ":3\r\n", "ZRANGESTORE", "za", "za", "0", "-1");
+  /* The edits stay edits: GETEX's TTL change, the LMOVE destination. */
+  KEPT(st, c, 1, 0, "$0\r\n\r\n", "GETEX", "s47", "EX", "100");
+  KEPT(st, c, 2, 0, "$1\r\nb\r\n", "LMOVE", "l5", "l6", "RIGHT", "LEFT");
+  check_exact(st, "replace paths retained");
+  finish_and_compare(h, st, fd, cut, cut_keys);
+  check_exact(st, "replace paths done");
+  free(payload);
+  st_client_free(c);
+  st_destroy(st);
+}
+
+/* SET EX on an owed key when setting the TTL runs out of memory after the pre-image was
+ * retained: the OOM error, the key as it was (value, TTL), still owed, the retained copy freed;
+ * with room the same command retains. DRAM (entries) is limited to what it holds plus a
+ * growing allowance under the strict policy. */
+static void replace_undo_on_oom(tm_heap *h) {
+  st_store *st = st_create(h, NULL);
+  st_client *c = st_client_new(st);
+  fill(c, 1000);
+  size_t cut_keys;
+  uint64_t cut = digest(st, c, &cut_keys);
+  record_cut(st, c);
+  int fd = start(st, 4 << 20);
+  exec(c, "SET", "s3", "first", NULL); /* the retained array exists before the limit */
+  /* Each try on another owed key of the same shape (40 bytes, no TTL, a 3-digit name): a try
+   * whose hook could not retain serialized its key, which is then no longer owed. */
+  const st_entry *e = (const st_entry *)dict_find(&st->dbs[0].keys, "s101", 4);
+  size_t block = sm_usable(&st->mem, TM_DRAM, e, entry_block_size(e));
+  int undone = 0, done = 0, i = 101;
+  for (size_t allow = 0; allow <= 4 * block && !done; allow += 8) {
+    while (i % 5 != 1 || i % 7 == 0) i++;
+    CHECK(i < 1000);
+    char k[32], want[64];
+    snprintf(k, sizeof k, "s%d", i);
+    snprintf(want, sizeof want, "$40\r\n%40s\r\n", ""); /* fill's value for k */
+    memset(want + 5, 'a' + i % 26, 40);
+    i++;
+    e = (const st_entry *)dict_find(&st->dbs[0].keys, k, strlen(k));
+    CHECK(e != NULL && snapshot_owes(st, e) && entry_expire(e) < 0);
+    double s[TM_S_LEN], dram = 0;
+    tm_stats_snapshot(h, s);
+    for (int cat = 0; cat < TM_CAT_COUNT; cat++) dram += s[TM_S_CELL(TM_DRAM, cat)];
+    snapshot_stats b = snapshot_get_stats(st);
+    tm_set_policy(h, TM_POLICY_STRICT);
+    tm_set_limit(h, TM_DRAM, (size_t)dram + allow);
+    const char *r =
+        exec(c, "SET", k, "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv", "PX", "100000", NULL);
+    tm_set_limit(h, TM_DRAM, 0);
+    tm_set_policy(h, TM_POLICY_SPILL);
+    snapshot_stats a = snapshot_get_stats(st);
+    CHECK(a.preimages - b.preimages <= 1); /* none when the new value did not fit */
+    if (r[0] == '+') {
+      done = 1;
+      CHECK(a.retained == b.retained + 1);
+      break;
+    }
+    CHECK(strcmp(r, "-" ERR_OOM "\r\n") == 0);
+    CHECK(a.retained == b.retained);
+    e = (const st_entry *)dict_find(&st->dbs[0].keys, k, strlen(k));
+    CHECK(e != NULL && entry_expire(e) < 0);
+    if (e != NULL && snapshot_owes(st, e)) undone++; /* retained, then given back */
+    const char *got = exec(c, "GET", k, NULL);
+    CHECK(strcmp(got, want) == 0);
+    check_exact(st, "undone");
+  }
+  CHECK(undone > 0);
+  CHECK(done);
+  finish_and_compare(h, st, fd, cut, cut_keys);
+  check_exact(st, "undo done");
+  st_client_free(c);
+  st_destroy(st);
+}
+
 /* A small cap: retained until the cap, serialized on the command path past it. */
 static void cap_reached(tm_heap *h) {
   st_store *st = st_create(h, NULL);
@@ -242,7 +412,10 @@ static void cap_reached(tm_heap *h) {
   v[sizeof v - 1] = '\0';
   for (int i = 0; i < 3000; i++) {
     snprintf(k, sizeof k, "s%d", i);
-    exec(c, "SET", k, v, NULL);
+    if (i % 2)
+      exec(c, "SET", k, v, "PX", "1000000", NULL); /* the TTL paths fall back the same way */
+    else
+      exec(c, "SET", k, v, NULL);
   }
   snapshot_stats s = snapshot_get_stats(st);
   CHECK(s.retained > 20);
@@ -348,6 +521,8 @@ int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   snprintf(path, sizeof path, "%s/retain.rdb", check_dir);
   changes_during_snapshot(h);
+  replace_paths_retain(h);
+  replace_undo_on_oom(h);
   cap_reached(h);
   maxmemory_and_eviction(h);
   abort_with_retained(h);
