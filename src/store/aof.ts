@@ -139,7 +139,9 @@ export type AofState = 'on' | 'off' | 'wait-rewrite';
 
 export class AppendOnlyFile {
   fsync: AppendFsync;
-  readonly dirPath: string;
+  /** Redis's `dir`: CONFIG SET dir moves where the next files go (as Redis's chdir does), while
+   *  the incr file already open keeps taking the writes until the next rewrite's cut. */
+  dir: string;
   readonly dirname: string;
   readonly filename: string;
   /** aof-load-truncated: read at the next load (CONFIG SET may change it). */
@@ -183,12 +185,17 @@ export class AppendOnlyFile {
   ) {
     this.fsync = opts.fsync ?? 'everysec';
     this.dirname = opts.dirname ?? 'appendonlydir';
-    this.dirPath = path.resolve(opts.dir ?? '.', this.dirname);
+    this.dir = path.resolve(opts.dir ?? '.');
     this.filename = opts.filename ?? 'appendonly.aof';
     this.loadTruncated = opts.loadTruncated ?? true;
     this.useRdbPreamble = opts.useRdbPreamble ?? true;
     this.timer = setInterval(() => this.everySecond(), 1000);
     this.timer.unref();
+  }
+
+  /** <dir>/<appenddirname>: where every file is opened, created, renamed or deleted. */
+  get dirPath(): string {
+    return path.resolve(this.dir, this.dirname);
   }
 
   get manifestName(): string {

@@ -206,6 +206,7 @@ const PERSISTENCE_PARAMS: readonly ConfigParam[] = [
       const r = checkDir(v);
       if (r !== null) return r;
       e.persistence.dir = resolvePath(v);
+      if (e.aof) e.aof.dir = e.persistence.dir;
       return null;
     },
   },
