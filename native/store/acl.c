@@ -892,14 +892,7 @@ int acl_check_perm(st_client *c, const st_cmd *cmd) {
     const void *obj = cmd->name;
     size_t olen = strlen(cmd->name);
     if (why != ACL_DENIED_CMD) obj = c->argv[bad].ptr, olen = c->argv[bad].len;
-    /* The entry's client info names the denied command (cmd=), as Redis's does. */
-    const st_cmd *was_cmd = c->cmd;
-    st_client *was_current = c->st->current;
-    c->cmd = cmd;
-    c->st->current = c;
     acl_log_add(c, why, obj, olen, c->user->name, c->user->name_len);
-    c->cmd = was_cmd;
-    c->st->current = was_current;
   }
   if (why == ACL_DENIED_CMD)
     reply_error(&c->out, "NOPERM this user has no permissions to run the '%s' command", cmd->name);

@@ -6,6 +6,7 @@
 #include "entry.h"
 #include "pubsub.h"
 #include "store.h"
+#include "util.h"
 
 void cmd_ping(st_client *c) {
   if (c->argc > 2) {
@@ -170,7 +171,6 @@ size_t client_line(const st_client *cl, char *buf, size_t cap) {
   client_flags(cl, flags);
   int64_t now = st->now_ms;
   const char *cmd = cl->lastcmd != NULL ? cl->lastcmd->name : "NULL";
-  if (cl == cl->st->current && cl->cmd != NULL) cmd = cl->cmd->name;
   return (size_t)snprintf(
       buf, cap,
       "id=%llu addr=%s laddr=%s fd=%d name=%.*s age=%lld idle=%lld flags=%s db=%d sub=%zu psub=%zu "
@@ -191,6 +191,31 @@ static int listed(const st_client *cl, int type) {
   return !(cl->flags & CL_CLOSE_ASAP) && (type < 0 || st_client_obuf_class(cl) == type);
 }
 
+/* cl's line at buf + n (buf NULL: only measured); its length. */
+static size_t put_line(const st_client *cl, char *buf, size_t cap, size_t n) {
+  char line[1024];
+  if (buf == NULL) return client_line(cl, line, sizeof line);
+  return n < cap ? client_line(cl, buf + n, cap - n) : 0;
+}
+
+/* The lines CLIENT LIST shows (ID id ...: those clients, in the order asked, repeats included,
+ * unknown ids skipped) into buf (NULL: only measured); the total length. */
+static size_t list_lines(st_client *c, int type, char *buf, size_t cap) {
+  size_t n = 0;
+  if (!(c->argc > 3 && arg_is(c, 2, "id"))) {
+    for (const st_client *cl = c->st->clients; cl != NULL; cl = cl->next)
+      if (listed(cl, type)) n += put_line(cl, buf, cap, n);
+    return n;
+  }
+  for (int j = 3; j < c->argc; j++) {
+    long long id = 0;
+    string2ll((const char *)c->argv[j].ptr, c->argv[j].len, &id); /* checked by the caller */
+    const st_client *cl = st_client_by_id(c->st, (uint64_t)id);
+    if (cl != NULL && listed(cl, -1)) n += put_line(cl, buf, cap, n);
+  }
+  return n;
+}
+
 void cmd_client_list(st_client *c) {
   int type = -1;
   if (c->argc > 2) {
@@ -206,25 +231,26 @@ void cmd_client_list(st_client *c) {
         return;
       }
       type = arg_is(c, 3, "normal") ? OBUF_NORMAL : OBUF_PUBSUB;
+    } else if (c->argc > 3 && arg_is(c, 2, "id")) {
+      /* ID id [id ...]: those clients, in the order asked (repeats included); unknown ids
+       * are skipped, a non-integer is an error before anything is listed. */
+      long long id;
+      for (int j = 3; j < c->argc; j++)
+        if (arg_ll_range(c, j, LLONG_MIN, LLONG_MAX, &id, "ERR Invalid client ID") != 0) return;
     } else {
       reply_error(&c->out, "%s", ERR_SYNTAX);
       return;
     }
   }
   /* The lines go into one bulk: sized first, built in a buffer block, then copied out. */
-  char line[1024];
-  size_t total = 0;
-  for (const st_client *cl = c->st->clients; cl != NULL; cl = cl->next)
-    if (listed(cl, type)) total += client_line(cl, line, sizeof line);
+  size_t total = list_lines(c, type, NULL, 0);
   uint8_t tier;
   char *buf = sm_alloc(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, total + 1, &tier);
   if (buf == NULL) {
     reply_oom(c);
     return;
   }
-  size_t n = 0;
-  for (const st_client *cl = c->st->clients; cl != NULL && n < total; cl = cl->next)
-    if (listed(cl, type)) n += client_line(cl, buf + n, total + 1 - n);
+  size_t n = list_lines(c, type, buf, total + 1);
   reply_bulk(&c->out, buf, n < total ? n : total);
   sm_free(&c->st->mem, SM_STORE, TM_CAT_BUFFERS, buf, total + 1, tier);
 }

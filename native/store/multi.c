@@ -4,7 +4,9 @@
  * multi_queue, which copies its arguments out of the query buffer into one block (owner
  * SM_STORE, category buffers) and replies QUEUED. A command refused while queueing (unknown,
  * wrong arity, NOAUTH, NOPERM, OOM ...) sets CL_DIRTY_EXEC through multi_flag_error: EXEC then
- * replies EXECABORT. Runtime errors inside EXEC are just replies: nothing rolls back.
+ * replies EXECABORT. Runtime errors inside EXEC are just replies: nothing rolls back. EXEC
+ * checks each queued command's ACL permissions again (they may have changed since), as Redis 7.0:
+ * a denied one gets NOPERM in its place and is not run.
  *
  * WATCH: each db has a dict of watched keys (st_wkey), each with the list of its watchers
  * (st_watcher, one per client and key, also linked in the client's own list). key_modified
@@ -16,6 +18,7 @@
  * watch_db_emptied first: a watched key that exists on either side of the change counts. */
 #include <stdio.h>
 
+#include "acl.h"
 #include "entry.h"
 #include "store.h"
 
@@ -80,6 +83,12 @@ void multi_queue(st_client *c, const st_cmd *cmd) {
   c->mq_count++;
   c->mq_bytes += size;
   reply_simple(&c->out, "QUEUED");
+}
+
+uint32_t multi_queued_flags(const st_client *c) {
+  uint32_t flags = 0;
+  for (const st_queued *q = c->mq_head; q != NULL; q = q->next) flags |= q->cmd->flags;
+  return flags;
 }
 
 static void free_queue(st_store *st, st_queued *q) {
@@ -302,6 +311,30 @@ void cmd_discard(st_client *c) {
   reply_simple(&c->out, "OK");
 }
 
+/* Redis 7.0 checks each queued command's permissions again at EXEC (ACL SETUSER may have run
+ * since it was queued): a denied one is not run, its place in the reply gets this NOPERM and
+ * the denial is logged (context "multi"); the others run. 1 if denied. */
+static int exec_acl_denied(st_client *c, const st_cmd *cmd) {
+  int bad = 0;
+  int why = c->user == NULL ? ACL_DENIED_CMD : acl_user_may(c->user, cmd, c->argc, c->argv, &bad);
+  if (why == ACL_OK) return 0;
+  if (c->user != NULL) {
+    if (why == ACL_DENIED_CMD)
+      acl_log_add(c, why, cmd->name, strlen(cmd->name), c->user->name, c->user->name_len);
+    else
+      acl_log_add(c, why, c->argv[bad].ptr, c->argv[bad].len, c->user->name, c->user->name_len);
+  }
+  const char *reason = why == ACL_DENIED_CMD ? "no permission to execute the command or subcommand"
+                       : why == ACL_DENIED_KEY ? "no permission to touch the specified keys"
+                                               : "no permission to access one of the channels used "
+                                                 "as arguments";
+  reply_error(&c->out,
+              "NOPERM ACLs rules changed between the moment the transaction was accumulated and "
+              "the EXEC call. This command is no longer allowed for the following reason: %s",
+              reason);
+  return 1;
+}
+
 void cmd_exec(st_client *c) {
   if (!(c->flags & CL_MULTI)) {
     reply_error(&c->out, "ERR EXEC without MULTI");
@@ -317,25 +350,28 @@ void cmd_exec(st_client *c) {
     return;
   }
   watch_unwatch_all(c); /* from here on nothing can abort it */
+  /* The queue is detached (a queued command cannot touch it), but the client stays in MULTI
+   * with its count until the end, as Redis's: CLIENT LIST shows flags=x multi=N meanwhile and
+   * an ACL denial is logged in the "multi" context. */
   st_queued *q = c->mq_head;
-  size_t count = c->mq_count;
   c->mq_head = c->mq_tail = NULL;
-  c->mq_count = c->mq_bytes = 0;
-  c->flags = (c->flags & ~(uint32_t)CL_MULTI) | CL_IN_EXEC;
+  c->flags |= CL_IN_EXEC;
   const st_cmd *exec = c->cmd;
   int argc = c->argc;
   resp_arg *argv = c->argv;
-  reply_array(&c->out, (long)count);
+  reply_array(&c->out, (long)c->mq_count);
   for (const st_queued *it = q; it != NULL; it = it->next) {
     c->argc = it->argc;
     c->argv = (resp_arg *)it->argv;
-    /* An ACL check of it->cmd (permissions may have changed since queueing) slots in here. */
+    c->cmd = it->cmd;
+    if (exec_acl_denied(c, it->cmd)) continue; /* permissions changed since queueing */
     st_call(c, it->cmd);
   }
   c->argc = argc;
   c->argv = argv;
   c->cmd = exec;
   c->flags &= ~(uint32_t)CL_IN_EXEC;
+  multi_discard(c);
   free_queue(c->st, q);
 }
 

@@ -241,51 +241,68 @@ static int oom_refused(st_client *c, const st_cmd *cmd) {
   return 1;
 }
 
-static void execute(st_client *c) {
+/* CLIENT PAUSE: 1 if the command must wait for the pause to end (Redis 7.0: every command
+ * under ALL; under WRITE, those that write or may replicate, EXEC by its queued commands). */
+static int paused_for(st_client *c, const st_cmd *cmd) {
+  st_store *st = c->st;
+  st->now_ms = now_us() / 1000;
+  if (st->pause_end_ms <= st->now_ms) return 0; /* st_timers releases it */
+  if (st->pause_all) return 1;
+  uint32_t flags = cmd->flags;
+  if (strcmp(cmd->name, "exec") == 0) flags |= multi_queued_flags(c);
+  return (flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
+}
+
+/* Run c->argv through the checks to st_call. 1 if CLIENT PAUSE postponed it instead. */
+static int execute(st_client *c) {
   const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
+  /* CLIENT LIST's cmd= is what the lookup found, refused or not (NULL: unknown), as Redis sets
+   * lastcmd in processCommand; EXEC's queued commands leave it at exec. */
+  c->lastcmd = cmd;
   if (cmd == NULL) {
     reply_unknown_command(c);
     rejected(c, NULL);
-    return;
+    return 0;
   }
   if (cmd_is_container(cmd) && (c->argc >= 2 || cmd->fn == NULL)) {
     if (c->argc < 2) {
       reply_wrong_arity(c, cmd->name);
       rejected(c, cmd);
-      return;
+      return 0;
     }
     const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
+    c->lastcmd = sub;
     if (sub == NULL) {
       reply_unknown_subcommand(c, cmd);
       rejected(c, NULL);
-      return;
+      return 0;
     }
     cmd = sub;
   }
   if ((cmd->arity > 0 && c->argc != cmd->arity) || c->argc < -cmd->arity) {
     reply_wrong_arity(c, cmd->name);
     rejected(c, cmd);
-    return;
+    return 0;
   }
   if (acl_check_auth(c, cmd) != 0) { /* NOAUTH */
     rejected(c, cmd);
-    return;
+    return 0;
   }
   if ((c->flags & CL_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
     reply_error(&c->out, "ERR Command not allowed inside a transaction");
     rejected(c, cmd);
-    return;
+    return 0;
   }
   if (acl_check_perm(c, cmd) != 0) { /* NOPERM: before running or queueing */
     rejected(c, cmd);
-    return;
+    return 0;
   }
-  if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return;
+  if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return 0;
   /* The MISCONF refusal (Redis's writeCommandsDeniedByDiskError), before MULTI queueing. */
   if (c->st->cfg.misconf && ((cmd->flags & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
     reply_error(&c->out, "%s", ERR_MISCONF);
     rejected(c, cmd);
-    return;
+    return 0;
   }
   /* Subscribed mode (RESP2). */
   if ((c->flags & CL_PUBSUB) && c->resp == 2 && !ps_allowed(cmd)) {
@@ -294,13 +311,20 @@ static void execute(st_client *c) {
                 "RESET are allowed in this context",
                 cmd->name);
     rejected(c, cmd);
-    return;
+    return 0;
+  }
+  /* Paused: held after every check, before queueing or running, as Redis's processCommand
+   * (so an unknown or refused command is answered at once). */
+  if (c->st->pause_end_ms != 0 && paused_for(c, cmd)) {
+    if (blk_postpone(c) != 0) c->flags |= CL_CLOSE_ASAP; /* OOM: no way to hold it */
+    return 1;
   }
   if ((c->flags & CL_MULTI) && !multi_runs_now(cmd)) {
     multi_queue(c, cmd);
-    return;
+    return 0;
   }
   st_call(c, cmd);
+  return 0;
 }
 
 void st_call(st_client *c, const st_cmd *cmd) {
@@ -336,25 +360,9 @@ void st_call(st_client *c, const st_cmd *cmd) {
   slowlog_push(c, cmd, duration);
   if (st->errstats.total != st->errstats.mark) cs->failed++;
   st->errstats.mark = st->errstats.total;
-  c->lastcmd = cmd;
   c->commands++;
   st->stats.commands++;
   if (st->mig->npending > 0) mig_after_command(st);
-}
-
-/* CLIENT PAUSE: 1 if the command must wait for the pause to end (Redis 7.0: every command
- * under ALL; under WRITE, those that write or may replicate). */
-static int paused_for(st_client *c) {
-  st_store *st = c->st;
-  if (st->pause_end_ms == 0) return 0;
-  if (st->pause_end_ms <= st->now_ms) return 0; /* st_timers releases it */
-  if (st->pause_all) return 1;
-  const st_cmd *cmd = cmd_lookup(c->argv[0].ptr, c->argv[0].len);
-  if (cmd != NULL && cmd_is_container(cmd) && c->argc >= 2) {
-    const st_cmd *sub = cmd_lookup_sub(cmd, c->argv[1].ptr, c->argv[1].len);
-    if (sub != NULL) cmd = sub;
-  }
-  return cmd != NULL && (cmd->flags & (CMD_WRITE | CMD_MAY_REPLICATE)) != 0;
 }
 
 /* One command from the client's input (or a postponed one): execute it with CLIENT REPLY's
@@ -364,7 +372,11 @@ static void run_command(st_client *c) {
   reply_pos pos;
   int drop = (c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) != 0;
   if (drop) reply_mark(&c->out, &pos);
-  execute(c);
+  if (execute(c)) { /* postponed: it runs again, with CLIENT REPLY's state, when released */
+    c->argc = 0;
+    c->argv = NULL;
+    return;
+  }
   /* CLIENT REPLY OFF/SKIP: what this command replied is dropped (CLIENT REPLY ON's +OK is
    * written after the flag is cleared, so it stays). */
   if (drop && (c->flags & (CL_REPLY_OFF | CL_REPLY_SKIP)) && !c->out.oom)
@@ -379,7 +391,6 @@ static void run_command(st_client *c) {
 
 /* Parse and run the complete commands in c's query buffer, until it is blocked or closing. */
 static void run_input(st_client *c) {
-  st_store *st = c->st;
   resp_cmd cmd;
   while (!(c->flags & (CL_BLOCKED | CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
     int r = resp_next(&c->in, &cmd);
@@ -392,15 +403,6 @@ static void run_input(st_client *c) {
     }
     c->argc = cmd.argc;
     c->argv = cmd.argv;
-    if (st->pause_end_ms != 0) {
-      st->now_ms = now_us() / 1000;
-      if (paused_for(c)) {
-        if (blk_postpone(c) != 0) c->flags |= CL_CLOSE_ASAP; /* OOM: no way to hold it */
-        c->argc = 0;
-        c->argv = NULL;
-        break;
-      }
-    }
     run_command(c);
     if (c->out.oom) c->flags |= CL_CLOSE_ASAP;
   }

@@ -276,6 +276,7 @@ struct st_client {
   int argc;
   resp_arg *argv;
   const struct st_cmd *cmd;
+  /* CLIENT LIST cmd=: the row the last lookup found (NULL: unknown), refused or not. */
   const struct st_cmd *lastcmd;
   uint32_t flags; /* CL_* */
   int resp;       /* protocol version: 2 */
@@ -741,14 +742,16 @@ void list_move(st_client *c, int from, int to);
  *   4. [ACL: NOPERM]                                                  (hook for ACL)
  *   5. [subscribed mode (RESP2): only (P|S)SUBSCRIBE/(P|S)UNSUBSCRIBE/PING/QUIT/RESET]
  *   5b. cfg.misconf (a BGSAVE failed, stop-writes-on-bgsave-error) and a write or PING -> MISCONF
+ *   5c. CLIENT PAUSE (ALL, or WRITE and a write or an EXEC queueing one) -> held (blk_postpone)
  *   6. CL_MULTI and not multi_runs_now(cmd) -> multi_queue (QUEUED)
  *   7. st_call.
  * Every refusal from 1 to 5 must call multi_flag_error(c) (EXEC then replies EXECABORT), as
  * Redis's rejectCommand does; the refusal helpers in server.c do. */
 
 /* Run a command that passed every check: the clock, the C function (or the control plane for
- * CMD_JS), per-command stats, SLOWLOG and LATENCY. EXEC calls it for each queued command
- * (then CL_IN_EXEC is set and the clock stays at EXEC's start, as Redis's fixed time). */
+ * CMD_JS), per-command stats, SLOWLOG and LATENCY. EXEC calls it for each queued command that
+ * its user may still run (then CL_IN_EXEC is set and the clock stays at EXEC's start, as
+ * Redis's fixed time). */
 void st_call(st_client *c, const st_cmd *cmd);
 
 /* Back to a fresh connection's state (RESET, and what HELLO's callers share): discards MULTI,
@@ -778,6 +781,9 @@ int multi_runs_now(const st_cmd *cmd);
 /* Copy c->argv (out of the query buffer) onto the queue and reply QUEUED (OOM: flags the
  * transaction and replies the OOM error). */
 void multi_queue(st_client *c, const st_cmd *cmd);
+/* The CMD_* flags of the queued commands together (CLIENT PAUSE WRITE holds an EXEC that
+ * would write, as Redis's mstate.cmd_flags). */
+uint32_t multi_queued_flags(const st_client *c);
 /* Leave MULTI: drop the queue and the CL_MULTI/CL_DIRTY_* flags, unwatch every key. */
 void multi_discard(st_client *c);
 /* Forget every key c watches. */
