@@ -5,6 +5,7 @@
 // (config-params.ts marks them, with the reason).
 
 import { formatMemory, quoteArg } from './conf-file.js';
+import { string2d } from './strtod.js';
 
 /** Redis's config flags that change how CONFIG SET / GET treat a parameter. */
 export interface RedisFlags {
@@ -425,13 +426,6 @@ const single =
   (argv: readonly string[]): { value: string } | { error: string } =>
     argv.length !== 1 ? { error: 'wrong number of arguments' } : fn(argv[0]!);
 
-/** util.c string2d's accepted forms (strtod on the whole string, no blanks, no NaN). */
-function string2d(s: string): number | null {
-  if (s === '' || /^\s/.test(s) || /nan/i.test(s)) return null;
-  if (!/^[+-]?(\d+\.?\d*(e[+-]?\d+)?|\.\d+(e[+-]?\d+)?|inf(inity)?)$/i.test(s)) return null;
-  return Number(s.replace(/^([+-]?)inf(inity)?$/i, '$1Infinity'));
-}
-
 /** "%f" then trimDoubleString: 99.900000 -> 99.9, 50.000000 -> 50. */
 const percentileText = (x: number): string => x.toFixed(6).replace(/\.?0+$/, '');
 
@@ -446,7 +440,8 @@ const SPECIALS: readonly RedisParam[] = [
       parse: (argv) => {
         if (argv.length !== 3) return { error: 'wrong number of arguments' };
         for (const a of argv) {
-          const m = /^[ \t\n\v\f\r]*[+-]?\d+$/.test(a) ? Number(a) : NaN;
+          // strtoll with the whole string consumed: "" is 0 (nothing to consume), " " is not.
+          const m = a === '' || /^[ \t\n\v\f\r]*[+-]?\d+$/.test(a) ? Number(a) : NaN;
           if (!(m >= -2000 && m <= 2000))
             return { error: 'Invalid oom-score-adj-values, elements must be between -2000 and 2000.' };
         }

@@ -3,22 +3,16 @@
 
 import type { ConfigParam } from './config-params.js';
 import type { StoreHost } from './host.js';
+import { string2d } from './strtod.js';
 
 const PERCENTILES = 'latency-tracking-info-percentiles';
-
-/** Redis's string2d over one argument: a decimal number (or inf); null if not one. */
-function parseDouble(s: string): number | null {
-  if (/^[+-]?inf(inity)?$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
-  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return null;
-  return Number(s);
-}
 
 /** The percentiles of a CONFIG SET value or config file line, or Redis's reason to refuse it. */
 function parsePercentiles(value: string): number[] | string {
   const args = value.split(/\s+/).filter((a) => a.length > 0);
   const out: number[] = [];
   for (const a of args) {
-    const v = parseDouble(a);
+    const v = string2d(a);
     if (v === null) return `Invalid ${PERCENTILES} parameters`;
     if (v > 100 || v < 0) return `${PERCENTILES} parameters should sit between [0.0,100.0]`;
     out.push(v);

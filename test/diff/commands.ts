@@ -27,6 +27,7 @@ import { TRANSACTION_ROWS } from './tx.js';
 import { ZSET_COMMANDS } from './zset.js';
 import { clientRows } from './clients.js';
 import { ZBLOCK_COMMANDS } from './zblock.js';
+import { FLOAT_COMMANDS } from './floats.js';
 
 export interface CommandRow {
   name: string;
@@ -239,4 +240,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...clientRows,
   ...ZBLOCK_COMMANDS,
   ...ACL_COMMANDS,
+  ...FLOAT_COMMANDS,
 ];

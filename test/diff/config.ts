@@ -7,6 +7,7 @@
 // their own fixed sequence (test/store.config-diff.test.ts).
 
 import { REDIS_PARAMS, redisDefault, type RedisParam } from '../../src/store/config-redis.js';
+import { FLOAT_CONFIG_CASES } from './floats.js';
 
 /**
  * Where the store's CONFIG differs from redis-server 7.0.15 on purpose: the parameter, what
@@ -104,6 +105,7 @@ function valueCases(p: RedisParam): string[] {
         '50 100.1',
         '50 abc',
         '0 100',
+        ...FLOAT_CONFIG_CASES,
       ];
   }
 }
