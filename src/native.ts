@@ -151,6 +151,8 @@ export interface NativeStore {
   /** The controller's quota for the migrator: move `bytes` of values to tier 0 (DRAM) or 1;
    *  returns the bytes one immediate bounded step moved (the rest follows in cron steps). */
   migrate(toTier: number, bytes: number): number;
+  /** One bounded migrator step outside the cron; bytes moved (0: nothing asked, or no budget). */
+  migrateRun(budgetMicros: number): number;
   resetStats(): void;
   /** INFO latencystats' lines (latency_percentiles_usec_<command>:p50=...), in table order. */
   latencyInfo(): string[];

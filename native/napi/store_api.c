@@ -321,6 +321,19 @@ static napi_value js_migrate(napi_env env, napi_callback_info info) {
   return tm_make_double(env, (double)(bytes > 0 ? mig_step(ts->st, 1000) : 0));
 }
 
+/* migrateRun(budgetUs) -> bytes moved: one bounded migrator step outside the cron (the server
+ * runs them in the loop's idle time while a quota is being served: the cron's 2.5 ms per 100 ms
+ * held the migrator near 3 MB/s, a tenth of its byte budget). */
+static napi_value js_migrate_run(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  size_t budget;
+  if (tm_arg_size(env, argv[0], "budget", 1e9, &budget) != 0) return NULL;
+  struct timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  ts->st->now_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000;
+  return tm_make_double(env, (double)mig_step(ts->st, budget));
+}
+
 /* info() -> counters, per-db keys/expires, memory cells, commandstats (INFO, metrics). */
 static napi_value js_info(napi_env env, napi_callback_info info) {
   PROLOGUE(0);
@@ -983,6 +996,7 @@ static const tm_fn_def store_functions[] = {
   { "clientClose", js_client_close },
   { "cron", js_cron },
   { "lazyRun", js_lazy_run },
+  { "migrateRun", js_migrate_run },
   { "info", js_info },
   { "configSet", js_config_set },
   { "migrate", js_migrate },
