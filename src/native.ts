@@ -223,6 +223,8 @@ export interface NativeSnapshotStats {
   active: boolean;
   keys: number;
   preimages: number;
+  /** Of the preimages, those kept as blocks (the rest were serialized on the command path). */
+  retained: number;
   bytes: number;
   /** Largest buffer the snapshot held: its extra memory (INFO rdb_last_cow_size). */
   peakExtra: number;

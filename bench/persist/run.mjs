@@ -123,7 +123,11 @@ async function measure(kind) {
     await sleep(1000);
     without.push(await rate(port, WINDOW_S));
     const base = (without[r] + without[r + 1]) / 2;
-    rounds.push({ saveS, during, base, ratio: during / base, load1: (load0 + loadavg()[0]) / 2 });
+    // tiermem's log: the keys written ahead of a change, and how many of them were kept as blocks
+    // (the rest were serialized on the command path).
+    const saved = [...s.log().matchAll(/(\d+) written ahead of changes(?: \((\d+) of them kept as blocks\))?/g)].at(-1);
+    const ahead = saved ? `${saved[1]} (${saved[2] ?? '?'} kept)` : '-';
+    rounds.push({ saveS, during, base, ratio: during / base, load1: (load0 + loadavg()[0]) / 2, ahead });
     console.error(`${kind} round ${r + 1}: ${JSON.stringify(rounds[r])}`);
   }
   for (const l of loads) l.kill('SIGKILL');
@@ -242,12 +246,12 @@ for (const r of rows)
     `| ${r.kind} | ${r.keys} | ${mb(r.datasetBytes)} | ${r.saveS.toFixed(2)} s | ${r.baselineOps} | ${r.duringOps} | ${r.ratio.toFixed(2)} [${r.ratioMin.toFixed(2)}-${r.ratioMax.toFixed(2)}] | ${mb(r.cowBytes)} (${(r.cowBytes / r.datasetBytes).toFixed(3)}x) | ${mb(r.rssPeakExtra)} | ${mb(r.fileBytes)} | ${r.loadS.toFixed(3)} s |`,
   );
 console.log(
-  '\n| server | round | BGSAVE time | SET/s without (mean of both sides) | SET/s during | ratio | load average |',
+  '\n| server | round | BGSAVE time | SET/s without (mean of both sides) | SET/s during | ratio | load average | written ahead of changes |',
 );
-console.log('|---|---|---|---|---|---|---|');
+console.log('|---|---|---|---|---|---|---|---|');
 for (const r of rows)
   r.rounds.forEach((x, i) =>
     console.log(
-      `| ${r.kind} | ${i + 1} | ${x.saveS.toFixed(2)} s | ${Math.round(x.base)} | ${Math.round(x.during)} | ${x.ratio.toFixed(2)} | ${x.load1.toFixed(1)} |`,
+      `| ${r.kind} | ${i + 1} | ${x.saveS.toFixed(2)} s | ${Math.round(x.base)} | ${Math.round(x.during)} | ${x.ratio.toFixed(2)} | ${x.load1.toFixed(1)} | ${x.ahead} |`,
     ),
   );

@@ -763,6 +763,7 @@ static napi_value js_snapshot_stats(napi_env env, napi_callback_info info) {
   NAPI_CALL(env, napi_set_named_property(env, o, "active", active));
   if (set_num(env, o, "keys", (double)s.keys) ||
       set_num(env, o, "preimages", (double)s.preimages) ||
+      set_num(env, o, "retained", (double)s.retained) ||
       set_num(env, o, "bytes", (double)s.bytes) ||
       set_num(env, o, "peakExtra", (double)s.peak_extra) ||
       set_num(env, o, "missedHooks", (double)s.missed_hooks) ||

@@ -138,7 +138,8 @@ export class AofRewriter {
         const s = job.finished ?? this.engine.snapshotStats();
         this.lastCowSize = s.peakExtra;
         this.log(
-          `Background AOF rewrite finished successfully (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
+          `Background AOF rewrite finished successfully (${s.keys} keys, ${s.preimages} written ahead of changes ` +
+            `(${s.retained} of them kept as blocks), ` +
             `peak extra memory ${s.peakExtra} bytes, ${Date.now() - job.startedAt} ms)`,
         );
         return;

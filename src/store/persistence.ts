@@ -371,7 +371,8 @@ export class Persistence {
               this.succeeded(startedAt, true);
               const s = this.engine.snapshotStats();
               this.log(
-                `Background saving terminated with success (${s.keys} keys, ${s.preimages} written ahead of changes, ` +
+                `Background saving terminated with success (${s.keys} keys, ${s.preimages} written ahead of changes ` +
+                  `(${s.retained} of them kept as blocks), ` +
                   `peak extra memory ${s.peakExtra} bytes, ${s.pieces} steps inside big collections, ${Date.now() - startedAt} ms)`,
               );
               const prof = profile ? this.memoryProfile().profile : null;
