@@ -164,6 +164,10 @@ export interface NativeStore {
   setRequirepass(password: Uint8Array): void;
   /** True while the default user needs no password (protected mode refuses remote clients). */
   passwordless(): boolean;
+  /** aclfile: the file ACL LOAD and ACL SAVE use ('' = none); bytes of the path. */
+  setAclFile(path: Uint8Array): void;
+  /** Replace every ACL user by an ACL file's (all or nothing): null, or Redis's error text. */
+  aclLoad(path: Uint8Array): string | null;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
   /** The engine's internal failures waiting to be logged, oldest first (status event EV_INTERNAL). */

@@ -986,9 +986,59 @@ static napi_value js_passwordless(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* The path argument as a C string (a NUL byte inside is refused); malloc'ed, NULL after a throw. */
+static char *path_arg(napi_env env, napi_value v) {
+  uint8_t *p;
+  size_t len;
+  if (tm_arg_bytes(env, v, "path", &p, &len) != 0) return NULL;
+  if (memchr(p, 0, len) != NULL) {
+    tm_napi_throw(env, E_INVALID_ARG, "path: a NUL byte is not allowed");
+    return NULL;
+  }
+  char *s = strndup((const char *)p, len);
+  if (s == NULL) tm_napi_throw(env, E_NO_MEMORY, "no memory for the path");
+  return s;
+}
+
+/* setAclFile(path): the aclfile ACL LOAD and ACL SAVE use ("" = none). */
+static napi_value js_set_acl_file(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  char *path = path_arg(env, argv[0]);
+  if (path == NULL) return NULL;
+  int rc = acl_set_file(ts->st, path);
+  free(path);
+  if (rc != 0) tm_napi_throw(env, E_NO_MEMORY, "no memory for the path");
+  return NULL;
+}
+
+/* aclLoad(path) -> null, or Redis's error text: the users of an ACL file, all or nothing. */
+static napi_value js_acl_load(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  char *path = path_arg(env, argv[0]);
+  if (path == NULL) return NULL;
+  int oom;
+  char *errs = acl_file_load(ts->st, path, &oom);
+  free(path);
+  napi_value r;
+  if (oom) {
+    tm_napi_throw(env, E_NO_MEMORY, "no memory to load the ACL file");
+    return NULL;
+  }
+  if (errs == NULL) {
+    NAPI_CALL(env, napi_get_null(env, &r));
+    return r;
+  }
+  napi_status s = napi_create_string_latin1(env, errs, NAPI_AUTO_LENGTH, &r);
+  free(errs);
+  NAPI_CALL(env, s);
+  return r;
+}
+
 static const tm_fn_def store_functions[] = {
   { "setRequirepass", js_set_requirepass },
   { "passwordless", js_passwordless },
+  { "setAclFile", js_set_acl_file },
+  { "aclLoad", js_acl_load },
   { "feed", js_feed },
   { "drain", js_drain },
   { "woken", js_woken },

@@ -187,17 +187,21 @@ void acl_user_install(st_store *st, st_user *u) {
   acl_user_free(u);
 }
 
+void acl_user_kill_clients(st_store *st, const st_user *u) {
+  for (st_client *c = st->clients; c != NULL; c = c->next) {
+    if (c->user != u) continue;
+    /* Redis frees such clients; this one goes at its next read or write. */
+    c->user = NULL;
+    c->authenticated = 0;
+    c->flags |= CL_CLOSE_ASAP;
+  }
+}
+
 int acl_user_delete(st_store *st, st_user *u) {
   for (st_user **p = &st->acl->users; *p != NULL; p = &(*p)->next) {
     if (*p != u) continue;
     *p = u->next;
-    for (st_client *c = st->clients; c != NULL; c = c->next) {
-      if (c->user != u) continue;
-      /* Redis frees such clients; this one goes at its next read or write. */
-      c->user = NULL;
-      c->authenticated = 0;
-      c->flags |= CL_CLOSE_ASAP;
-    }
+    acl_user_kill_clients(st, u);
     acl_user_free(u);
     return 1;
   }
@@ -714,6 +718,7 @@ int acl_init(st_store *st) {
 void acl_free(st_store *st) {
   if (st->acl == NULL) return;
   acl_log_reset(st);
+  free(st->acl->file);
   for (st_user *u = st->acl->users, *next; u != NULL; u = next) {
     next = u->next;
     acl_user_free(u);

@@ -81,6 +81,7 @@ typedef struct st_acl {
   st_user *default_user;
   acl_log_entry *log; /* ACL LOG, newest first (acl_log.c) */
   size_t log_len;
+  char *file; /* aclfile: ACL LOAD and SAVE's file (acl_file.c); NULL or "": none */
 } st_acl;
 
 /* The store's ACL with its default user. -1 on OOM. */
@@ -149,6 +150,22 @@ void acl_user_free(st_user *u);
 void acl_user_install(st_store *st, st_user *u);
 /* Delete a user: its clients are closed. 1 if it existed. */
 int acl_user_delete(st_store *st, st_user *u);
+/* Close u's clients, as Redis's ACLFreeUserAndKillClients: they lose their user (c->user NULL)
+ * and run nothing more; the one running the current command still gets its reply. */
+void acl_user_kill_clients(st_store *st, const st_user *u);
+
+/* The ACL file (acl_file.c), as Redis 7.0.15's `aclfile`: one "user <name> <rules>" line per
+ * user, as ACL LIST prints them. acl_set_file names it (-1 on OOM). */
+int acl_set_file(st_store *st, const char *path);
+/* ACL LOAD, and the load at start-up: the file replaces every user, all or nothing. NULL when
+ * it loaded; otherwise Redis's one-line error text (without "ERR "; malloc'ed), naming every bad
+ * line as path:line. *oom (then NULL) when out of memory; nothing changed then either. On success
+ * the default user keeps its identity and takes the file's rules (on nopass ~* &* +@all when the
+ * file has none) and every other former user is dropped with its clients, as in Redis. */
+char *acl_file_load(st_store *st, const char *path, int *oom);
+/* ACL SAVE: every user's ACL LIST line into a temp file next to path, synced, then renamed over
+ * it. 0, or -1 with errno set (the temp file removed). */
+int acl_file_save(const st_store *st, const char *path);
 
 /* A selector's command rules as Redis shows them ("+@all -@dangerous", "-@all +get"), and the
  * ACL LIST line; both NUL-terminated, malloc'ed (NULL on OOM). */

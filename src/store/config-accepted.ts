@@ -151,7 +151,6 @@ export const NO_EFFECT: Readonly<Record<string, string>> = {
   'tracking-table-max-keys': 'no client-side caching (CLIENT TRACKING)',
   'notify-keyspace-events': 'no keyspace notifications (only the empty value is accepted)',
   'acl-pubsub-default': 'new ACL users always start with no channels (resetchannels, the default)',
-  aclfile: 'ACL users are not loaded from or saved to a file',
   'acllog-max-len': 'no ACL LOG',
   'enable-debug-command': 'no DEBUG command',
   'enable-module-command': 'no MODULE command (no modules)',

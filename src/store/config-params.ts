@@ -440,6 +440,17 @@ const STORE_PARAMS: readonly ConfigParam[] = [
     },
   },
   {
+    // Immutable as in Redis: a config file or flag names it; the users load once settings apply.
+    name: 'aclfile',
+    format: 'string',
+    default: '',
+    get: (e) => e.aclfile,
+    load: (e, v) => {
+      e.setAclFile(v);
+      return null;
+    },
+  },
+  {
     name: 'protected-mode',
     default: 'yes',
     get: (e) => (e.access.protectedMode ? 'yes' : 'no'),

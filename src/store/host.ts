@@ -146,6 +146,20 @@ export class StoreHost {
     this.access.requirepass = bytes.toString('latin1');
   }
 
+  /** aclfile: ACL LOAD and ACL SAVE's file, loaded at start-up ('' = none); fixed once started. */
+  aclfile = '';
+
+  /** aclfile (immutable): the path as given, relative to the working directory as in Redis. */
+  setAclFile(path: string): void {
+    this.engine.setAclFile(Buffer.from(path, 'latin1'));
+    this.aclfile = path;
+  }
+
+  /** Load the users of the aclfile (start-up): null, or Redis's error text; nothing changed then. */
+  loadAclFile(): string | null {
+    return this.engine.aclLoad(Buffer.from(this.aclfile, 'latin1'));
+  }
+
   /** Backend description, read once (it looks at NUMA topology). */
   get allocatorInfo(): AllocatorInfo {
     this.cachedInfo ??= this.alloc.info();

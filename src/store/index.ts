@@ -14,6 +14,7 @@ import { AofRewriter } from './aof-rewrite.js';
 import { controlPlane } from './control.js';
 import type { ConfigFileRef, StartupSetting } from './conf-file.js';
 import { applyStartupSettings, startupDatabases } from './startup-settings.js';
+import { loadUsersAtStartup } from './acl-startup.js';
 import { DEFAULT_OUTPUT_LIMITS, StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
@@ -178,6 +179,14 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       if (stage === crashAt) process.kill(process.pid, 'SIGKILL');
     };
   if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
+  try {
+    loadUsersAtStartup(host);
+  } catch (e) {
+    host.closed = true;
+    host.aof?.close();
+    engine.close();
+    throw e;
+  }
   if (opts.protectedMode !== undefined) host.access.protectedMode = opts.protectedMode;
   if (opts.maxClients !== undefined) host.access.maxClients = opts.maxClients;
   if (opts.timeout !== undefined) host.access.timeout = opts.timeout;

@@ -21,6 +21,7 @@ import {
 import { BITMAP_COMMANDS } from './bitmap.js';
 import type { ReplyKind } from './compare.js';
 import { ACL_COMMANDS } from './acl.js';
+import { ACL_FILE_COMMANDS } from './acl-file.js';
 import { COPY_COMMANDS } from './copy.js';
 import { SORT_COMMANDS } from './sort.js';
 import { TRANSACTION_ROWS } from './tx.js';
@@ -241,4 +242,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...ZBLOCK_COMMANDS,
   ...ACL_COMMANDS,
   ...FLOAT_COMMANDS,
+  ...ACL_FILE_COMMANDS,
 ];

@@ -22,7 +22,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `extra`: more redis-server arguments (--aclfile FILE, ...). */
+export async function startRedisServer(extra: readonly string[] = []): Promise<RedisServer> {
   const port = await freePort();
   const child = spawn(
     'redis-server',
@@ -39,6 +40,7 @@ export async function startRedisServer(): Promise<RedisServer> {
       'no',
       '--dir',
       os.tmpdir(),
+      ...extra,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );

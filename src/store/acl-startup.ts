@@ -1,0 +1,13 @@
+// ACL users at start-up, as redis-server's ACLLoadUsersAtStartup: after the whole configuration
+// (requirepass included) and before any client connects, the aclfile's users replace the default
+// ones. A bad file stops start-up with Redis's log text.
+
+import { TiermemError } from '../errors.js';
+import type { StoreHost } from './host.js';
+
+export function loadUsersAtStartup(host: StoreHost): void {
+  if (host.aclfile === '') return;
+  const errors = host.loadAclFile();
+  if (errors !== null)
+    throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `Aborting Redis startup because of ACL errors: ${errors}`);
+}
