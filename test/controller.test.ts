@@ -21,6 +21,7 @@ import {
 } from '../src/trace/index.js';
 import { parseRatio, ratioToShare } from '../src/units.js';
 import { createTrim } from '../src/controller/trim.js';
+import { createRng } from '../src/trace/random.js';
 import { isTiermemError } from '../src/errors.js';
 import { memtierPolicy, tieredMemDbPolicy } from '../bench/controller/baselines.js';
 
@@ -498,5 +499,99 @@ describe('holding still', () => {
     expect(at(4 * 1024 * 1024 * 1024)).toBe(8 * 1024 * 1024);
     c.set({ volumeBytes: 0 });
     expect(c.volumeTrigger).toBe(0);
+  });
+});
+
+describe('coarse ticks (the store: the volume hook never fires, a pipeline per tick)', () => {
+  /** Keys with pinned 64 B entries and values churned in batches of `perTick` SETs, the
+   *  controller stepped once per batch: what the store's timer sees. */
+  function storeLike(sizes: ((rng: ReturnType<typeof createRng>) => number)[], ticks: number, migrate = false) {
+    const rng = createRng(7);
+    const a = new ModelAllocator(4096);
+    const core = createThresholdController({ targetShare: 0.2, migrateRate: 32 * 1024 * 1024 });
+    const keys = 4000;
+    const values: (number | null)[] = [];
+    for (let k = 0; k < keys; k++) {
+      a.zmallocDram(64, 'keys');
+      values.push(a.zmalloc(sizes[0]!(rng)));
+    }
+    const shares: number[] = [];
+    for (const size of sizes) {
+      for (let t = 0; t < ticks; t++) {
+        for (let i = 0; i < 800; i++) {
+          const k = rng.int(keys);
+          const old = values[k];
+          if (old !== null && old !== undefined) a.zfree(old);
+          values[k] = a.zmalloc(size(rng));
+        }
+        const s = a.stats();
+        const tick = core.step({ ...s, split: a.split, ...(migrate ? { migrationMs: 100 } : {}) });
+        a.setRoute(tick.threshold, tick.split);
+        if (tick.migrate !== 0) a.migrate(Math.abs(tick.migrate), tick.migrate > 0 ? 'dram' : 'pmem');
+        shares.push(a.stats().dramShare);
+      }
+    }
+    return shares;
+  }
+
+  it('sizes the pull for the flow that comes, not for early ticks that never do', () => {
+    const shares = storeLike([(r) => r.lognormal(400, 0.5), (r) => r.lognormal(4000, 0.5)], 40);
+    // The tick that meets the 4 KiB values routes them by the old threshold (all to PMem); the
+    // pull after it was sized for the hook's 0.5% of the stock and swung the split between
+    // all-DRAM and all-PMem for several ticks (15-37 points live). Now it is back within 3 points
+    // at once and inside the band after two ticks.
+    const after = shares.slice(41);
+    expect(Math.max(...after.map((x) => Math.abs(x - 0.2)))).toBeLessThan(0.03);
+    expect(Math.max(...after.slice(2).map((x) => Math.abs(x - 0.2)))).toBeLessThan(0.02);
+  });
+});
+
+describe('steps at the edge of the sizes', () => {
+  it('the trim: a long step stops where the size map reaches its increment', () => {
+    // Flow only from 256 B to 1 KiB; the threshold below all of it, where the map is flat. A
+    // coarse tick's swing of the error asks for ~8 points more DRAM flow: the slope's linear
+    // step (du / minSlope) flew to 2 KiB and past (all to DRAM); the walk stops at ~290 B.
+    const shareAt = (x: number): number => Math.min(1, Math.max(0, (x - 8) / 2));
+    const slopeAt = (x: number): number => (shareAt(x + 0.25) - shareAt(x - 0.25)) / 0.5;
+    const steps = (walk: boolean): number[] => {
+      const trim = createTrim(DEFAULT_TUNING.trim);
+      trim.engage(128, 0.015);
+      const base = { turnover: 0.3, kp: 10, ki: 100, slopeAt, min: 1, max: 1 << 30, ...(walk ? { shareAt } : {}) };
+      return [-0.019, -0.019, -0.01].map((error) => trim.step({ ...base, error }));
+    };
+    const linear = steps(false);
+    const walked = steps(true);
+    expect(linear[0]).toBeGreaterThan(2000);
+    expect(walked[0]).toBeGreaterThan(256);
+    expect(walked[0]).toBeLessThan(300);
+    // It still goes the same way, step by step, inside the sizes.
+    expect(walked[1]).toBeGreaterThan(walked[0]!);
+    expect(walked[2]).toBeLessThan(400);
+  });
+
+  it('migrates inside the band when the threshold already sends nothing the right way', () => {
+    // Target 0.2, 1.9% of the stock too much in DRAM, the flow all at 512 B and the threshold at
+    // 16 B: the trim enters at ff - trimKp * error, a flow share of 1%, and nothing more can go
+    // to PMem through the flow; the rest is demoted, half the error a tick.
+    const core = createThresholdController({ targetShare: 0.2, minThreshold: 16 });
+    const flow = new Float64Array(48);
+    const input = (threshold: number, routed: number) => {
+      flow[9] = routed;
+      return {
+        threshold,
+        tiers: { dram: { liveBytes: 2.19e6, forcedBytes: 0 }, pmem: { liveBytes: 7.81e6, forcedBytes: 0 } },
+        flowBytes: flow,
+        migrationMs: 100,
+      };
+    };
+    core.step(input(16, 1e6));
+    const t = core.step(input(16, 2e6));
+    expect(t.status).toBe('on-target');
+    expect(t.migrate).toBeLessThan(0);
+    expect(-t.migrate).toBeLessThanOrEqual(0.5 * 0.019 * 1e7 + 1);
+    // With the threshold inside the sizes, the trim steers and nothing is migrated.
+    const mid = createThresholdController({ targetShare: 0.2, minThreshold: 16 });
+    mid.step(input(600, 3e6));
+    expect(mid.step(input(600, 4e6)).migrate).toBe(0);
   });
 });

@@ -170,7 +170,7 @@ export const CLASSES: readonly WorkloadClass[] = [
       await fill(d, keys, () => d.rng.lognormal(400, 1));
       await d.segment('cycling');
       for (let phase = 0; phase < 4; phase++) {
-        const median = phase % 2 === 0 ? 200 : 3000;
+        const median = phase % 2 === 0 ? 400 : 4000;
         await churn(d, n(d, 30), keys, () => d.rng.lognormal(median, 0.5));
       }
     },

@@ -98,8 +98,10 @@ export interface ControllerTuning {
   /** Blocks of flow gathered before the histogram takes them in (a thin early tick of a few
    *  huge blocks says little about the shape). */
   histItems: number;
-  /** Weight of a new tick in the flow, forced and free estimates. */
+  /** Weight of a new tick in the flow, forced and free estimates; rateReset: all of it on the
+   *  tick that replaces the histogram (new sizes). */
   rateWeight: number;
+  rateReset: boolean;
   /** Early (volume) tick after routed flow of this fraction of the live stock, at least
    *  volumeFloor bytes, at most the volumeBytes parameter (0 there turns it off). These are the
    *  trim's steps: fine slices of turnover, so it moves in many small same-direction steps. */
@@ -114,6 +116,9 @@ export interface ControllerTuning {
   migrateDeadZone: number;
   migrateHorizonMs: number;
   migrateSlowFlow: number;
+  /** A threshold whose flow share is within this of 0 (1) while the split is above (below)
+   *  target can do no more: migration closes errors above migrateDeadZone. */
+  migrateSaturated: number;
   /** Realize the threshold dithered where the allocator can (input.split given). */
   dither: boolean;
   /** Inside the band, a new size distribution (the histogram replaced) under which the trim's
@@ -132,12 +137,14 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   histShift: 0.3,
   histItems: 256,
   rateWeight: 0.5,
+  rateReset: true,
   volumeShare: 0.005,
   volumeFloor: 16 * 1024,
-  trim: Object.freeze({ tau: 0.02, play: 0.003, playNoise: 2, minSlope: 0.02 }),
+  trim: Object.freeze({ tau: 0.02, play: 0.003, playNoise: 2, minSlope: 0.02, walkFrom: 1, walkEdge: 0.02 }),
   migrateDeadZone: 0.005,
   migrateHorizonMs: 2000,
   migrateSlowFlow: 0.05,
+  migrateSaturated: 0.02,
   dither: true,
   reanchor: 0.25,
 });
@@ -200,6 +207,10 @@ interface ControllerState {
   fromHistory: boolean;
   /** The early-tick volume asked for after the last tick. */
   armed: number;
+  /** Whether the volume hook cuts the flow where it was armed. Not where allocations bypass it or
+   *  come in calls it cannot cut: the store allocates in C, a pipeline per native call, and its
+   *  controller ticks on the timer only. */
+  hookCuts: boolean;
   /** The learned bias of the size map (flow-share units). */
   bias: number;
   ticks: number;
@@ -244,6 +255,8 @@ interface TickMeasure {
   migrationMs: number;
   /** The allocator dithers and the controller may use it. */
   dither: boolean;
+  /** The split in force (0 when the allocator does not dither). */
+  split: number;
 }
 
 /** Phase 1: measure the tick just ended against the previous snapshot. */
@@ -299,6 +312,7 @@ function measureTick(s: ControllerState, input: ControllerInput): TickMeasure {
     idle: !first && routed <= tu.idleFlow * Math.max(total, prevTotal),
     migrationMs: input.migrationMs !== undefined && input.migrationMs > 0 ? input.migrationMs : 0,
     dither: tu.dither && input.split !== undefined,
+    split: input.split ?? 0,
   };
 }
 
@@ -321,10 +335,30 @@ function learnBias(s: ControllerState, m: TickMeasure): void {
   s.bias = clamp(s.bias + k * (seen - s.bias), -0.5, 0.5);
 }
 
+/**
+ * Phase 2b: whether early ticks really come. A hook that cuts ends a tick within one block past
+ * its volume; a tick carrying far more flow than that was not cut (the store: its allocations
+ * never reach the hook, and live the pull sized for the hook's 0.5% of the stock, 20-100 times
+ * less flow than came, swung the threshold between its bounds: periodic-mix overshot 15-37
+ * points on each switch to 3 KiB values).
+ */
+function updateHookCuts(s: ControllerState, m: TickMeasure): void {
+  if (s.armed <= 0 || m.first) return;
+  let top = -1;
+  for (let b = 0; b < m.dFlow.length; b++) if ((m.dFlow[b] ?? 0) > 0) top = b;
+  if (m.routed - 2 ** (top + 1) > s.armed) s.hookCuts = false;
+  else if (m.routed >= 0.9 * s.armed) s.hookCuts = true;
+}
+
 /** Phase 2b: the flow, forced and freed rates for the next tick. */
 function updateRates(s: ControllerState, m: TickMeasure): void {
-  const w = m.first || s.fromHistory ? 1 : s.tuning.rateWeight;
-  const early = s.armed > 0 && m.routed >= 0.9 * s.armed; // ended by the volume hook, not the timer
+  // New sizes (the histogram replaced) bring a new flow per tick and new freed and forced bytes
+  // per routed byte: the rates restart from this tick. Live (periodic-mix), the 4 KiB phase's
+  // flow estimate, five times the 400 B flow that followed, sized the pull five times too weak:
+  // the split stayed 2-3 points high for 6 ticks after each switch to 400 B values.
+  const w = m.first || s.fromHistory || (s.reshaped && s.tuning.rateReset) ? 1 : s.tuning.rateWeight;
+  // Ended by the volume hook, not the timer.
+  const early = s.hookCuts && s.armed > 0 && m.routed >= 0.9 * s.armed;
   const r = Math.max(m.routed, 1e-300);
   const old = s.rates;
   s.rates = {
@@ -446,7 +480,21 @@ function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: 
   const { params: p, tuning: tu, rates } = s;
   if (m.migrationMs <= 0 || p.migrateRate <= 0 || m.total <= 0) return 0;
   const e = m.error;
+  const budget = (p.migrateRate * m.migrationMs) / 1000;
   const slowFlow = s.flowPerMs * tu.migrateHorizonMs < tu.migrateSlowFlow * m.total;
+  // With the threshold already sending (nearly) nothing the right way, the flow has no more to
+  // give, and the model over-promises what it will do: frees do not take pinned keys with the
+  // values they overwrite, so while a stock of 4 KiB values shrinks under 400 B ones the pinned
+  // share grows (live periodic-mix: 1-3 points high for 4-10 ticks with the threshold at a few
+  // bytes, inside the band and out). Demote (promote) half the error a tick. Saturated: the
+  // threshold in force and the next one (not merely the next: that may be a step of its own).
+  const sat = (t: number): boolean =>
+    e > 0 ? map.shareOf(t) <= tu.migrateSaturated : map.shareOf(t) >= 1 - tu.migrateSaturated;
+  const saturated = sat(next) && sat(m.dither ? m.threshold * 2 ** m.split : m.threshold);
+  if (!m.idle && saturated && Math.abs(e) > tu.migrateDeadZone && !slowFlow) {
+    const q = Math.min(budget, 0.5 * Math.abs(e) * m.total);
+    return Math.round(e > 0 ? -q : q);
+  }
   if (Math.abs(e) <= (slowFlow ? tu.migrateDeadZone : ON_TARGET_BAND)) return 0;
   const F = rates.forcedDram + rates.forcedPmem;
   // DRAM bytes per ms the flow moves toward the target (negative: away from it).
@@ -458,7 +506,7 @@ function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: 
   const horizon = slowFlow ? m.migrationMs : tu.migrateHorizonMs;
   const need = (Math.abs(e) * m.total) / horizon - Math.max(0, toward);
   if (need <= 0) return 0;
-  const q = Math.min(need * m.migrationMs, (p.migrateRate * m.migrationMs) / 1000, Math.abs(e) * m.total);
+  const q = Math.min(need * m.migrationMs, budget, Math.abs(e) * m.total);
   return Math.round(e > 0 ? -q : q);
 }
 
@@ -469,14 +517,12 @@ function migrationQuota(s: ControllerState, m: TickMeasure, map: SizeMap, next: 
 function pull(s: ControllerState, m: TickMeasure, map: SizeMap, ff: number, next: number): number {
   const { params: p, tuning: tu, rates } = s;
   const R = rates.routed;
-  // An early tick cuts the flow at the armed volume (past it by one block at most), unless the
-  // last tick's flow ran further: the store runs a pipeline in one native call, whose reallocs of
-  // growing lists re-route up to twice the stock (a pull sized for the armed volume there swung
-  // the threshold 0 <-> max every tick). Then the next tick's flow is the last one's.
-  let top = m.dFlow.length - 1;
-  while (top > 0 && !(m.dFlow[top]! > 0)) top--;
-  const overran = s.armed > 0 && m.routed - 2 ** (top + 1) > s.armed;
-  const Rn = s.armed > 0 ? Math.min(R, overran ? m.routed : s.armed) : R;
+  // Where the hook cuts the flow, the next tick comes after the armed volume; where it does not
+  // (updateHookCuts: the store), after the timer's flow, taken as the last tick's when that ran
+  // past the armed volume: the store's reallocs of growing lists re-route up to twice the stock
+  // in a tick, and a pull sized for the armed volume there swung the threshold 0 <-> max every
+  // tick (appended-lists).
+  const Rn = s.armed > 0 ? Math.min(R, s.hookCuts ? s.armed : Math.max(m.routed, s.armed)) : R;
   const e = Math.sign(m.error) * Math.max(0, Math.abs(m.error) - tu.deadZone);
   const remaining = Math.max(0, m.total - Math.min(rates.freed * Rn, m.total));
   const drive = m.total > 0 ? clamp((-p.kp * e * remaining) / Rn, -tu.maxPull, tu.maxPull) : 0;
@@ -497,6 +543,7 @@ function trimStep(s: ControllerState, m: TickMeasure, map: SizeMap, hist: Float6
     kp: p.trimKp,
     ki: p.trimKi,
     slopeAt: (x) => (shareBelow(hist, 2 ** (x + 0.25)) - shareBelow(hist, 2 ** (x - 0.25))) / 0.5,
+    shareAt: (x) => shareBelow(hist, 2 ** x),
     min: p.minThreshold,
     max: p.maxThreshold,
   });
@@ -575,6 +622,7 @@ export function createThresholdController(
     rates: { routed: 0, forcedDram: 0, forcedPmem: 0, freed: 0 },
     fromHistory: true,
     armed: 0,
+    hookCuts: true,
     bias: 0,
     ticks: 0,
     stock: 0,
@@ -592,8 +640,9 @@ export function createThresholdController(
     updateFlowPerMs(s, m);
     if (!m.idle) {
       learnBias(s, m);
-      updateRates(s, m);
+      updateHookCuts(s, m);
       updateHistogram(s, m);
+      updateRates(s, m);
     }
     s.prev = {
       dram: m.dram,
