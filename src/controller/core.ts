@@ -8,9 +8,10 @@
 //  1. measureTick: the tick's routed flow by size, forced bytes, and the bytes freed (by
 //     balance); with no (or negligible) routed flow it holds: nothing it could do changes the
 //     stock;
-//  2. learnBias, updateRates, updateHistogram keep the estimates: a flow histogram averaged by
-//     volume (not by tick), the flow per timer tick, forced and freed bytes per routed byte, and
-//     the learned bias of the size map;
+//  2. learnBias, updateHookCuts, updateHistogram, updateRates keep the estimates: a flow
+//     histogram averaged by volume (not by tick), whether early ticks really cut the flow (not on
+//     the store, which allocates in C), the flow per timer tick, forced and freed bytes per
+//     routed byte (restarted on new sizes), and the learned bias of the size map;
 //  3. pull, out of the +/-2 point band (a start, a target change, a size shift): feed-forward
 //     plus a bounded pull. The flow share that holds the split once the stock is there (frees
 //     take from each tier in proportion to its stock, forced bytes counted), read off the
