@@ -12,8 +12,9 @@
 static const struct {
   const char *name, *parent;
   uint32_t cats;
+  int arity;
 } redis_commands[] = {
-#define ACL_COMMAND(name, parent, cats) { name, parent, cats },
+#define ACL_COMMAND(name, parent, cats, arity) { name, parent, cats, arity },
 #include "acl_commands.def"
 #undef ACL_COMMAND
 };
@@ -26,6 +27,7 @@ typedef struct slot {
   int in_redis; /* store-only rows (client|setinfo) are left out of descriptions, as Redis
                  * 7.0 would never print them */
   uint32_t cats;
+  int arity; /* Redis's (0 for store-only rows) */
 } slot;
 
 static slot slots[ACL_MAX_COMMANDS];
@@ -53,6 +55,7 @@ static void build(void) {
     }
     if (at >= 0) {
       slots[at].cats = redis_commands[r].cats;
+      slots[at].arity = redis_commands[r].arity;
       slots[at].in_redis = 1;
     }
   }
@@ -70,6 +73,9 @@ const char *acl_slot_name(int s) { return slots[s].name; }
 int acl_slot_parent(int s) { return slots[s].parent; }
 int acl_slot_is_container(int s) { return slots[s].is_container; }
 int acl_slot_in_category(int s, int cat) { return (slots[s].cats >> cat) & 1u; }
+int acl_slot_in_redis(int s) { return slots[s].in_redis; }
+int acl_slot_arity(int s) { return slots[s].arity; }
+uint32_t acl_slot_categories(int s) { return slots[s].cats; }
 
 int acl_slot_find(const char *name, size_t len) {
   char lower[128];

@@ -42,6 +42,11 @@ int acl_slot_parent(int slot);
 int acl_slot_is_container(int slot);
 /* 1 if the slot belongs to category bit cat. */
 int acl_slot_in_category(int slot, int cat);
+/* 1 if Redis 7.0.15 has the command (store-only rows, such as client|setinfo, are 0); its arity
+ * and categories there (ACL CAT lists Redis's commands; ACL DRYRUN checks those the store lacks). */
+int acl_slot_in_redis(int slot);
+int acl_slot_arity(int slot);
+uint32_t acl_slot_categories(int slot);
 
 /* Redis's ACLChangeSelectorPerm: the slot (and a container's subcommands) allowed or denied,
  * dropping the slot's first-argument rules. */

@@ -303,6 +303,26 @@ static void setuser_edges(st_client *c) {
   CHECK_REPLY(c, ":3\r\n", "ACL", "DELUSER", "t2", "t4", "t5", "t6");
 }
 
+/* DRYRUN over Redis's commands the store lacks, and CAT listing them (redis-server's replies). */
+static void universe(st_client *c) {
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "SETUSER", "dr", "on", "nopass", "~a*", "+@read", "+xadd");
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "DRYRUN", "dr", "xadd", "a", "*", "f", "v");
+  CHECK_REPLY(c, "$50\r\nThis user has no permissions to access the 'b' key\r\n", "ACL", "DRYRUN",
+              "dr", "xadd", "b", "*", "f", "v");
+  CHECK_REPLY(c, "-ERR wrong number of arguments for 'xadd' command\r\n", "ACL", "DRYRUN", "dr",
+              "xadd", "a");
+  CHECK_REPLY(c, "+OK\r\n", "ACL", "DRYRUN", "dr", "xinfo", "stream", "a");
+  CHECK_REPLY(c, "-ERR Command 'xinfo' not found\r\n", "ACL", "DRYRUN", "dr", "xinfo", "nosuch");
+  CHECK_REPLY(c, "-ERR Command 'config' not found\r\n", "ACL", "DRYRUN", "dr", "config", "nosuch");
+  CHECK_REPLY(c, "-ERR Command 'config|get' not found\r\n", "ACL", "DRYRUN", "dr", "config|get",
+              "x");
+  CHECK_REPLY(c, "$55\r\nThis user has no permissions to run the 'pfadd' command\r\n", "ACL",
+              "DRYRUN", "dr", "pfadd", "a", "x");
+  CHECK_REPLY(c, ":1\r\n", "ACL", "DELUSER", "dr");
+  const char *geo = exec(c, "ACL", "CAT", "geo", NULL);
+  CHECK(strncmp(geo, "*10\r\n", 5) == 0 && strstr(geo, "$6\r\ngeoadd\r\n") != NULL);
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
@@ -313,6 +333,7 @@ int main(void) {
   setuser_and_describe(c);
   setuser_edges(c);
   permissions(st, c);
+  universe(c);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);
   st_destroy(st);
