@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "blocking.h"
 
 #include "aof.h"
+#include "latency_hist.h"
 
 /* The queue of clients waiting on one (db, key). The dict key is the db id (4 bytes, host
  * order) followed by the key's bytes. */
@@ -31,6 +33,7 @@ typedef struct st_blocked {
   st_client *c;
   const st_cmd *cmd;
   int64_t deadline; /* ms, 0 = none */
+  int64_t call_us;  /* how long the call that blocked took (Redis's c->duration) */
   bk_key *serving;  /* the ready key while its command re-runs */
   size_t size;
   uint8_t tier;
@@ -331,6 +334,30 @@ void blk_forget(st_client *c) {
   if (c->blocked != NULL) state_free(c);
 }
 
+static int64_t ustime(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+void blk_called(st_client *c, int64_t duration_us) {
+  if (c->blocked != NULL && !c->blocked->postponed) c->blocked->call_us = duration_us;
+}
+
+/* Redis's updateStatsOnUnblock: a blocked command answered by a push or by CLIENT UNBLOCK adds
+ * the call's duration again plus the reply's to its usec, and is only now put in its latency
+ * histogram and the slow log (with the arguments c->argv holds then). */
+static void unblock_stats(st_client *c, const st_blocked *b, int64_t reply_us, int had_errors) {
+  st_store *st = c->st;
+  int64_t total = b->call_us + reply_us;
+  st_cmdstat *cs = &st->cmdstats[b->cmd->index];
+  cs->usec += (uint64_t)total;
+  if (had_errors) cs->failed++;
+  if (st->cfg.latency_tracking) latency_track(st, b->cmd->index, total);
+  slowlog_push(c, b->cmd, total);
+  latency_add_if_needed(st, LAT_COMMAND_UNBLOCKING, reply_us / 1000);
+}
+
 /* ------------------------------------------------------------------------------ unblocking */
 
 /* c is no longer blocked: its output goes out, its held input runs next. */
@@ -342,12 +369,16 @@ static void done(st_client *c) {
 int blk_unblock(st_client *c, int how) {
   st_blocked *b = c->blocked;
   if (b == NULL || b->postponed) return 0;
-  if (how == BLK_TIMEOUT)
+  int reason = how & ~BLK_BY_CLIENT;
+  if (reason == BLK_TIMEOUT)
     reply_null_array(&c->out);
-  else if (how == BLK_ERROR)
+  else if (reason == BLK_ERROR)
     reply_error(&c->out, "UNBLOCKED client unblocked via CLIENT UNBLOCK");
+  /* CLIENT UNBLOCK counts the command as failed either way, and logs it without its
+   * arguments (Redis has reset the client when it records it). */
+  if (how & BLK_BY_CLIENT) unblock_stats(c, b, 0, 1);
   state_free(c);
-  if (how != BLK_SILENT) done(c);
+  if (reason != BLK_SILENT) done(c);
   return 1;
 }
 
@@ -380,15 +411,18 @@ static int serve_client(st_store *st, st_client *c, bk_key *k) {
   c->flags |= CL_SERVING;
   aof_mark am;
   aof_begin(c, &am);
+  int64_t start = ustime();
   b->cmd->fn(c);
+  int64_t reply_us = ustime() - start;
   aof_end(c, b->cmd, &am);
   c->flags &= ~(uint32_t)CL_SERVING;
   b->serving = NULL;
+  int served = reply_pending(&c->out) != before || c->out.errors != errors || c->out.oom;
+  if (served) unblock_stats(c, b, reply_us, c->out.errors != errors);
   c->argc = 0;
   c->argv = NULL;
   st->current = current;
-  if (reply_pending(&c->out) == before && c->out.errors == errors && !c->out.oom) return 0;
-  if (c->out.errors != errors) st->cmdstats[b->cmd->index].failed++;
+  if (!served) return 0;
   state_free(c);
   done(c);
   return 1;

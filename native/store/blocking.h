@@ -16,6 +16,11 @@
  * its held input runs next (st_queue_unblocked). This is Redis 7.0's order: FIFO per key,
  * keys in the order they became ready, and a served BLMOVE's push may serve others in turn.
  *
+ * Statistics, as Redis 7.0.15's: the call that blocks counts in commandstats (calls, usec)
+ * when it is made; a client served by a push or unblocked by CLIENT UNBLOCK then adds that
+ * call's duration again plus the reply's to usec, and only then gets its latency histogram
+ * sample and its slow log entry (updateStatsOnUnblock); a timeout or a disconnect adds nothing.
+ *
  * Timeouts: st_timers() replies the null array to clients past their deadline. CLIENT PAUSE
  * uses the same state (a "postponed" client has no keys: its command runs when the pause
  * ends).
@@ -41,6 +46,10 @@ int blk_skip(const st_client *c, int i);
  * blocked), or an OOM error was replied. */
 int blk_block(st_client *c, int first, int last, int step, int64_t deadline);
 
+/* st_call, after a call that left c blocked: its duration, for the statistics recorded when
+ * it is unblocked. */
+void blk_called(st_client *c, int64_t duration_us);
+
 /* The keyspace hooks: key in db was created (cheap when nobody waits). */
 void blk_signal(st_store *st, st_db *db, const void *key, size_t len);
 /* Every waited-on key that exists in db (SWAPDB, FLUSH... anything replacing a whole db). */
@@ -60,6 +69,8 @@ int blk_run_postponed(st_client *c, void (*run)(st_client *c));
  * error, BLK_SILENT nothing (disconnect). The client is queued to run its held input (except
  * SILENT). 1 if c was blocked on keys, 0 if not (postponed clients are not unblockable). */
 enum { BLK_TIMEOUT = 0, BLK_ERROR = 1, BLK_SILENT = 2 };
+/* Or'ed into TIMEOUT/ERROR by CLIENT UNBLOCK: the command's statistics are recorded (failed). */
+enum { BLK_BY_CLIENT = 4 };
 int blk_unblock(st_client *c, int how);
 /* Drop every trace of c's blocking state, postponed or not, without a reply. */
 void blk_forget(st_client *c);

@@ -131,7 +131,7 @@ void cmd_client_unblock(st_client *c) {
   long long id;
   if (arg_ll(c, 2, &id) != 0) return;
   st_client *t = id > 0 ? st_client_by_id(c->st, (uint64_t)id) : NULL;
-  reply_int(&c->out, t != NULL && alive(t) && blk_unblock(t, how) ? 1 : 0);
+  reply_int(&c->out, t != NULL && alive(t) && blk_unblock(t, how | BLK_BY_CLIENT) ? 1 : 0);
 }
 
 /* CLIENT PAUSE timeout [WRITE|ALL]: the mode first, then the timeout (ms). */

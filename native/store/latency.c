@@ -3,7 +3,8 @@
  *
  * With latency-monitor-threshold > 0, an event that took at least that many milliseconds is
  * sampled into its series: "command" and "fast-command" (st_call, by the command's CMD_FAST
- * flag) and "expire-cycle" (st_cron's active expiry). A series keeps the last 160 samples, one
+ * flag), "expire-cycle" (st_cron's active expiry) and "command-unblocking" (serving a blocked
+ * client, blocking.c). A series keeps the last 160 samples, one
  * per second (the worst of that second), and its all-time maximum; it is allocated (owner
  * SM_STORE, category buffers) at its first sample and freed by LATENCY RESET. GRAPH draws a
  * series with sparkline.c; HISTOGRAM (per-command latency tracking) is latency_hist.c's. */
@@ -27,7 +28,8 @@ typedef struct st_latency_series {
   uint8_t tier;
 } st_latency_series;
 
-static const char *const event_names[LAT_EVENTS] = { "command", "fast-command", "expire-cycle" };
+static const char *const event_names[LAT_EVENTS] = { "command", "fast-command", "expire-cycle",
+                                                     "command-unblocking" };
 
 void latency_add_if_needed(st_store *st, int event, int64_t ms) {
   if (st->cfg.latency_monitor_threshold <= 0 || ms < st->cfg.latency_monitor_threshold) return;

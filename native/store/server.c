@@ -353,11 +353,16 @@ void st_call(st_client *c, const st_cmd *cmd) {
   st_cmdstat *cs = &st->cmdstats[cmd->index];
   cs->calls++;
   cs->usec += (uint64_t)duration;
-  if (st->cfg.latency_tracking) latency_track(st, cmd->index, duration);
-  /* (Redis records a command that blocks when it is served, not when it blocks.) */
   latency_add_if_needed(st, (cmd->flags & CMD_FAST) ? LAT_FAST_COMMAND : LAT_COMMAND,
                         duration / 1000);
-  slowlog_push(c, cmd, duration);
+  /* A command that blocked gets its histogram sample and slow log entry when it is answered
+   * by a push or CLIENT UNBLOCK, not now (blocking.h, Statistics). */
+  if (c->flags & CL_BLOCKED) {
+    blk_called(c, duration);
+  } else {
+    if (st->cfg.latency_tracking) latency_track(st, cmd->index, duration);
+    slowlog_push(c, cmd, duration);
+  }
   if (st->errstats.total != st->errstats.mark) cs->failed++;
   st->errstats.mark = st->errstats.total;
   c->commands++;

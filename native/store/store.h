@@ -460,8 +460,8 @@ struct st_store {
   uint64_t slowlog_len, slowlog_next_id;
   /* LATENCY (latency.c): one series per event, NULL until its first sample; the order in which
    * the events appeared (LATENCY LATEST lists them so). */
-  struct st_latency_series *latency[3];
-  uint8_t latency_order[3];
+  struct st_latency_series *latency[4];
+  uint8_t latency_order[4];
   int latency_count;
   struct lat_tracking *lat_tracking; /* latency_hist.h: per-command histograms, NULL at first */
   struct st_acl *acl;                /* users and the default user (acl.h) */
@@ -767,7 +767,13 @@ void slowlog_reset(st_store *st);
 
 /* latency.c: the latency monitor's events (Redis's names in latency.c). A sample of `ms` is kept
  * when latency-monitor-threshold is > 0 and ms reaches it. */
-enum { LAT_COMMAND = 0, LAT_FAST_COMMAND = 1, LAT_EXPIRE_CYCLE = 2, LAT_EVENTS = 3 };
+enum {
+  LAT_COMMAND = 0,
+  LAT_FAST_COMMAND = 1,
+  LAT_EXPIRE_CYCLE = 2,
+  LAT_COMMAND_UNBLOCKING = 3, /* serving a blocked client (blocking.c) */
+  LAT_EVENTS = 4
+};
 void latency_add_if_needed(st_store *st, int event, int64_t ms);
 void latency_reset_all(st_store *st);
 
