@@ -16,6 +16,7 @@ import {
   POLICIES,
   TIERS,
   type Allocator,
+  type VolumeSource,
   type AllocatorInfo,
   type AllocatorOptions,
   type AllocatorStats,
@@ -97,6 +98,7 @@ class TieredAllocator implements Allocator {
   #hooked = false;
   #sink: TraceSink | null = null;
   #volumeEvery = 0;
+  readonly #volumeSources = new Set<VolumeSource>();
   #volume = 0;
   #volumeHook: (() => void) | null = null;
 
@@ -277,7 +279,16 @@ class TieredAllocator implements Allocator {
     this.#volumeHook = hook;
     this.#volumeEvery = hook === null ? 0 : everyBytes;
     this.#volume = 0;
+    for (const source of this.#volumeSources) source.setVolumeHook(this.#volumeEvery, hook);
     this.#hooked = this.#volumeHook !== null || this.#sink !== null;
+  }
+
+  addVolumeSource(source: VolumeSource): () => void {
+    this.#volumeSources.add(source);
+    source.setVolumeHook(this.#volumeEvery, this.#volumeHook);
+    return () => {
+      if (this.#volumeSources.delete(source)) source.setVolumeHook(0, null);
+    };
   }
 
   setTraceSink(sink: TraceSink | null): void {

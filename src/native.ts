@@ -170,6 +170,8 @@ export interface NativeStore {
   aclLoad(path: Uint8Array): string | null;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
+  /** fn() between two commands after every everyBytes of routed allocation; null removes it. */
+  setVolumeHook(everyBytes: number, fn: (() => void) | null): void;
   /** The engine's internal failures waiting to be logged, oldest first (status event EV_INTERNAL). */
   takeInternalErrors(): { where: string; what: string; stack: string }[];
   /** Every block's pages by NUMA node, per accounted tier x category (slow: for checks). */

@@ -152,6 +152,11 @@ export interface PageNodes {
 }
 
 /** The tiered allocator. Every method throws a TiermemError with a `code` on bad input. */
+/** What counts routed volume for the allocator's volume hook besides the facade itself. */
+export interface VolumeSource {
+  setVolumeHook(everyBytes: number, hook: (() => void) | null): void;
+}
+
 export interface Allocator {
   zmalloc(size: number, category?: Category): Handle;
   zcalloc(count: number, size: number, category?: Category): Handle;
@@ -206,6 +211,11 @@ export interface Allocator {
    * bulk load triggers the controller without waiting for its timer). null removes it.
    */
   setVolumeHook(everyBytes: number, hook: (() => void) | null): void;
+  /**
+   * Another allocation stream on this heap that counts its own routed volume (the store engine,
+   * which allocates in C) gets every setVolumeHook too. Returns the function that detaches it.
+   */
+  addVolumeSource(source: VolumeSource): () => void;
   /** Receive every allocation event (for trace recording); null stops. One sink at a time. */
   setTraceSink(sink: TraceSink | null): void;
   info(): AllocatorInfo;

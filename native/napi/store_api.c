@@ -50,8 +50,9 @@ struct ts_ctx {
   uint32_t nfree;
   int32_t *status;
   napi_ref status_ref;
-  napi_ref defer_fn; /* JS function(slot, args: Buffer[]) -> Buffer | string */
-  napi_env env;      /* valid during a feed */
+  napi_ref defer_fn;  /* JS function(slot, args: Buffer[]) -> Buffer | string */
+  napi_ref volume_fn; /* JS function() called by the store's volume hook, or NULL */
+  napi_env env;       /* valid during a feed */
   int refs;
   rdb_loader *loader; /* an RDB file being loaded (loadOpen..loadClose), or NULL */
 };
@@ -651,6 +652,49 @@ static napi_value js_set_defer(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* The store's volume hook: the JS function, between two commands of a feed. Outside a feed
+ * (no env: timers, the cron) it is skipped; the controller's timer covers those. */
+static void volume_to_js(st_store *st, void *arg) {
+  (void)st;
+  ts_ctx *ts = arg;
+  napi_env env = ts->env;
+  napi_value fn, global, result;
+  if (env == NULL || ts->volume_fn == NULL ||
+      napi_get_reference_value(env, ts->volume_fn, &fn) != napi_ok ||
+      napi_get_global(env, &global) != napi_ok)
+    return;
+  if (napi_call_function(env, global, fn, 0, NULL, &result) != napi_ok) {
+    napi_value exc; /* the hook's own error is its business: the command stream goes on */
+    napi_get_and_clear_last_exception(env, &exc);
+  }
+  ts->env = env; /* a nested call into the addon may have cleared it */
+}
+
+/* setVolumeHook(everyBytes, fn | null): fn() between two commands after every everyBytes of
+ * routed allocation (st_set_volume_hook); null or 0 removes it. */
+static napi_value js_set_volume_hook(napi_env env, napi_callback_info info) {
+  PROLOGUE(2);
+  napi_valuetype t;
+  NAPI_CALL(env, napi_typeof(env, argv[1], &t));
+  if (t != napi_function && t != napi_null) {
+    tm_napi_throw(env, E_INVALID_ARG, "setVolumeHook needs a function or null");
+    return NULL;
+  }
+  size_t every;
+  if (tm_arg_size(env, argv[0], "everyBytes", 9007199254740991.0, &every) != 0) return NULL;
+  if (ts->volume_fn != NULL) {
+    NAPI_CALL(env, napi_delete_reference(env, ts->volume_fn));
+    ts->volume_fn = NULL;
+  }
+  if (t == napi_function && every > 0) {
+    NAPI_CALL(env, napi_create_reference(env, argv[1], 1, &ts->volume_fn));
+    st_set_volume_hook(ts->st, every, volume_to_js, ts);
+  } else {
+    st_set_volume_hook(ts->st, 0, NULL, NULL);
+  }
+  return NULL;
+}
+
 /* pageCensus() -> { pageSize, pages, absentPages, blocks, nodePages: number[],
  *   cells: Float64Array[((tier * CAT + cat) * (3 + NODES)) + {0 blocks, 1 split, 2 absent,
  *   3+n on node n}] }
@@ -1055,6 +1099,7 @@ static const tm_fn_def store_functions[] = {
   { "latencyInfo", js_latency_info },
   { "latencyPercentiles", js_latency_percentiles },
   { "setDefer", js_set_defer },
+  { "setVolumeHook", js_set_volume_hook },
   { "takeInternalErrors", js_take_internal_errors },
   { "pageCensus", js_page_census },
   { "aofEnable", js_aof_enable },
@@ -1080,6 +1125,7 @@ static void release_ts(napi_env env, void *data, void *hint) {
   if (--ts->refs > 0) return;
   tm_store_ctx_close(ts);
   if (ts->defer_fn != NULL) napi_delete_reference(env, ts->defer_fn);
+  if (ts->volume_fn != NULL) napi_delete_reference(env, ts->volume_fn);
   if (ts->status_ref != NULL) napi_delete_reference(env, ts->status_ref);
   tm_ctx_release(env, ts->heap, NULL);
   free(ts);

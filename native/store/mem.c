@@ -46,6 +46,7 @@ static void *placed(sm *m, unsigned owner, int rc, const tm_block *b, uint8_t *t
 
 void *sm_alloc(sm *m, unsigned owner, tm_category cat, size_t size, uint8_t *tier) {
   tm_block b;
+  if (cat == TM_CAT_DATA) m->routed += size;
   int rc = cat == TM_CAT_DATA ? tm_malloc(m->heap, size, cat, &b)
                               : tm_malloc_tier(m->heap, size, TM_DRAM, cat, &b);
   return placed(m, owner, rc, &b, tier);
@@ -69,6 +70,7 @@ void *sm_realloc(sm *m, unsigned owner, tm_category cat, void *ptr, size_t old_s
   if (ptr == NULL) return sm_alloc(m, owner, cat, new_size, tier);
   tm_block b = block_of(m, cat, ptr, old_size, *tier);
   tm_block before = b;
+  if (cat == TM_CAT_DATA) m->routed += new_size; /* re-routed by its new size */
   if (tm_realloc(m->heap, &b, new_size) != TM_OK) {
     m->oom++;
     return NULL;

@@ -47,9 +47,10 @@ typedef struct sm_cell {
 typedef struct sm {
   tm_heap *heap;
   sm_cell cell[SM_OWNERS][TM_CAT_COUNT][TM_TIER_COUNT];
-  uint64_t oom; /* allocations refused since start (INFO) */
-  int64_t live; /* every cell's bytes together (= sm_total_bytes) */
-  int64_t peak; /* the highest `live` since the owner last reset it (purge.c) */
+  uint64_t oom;    /* allocations refused since start (INFO) */
+  uint64_t routed; /* bytes asked of the threshold router since start: the volume hook's clock */
+  int64_t live;    /* every cell's bytes together (= sm_total_bytes) */
+  int64_t peak;    /* the highest `live` since the owner last reset it (purge.c) */
 } sm;
 
 void sm_init(sm *m, tm_heap *heap);

@@ -105,6 +105,7 @@ st_store *st_create(tm_heap *heap, const st_config *cfg) {
   xclient_init(st);
   st->next_client_id = 1;
   st->now_ms = now_us() / 1000;
+  st->volume_at = UINT64_MAX; /* no volume hook */
   return st;
 }
 
@@ -394,6 +395,20 @@ static void run_command(st_client *c) {
   if (st->bk_ready != NULL) blk_serve(st);
 }
 
+/* Between two commands, so the hook sees (and may change) a store at rest: the controller ticks
+ * inside a pipeline, which the store otherwise runs in one call. */
+static void volume_due(st_store *st) {
+  st->volume_at = st->mem.routed + st->volume_every;
+  st->volume_hook(st, st->volume_arg);
+}
+
+void st_set_volume_hook(st_store *st, uint64_t every, void (*hook)(st_store *, void *), void *arg) {
+  st->volume_hook = every > 0 ? hook : NULL;
+  st->volume_arg = arg;
+  st->volume_every = every;
+  st->volume_at = st->volume_hook != NULL ? st->mem.routed + every : UINT64_MAX;
+}
+
 /* Parse and run the complete commands in c's query buffer, until it is blocked or closing. */
 static void run_input(st_client *c) {
   resp_cmd cmd;
@@ -410,6 +425,7 @@ static void run_input(st_client *c) {
     c->argv = cmd.argv;
     run_command(c);
     if (c->out.oom) c->flags |= CL_CLOSE_ASAP;
+    if (c->st->mem.routed >= c->st->volume_at) volume_due(c->st);
   }
   resp_compact(&c->in);
 }

@@ -481,13 +481,18 @@ struct st_store {
   struct st_blocked *blocked_head;      /* every blocked client (timeouts, CLIENT UNBLOCK) */
   size_t blocked_clients;               /* INFO blocked_clients (postponed ones excluded) */
   int64_t timer_hint_ms;                /* earliest deadline set since the owner last looked */
-  int64_t pause_end_ms;                 /* CLIENT PAUSE: until (ms), 0 = not paused */
-  int pause_all;                        /* ALL (1) or WRITE (0) */
-  dict channels;                        /* pubsub.c: channel -> subscribers */
-  dict patterns;                        /* pattern -> subscribers */
-  dict shard_channels;                  /* SSUBSCRIBE's channel -> subscribers */
-  st_client *monitors;                  /* monitor.c */
-  struct st_aof *aof;                   /* aof.c's propagation state; NULL until enabled */
+  /* The volume hook (st_set_volume_hook): mem.routed at which it is next due. */
+  uint64_t volume_at;
+  uint64_t volume_every;
+  void (*volume_hook)(st_store *st, void *arg);
+  void *volume_arg;
+  int64_t pause_end_ms; /* CLIENT PAUSE: until (ms), 0 = not paused */
+  int pause_all;        /* ALL (1) or WRITE (0) */
+  dict channels;        /* pubsub.c: channel -> subscribers */
+  dict patterns;        /* pattern -> subscribers */
+  dict shard_channels;  /* SSUBSCRIBE's channel -> subscribers */
+  st_client *monitors;  /* monitor.c */
+  struct st_aof *aof;   /* aof.c's propagation state; NULL until enabled */
 };
 
 /* cfg NULL: st_config_defaults with the slow log off, so that no allocation depends on how long
@@ -502,6 +507,12 @@ st_client *st_client_by_id(st_store *st, uint64_t id);
 /* Feed bytes read from the socket: parse and execute every complete command, replies to
  * c->out. Returns 0, or -1 when the client must be closed (c->flags tells how). */
 int st_feed(st_client *c, const void *data, size_t n);
+/* Call hook(st, arg) between two commands once every `every` bytes of routed (threshold-placed)
+ * allocation, counted from this call; the hook may re-arm itself. every 0 or hook NULL: none.
+ * The ratio controller's early ticks: a pipeline runs in one st_feed, so its timer alone sees
+ * a whole pipeline's flow at once. */
+void st_set_volume_hook(st_store *st, uint64_t every, void (*hook)(st_store *st, void *arg),
+                        void *arg);
 /* Periodic work within a time budget (active expiry, incremental rehash); returns keys expired. */
 uint64_t st_cron(st_store *st, uint64_t budget_us);
 

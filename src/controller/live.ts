@@ -1,7 +1,7 @@
 // The controller attached to a running allocator: a timer that does not keep the process alive,
 // plus the allocator's volume hook so a bulk load gets ticks between two timer ticks.
 
-import type { Allocator, Tier } from '../types.js';
+import type { Allocator, AllocatorStats, Tier } from '../types.js';
 import { mergeParams, type ControllerParams } from './params.js';
 import { createThresholdController, type ControllerStatus, type ControllerTick } from './core.js';
 
@@ -56,11 +56,32 @@ export function attachController(
   let lastTickMs = Date.now();
   const migrator = options.migrate;
 
-  function tick(): ControllerTick {
+  // Client and I/O buffers per tier at the last timer tick, which comes between two feeds. An
+  // early tick comes between two commands of a pipeline, with its query and reply buffers live
+  // (a megabyte of DRAM): it counts the buffers as they were at rest, or the split it holds
+  // mid-pipeline is off at rest (1.6 points low at 1:4 on the store).
+  let restBuffers: Record<Tier, number> | null = null;
+
+  function measured(early: boolean): AllocatorStats {
+    const s = alloc.stats();
+    const buffers = (t: Tier): number => s.tiers[t].byCategory.buffers.liveBytes;
+    if (!early || restBuffers === null) {
+      restBuffers = { dram: buffers('dram'), pmem: buffers('pmem') };
+      return s;
+    }
+    const rest = restBuffers;
+    const atRest = (t: Tier): AllocatorStats['tiers'][Tier] => ({
+      ...s.tiers[t],
+      liveBytes: Math.max(0, s.tiers[t].liveBytes - buffers(t) + rest[t]),
+    });
+    return { ...s, tiers: { dram: atRest('dram'), pmem: atRest('pmem') } };
+  }
+
+  function tick(early = false): ControllerTick {
     const now = Date.now();
     // An allocator that dithers (setRoute) gets a threshold split across its bucket.
     const dithers = alloc.setRoute !== undefined && alloc.split !== undefined;
-    const stats = dithers ? { ...alloc.stats(), split: alloc.split } : alloc.stats();
+    const stats = dithers ? { ...measured(early), split: alloc.split } : measured(early);
     const t = core.step(migrator ? { ...stats, migrationMs: Math.max(1, now - lastTickMs) } : stats);
     lastTickMs = now;
     if (!paused && !stopped) {
@@ -79,20 +100,24 @@ export function attachController(
 
   function armHook(): void {
     armedVolume = core.volumeTrigger;
-    alloc.setVolumeHook(armedVolume, armedVolume > 0 ? onTimer : null);
+    alloc.setVolumeHook(armedVolume, armedVolume > 0 ? onVolume : null);
   }
 
-  function onTimer(): void {
+  function onTimer(early = false): void {
     if (alloc.closed) {
       stop();
       return;
     }
     // A tick that throws (allocator closed under us) must not take the process down from a timer.
     try {
-      tick();
+      tick(early);
     } catch {
       stop();
     }
+  }
+
+  function onVolume(): void {
+    onTimer(true);
   }
 
   function arm(): void {
@@ -100,7 +125,7 @@ export function attachController(
     timer = null;
     if (stopped) return;
     if (useTimer) {
-      timer = setInterval(onTimer, core.params.periodMs);
+      timer = setInterval(() => onTimer(false), core.params.periodMs);
       timer.unref();
     }
     armHook();

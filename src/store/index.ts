@@ -246,6 +246,9 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   const idle = setInterval(() => closeIdle(host.clients.values(), host.access.timeout, Date.now()), 1000);
   idle.unref();
   let closed = false;
+  // The store allocates in C, a pipeline per native call: its routed volume fires the
+  // controller's early ticks between two commands, as the facade's own volume does.
+  const detachVolume = opts.allocator.addVolumeSource(engine);
   const server: StoreServer = {
     address,
     get stats() {
@@ -282,7 +285,10 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
       await net.close();
       host.closed = true;
       host.aof?.close();
-      if (!opts.allocator.closed) engine.close();
+      if (!opts.allocator.closed) {
+        detachVolume();
+        engine.close();
+      }
     },
   };
   host.onShutdown =
