@@ -5,10 +5,8 @@
 // CLIENT UNBLOCK's own); one that times out gets neither; a command served with an error (BLMOVE
 // to a key of the wrong type) counts a failed call. Compared: commandstats calls/rejected/failed,
 // LATENCY HISTOGRAM calls, SLOWLOG GET's arguments and order (slowlog-log-slower-than 0).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from './diff/redis-server.js';
-import { startTestStore, type TestStore } from './store-harness.js';
-import { admin, runScript, user, type Step } from './two-clients.js';
+import { describe, expect, it } from 'vitest';
+import { admin, compareScripts, runScript, user, type Step } from './two-clients.js';
 
 const hold = (...args: string[]): Step => ({ on: 'user', hold: args });
 const collect: Step = { collect: true };
@@ -77,35 +75,19 @@ const SCRIPTS: Record<string, Step[]> = {
 };
 
 describe('blocking commands: statistics recorded as redis-server 7.0.15 records them', () => {
-  let redis: RedisServer;
-  let store: TestStore;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    store = await startTestStore();
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await redis?.close();
-  });
-
-  for (const [name, steps] of Object.entries(SCRIPTS)) {
-    it(name, async () => {
-      const expected = await runScript(redis.port, steps);
-      const got = await runScript(store.port, steps);
-      expect(got).toEqual(expected);
-    });
-  }
+  const servers = compareScripts(SCRIPTS);
 
   it('the reference shows what the scripts check (they can fail)', async () => {
-    const out = await runScript(redis.port, SCRIPTS['CLIENT UNBLOCK: failed either way, logged without arguments']!);
+    const out = await runScript(
+      servers.redisPort,
+      SCRIPTS['CLIENT UNBLOCK: failed either way, logged without arguments']!,
+    );
     const stats = out.find((l) => l.startsWith('admin: INFO commandstats'))!;
     expect(stats).toContain('cmdstat_blpop:calls=1,rejected=0,failed=1');
     const slowlog = out.find((l) => l.startsWith('admin: SLOWLOG GET'))!;
     expect(slowlog).toContain('[[], ""]');
     const timedOut = await runScript(
-      redis.port,
+      servers.redisPort,
       SCRIPTS['timed out: calls only, no histogram sample, no slow log entry']!,
     );
     expect(timedOut.find((l) => l.startsWith('admin: LATENCY HISTOGRAM'))).toContain('[]');

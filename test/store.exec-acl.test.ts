@@ -10,11 +10,9 @@
 //     (NULL for an unknown command or subcommand), queued, blocked or held by CLIENT PAUSE;
 //   * CLIENT PAUSE holds a command only after the other checks (an unknown command is answered
 //     at once), and holds an EXEC whose queue writes.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedisServer, type RedisServer } from './diff/redis-server.js';
+import { describe, expect, it } from 'vitest';
 import { RespClient } from './diff/resp-client.js';
-import { startTestStore, type TestStore } from './store-harness.js';
-import { admin, bufs, runScript, sleep, user, type Step } from './two-clients.js';
+import { admin, bufs, compareScripts, runScript, sleep, user, type Step } from './two-clients.js';
 
 const lastcmd = admin('CLIENT', 'LIST', 'ID', '$UID');
 
@@ -138,30 +136,11 @@ const SCRIPTS: Record<string, Step[]> = {
 };
 
 describe('EXEC permission re-check and CLIENT LIST cmd=, against redis-server 7.0.15', () => {
-  let redis: RedisServer;
-  let store: TestStore;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    store = await startTestStore();
-  });
-
-  afterAll(async () => {
-    await store?.close();
-    await redis?.close();
-  });
-
-  for (const [name, steps] of Object.entries(SCRIPTS)) {
-    it(name, async () => {
-      const expected = await runScript(redis.port, steps);
-      const got = await runScript(store.port, steps);
-      expect(got).toEqual(expected);
-    });
-  }
+  const servers = compareScripts(SCRIPTS);
 
   it('the reference shows what the scripts check (they can fail)', async () => {
     const out = await runScript(
-      redis.port,
+      servers.redisPort,
       SCRIPTS['EXEC re-checks permissions: denied commands get NOPERM in place, the others run']!,
     );
     const exec = out.find((l) => l.startsWith('user: EXEC'))!;
@@ -172,7 +151,7 @@ describe('EXEC permission re-check and CLIENT LIST cmd=, against redis-server 7.
     expect(exec).toContain('cmd=exec');
     expect(out.find((l) => l.startsWith('admin: ACL LOG'))).toContain('"multi"');
     const list = await runScript(
-      redis.port,
+      servers.redisPort,
       SCRIPTS['CLIENT LIST cmd= after refused, queued, blocked and paused commands']!,
     );
     expect(list[3]).toContain('cmd=NULL'); // after the unknown command
@@ -209,13 +188,13 @@ describe('EXEC permission re-check and CLIENT LIST cmd=, against redis-server 7.
         u.close();
       }
     };
-    const expected = await timings(redis.port);
+    const expected = await timings(servers.redisPort);
     expect(expected).toEqual({
       unknownAnsweredAtOnce: true,
       wrongArityAnsweredAtOnce: true,
       writingExecHeld: true,
       readingExecAnsweredAtOnce: true,
     });
-    expect(await timings(store.port)).toEqual(expected);
+    expect(await timings(servers.storePort)).toEqual(expected);
   });
 });

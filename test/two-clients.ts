@@ -1,10 +1,14 @@
 // Two-connection scripts (an admin and a user) run against redis-server 7.0.15 and the store,
 // each reply rendered without what depends on the connection or on timing (ids, addresses,
 // ages, buffer sizes, usec, histogram buckets, slow log ids, times and durations), so that the
-// two servers' transcripts compare with toEqual. Used by store.exec-acl and store.block-stats.
+// two servers' transcripts compare with toEqual (compareScripts). Used by store.exec-acl and
+// store.block-stats.
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { formatReply } from './diff/format.js';
+import { startRedisServer, type RedisServer } from './diff/redis-server.js';
 import { RespClient } from './diff/resp-client.js';
 import type { RespValue } from './diff/resp.js';
+import { startTestStore, type TestStore } from './store-harness.js';
 
 export const bufs = (args: readonly string[]): Buffer[] => args.map((a) => Buffer.from(a, 'latin1'));
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -127,3 +131,42 @@ export async function runScript(port: number, steps: Step[]): Promise<string[]> 
 
 export const admin = (...args: string[]): Step => ({ on: 'admin', args });
 export const user = (...args: string[]): Step => ({ on: 'user', args });
+
+/** The two servers a script file compares; their ports are valid inside its tests. */
+export interface ScriptServers {
+  readonly redisPort: number;
+  readonly storePort: number;
+}
+
+/**
+ * Inside a describe: start a redis-server and a store for its tests, and add one test per script
+ * asserting the store's transcript equals redis-server's.
+ */
+export function compareScripts(scripts: Record<string, Step[]>): ScriptServers {
+  let servers: { redis: RedisServer; store: TestStore } | undefined;
+  beforeAll(async () => {
+    servers = { redis: await startRedisServer(), store: await startTestStore() };
+  });
+  afterAll(async () => {
+    await servers?.store.close();
+    await servers?.redis.close();
+  });
+  for (const [name, steps] of Object.entries(scripts)) {
+    it(name, async () => {
+      const expected = await runScript(started().redis.port, steps);
+      expect(await runScript(started().store.port, steps)).toEqual(expected);
+    });
+  }
+  const started = (): { redis: RedisServer; store: TestStore } => {
+    if (!servers) throw new Error('compareScripts: the servers start in beforeAll');
+    return servers;
+  };
+  return {
+    get redisPort() {
+      return started().redis.port;
+    },
+    get storePort() {
+      return started().store.port;
+    },
+  };
+}
