@@ -161,10 +161,10 @@ static void ttl_generic(st_client *c, int ms, int absolute) {
   if (t < 0) return reply_int(&c->out, -1);
   int64_t ttl = absolute ? t : t - c->st->now_ms;
   if (ttl < 0) ttl = 0;
-  /* Redis computes (ttl+500)/1000 in long long: an expire time within 500 ms of LLONG_MAX
-   * (PEXPIREAT k 9223372036854775807, then EXPIRETIME) wraps there. The same value, without
-   * the signed overflow. */
-  reply_int(&c->out, ms ? ttl : (int64_t)((uint64_t)ttl + 500u) / 1000);
+  /* Redis computes (ttl+500)/1000 in long long, which overflows for an expire time within 500
+   * ms of LLONG_MAX (PEXPIREAT k 9223372036854775807, then EXPIRETIME); redis-server 7.0.15
+   * answers the unwrapped quotient (9223372036854776). Divide in unsigned, then narrow. */
+  reply_int(&c->out, ms ? ttl : (int64_t)(((uint64_t)ttl + 500u) / 1000));
 }
 
 void cmd_ttl(st_client *c) { ttl_generic(c, 0, 0); }

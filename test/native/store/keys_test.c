@@ -69,6 +69,14 @@ static void redis_cases(st_client *c) {
               "9223372036854775807");
   CHECK_REPLY(c, ":1\r\n", "pexpireat", "s", "9223372036854775807");
   CHECK_REPLY(c, ":9223372036854775807\r\n", "pexpiretime", "s");
+  /* EXPIRETIME rounds (ms+500)/1000 without wrapping past LLONG_MAX, as redis-server 7.0.15
+   * answers (differential seed 39): 9223372036854775807 and ...500 round up, ...499 down. */
+  CHECK_REPLY(c, ":9223372036854776\r\n", "expiretime", "s");
+  CHECK_REPLY(c, ":1\r\n", "pexpireat", "s", "9223372036854775499");
+  CHECK_REPLY(c, ":9223372036854775\r\n", "expiretime", "s");
+  CHECK_REPLY(c, ":1\r\n", "pexpireat", "s", "9223372036854775500");
+  CHECK_REPLY(c, ":9223372036854776\r\n", "expiretime", "s");
+  CHECK_REPLY(c, ":1\r\n", "pexpireat", "s", "9223372036854775807");
   CHECK_REPLY(c, ":1\r\n", "persist", "s");
   CHECK_REPLY(c, ":0\r\n", "expire", "s", "100", "XX");
   CHECK_REPLY(c, ":0\r\n", "expire", "s", "100", "GT");
