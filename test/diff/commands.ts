@@ -29,6 +29,7 @@ import { ZSET_COMMANDS } from './zset.js';
 import { clientRows } from './clients.js';
 import { ZBLOCK_COMMANDS } from './zblock.js';
 import { FLOAT_COMMANDS } from './floats.js';
+import { WIDEN_COMMANDS } from './widen.js';
 
 export interface CommandRow {
   name: string;
@@ -243,4 +244,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...ACL_COMMANDS,
   ...FLOAT_COMMANDS,
   ...ACL_FILE_COMMANDS,
+  ...WIDEN_COMMANDS,
 ];

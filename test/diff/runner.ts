@@ -9,6 +9,7 @@ import { tolerated } from './differences.js';
 import { Generator } from './generator.js';
 import type { RespValue } from './resp.js';
 import type { RespClient } from './resp-client.js';
+import { ENCODING_LIMITS } from './widen.js';
 
 /** What the runner needs of a connection (a RespClient, or a scripted stand-in in tests). */
 export type Endpoint = Pick<RespClient, 'send' | 'call'>;
@@ -73,6 +74,7 @@ function stateCheck(label: string): Item[] {
       { label, args: cmd('LRANGE', k, '0', '-1'), reply: 'exact' },
       { label, args: cmd('SMEMBERS', k), reply: 'multiset' },
       { label, args: cmd('PTTL', k), reply: 'pttl' },
+      { label, args: cmd('OBJECT', 'ENCODING', k), reply: 'exact' },
     );
   }
   return items;
@@ -91,6 +93,16 @@ async function flushBoth(servers: Servers): Promise<void> {
   const [r, s] = await Promise.all([servers.redis.call('FLUSHALL'), servers.store.call('FLUSHALL')]);
   for (const reply of [r, s]) {
     if (reply.kind !== 'simple' || reply.text !== 'OK') throw new Error(`FLUSHALL failed: ${JSON.stringify(reply)}`);
+  }
+}
+
+/** The encoding limits widen.ts's CONFIG SET rows change, back to Redis's defaults: each seed
+ *  starts from the same configuration. */
+async function resetEncodingLimits(servers: Servers): Promise<void> {
+  const set = ['CONFIG', 'SET', ...Object.entries(ENCODING_LIMITS).flat()];
+  const [r, s] = await Promise.all([servers.redis.call(...set), servers.store.call(...set)]);
+  for (const reply of [r, s]) {
+    if (reply.kind !== 'simple' || reply.text !== 'OK') throw new Error(`CONFIG SET failed: ${JSON.stringify(reply)}`);
   }
 }
 
@@ -113,6 +125,7 @@ export async function runSequence(servers: Servers, opts: RunOptions): Promise<R
 
   await flushBoth(servers);
   await dropUsers(servers);
+  await resetEncodingLimits(servers);
   while (result.generated < opts.commands) {
     const batch: Item[] = [];
     while (batch.length < batchSize && result.generated < opts.commands) {
