@@ -446,7 +446,7 @@ static int hash_finish(hash_b *b, st_entry *tmp) {
 }
 
 /* A zset: listpack (member, score; ordered by score then member, scores written as Redis's
- * d2string) while small, else a skiplist. Duplicate members and NaN scores are errors. */
+ * zzlInsertAt writes them) while small, else a skiplist. Duplicate members and NaN scores are errors. */
 typedef struct zset_b {
   st_store *st;
   unsigned enc;
@@ -536,8 +536,11 @@ static int zb_add(zset_b *b, const unsigned char *m, size_t len, double score) {
           break;
         }
       }
+      /* As zzlInsertAt writes a score: integral values (-0 included: "0") as integers. */
       char sb[MAX_D2STRING_CHARS];
-      int sl = d2string(sb, sizeof sb, score);
+      long long ll;
+      int sl =
+          double2ll(score, &ll) ? ll2string(sb, sizeof sb, ll) : d2string(sb, sizeof sb, score);
       unsigned char *np, *l;
       if (at == NULL) {
         l = lp_append(&st->mem, ST_ZSET, lp, &b->tier, m, (uint32_t)len);
