@@ -881,14 +881,13 @@ int acl_user_may_channel(const st_user *u, const void *ch, size_t len, int liter
   return 0;
 }
 
-int acl_check_auth(st_client *c, const st_cmd *cmd) {
+const char *acl_check_auth(st_client *c, const st_cmd *cmd) {
   if (c->authenticated || (cmd->flags & CMD_NO_AUTH) || user_open(c->st->acl->default_user))
-    return 0;
-  reply_error(&c->out, "NOAUTH Authentication required.");
-  return -1;
+    return NULL;
+  return "NOAUTH Authentication required.";
 }
 
-int acl_check_perm(st_client *c, const st_cmd *cmd) {
+int acl_check_perm(st_client *c, const st_cmd *cmd, char *msg, size_t cap) {
   /* A deleted user's client is on its way out: it runs nothing. */
   int bad = 0;
   int why = c->user == NULL ? ACL_DENIED_CMD : acl_user_may(c->user, cmd, c->argc, c->argv, &bad);
@@ -900,13 +899,14 @@ int acl_check_perm(st_client *c, const st_cmd *cmd) {
     acl_log_add(c, why, obj, olen, c->user->name, c->user->name_len);
   }
   if (why == ACL_DENIED_CMD)
-    reply_error(&c->out, "NOPERM this user has no permissions to run the '%s' command", cmd->name);
+    snprintf(msg, cap, "NOPERM this user has no permissions to run the '%s' command", cmd->name);
   else if (why == ACL_DENIED_CHANNEL)
-    reply_error(&c->out, "NOPERM this user has no permissions to access one of the channels used "
-                         "as arguments");
+    snprintf(msg, cap,
+             "NOPERM this user has no permissions to access one of the channels used "
+             "as arguments");
   else
-    reply_error(&c->out,
-                "NOPERM this user has no permissions to access one of the keys used as arguments");
+    snprintf(msg, cap,
+             "NOPERM this user has no permissions to access one of the keys used as arguments");
   return -1;
 }
 

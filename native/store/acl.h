@@ -109,9 +109,12 @@ int acl_default_nopass(const st_store *st);
 
 /* The checks before running or queueing cmd (resolved to its subcommand row, arity checked),
  * in execute()'s order: authentication (NOAUTH), then permissions (NOPERM: the command, then
- * its keys). 0 to go on; otherwise the error was replied and the command must not run. */
-int acl_check_auth(st_client *c, const struct st_cmd *cmd);
-int acl_check_perm(st_client *c, const struct st_cmd *cmd);
+ * its keys). Nothing is replied (execute() replies, or aborts an EXEC with the text):
+ * acl_check_auth gives NULL to go on, else the error text; acl_check_perm gives 0 to go on,
+ * else -1 with the error text in msg (ACL_DENIAL_MAX bytes hold any) and the denial logged. */
+#define ACL_DENIAL_MAX 256
+const char *acl_check_auth(st_client *c, const struct st_cmd *cmd);
+int acl_check_perm(st_client *c, const struct st_cmd *cmd, char *msg, size_t cap);
 
 /* The reason u may not run argv (0 if it may): ACL_DENIED_CMD, or ACL_DENIED_KEY with *bad
  * (if not NULL) = the index of the first denied key argument. For ACL DRYRUN and acl_check. */

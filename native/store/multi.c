@@ -6,7 +6,9 @@
  * wrong arity, NOAUTH, NOPERM, OOM ...) sets CL_DIRTY_EXEC through multi_flag_error: EXEC then
  * replies EXECABORT. Runtime errors inside EXEC are just replies: nothing rolls back. EXEC
  * checks each queued command's ACL permissions again (they may have changed since), as Redis 7.0:
- * a denied one gets NOPERM in its place and is not run.
+ * a denied one gets NOPERM in its place and is not run. EXEC itself refused by execute()'s checks
+ * (its arity, NOPERM, OOM or MISCONF by its queued commands' flags) discards the transaction
+ * with EXECABORT and the reason (multi_exec_abort, Redis's execCommandAbort).
  *
  * WATCH: each db has a dict of watched keys (st_wkey), each with the list of its watchers
  * (st_watcher, one per client and key, also linked in the client's own list). key_modified
@@ -20,6 +22,7 @@
 
 #include "acl.h"
 #include "entry.h"
+#include "monitor.h"
 #include "store.h"
 
 /* ------------------------------------------------------------------------------ the queue */
@@ -105,6 +108,12 @@ void multi_discard(st_client *c) {
   c->mq_count = c->mq_bytes = 0;
   c->flags &= ~(uint32_t)(CL_MULTI | CL_DIRTY_CAS | CL_DIRTY_EXEC);
   watch_unwatch_all(c);
+}
+
+void multi_exec_abort(st_client *c, const st_cmd *exec, const char *why) {
+  multi_discard(c);
+  reply_error(&c->out, "EXECABORT Transaction discarded because of: %s", why);
+  monitor_feed(c, exec);
 }
 
 void multi_walk(const st_client *c, st_walk_fn *visit, void *arg) {

@@ -226,19 +226,37 @@ static void rejected(st_client *c, const st_cmd *cmd) {
   multi_flag_error(c);
 }
 
+static int is_exec(const st_cmd *cmd) { return strcmp(cmd->name, "exec") == 0; }
+
+/* Refuse a known command with the error `text`. EXEC refused by these checks (Redis's
+ * rejectCommand) discards the transaction instead, as multi_exec_abort says. */
+static void refuse(st_client *c, const st_cmd *cmd, const char *text) {
+  if (is_exec(cmd))
+    multi_exec_abort(c, cmd, text);
+  else
+    reply_error(&c->out, "%s", text);
+  rejected(c, cmd);
+}
+
+/* The command's flags for processCommand's checks: EXEC's are its own and its queued
+ * commands' together (Redis's mstate.cmd_flags), so it is refused as a write or as deny-oom. */
+static uint32_t checked_flags(const st_client *c, const st_cmd *cmd) {
+  return is_exec(cmd) ? cmd->flags | multi_queued_flags(c) : cmd->flags;
+}
+
 /* maxmemory (evict.h): evict first; then refuse a command that may grow memory when nothing
- * more can be evicted, and anything but EXEC/DISCARD/QUIT/RESET while queueing a transaction
- * (the queue itself grows), as Redis's processCommand does. */
+ * more can be evicted (EXEC: when a queued command may), and anything but
+ * EXEC/DISCARD/QUIT/RESET while queueing a transaction (the queue itself grows), as Redis's
+ * processCommand does. */
 static int oom_refused(st_client *c, const st_cmd *cmd) {
   c->st->now_ms = now_us() / 1000; /* the clocks eviction reads */
   if (evict_perform(c->st) != EVICT_FAIL) return 0;
-  int deny = (cmd->flags & CMD_DENYOOM) != 0;
+  int deny = (checked_flags(c, cmd) & CMD_DENYOOM) != 0;
   if (c->flags & CL_MULTI)
-    deny |= strcmp(cmd->name, "exec") != 0 && strcmp(cmd->name, "discard") != 0 &&
-            strcmp(cmd->name, "quit") != 0 && strcmp(cmd->name, "reset") != 0;
+    deny |= !is_exec(cmd) && strcmp(cmd->name, "discard") != 0 && strcmp(cmd->name, "quit") != 0 &&
+            strcmp(cmd->name, "reset") != 0;
   if (!deny) return 0;
-  reply_oom(c);
-  rejected(c, cmd);
+  refuse(c, cmd, ERR_OOM);
   return 1;
 }
 
@@ -281,12 +299,17 @@ static int execute(st_client *c) {
     cmd = sub;
   }
   if ((cmd->arity > 0 && c->argc != cmd->arity) || c->argc < -cmd->arity) {
-    reply_wrong_arity(c, cmd->name);
-    rejected(c, cmd);
+    if (is_exec(cmd)) /* Redis's text has no ERR code here */
+      refuse(c, cmd, "wrong number of arguments for 'exec' command");
+    else {
+      reply_wrong_arity(c, cmd->name);
+      rejected(c, cmd);
+    }
     return 0;
   }
-  if (acl_check_auth(c, cmd) != 0) { /* NOAUTH */
-    rejected(c, cmd);
+  const char *noauth = acl_check_auth(c, cmd);
+  if (noauth != NULL) {
+    refuse(c, cmd, noauth);
     return 0;
   }
   if ((c->flags & CL_MULTI) && (cmd->flags & CMD_NO_MULTI)) {
@@ -294,15 +317,16 @@ static int execute(st_client *c) {
     rejected(c, cmd);
     return 0;
   }
-  if (acl_check_perm(c, cmd) != 0) { /* NOPERM: before running or queueing */
-    rejected(c, cmd);
+  char denial[ACL_DENIAL_MAX];
+  if (acl_check_perm(c, cmd, denial, sizeof denial) != 0) { /* NOPERM: before running or queueing */
+    refuse(c, cmd, denial);
     return 0;
   }
   if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return 0;
   /* The MISCONF refusal (Redis's writeCommandsDeniedByDiskError), before MULTI queueing. */
-  if (c->st->cfg.misconf && ((cmd->flags & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
-    reply_error(&c->out, "%s", ERR_MISCONF);
-    rejected(c, cmd);
+  if (c->st->cfg.misconf &&
+      ((checked_flags(c, cmd) & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
+    refuse(c, cmd, ERR_MISCONF);
     return 0;
   }
   /* Subscribed mode (RESP2). */

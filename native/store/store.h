@@ -752,12 +752,16 @@ void list_move(st_client *c, int from, int to);
  *   3. CL_MULTI and CMD_NO_MULTI -> "ERR Command not allowed inside a transaction"
  *   4. [ACL: NOPERM]                                                  (hook for ACL)
  *   5. [subscribed mode (RESP2): only (P|S)SUBSCRIBE/(P|S)UNSUBSCRIBE/PING/QUIT/RESET]
+ *   5a. maxmemory reached, nothing evictable: CMD_DENYOOM, or anything but EXEC/DISCARD/QUIT/RESET
+ *       while queueing -> OOM
  *   5b. cfg.misconf (a BGSAVE failed, stop-writes-on-bgsave-error) and a write or PING -> MISCONF
  *   5c. CLIENT PAUSE (ALL, or WRITE and a write or an EXEC queueing one) -> held (blk_postpone)
  *   6. CL_MULTI and not multi_runs_now(cmd) -> multi_queue (QUEUED)
  *   7. st_call.
  * Every refusal from 1 to 5 must call multi_flag_error(c) (EXEC then replies EXECABORT), as
- * Redis's rejectCommand does; the refusal helpers in server.c do. */
+ * Redis's rejectCommand does; the refusal helpers in server.c do. EXEC is checked in 5a/5b with
+ * its queued commands' flags too (deny-oom, write), and any refusal of EXEC itself discards the
+ * transaction with "EXECABORT Transaction discarded because of: <error>" (multi_exec_abort). */
 
 /* Run a command that passed every check: the clock, the C function (or the control plane for
  * CMD_JS), per-command stats, SLOWLOG and LATENCY. EXEC calls it for each queued command that
@@ -801,6 +805,10 @@ void multi_queue(st_client *c, const st_cmd *cmd);
 /* The CMD_* flags of the queued commands together (CLIENT PAUSE WRITE holds an EXEC that
  * would write, as Redis's mstate.cmd_flags). */
 uint32_t multi_queued_flags(const st_client *c);
+/* EXEC refused by execute()'s checks (Redis's execCommandAbort): the transaction is discarded
+ * (WATCH too, also outside MULTI), the monitors see the EXEC, and the reply is
+ * "EXECABORT Transaction discarded because of: <why>" (why without a leading '-'). */
+void multi_exec_abort(st_client *c, const st_cmd *exec, const char *why);
 /* Leave MULTI: drop the queue and the CL_MULTI/CL_DIRTY_* flags, unwatch every key. */
 void multi_discard(st_client *c);
 /* Forget every key c watches. */
