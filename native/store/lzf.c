@@ -1,87 +1,140 @@
 /* lzf.c - LZF compression and decompression (the format is described in lzf.h). The
- * compressor is a greedy matcher over a hash of the next three bytes, like liblzf's; the
- * output need not be byte-identical to Redis's, only valid LZF. */
+ * compressor is liblzf 3.6's as Redis 7.0.15 builds it (HLOG 16, VERY_FAST, no table
+ * initialisation), so that DUMP payloads and RDB files are byte-identical to redis-server's:
+ * the same hash of the next three bytes, the same greedy matches (never to offset 0, never
+ * closer than two bytes to the end unless the unrolled comparison ran on), the same re-hash of
+ * the two positions before the next one, and the same output-space checks (when the result
+ * would not fit is when Redis stores the string raw). */
 #include "lzf.h"
 
+#include <pthread.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-#define HASH_BITS 14
+#define HLOG 16
+#define HSIZE (1u << HLOG)
+#define MAX_LIT (1u << 5)
 #define MAX_OFF (1u << 13)
-#define MAX_REF (264u)
-#define MAX_LIT 32u
+#define MAX_REF ((1u << 8) + (1u << 3))
 
-static inline uint32_t hash3(const unsigned char *p, unsigned bits) {
-  uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
-  return (v * 2654435761u) >> (32 - bits);
+#define FRST(p) (((uint32_t)(p)[0] << 8) | (p)[1])
+#define NEXT(v, p) (((v) << 8) | (p)[2])
+#define IDX(h) ((((h) >> (3 * 8 - HLOG)) - (h)*5) & (HSIZE - 1))
+
+/* The match table: each slot holds base + offset of the last input position with that hash.
+ * liblzf leaves its table uninitialised and never matches offset 0; here a slot below the
+ * current call's base (an earlier call's) reads as empty, so the table is cleared only when
+ * the bases would wrap (every 4 GiB of input), not on every call. One per thread, allocated on
+ * its first compression (256 KiB: too big for the static TLS block an addon may use) and freed
+ * when the thread exits. */
+static _Thread_local uint32_t *tls_table;
+static _Thread_local uint32_t next_base;
+static pthread_key_t htab_key;
+static pthread_once_t htab_once = PTHREAD_ONCE_INIT;
+static int htab_key_ok;
+
+static void htab_key_init(void) { htab_key_ok = pthread_key_create(&htab_key, free) == 0; }
+
+static uint32_t *table(void) {
+  if (tls_table != NULL) return tls_table;
+  pthread_once(&htab_once, htab_key_init);
+  if (!htab_key_ok) return NULL;
+  uint32_t *t = calloc(HSIZE, sizeof *t);
+  if (t == NULL || pthread_setspecific(htab_key, t) != 0) {
+    free(t);
+    return NULL;
+  }
+  next_base = 1;
+  return tls_table = t;
 }
 
-size_t lzf_compress(const void *in, size_t in_len, void *out, size_t out_len) {
-  const unsigned char *ip = in, *const end = ip + in_len;
-  unsigned char *op = out, *const oend = op + out_len;
-  if (in_len == 0 || out_len == 0 || in_len >= UINT32_MAX) return 0;
-  /* The match table (input offset + 1, 0 = empty) is cleared on every call, so it is sized to
-   * the input: a full table per 1 KiB value cost more to clear than the compression itself. */
-  unsigned bits = 8;
-  while (bits < HASH_BITS && (1u << bits) < 2 * in_len) bits++;
-  uint32_t htab[1u << HASH_BITS];
-  memset(htab, 0, sizeof(uint32_t) << bits);
-  const unsigned char *const start = ip;
-  unsigned char *ctrl = op++; /* control byte of the literal run being built */
+size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t out_len) {
+  const unsigned char *const in = in_data;
+  unsigned char *const out = out_data;
+  if (in_len == 0 || out_len == 0 || in_len >= UINT32_MAX / 2) return 0;
+  uint32_t *const htab = table();
+  if (htab == NULL) return 0; /* no table: stored raw */
+  if ((uint64_t)next_base + in_len >= UINT32_MAX) {
+    memset(htab, 0, HSIZE * sizeof *htab);
+    next_base = 1;
+  }
+  const uint32_t base = next_base;
+  next_base += (uint32_t)in_len;
+
+  size_t ip = 0, op = 1; /* op: past the control byte of the literal run being built */
   unsigned lit = 0;
-  while (ip + 2 < end) {
-    uint32_t h = hash3(ip, bits);
-    const unsigned char *ref = htab[h] ? start + htab[h] - 1 : NULL;
-    htab[h] = (uint32_t)(ip - start) + 1;
-    size_t off = ref ? (size_t)(ip - ref - 1) : MAX_OFF;
-    if (ref != NULL && off < MAX_OFF && ref[0] == ip[0] && ref[1] == ip[1] && ref[2] == ip[2]) {
-      size_t max = (size_t)(end - ip) < MAX_REF ? (size_t)(end - ip) : MAX_REF;
-      size_t len = 3;
-      while (len < max && ref[len] == ip[len]) len++;
-      /* Close the literal run (or take back its unused control byte). */
-      if (lit)
-        *ctrl = (unsigned char)(lit - 1);
-      else
-        op--;
-      size_t l = len - 2;
-      if (op + (l < 7 ? 2 : 3) + 1 > oend) return 0;
-      if (l < 7) {
-        *op++ = (unsigned char)((l << 5) | (off >> 8));
-      } else {
-        *op++ = (unsigned char)((7u << 5) | (off >> 8));
-        *op++ = (unsigned char)(l - 7);
+  uint32_t hval = in_len >= 2 ? FRST(in) : 0;
+  while (ip + 2 < in_len) {
+    hval = NEXT(hval, in + ip);
+    uint32_t *slot = &htab[IDX(hval)];
+    uint32_t stored = *slot;
+    *slot = base + (uint32_t)ip;
+    size_t ref = stored > base ? stored - base : 0;
+    size_t off = ip - ref - 1;
+    if (ref > 0 && off < MAX_OFF && in[ref + 2] == in[ip + 2] && in[ref] == in[ip] &&
+        in[ref + 1] == in[ip + 1]) {
+      size_t len = 2;
+      size_t maxlen = in_len - ip - len;
+      if (maxlen > MAX_REF) maxlen = MAX_REF;
+      if (op + 3 + 1 >= out_len && op - !lit + 3 + 1 >= out_len) return 0;
+      out[op - lit - 1] = (unsigned char)(lit - 1); /* close the run (or take it back) */
+      op -= !lit;
+      int differed = 0;
+      if (maxlen > 16) /* liblzf compares 16 more bytes unrolled, without the maxlen bound */
+        for (int k = 0; k < 16 && !differed; k++) {
+          len++;
+          differed = in[ref + len] != in[ip + len];
+        }
+      if (!differed) {
+        do len++;
+        while (len < maxlen && in[ref + len] == in[ip + len]);
       }
-      *op++ = (unsigned char)(off & 0xff);
-      ip += len;
-      if (ip + 2 < end) htab[hash3(ip - 1, bits)] = (uint32_t)(ip - 1 - start) + 1;
+      len -= 2; /* octets - 2 */
+      ip++;
+      if (len < 7) {
+        out[op++] = (unsigned char)((off >> 8) + (len << 5));
+      } else {
+        out[op++] = (unsigned char)((off >> 8) + (7u << 5));
+        out[op++] = (unsigned char)(len - 7);
+      }
+      out[op++] = (unsigned char)off;
       lit = 0;
-      ctrl = op++;
+      op++;
+      ip += len + 1;
+      if (ip + 2 >= in_len) break;
+      ip -= 2;
+      hval = FRST(in + ip);
+      hval = NEXT(hval, in + ip);
+      htab[IDX(hval)] = base + (uint32_t)ip;
+      ip++;
+      hval = NEXT(hval, in + ip);
+      htab[IDX(hval)] = base + (uint32_t)ip;
+      ip++;
       continue;
     }
-    if (op >= oend) return 0;
-    *op++ = *ip++;
-    if (++lit == MAX_LIT) {
-      *ctrl = (unsigned char)(lit - 1);
+    if (op >= out_len) return 0;
+    lit++;
+    out[op++] = in[ip++];
+    if (lit == MAX_LIT) {
+      out[op - lit - 1] = (unsigned char)(lit - 1);
       lit = 0;
-      if (op >= oend) return 0;
-      ctrl = op++;
+      op++;
     }
   }
-  while (ip < end) {
-    if (op >= oend) return 0;
-    *op++ = *ip++;
-    if (++lit == MAX_LIT) {
-      *ctrl = (unsigned char)(lit - 1);
+  if (op + 3 > out_len) return 0; /* at most 3 bytes can be missing here */
+  while (ip < in_len) {
+    lit++;
+    out[op++] = in[ip++];
+    if (lit == MAX_LIT) {
+      out[op - lit - 1] = (unsigned char)(lit - 1);
       lit = 0;
-      if (op >= oend) return 0;
-      ctrl = op++;
+      op++;
     }
   }
-  if (lit)
-    *ctrl = (unsigned char)(lit - 1);
-  else
-    op--;
-  return (size_t)(op - (unsigned char *)out);
+  out[op - lit - 1] = (unsigned char)(lit - 1);
+  op -= !lit;
+  return op;
 }
 
 size_t lzf_decompress(const void *in, size_t in_len, void *out, size_t out_len) {

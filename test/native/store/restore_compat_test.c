@@ -1,6 +1,8 @@
 /* restore_compat_test.c - RESTORE of payloads redis-server 7.0.15 wrote, checked against what
  * redis-server answers after the same RESTORE (differences the differential harness's DUMP and
  * RESTORE probes found). */
+#include <stdlib.h>
+
 #include "cmdtest.h"
 
 static const char *restore(st_client *c, const char *key, const unsigned char *p, size_t n) {
@@ -33,11 +35,59 @@ static void negative_zero_score(st_client *c) {
   c->st->cfg.zset_max_listpack_entries = 128;
 }
 
+/* DUMP of strings whose payloads redis-server 7.0.15 wrote: LZF output byte for byte (liblzf's
+ * matcher), and the same choice of raw where the compressed form would not save 4 bytes. Each
+ * value comes from a 64-bit LCG (seed, length, alphabet; with `back`, most bytes repeat the one
+ * `back` before: long matches); the expected length and CRC are redis-server's DUMP of it. */
+static void lzf_dumps(st_client *c) {
+  static const struct {
+    uint64_t seed;
+    size_t n;
+    unsigned alpha, back;
+    size_t dump_len;
+    uint64_t crc;
+  } cases[] = {
+    { 1, 21, 2, 0, 33, 0x05f2e6ba289475afull },
+    { 2, 100, 3, 0, 85, 0x8fea725f9ef491c1ull },
+    { 3, 1000, 256, 0, 1013, 0xf64539af29f09378ull },
+    { 4, 70000, 3, 0, 39980, 0xc8bebeacf698143cull },
+    { 5, 70000, 256, 1000, 35393, 0xe99d9db1ee91e252ull },
+    { 6, 5000, 26, 7, 2486, 0x5f67fb4450424889ull },
+    { 7, 300, 1, 0, 27, 0x62250319696205a4ull },
+    { 8, 24, 256, 3, 29, 0xd7e33463e0d920a8ull },
+  };
+  static unsigned char v[70000];
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    uint64_t x = cases[i].seed;
+    for (size_t j = 0; j < cases[i].n; j++) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      if (cases[i].back && j >= cases[i].back && ((x >> 40) & 7) != 0)
+        v[j] = v[j - cases[i].back];
+      else
+        v[j] = (unsigned char)((x >> 33) % cases[i].alpha);
+    }
+    const char *argv[] = { "SET", "s", (const char *)v };
+    size_t lens[] = { 3, 1, cases[i].n };
+    CHECK(strcmp(exec_argv(c, 3, argv, lens), "+OK\r\n") == 0);
+    const char *r = exec(c, "DUMP", "s", NULL);
+    /* "$<len>\r\n<payload>\r\n": the payload ends with its CRC-64, little-endian. */
+    size_t len = strtoul(r + 1, NULL, 10);
+    const unsigned char *p = (const unsigned char *)strchr(r, '\n') + 1;
+    uint64_t crc = 0;
+    for (int k = 0; k < 8 && len >= 8; k++) crc |= (uint64_t)p[len - 8 + k] << (8 * k);
+    CHECK(len == cases[i].dump_len && crc == cases[i].crc);
+    if (len != cases[i].dump_len || crc != cases[i].crc)
+      fprintf(stderr, "  case %zu: DUMP %zu bytes crc %016llx, redis-server %zu %016llx\n", i, len,
+              (unsigned long long)crc, cases[i].dump_len, (unsigned long long)cases[i].crc);
+  }
+}
+
 int main(void) {
   tm_heap *h = check_heap(256, TM_POLICY_SPILL);
   st_store *st = st_create(h, NULL);
   st_client *c = st_client_new(st);
   negative_zero_score(c);
+  lzf_dumps(c);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);
   st_destroy(st);
