@@ -12,6 +12,7 @@
         "native/napi/util.c",
         "native/napi/heap_api.c",
         "native/napi/store_api.c",
+        "native/napi/acl_conf_api.c",
         "native/napi/addon.c"
       ],
       "include_dirs": ["native/include", "native/src", "native/store"],

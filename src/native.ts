@@ -168,6 +168,9 @@ export interface NativeStore {
   setAclFile(path: Uint8Array): void;
   /** Replace every ACL user by an ACL file's (all or nothing): null, or Redis's error text. */
   aclLoad(path: Uint8Array): string | null;
+  /** Define a user of the configuration (a `user` line's words after `user`: name, rules...),
+   *  as Redis at start-up (the default user is reset first): null, or Redis's log text. */
+  aclConfDefine(words: readonly Uint8Array[]): string | null;
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
   /** fn() between two commands after every everyBytes of routed allocation; null removes it. */
@@ -296,6 +299,9 @@ export interface NativeAddon {
   open(config: NativeConfig): NativeHeap;
   daxKmemAvailable(): boolean;
   sizeClass(size: number): number;
+  /** Check a `user` line's words after `user` (name, rules...) as Redis when it reads the line:
+   *  null, or [index of the directive word Redis's error names ("user" = 0), Redis's reason]. */
+  aclConfCheck(words: readonly Uint8Array[]): [number, string] | null;
   memkindVersion: number;
   version: string;
 }

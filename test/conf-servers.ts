@@ -22,13 +22,15 @@ export interface Exit {
 function launch(
   cmd: string,
   args: string[],
-): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+): { child: ChildProcess; output: () => string; exited: Promise<number | null>; closed: Promise<number | null> } {
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString('latin1')));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString('latin1')));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-  return { child, output: () => out, exited };
+  // 'exit' may come before the last output is read (a loaded machine): 'close' comes after both.
+  const closed = new Promise<number | null>((r) => child.once('close', (code) => r(code)));
+  return { child, output: () => out, exited, closed };
 }
 
 async function closeChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
@@ -86,7 +88,7 @@ export async function tiermemFromFile(file: string | null, args: string[] = []):
 export async function runToExit(cmd: 'redis-server' | 'tiermem', args: string[]): Promise<Exit> {
   const l = cmd === 'tiermem' ? launch(process.execPath, [MAIN, 'serve', ...args]) : launch(cmd, args);
   const t = setTimeout(() => l.child.kill('SIGKILL'), 20_000);
-  const code = await l.exited;
+  const code = await l.closed;
   clearTimeout(t);
   return { code, output: l.output() };
 }

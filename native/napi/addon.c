@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "acl_conf_api.h"
 #include "heap_api.h"
 #include "util.h"
 
@@ -206,6 +207,9 @@ static napi_value init(napi_env env, napi_value exports) {
   NAPI_CALL(env,
             napi_create_function(env, "sizeClass", NAPI_AUTO_LENGTH, js_size_class, NULL, &fn));
   NAPI_CALL(env, napi_set_named_property(env, exports, "sizeClass", fn));
+  NAPI_CALL(env, napi_create_function(env, "aclConfCheck", NAPI_AUTO_LENGTH, tm_js_acl_conf_check,
+                                      NULL, &fn));
+  NAPI_CALL(env, napi_set_named_property(env, exports, "aclConfCheck", fn));
   NAPI_CALL(env, napi_create_double(env, tm_memkind_version(), &v));
   NAPI_CALL(env, napi_set_named_property(env, exports, "memkindVersion", v));
   NAPI_CALL(env, napi_create_string_utf8(env, TM_VERSION, NAPI_AUTO_LENGTH, &v));

@@ -8,6 +8,8 @@
 #include <time.h>
 
 #include "acl.h"
+#include "acl_conf.h"
+#include "acl_conf_api.h"
 #include "migrate.h"
 #include <errno.h>
 
@@ -1078,11 +1080,35 @@ static napi_value js_acl_load(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* aclConfDefine(words) -> null, or Redis's log text: define a configured user (name, rules...). */
+static napi_value js_acl_conf_define(napi_env env, napi_callback_info info) {
+  PROLOGUE(1);
+  resp_arg *words;
+  int n, oom;
+  if (tm_arg_words(env, argv[0], &words, &n) != 0) return NULL;
+  char *err = acl_conf_define(ts->st, n, words, &oom);
+  free(words);
+  napi_value r;
+  if (oom) {
+    tm_napi_throw(env, E_NO_MEMORY, "no memory to define the user");
+    return NULL;
+  }
+  if (err == NULL) {
+    NAPI_CALL(env, napi_get_null(env, &r));
+    return r;
+  }
+  napi_status s = napi_create_string_latin1(env, err, NAPI_AUTO_LENGTH, &r);
+  free(err);
+  NAPI_CALL(env, s);
+  return r;
+}
+
 static const tm_fn_def store_functions[] = {
   { "setRequirepass", js_set_requirepass },
   { "passwordless", js_passwordless },
   { "setAclFile", js_set_acl_file },
   { "aclLoad", js_acl_load },
+  { "aclConfDefine", js_acl_conf_define },
   { "feed", js_feed },
   { "drain", js_drain },
   { "woken", js_woken },

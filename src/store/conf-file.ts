@@ -34,6 +34,8 @@ export interface ConfigFileRef {
 export interface StartupSetting {
   readonly name: string;
   readonly value: string;
+  /** The words after the name, where they matter one by one (`user` lines: src/store/conf-users.ts). */
+  readonly args?: readonly string[];
   readonly where: Pick<Directive, 'file' | 'line' | 'text'>;
 }
 

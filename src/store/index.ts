@@ -15,6 +15,7 @@ import { controlPlane } from './control.js';
 import type { ConfigFileRef, StartupSetting } from './conf-file.js';
 import { applyStartupSettings, startupDatabases } from './startup-settings.js';
 import { loadUsersAtStartup } from './acl-startup.js';
+import { configuredUsers } from './conf-users.js';
 import { DEFAULT_OUTPUT_LIMITS, StoreHost, type StoreLimits, type StoreStats } from './host.js';
 import { InternalErrors } from './internal-errors.js';
 import { closeIdle } from './security.js';
@@ -180,7 +181,7 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
     };
   if (opts.requirepass) host.setRequirepass(Buffer.from(opts.requirepass, 'utf8'));
   try {
-    loadUsersAtStartup(host);
+    loadUsersAtStartup(host, configuredUsers(opts.settings ?? []));
   } catch (e) {
     host.closed = true;
     host.aof?.close();

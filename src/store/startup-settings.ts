@@ -5,9 +5,11 @@
 import { CONFIG_BY_NAME } from './config-params.js';
 import { ConfFileError, type StartupSetting } from './conf-file.js';
 import type { StoreHost } from './host.js';
+import { USER_DIRECTIVE } from './conf-users.js';
 
 export function applyStartupSettings(host: StoreHost, settings: readonly StartupSetting[]): void {
   for (const s of settings) {
+    if (s.name === USER_DIRECTIVE) continue; // checked when read, defined with the ACL users
     const p = CONFIG_BY_NAME.get(s.name);
     if (p === undefined) throw new ConfFileError(s.where, 'Bad directive or wrong number of arguments');
     let why: string | null;

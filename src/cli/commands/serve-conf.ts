@@ -5,18 +5,20 @@
 //     the service before it starts, exactly as the flag would;
 //   - a CONFIG parameter (src/store/config-params.ts: `maxmemory 4gb`, `hash-max-listpack-entries
 //     64`, `pmem-threshold 4096`, ...), applied by the store as CONFIG SET would, before it loads
-//     its data and accepts clients.
+//     its data and accepts clients;
+//   - a `user <name> [rules...]` line, as Redis's (src/store/conf-users.ts).
 // Anything else stops start-up with Redis's "Bad directive" error naming the file and line.
 
 import type { Option } from 'commander';
 import { CONFIG_BY_NAME, bindHost } from '../../store/config-params.js';
-import { ConfFileError, type Directive, type StartupSetting } from '../../store/conf-file.js';
+import { ConfFileError, splitArgs, type Directive, type StartupSetting } from '../../store/conf-file.js';
+import { USER_DIRECTIVE, checkUserDirective } from '../../store/conf-users.js';
 
 /** The serve options a file may not set (they say where the file is). */
 const NOT_DIRECTIVES = new Set(['config']);
 
 /** Directives redis-server takes that tiermem has nothing for. */
-const UNSUPPORTED = new Set(['rename-command', 'user', 'loadmodule', 'sentinel']);
+const UNSUPPORTED = new Set(['rename-command', 'loadmodule', 'sentinel']);
 
 export interface ConfLayer {
   /** Values of serve options, keyed as commander keys them (attributeName). */
@@ -69,6 +71,7 @@ export function interpretDirectives(
   const flags: Record<string, string | boolean> = {};
   const settings: StartupSetting[] = [];
   let save: string[] | undefined;
+  const users = new Set<string>();
   for (const d of directives) {
     const where = { file: d.file, line: d.line, text: d.text };
     const fail = (reason: string): never => {
@@ -85,6 +88,12 @@ export function interpretDirectives(
       // The store listens on one address: the first one given (docs/config.md).
       if (d.args.length === 0) fail('wrong number of arguments');
       flags['host'] = bindHost(d.args.join(' '));
+      continue;
+    }
+    if (d.name === USER_DIRECTIVE && d.args.length >= 1) {
+      const why = checkUserDirective([splitArgs(d.text)![0]!, ...d.args], users);
+      if (why !== null) fail(why);
+      settings.push({ name: d.name, value: d.args.join(' '), args: d.args, where });
       continue;
     }
     const opt = NOT_DIRECTIVES.has(d.name) ? undefined : findOption(options, d.name);
