@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 
 #include "acl.h"
@@ -28,7 +29,8 @@
  * bytes, close request and output-buffer class; after feed/timers: S_EVENTS (EV_WOKEN: other
  * clients have output or a close request: call woken(); EV_INTERNAL: internal failures wait to be
  * logged) and S_TIMER (ms until a deadline set
- * by the commands just run, or -1). */
+ * by the commands just run, or -1). JS sets S_DIRECT before a feed: 1 when the socket has
+ * nothing queued, so the feed may send the replies itself (send_direct). */
 enum {
   S_PENDING = 0,
   S_CLOSE = 1,
@@ -38,7 +40,8 @@ enum {
   S_EVENTS = 5,
   S_TIMER = 6,
   S_IDLE_EXEMPT = 7, /* blocked or subscribed: not closed for `timeout` */
-  S_LEN = 8
+  S_DIRECT = 8,      /* set by JS: the feed may write to the socket (nothing queued there) */
+  S_LEN = 9
 };
 enum { EV_WOKEN = 1, EV_INTERNAL = 2 }; /* EV_INTERNAL: call takeInternalErrors() */
 enum { CLOSE_NONE = 0, CLOSE_AFTER_WRITE = 1, CLOSE_NOW = 2 };
@@ -126,7 +129,26 @@ static int out_area(napi_env env, napi_value buf, napi_value offv, uint8_t **out
   return 0;
 }
 
-/* feed(slot, input, length, out, offset) -> reply bytes written at out[offset..] */
+/* The n reply bytes at out straight to the socket, as Redis writes: a JS socket write per read
+ * (a stream write request, its callbacks, a Buffer view) costs more than the syscall itself.
+ * Only when JS vouched that nothing is queued on the socket (S_DIRECT) and no AOF commit must
+ * come first (its replies wait for it). Returns the bytes JS must still write, moved to out[0]:
+ * all of them when the kernel takes none or fails (the socket's own write then meets the error
+ * and reports it as before). */
+static size_t send_direct(ts_ctx *ts, st_client *c, uint8_t *out, size_t n) {
+  int allowed = ts->status[S_DIRECT] == 1;
+  ts->status[S_DIRECT] = 0; /* for this feed only */
+  if (n == 0 || c->fd < 0 || !allowed || aof_enabled(ts->st)) return n;
+  ssize_t sent;
+  do sent = send(c->fd, out, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+  while (sent < 0 && errno == EINTR);
+  if (sent <= 0) return n;
+  memmove(out, out + sent, n - (size_t)sent);
+  return n - (size_t)sent;
+}
+
+/* feed(slot, input, length, out, offset) -> reply bytes at out[offset..] that JS must write
+ * (the feed sent the rest itself when status[S_DIRECT] allowed it) */
 static napi_value js_feed(napi_env env, napi_callback_info info) {
   PROLOGUE(5);
   st_client *c = client_at(env, ts, argv[0], NULL);
@@ -140,7 +162,7 @@ static napi_value js_feed(napi_env env, napi_callback_info info) {
   st_feed(c, in, n);
   ts->env = NULL;
   report_events(ts);
-  return tm_make_double(env, (double)ship(ts, c, out, cap));
+  return tm_make_double(env, (double)send_direct(ts, c, out, ship(ts, c, out, cap)));
 }
 
 /* woken() -> the slots of the clients other clients' commands gave output or a close request

@@ -41,6 +41,7 @@ const S_CLASS = 4;
 const S_EVENTS = 5;
 const S_TIMER = 6;
 const S_IDLE_EXEMPT = 7;
+const S_DIRECT = 8;
 const EV_WOKEN = 1;
 const EV_INTERNAL = 2;
 const CLOSE_AFTER_WRITE = 1;
@@ -183,6 +184,9 @@ export class StoreNetServer {
     if (c.closed || this.host.closed) return;
     c.lastActive = Date.now();
     this.ensureRoom();
+    // The engine may send the replies itself when nothing waits ahead of them: nothing queued on
+    // the socket (or held for the AOF commit); it still returns what the kernel did not take.
+    this.status[S_DIRECT] = c.socket.writableLength === 0 && this.held.size === 0 && !c.paused ? 1 : 0;
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
     const events = this.status[S_EVENTS]!;
     const timer = this.status[S_TIMER]!;
