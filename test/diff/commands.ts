@@ -30,6 +30,7 @@ import { clientRows } from './clients.js';
 import { ZBLOCK_COMMANDS } from './zblock.js';
 import { FLOAT_COMMANDS } from './floats.js';
 import { WIDEN_COMMANDS } from './widen.js';
+import { DUMP_COMMANDS } from './dump.js';
 
 export interface CommandRow {
   name: string;
@@ -245,4 +246,5 @@ export const COMMANDS: readonly CommandRow[] = [
   ...FLOAT_COMMANDS,
   ...ACL_FILE_COMMANDS,
   ...WIDEN_COMMANDS,
+  ...DUMP_COMMANDS,
 ];
