@@ -764,19 +764,6 @@ static void *adopt(st_store *st, unsigned owner, const rdb_str *b, uint8_t *tier
   return p;
 }
 
-/* Whether every entry of a listpack of pairs has its first half within maxlen, and optionally
- * both halves (hashes). */
-static int lp_pairs_fit(const unsigned char *lp, uint64_t maxlen, int both) {
-  int i = 0;
-  for (unsigned char *p = lp_first(lp); p != NULL; p = lp_next(lp, p), i++) {
-    if (!both && (i & 1)) continue;
-    lp_val v;
-    lp_get(p, &v);
-    if (!v.is_int && v.len > maxlen) return 0;
-  }
-  return 1;
-}
-
 /* ------------------------------------------------------------------------------ values */
 
 int rdb_type_known(int t) {
@@ -912,8 +899,9 @@ static int load_hash(rdb_in *in, int type, st_entry *tmp) {
       return rdb_in_fail(in, "invalid listpack");
     uint32_t n = lp_length(s.s) / 2;
     if (n == 0) return 1;
-    if (n <= (uint64_t)st->cfg.hash_max_listpack_entries &&
-        lp_pairs_fit(s.s, (uint64_t)st->cfg.hash_max_listpack_value, 1)) {
+    /* Redis 7.0.15 converts a listpack hash on its entry count only: a value longer than
+     * hash-max-listpack-value stays in the listpack (RESTORE then OBJECT ENCODING: listpack). */
+    if (n <= (uint64_t)st->cfg.hash_max_listpack_entries) {
       /* Adopt it as it is, once it has no duplicate fields. */
       for (unsigned char *p = lp_first(s.s); p != NULL; p = lp_next(s.s, lp_next(s.s, p))) {
         elem f;
@@ -1007,8 +995,8 @@ static int load_zset(rdb_in *in, int type, st_entry *tmp) {
       return rdb_in_fail(in, "invalid listpack");
     uint32_t n = lp_length(s.s) / 2;
     if (n == 0) return 1;
-    if (n <= (uint64_t)st->cfg.zset_max_listpack_entries &&
-        lp_pairs_fit(s.s, (uint64_t)st->cfg.zset_max_listpack_value, 0)) {
+    /* On its entry count only, as a hash listpack (zset-max-listpack-value is not checked). */
+    if (n <= (uint64_t)st->cfg.zset_max_listpack_entries) {
       /* Adopt it once it is ordered, with valid scores and distinct members. */
       const unsigned char *prev = NULL;
       double prev_score = 0;

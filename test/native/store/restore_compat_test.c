@@ -35,6 +35,44 @@ static void negative_zero_score(st_client *c) {
   c->st->cfg.zset_max_listpack_entries = 128;
 }
 
+/* Listpack hashes and zsets (types 16, 17) convert on their entry count only: with the value
+ * limits below their elements they stay listpacks, as redis-server 7.0.15 keeps them (found by
+ * the differential harness: seed 65, RESTORE under CONFIG SET hash-max-listpack-value 8). */
+static void listpack_value_limits(st_client *c) {
+  /* HSET k f1 v1 f2 2 f3 <30 x> */
+  static const unsigned char hash_lp[] = {
+    0x10, 0xc3, 0x21, 0x39, 0x0b, 0x39, 0x00, 0x00, 0x00, 0x06, 0x00, 0x82, 0x66, 0x31, 0x03, 0x82,
+    0x76, 0x20, 0x03, 0x0a, 0x66, 0x32, 0x03, 0x02, 0x01, 0x82, 0x66, 0x33, 0x03, 0x9e, 0x78, 0xe0,
+    0x14, 0x00, 0x01, 0x1f, 0xff, 0x0a, 0x00, 0xaf, 0x82, 0x9e, 0xbd, 0x1a, 0xd9, 0x5b, 0xc2
+  };
+  /* ZADD k 1 a 2.5 b -inf c inf d */
+  static const unsigned char zset_lp[] = { 0x11, 0x25, 0x25, 0x00, 0x00, 0x00, 0x08, 0x00, 0x81,
+                                           0x63, 0x02, 0x84, 0x2d, 0x69, 0x6e, 0x66, 0x05, 0x81,
+                                           0x61, 0x02, 0x01, 0x01, 0x81, 0x62, 0x02, 0x83, 0x32,
+                                           0x2e, 0x35, 0x04, 0x81, 0x64, 0x02, 0x83, 0x69, 0x6e,
+                                           0x66, 0x04, 0xff, 0x0a, 0x00, 0x47, 0xfa, 0x98, 0x45,
+                                           0xb0, 0xa7, 0x68, 0x05 };
+  c->st->cfg.hash_max_listpack_value = 8;
+  c->st->cfg.zset_max_listpack_value = 0;
+  CHECK(strcmp(restore(c, "h", hash_lp, sizeof hash_lp), "+OK\r\n") == 0);
+  CHECK_REPLY(c, "$8\r\nlistpack\r\n", "OBJECT", "ENCODING", "h");
+  CHECK_REPLY(c, "$2\r\nv1\r\n", "HGET", "h", "f1");
+  CHECK(strcmp(restore(c, "z", zset_lp, sizeof zset_lp), "+OK\r\n") == 0);
+  CHECK_REPLY(c, "$8\r\nlistpack\r\n", "OBJECT", "ENCODING", "z");
+  CHECK_REPLY(c, "$3\r\n2.5\r\n", "ZSCORE", "z", "b");
+  /* Over the entry limits they convert, as in Redis. */
+  c->st->cfg.hash_max_listpack_entries = 2;
+  c->st->cfg.zset_max_listpack_entries = 2;
+  CHECK(strcmp(restore(c, "h", hash_lp, sizeof hash_lp), "+OK\r\n") == 0);
+  CHECK_REPLY(c, "$9\r\nhashtable\r\n", "OBJECT", "ENCODING", "h");
+  CHECK(strcmp(restore(c, "z", zset_lp, sizeof zset_lp), "+OK\r\n") == 0);
+  CHECK_REPLY(c, "$8\r\nskiplist\r\n", "OBJECT", "ENCODING", "z");
+  c->st->cfg.hash_max_listpack_value = 64;
+  c->st->cfg.zset_max_listpack_value = 64;
+  c->st->cfg.hash_max_listpack_entries = 128;
+  c->st->cfg.zset_max_listpack_entries = 128;
+}
+
 /* DUMP of strings whose payloads redis-server 7.0.15 wrote: LZF output byte for byte (liblzf's
  * matcher), and the same choice of raw where the compressed form would not save 4 bytes. Each
  * value comes from a 64-bit LCG (seed, length, alphabet; with `back`, most bytes repeat the one
@@ -88,6 +126,7 @@ int main(void) {
   st_client *c = st_client_new(st);
   negative_zero_score(c);
   lzf_dumps(c);
+  listpack_value_limits(c);
   exec(c, "FLUSHALL", NULL);
   st_client_free(c);
   st_destroy(st);
