@@ -103,7 +103,8 @@ export interface NativeStoreTiering {
   debt: number;
   /** Moves refused for lack of memory on the destination tier. */
   failed: number;
-  maxmemory: number;
+  /** Exact: Redis's maxmemory is an unsigned long long (up to 2^64-1). */
+  maxmemory: bigint;
   maxmemoryPolicy: number;
   /** What maxmemory is compared with: every byte the store holds, both tiers. */
   used: number;
@@ -147,7 +148,8 @@ export interface NativeStore {
   lazyRun(budgetMicros: number): number;
   info(): NativeStoreInfo;
   /** A data-plane parameter (hash-max-listpack-entries, proto-max-bulk-len...): false if unknown. */
-  configSet(name: string, value: number): boolean;
+  /** A BigInt carries values beyond 2^53 exactly (int64, or uint64 for maxmemory). */
+  configSet(name: string, value: number | bigint): boolean;
   /** The controller's quota for the migrator: move `bytes` of values to tier 0 (DRAM) or 1;
    *  returns the bytes one immediate bounded step moved (the rest follows in cron steps). */
   migrate(toTier: number, bytes: number): number;

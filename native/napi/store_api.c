@@ -306,6 +306,14 @@ static int set_num(napi_env env, napi_value obj, const char *name, double v) {
   return 0;
 }
 
+/* A uint64 that must stay exact beyond 2^53 (maxmemory: up to 2^64-1, as Redis's). */
+static int set_bigint_u64(napi_env env, napi_value obj, const char *name, uint64_t v) {
+  napi_value n;
+  NAPI_CALL_INT(env, napi_create_bigint_uint64(env, v, &n));
+  NAPI_CALL_INT(env, napi_set_named_property(env, obj, name, n));
+  return 0;
+}
+
 /* info().tiering: reads by tier, the migrator's traffic, budget and demands, eviction. */
 static int set_tiering(napi_env env, napi_value o, st_store *st) {
   const st_mig *m = st->mig;
@@ -323,7 +331,7 @@ static int set_tiering(napi_env env, napi_value o, st_store *st) {
       set_num(env, t, "quotaPmem", (double)m->quota[TM_PMEM]) ||
       set_num(env, t, "quotaDram", (double)m->quota[TM_DRAM]) ||
       set_num(env, t, "debt", (double)m->debt) || set_num(env, t, "failed", (double)m->failed) ||
-      set_num(env, t, "maxmemory", (double)st->cfg.maxmemory) ||
+      set_bigint_u64(env, t, "maxmemory", st->cfg.maxmemory) ||
       set_num(env, t, "maxmemoryPolicy", (double)st->cfg.maxmemory_policy) ||
       set_num(env, t, "used", (double)sm_total_bytes(&st->mem)))
     return -1;
@@ -493,16 +501,40 @@ static int64_t *config_field(st_config *cfg, const char *name) {
   return NULL;
 }
 
+/* A configSet value: a number, or a BigInt for values beyond 2^53 (an int64, or a uint64 kept
+ * as its bit pattern: maxmemory is unsigned). -1 after throwing. */
+static int config_value(napi_env env, napi_value v, int64_t *out) {
+  napi_valuetype t;
+  NAPI_CALL_INT(env, napi_typeof(env, v, &t));
+  if (t != napi_bigint) {
+    double d;
+    NAPI_CALL_INT(env, napi_get_value_double(env, v, &d));
+    *out = (int64_t)d;
+    return 0;
+  }
+  bool lossless;
+  NAPI_CALL_INT(env, napi_get_value_bigint_int64(env, v, out, &lossless));
+  if (lossless) return 0;
+  uint64_t u;
+  NAPI_CALL_INT(env, napi_get_value_bigint_uint64(env, v, &u, &lossless));
+  if (lossless) {
+    *out = (int64_t)u;
+    return 0;
+  }
+  napi_throw_range_error(env, NULL, "configSet: the value does not fit 64 bits");
+  return -1;
+}
+
 /* configSet(name, value) -> true if the data plane has this parameter. */
 static napi_value js_config_set(napi_env env, napi_callback_info info) {
   PROLOGUE(2);
   char name[64];
   if (get_string(env, argv[0], name, sizeof name) != 0) return NULL;
-  double v;
-  NAPI_CALL(env, napi_get_value_double(env, argv[1], &v));
+  int64_t v;
+  if (config_value(env, argv[1], &v) != 0) return NULL;
   int64_t *f = config_field(&ts->st->cfg, name);
   if (f != NULL) {
-    *f = (int64_t)v;
+    *f = v;
     if (strcmp(name, "proto-max-bulk-len") == 0)
       for (st_client *c = ts->st->clients; c != NULL; c = c->next) c->in.max_bulk = (size_t)v;
   }

@@ -74,16 +74,16 @@ static st_entry *select_key(st_store *st, int *dbi) {
 }
 
 int evict_perform(st_store *st) {
-  if (st->cfg.maxmemory <= 0) return EVICT_OK;
+  if (st->cfg.maxmemory == 0) return EVICT_OK;
   int64_t used = evict_used(st);
-  if (used <= st->cfg.maxmemory) return EVICT_OK;
+  if ((uint64_t)used <= st->cfg.maxmemory) return EVICT_OK;
   if (st->cfg.maxmemory_policy == MM_NOEVICTION) return EVICT_FAIL;
   int64_t start = mono_us();
   st_client tmp;
   memset(&tmp, 0, sizeof tmp);
   tmp.st = st;
   uint64_t keys = 0;
-  while ((used = evict_used(st)) > st->cfg.maxmemory) {
+  while ((uint64_t)(used = evict_used(st)) > st->cfg.maxmemory) {
     int dbi;
     st_entry *e = select_key(st, &dbi);
     if (e == NULL) {

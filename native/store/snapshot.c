@@ -284,7 +284,7 @@ static int rt_room(st_store *st, st_snapshot *s, size_t bytes) {
   size_t grow = (cap - s->rt_cap) * sizeof *s->rt;
   if (extra_now(s) + grow + bytes > s->limit) return -1;
   if (st->cfg.maxmemory > 0 &&
-      sm_total_bytes(&st->mem) + (int64_t)(grow + bytes) > st->cfg.maxmemory)
+      (uint64_t)sm_total_bytes(&st->mem) + grow + bytes > st->cfg.maxmemory)
     return -1;
   if (cap == s->rt_cap) return 0;
   uint8_t tier = s->rt_tier;

@@ -223,7 +223,8 @@ typedef struct st_config {
   int64_t latency_monitor_threshold; /* 0 ms: off (latency.c) */
   int64_t latency_tracking;          /* 1: per-command histograms (latency_hist.h) */
   /* Memory limits and eviction (evict.h) and the tier migrator (migrate.h). */
-  int64_t maxmemory;         /* bytes the store may hold on both tiers together; 0 = none */
+  uint64_t maxmemory;        /* bytes the store may hold on both tiers together; 0 = none
+                              * (unsigned long long as Redis's: up to 2^64-1) */
   int64_t maxmemory_policy;  /* MM_* (access.h): noeviction */
   int64_t maxmemory_samples; /* 5 */
   int64_t lfu_log_factor;    /* 10 */

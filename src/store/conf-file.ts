@@ -131,13 +131,17 @@ export function quoteArg(v: string): string {
 }
 
 /** Redis's rewriteConfigFormatMemory: the largest of gb, mb, kb that divides the value. */
-export function formatMemory(bytes: number): string {
-  const units: [number, string][] = [
-    [1024 ** 3, 'gb'],
-    [1024 ** 2, 'mb'],
-    [1024, 'kb'],
+export function formatMemory(value: number | bigint | string): string {
+  // Exact beyond 2^53, and as a long long as Redis's rewriteConfigFormatMemory prints it
+  // (maxmemory 2^64-1 is written -1).
+  if (typeof value === 'string' && !/^-?\d+$/.test(value)) return value;
+  const bytes = BigInt.asIntN(64, BigInt(value));
+  const units: [bigint, string][] = [
+    [1024n ** 3n, 'gb'],
+    [1024n ** 2n, 'mb'],
+    [1024n, 'kb'],
   ];
-  for (const [n, u] of units) if (bytes !== 0 && bytes % n === 0) return `${bytes / n}${u}`;
+  for (const [n, u] of units) if (bytes !== 0n && bytes % n === 0n) return `${bytes / n}${u}`;
   return String(bytes);
 }
 

@@ -22,7 +22,7 @@ const FILE_ONLY = new Set(['include', 'rename-command', 'user', 'loadmodule', 's
 function linesOf(p: ConfigParam, e: StoreHost): readonly RewriteLine[] | null {
   if (p.rewrite) return p.rewrite(e);
   const v = p.get(e);
-  const text = p.format === 'memory' ? formatMemory(Number(v)) : p.format === 'string' ? quoteArg(v) : v;
+  const text = p.format === 'memory' ? formatMemory(v) : p.format === 'string' ? quoteArg(v) : v;
   return [{ line: `${p.name} ${text}`, force: p.default === undefined || v !== p.default }];
 }
 

@@ -234,12 +234,12 @@ function checked(p: ConfigParam): ConfigParam {
     return 'error' in r ? r.error : (p.validate?.(e, canonical(v)) ?? null);
   };
   // The store's own setter gets the value as CONFIG GET will show it (1k -> 1000, YES -> yes);
-  // a number beyond 2^53 (Redis's "no limit" values, up to 2^64-1) reaches it as 2^53, which is
-  // as unlimited here, and CONFIG GET shows the value given.
+  // unless the setter is exact (p.exact), a number beyond 2^53 (Redis's "no limit" values, up to
+  // 2^64-1) reaches it as 2^53, which is as unlimited there, and CONFIG GET shows the value given.
   canonical = (v: string): string => {
     const r = redisCheck(spec, v);
     if (!('value' in r) || spec.type.kind === 'special') return v;
-    if (spec.type.kind !== 'number' || !/^-?\d+$/.test(r.value)) return r.value;
+    if (p.exact || spec.type.kind !== 'number' || !/^-?\d+$/.test(r.value)) return r.value;
     const n = BigInt(r.value);
     const max = BigInt(Number.MAX_SAFE_INTEGER);
     return n > max ? String(max) : n < -max ? String(-max) : r.value;

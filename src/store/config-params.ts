@@ -11,6 +11,7 @@ import { formatMemory, quoteArg } from './conf-file.js';
 import { formatSavePoints, parseSavePoints, type Persistence } from './persistence.js';
 import { AOF_PARAMS } from './aof-config.js';
 import { completeWithRedis } from './config-accepted.js';
+import { memtoull } from './config-redis.js';
 import { ENGINE_DEFAULTS } from './engine-defaults.js';
 import { LATENCY_TRACKING_PARAMS } from './latency-config.js';
 import { HZ_PARAMS } from './hz.js';
@@ -24,6 +25,9 @@ export interface ConfigParam {
   readonly protected?: boolean;
   /** Redis's HIDDEN_CONFIG: CONFIG GET shows it only when asked by its exact name. */
   readonly hidden?: boolean;
+  /** set/validate take values beyond 2^53 exactly (BigInt to the engine); without it a Redis
+   *  number beyond 2^53 reaches them as 2^53 (config-accepted.ts). */
+  readonly exact?: boolean;
   /** Accepted and stored as Redis does, but nothing here acts on it: why (config-accepted.ts). */
   readonly noEffect?: string;
   get(e: StoreHost): string;
@@ -73,6 +77,42 @@ function memoryParam(
   };
 }
 
+/** A byte count exactly, also beyond 2^53 (Redis's memory parameters reach 2^64-1): plain
+ *  digits (as Redis's check leaves a value), else what parseMemory takes. */
+function parseBytes(v: string): bigint | null {
+  const t = v.trim();
+  if (/^\d+$/.test(t)) return BigInt(t);
+  const n = parseMemory(t);
+  return n === null ? null : BigInt(n);
+}
+
+/** What the engine is given: a number while exact, else the BigInt. */
+function engineValue(n: bigint): number | bigint {
+  const safe = BigInt(Number.MAX_SAFE_INTEGER);
+  return n <= safe && n >= -safe ? Number(n) : n;
+}
+
+/** A memory parameter the engine enforces, exact to Redis's range (up to 2^64-1). */
+function exactMemoryParam(
+  name: string,
+  get: (e: StoreHost) => number | bigint,
+  set: (e: StoreHost, n: bigint) => string | null,
+  dflt: number,
+): ConfigParam {
+  return {
+    name,
+    format: 'memory',
+    exact: true,
+    default: String(dflt),
+    get: (e) => String(get(e)),
+    set: (e, v) => {
+      const n = parseBytes(v);
+      return n === null ? NOT_MEMORY : set(e, n);
+    },
+    validate: (_e, v) => (parseBytes(v) === null ? NOT_MEMORY : null),
+  };
+}
+
 /** Run a controller/allocator setter, turning its validation error into a CONFIG SET reason. */
 function attempt(fn: () => void): string | null {
   try {
@@ -109,38 +149,38 @@ const NO_CONTROLLER = 'no ratio controller is attached to this store';
 
 /** The engine's encoding thresholds: name, range (Redis 7's; list-compress-depth is accepted, no
  *  compression; set-max-listpack-* are Redis 7.2's, a tiermem extension). */
-const ENCODING_PARAMS: readonly [string, number, number][] = [
-  ['hash-max-listpack-entries', 0, 2 ** 63 - 1],
-  ['hash-max-listpack-value', 0, 2 ** 63 - 1],
-  ['list-max-listpack-size', -(2 ** 31), 2 ** 31 - 1],
-  ['set-max-intset-entries', 0, 2 ** 63 - 1],
-  ['set-max-listpack-entries', 0, 2 ** 63 - 1],
-  ['set-max-listpack-value', 0, 2 ** 63 - 1],
-  ['zset-max-listpack-entries', 0, 2 ** 63 - 1],
-  ['zset-max-listpack-value', 0, 2 ** 63 - 1],
+const LONG_MAX = 2n ** 63n - 1n;
+const ENCODING_PARAMS: readonly [string, bigint, bigint][] = [
+  ['hash-max-listpack-entries', 0n, LONG_MAX],
+  ['hash-max-listpack-value', 0n, LONG_MAX],
+  ['list-max-listpack-size', -(2n ** 31n), 2n ** 31n - 1n],
+  ['set-max-intset-entries', 0n, LONG_MAX],
+  ['set-max-listpack-entries', 0n, LONG_MAX],
+  ['set-max-listpack-value', 0n, LONG_MAX],
+  ['zset-max-listpack-entries', 0n, LONG_MAX],
+  ['zset-max-listpack-value', 0n, LONG_MAX],
 ];
 
-/** An integer parameter the engine owns (its start value in engine-defaults.ts); the value shown
- *  is the last one set. */
-function engineInteger(name: string, min: number, max: number): ConfigParam {
+/** An integer parameter the engine owns (its start value in engine-defaults.ts), exact over its
+ *  whole range (int64); the value shown is the last one set. */
+function engineInteger(name: string, min: bigint, max: bigint): ConfigParam {
   const dflt = ENGINE_DEFAULTS.get(name)!;
-  const values = new WeakMap<StoreHost, number>();
+  const values = new WeakMap<StoreHost, bigint>();
   const outOfRange = (v: string): string | null => {
     if (!/^-?\d+$/.test(v.trim())) return "argument couldn't be parsed into an integer";
-    const n = Number(v.trim());
-    return Number.isSafeInteger(n) && n >= min && n <= max
-      ? null
-      : `argument must be between ${min} and ${max === 2 ** 63 - 1 ? '9223372036854775807' : max} inclusive`;
+    const n = BigInt(v.trim());
+    return n >= min && n <= max ? null : `argument must be between ${min} and ${max} inclusive`;
   };
   return {
     name,
+    exact: true,
     default: String(dflt),
     get: (e) => String(values.get(e) ?? dflt),
     set: (e, v) => {
       const why = outOfRange(v);
       if (why !== null) return why;
-      const n = Number(v.trim());
-      e.applyLimit(name, n);
+      const n = BigInt(v.trim());
+      e.applyLimit(name, engineValue(n));
       values.set(e, n);
       return null;
     },
@@ -352,35 +392,35 @@ const STORE_PARAMS: readonly ConfigParam[] = [
     (e, n) => attempt(() => e.alloc.setLimit('pmem', n)),
     0,
   ),
-  memoryParam(
+  exactMemoryParam(
     'proto-max-bulk-len',
     (e) => e.limits.maxBulkLen,
     (e, n) => {
-      if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
-      e.limits.maxBulkLen = n;
-      e.applyLimit('proto-max-bulk-len', n);
+      if (n < 1024n * 1024n || n > LONG_MAX) return `argument must be between 1048576 and ${LONG_MAX} inclusive`;
+      e.limits.maxBulkLen = engineValue(n);
+      e.applyLimit('proto-max-bulk-len', engineValue(n));
       return null;
     },
     512 * 1024 * 1024,
   ),
-  memoryParam(
+  exactMemoryParam(
     'client-query-buffer-limit',
     (e) => e.limits.maxQueryBuffer,
     (e, n) => {
-      if (n < 1024 * 1024) return 'argument must be between 1048576 and 9223372036854775807 inclusive';
-      e.limits.maxQueryBuffer = n;
-      e.applyLimit('client-query-buffer-limit', n);
+      if (n < 1024n * 1024n || n > LONG_MAX) return `argument must be between 1048576 and ${LONG_MAX} inclusive`;
+      e.limits.maxQueryBuffer = engineValue(n);
+      e.applyLimit('client-query-buffer-limit', engineValue(n));
       return null;
     },
     1024 * 1024 * 1024,
   ),
   ...ENCODING_PARAMS.map(([name, min, max]) => engineInteger(name, min, max)),
-  engineInteger('active-expire-effort', 1, 10),
+  engineInteger('active-expire-effort', 1n, 10n),
   ...HZ_PARAMS,
-  engineInteger('slowlog-log-slower-than', -1, 2 ** 63 - 1),
-  engineInteger('slowlog-max-len', 0, 2 ** 63 - 1),
-  engineInteger('acllog-max-len', 0, 2 ** 63 - 1),
-  engineInteger('latency-monitor-threshold', 0, 2 ** 63 - 1),
+  engineInteger('slowlog-log-slower-than', -1n, LONG_MAX),
+  engineInteger('slowlog-max-len', 0n, LONG_MAX),
+  engineInteger('acllog-max-len', 0n, LONG_MAX),
+  engineInteger('latency-monitor-threshold', 0n, LONG_MAX),
   ...LATENCY_TRACKING_PARAMS,
   {
     // Redis's format and validation; the normal and pubsub classes apply (there are no replicas).
@@ -410,13 +450,14 @@ const STORE_PARAMS: readonly ConfigParam[] = [
         const name = t[i]!.toLowerCase();
         const cls = OUTPUT_CLASSES.indexOf((name === 'slave' ? 'replica' : name) as OutputClass);
         if (cls < 0) return 'Invalid client class specified in buffer limit configuration.';
-        const hard = parseMemory(t[i + 1]!);
-        const soft = parseMemory(t[i + 2]!);
+        // Redis's memtoull: exact up to 2^64-1 (a BigInt beyond 2^53).
+        const hard = memtoull(t[i + 1]!);
+        const soft = memtoull(t[i + 2]!);
         const secs = /^\d+$/.test(t[i + 3]!) ? Number(t[i + 3]) : null;
         if (hard === null || soft === null || secs === null) {
           return 'Error in hard, soft or soft_seconds setting in buffer limit configuration.';
         }
-        next[cls] = { hard, soft, softSeconds: secs };
+        next[cls] = { hard: engineValue(hard), soft: engineValue(soft), softSeconds: secs };
       }
       // Every class given or none (CONFIG SET is all-or-nothing).
       next.forEach((l, i) => (e.limits.output[i] = l));
@@ -465,11 +506,12 @@ const STORE_PARAMS: readonly ConfigParam[] = [
   accessInteger('timeout', 'timeout', 0, 2147483647, 0),
   accessInteger('tcp-keepalive', 'tcpKeepalive', 0, 2147483647, 300),
   // maxmemory counts every byte the store holds on both tiers (native/store/evict.h).
-  memoryParam(
+  exactMemoryParam(
     'maxmemory',
     (e) => e.info().tiering.maxmemory,
     (e, n) => {
-      e.applyLimit('maxmemory', n);
+      if (n >= 2n ** 64n) return NOT_MEMORY;
+      e.applyLimit('maxmemory', engineValue(n));
       return null;
     },
     0,
@@ -489,9 +531,9 @@ const STORE_PARAMS: readonly ConfigParam[] = [
       return null;
     },
   },
-  engineInteger('maxmemory-samples', 1, 2 ** 31 - 1),
-  engineInteger('lfu-log-factor', 0, 2 ** 31 - 1),
-  engineInteger('lfu-decay-time', 0, 2 ** 31 - 1),
+  engineInteger('maxmemory-samples', 1n, 2n ** 31n - 1n),
+  engineInteger('lfu-log-factor', 0n, 2n ** 31n - 1n),
+  engineInteger('lfu-decay-time', 0n, 2n ** 31n - 1n),
   // The migrator's byte-rate budget (bytes/s, Redis memory units; 0 = no migration).
   memoryParam(
     'tier-migrate-rate',

@@ -77,7 +77,7 @@ export function string2ll(s: string): bigint | null {
 }
 
 /** util.c memtoull: digits then b, k, kb, m, mb, g, gb (any case); wraps as unsigned long long. */
-function memtoull(s: string): bigint | null {
+export function memtoull(s: string): bigint | null {
   if (s.startsWith('-')) return null;
   const m = /^([0-9]*)(.*)$/s.exec(s)!;
   const muls: Record<string, bigint> = {
@@ -255,7 +255,7 @@ export function redisRewrite(
     case 'number': {
       const force = value !== redisDefault(p);
       if (t.unit === 'memory' || (t.unit === 'memory-percent' && !value.endsWith('%'))) {
-        return [{ line: `${name} ${formatMemory(Number(value))}`, force }];
+        return [{ line: `${name} ${formatMemory(value)}`, force }];
       }
       return [{ line: `${name} ${value}`, force }];
     }

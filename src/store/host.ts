@@ -18,8 +18,9 @@ import { ENGINE_DEFAULTS } from './engine-defaults.js';
 
 /** One class's client-output-buffer-limit: bytes, and how long the soft limit may be exceeded. */
 export interface OutputLimit {
-  hard: number;
-  soft: number;
+  /** A BigInt beyond 2^53 (Redis takes up to 2^64-1). */
+  hard: number | bigint;
+  soft: number | bigint;
   softSeconds: number;
 }
 
@@ -37,9 +38,9 @@ export const DEFAULT_OUTPUT_LIMITS: readonly OutputLimit[] = [
 
 export interface StoreLimits {
   /** Largest bulk argument and string value (proto-max-bulk-len); enforced by the engine. */
-  maxBulkLen: number;
+  maxBulkLen: number | bigint;
   /** Unparsed input a client may hold before it is disconnected; enforced by the engine. */
-  maxQueryBuffer: number;
+  maxQueryBuffer: number | bigint;
   /**
    * Unsent output (engine-held plus the socket's backlog) per client class before the client
    * is disconnected (client-output-buffer-limit); 0 = no limit. Indexed as OUTPUT_CLASSES.
@@ -133,7 +134,7 @@ export class StoreHost {
   }
 
   /** Push a data-plane parameter to the engine. */
-  applyLimit(name: string, value: number): void {
+  applyLimit(name: string, value: number | bigint): void {
     if (!this.engine.configSet(name, value)) throw new Error(`the engine has no parameter ${name}`);
   }
 

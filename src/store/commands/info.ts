@@ -185,8 +185,9 @@ function memory({ host, info }: Source): string[] {
     'used_memory_functions:0',
     'used_memory_scripts:0',
     'used_memory_scripts_human:0B',
-    `maxmemory:${info.tiering.maxmemory}`,
-    `maxmemory_human:${human(info.tiering.maxmemory)}`,
+    // Redis prints its unsigned maxmemory as a long long (2^64-1 -> -1).
+    `maxmemory:${BigInt.asIntN(64, info.tiering.maxmemory)}`,
+    `maxmemory_human:${human(Number(info.tiering.maxmemory))}`,
     `maxmemory_policy:${MAXMEMORY_POLICIES[info.tiering.maxmemoryPolicy] ?? 'noeviction'}`,
     'allocator_frag_ratio:1.00',
     'allocator_frag_bytes:0',

@@ -34,7 +34,7 @@ static size_t keys(st_store *st) { return dict_size(&st->dbs[0].keys); }
 
 /* Eviction is bounded per command (500 us): what is left goes on in the cron. */
 static void settle(st_store *st) {
-  for (int i = 0; i < 1000 && evict_used(st) > st->cfg.maxmemory; i++) st_cron(st, 10000);
+  for (int i = 0; i < 1000 && (uint64_t)evict_used(st) > st->cfg.maxmemory; i++) st_cron(st, 10000);
 }
 
 static void test_noeviction(st_store *st, st_client *c) {
@@ -53,6 +53,23 @@ static void test_noeviction(st_store *st, st_client *c) {
   exec(c, "flushall", NULL);
 }
 
+/* maxmemory is unsigned as Redis's: 2^64-1 (and anything past 2^63) is a limit never reached,
+ * not a negative "none"; one byte under what is used still refuses. */
+static void test_unsigned(st_store *st, st_client *c) {
+  fill(c, 3, "k");
+  st->cfg.maxmemory_policy = MM_NOEVICTION;
+  st->cfg.maxmemory = UINT64_MAX;
+  CHECK(evict_perform(st) == EVICT_OK);
+  CHECK_REPLY(c, "+OK\r\n", "set", "new", "v");
+  st->cfg.maxmemory = (uint64_t)1 << 63;
+  CHECK_REPLY(c, "+OK\r\n", "set", "new2", "v");
+  st->cfg.maxmemory = (uint64_t)evict_used(st) - 1;
+  CHECK(evict_perform(st) == EVICT_FAIL);
+  CHECK_REPLY(c, OOM_REPLY, "set", "new3", "v");
+  st->cfg.maxmemory = 0;
+  exec(c, "flushall", NULL);
+}
+
 static void test_lru(st_store *st, st_client *c) {
   fill(c, 200, "k");
   for (int i = 0; i < 200; i++) {
@@ -68,7 +85,7 @@ static void test_lru(st_store *st, st_client *c) {
   printf("  allkeys-lru: %llu evicted, %zu keys left\n", (unsigned long long)st->stats.evicted_keys,
          keys(st));
   CHECK(st->stats.evicted_keys >= 40);
-  CHECK(evict_used(st) <= st->cfg.maxmemory + 400);
+  CHECK((uint64_t)evict_used(st) <= st->cfg.maxmemory + 400);
   int hot_left = 0;
   for (int i = 0; i < 20; i++) {
     char k[32];
@@ -174,7 +191,7 @@ static void test_volatile(st_store *st, st_client *c) {
   st->cfg.maxmemory = evict_used(st) - 10 * 400;
   CHECK_REPLY(c, "+OK\r\n", "set", "z", "w");
   settle(st);
-  CHECK(evict_used(st) <= st->cfg.maxmemory + 400);
+  CHECK((uint64_t)evict_used(st) <= st->cfg.maxmemory + 400);
   st->cfg.maxmemory = 0;
   st->cfg.maxmemory_policy = MM_NOEVICTION;
   exec(c, "flushall", NULL);
@@ -187,6 +204,7 @@ int main(void) {
   CHECK(st != NULL);
   st_client *c = st_client_new(st);
   test_noeviction(st, c);
+  test_unsigned(st, c);
   test_lru(st, c);
   test_lfu(st, c);
   test_volatile(st, c);
