@@ -97,6 +97,10 @@ export interface NativeStoreTiering {
   toDramBytes: number;
   toDramValues: number;
   promotedOnRead: number;
+  /** The promotion gate (native/store/mig_gate.h): the share of read-bar passes promoted now,
+   * and the passes it held back. */
+  promoteAdmit: number;
+  promoteRefused: number;
   /** Bytes still asked to move by the controller, per destination, and owed for promotions. */
   quotaPmem: number;
   quotaDram: number;

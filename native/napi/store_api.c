@@ -328,6 +328,8 @@ static int set_tiering(napi_env env, napi_value o, st_store *st) {
       set_num(env, t, "toDramBytes", (double)m->moved_bytes[TM_DRAM]) ||
       set_num(env, t, "toDramValues", (double)m->moved_values[TM_DRAM]) ||
       set_num(env, t, "promotedOnRead", (double)m->promoted_on_read) ||
+      set_num(env, t, "promoteAdmit", m->gate.admit) ||
+      set_num(env, t, "promoteRefused", (double)m->gate.refused) ||
       set_num(env, t, "quotaPmem", (double)m->quota[TM_PMEM]) ||
       set_num(env, t, "quotaDram", (double)m->quota[TM_DRAM]) ||
       set_num(env, t, "debt", (double)m->debt) || set_num(env, t, "failed", (double)m->failed) ||

@@ -36,6 +36,7 @@ st_entry *lookup_read(st_client *c, const resp_arg *key) {
   }
   st_store *st = c->st;
   st->stats.keyspace_hits++;
+  gate_note_read(e);
   /* Reads by tier (an integer or an empty string lives in its DRAM entry); a hot PMem value
    * may be promoted once the command is done. */
   if (e->val != NULL && mig_value_tier(e) == TM_PMEM && entry_enc(e) != ENC_INT) {

@@ -28,6 +28,7 @@ st_mig *mig_create(void) {
   pool_init(&m->cold);
   pool_init(&m->hot);
   pool_init(&m->evict_pool);
+  gate_init(&m->gate);
   return m;
 }
 
@@ -223,13 +224,12 @@ static size_t sweep(st_store *st, mig_sweep *sw, st_pool *p, pool_score_fn *scor
 /* The best candidate for a move to `to`, or NULL: sampling rounds (each with a stretch of the
  * sweep), then the sweep alone until it offers one, up to MIG_SWEEP_BUCKETS buckets or the
  * deadline. *none: a whole lap of the sweep offered nothing (no candidate anywhere). */
-static st_entry *pick(st_store *st, uint8_t to, int64_t deadline_us, int *none) {
+static st_entry *pick(st_store *st, uint8_t to, int64_t deadline_us, int *none, int *db) {
   st_mig *m = st->mig;
   st_pool *p = to == TM_PMEM ? &m->cold : &m->hot;
   pool_score_fn *score = to == TM_PMEM ? cold_score : hot_score;
   mig_sweep *sw = &m->sweep[to];
   size_t samples = st->cfg.maxmemory_samples > 0 ? (size_t)st->cfg.maxmemory_samples : 5;
-  int db;
   st_entry *e;
   *none = 0;
   for (int round = 0; round < MIG_PICK_ROUNDS && !*none; round++) {
@@ -243,11 +243,11 @@ static st_entry *pick(st_store *st, uint8_t to, int64_t deadline_us, int *none) 
       if (offered == before) break; /* every db empty */
     }
     sweep(st, sw, p, score, MIG_SWEEP_ROUND, 0, none);
-    if ((e = pool_pick(p, st, score, NULL, &db)) != NULL) return e;
+    if ((e = pool_pick(p, st, score, NULL, db)) != NULL) return e;
   }
   for (size_t swept = 0; swept < MIG_SWEEP_BUCKETS && !*none; swept += MIG_SWEEP_CHUNK) {
     if (sweep(st, sw, p, score, MIG_SWEEP_CHUNK, 1, none) > 0 &&
-        (e = pool_pick(p, st, score, NULL, &db)) != NULL)
+        (e = pool_pick(p, st, score, NULL, db)) != NULL)
       return e;
     if (mono_us() >= deadline_us) break;
   }
@@ -293,6 +293,7 @@ uint64_t mig_step(st_store *st, uint64_t budget_us) {
   measure(st);
   refill(st);
   if (st->cfg.migrate_rate <= 0) return 0;
+  gate_update(st, &m->gate);
   int64_t start = mono_us();
   uint64_t total = 0;
   int64_t squeeze = st->cfg.migrate_auto ? pressure(st) : 0;
@@ -306,8 +307,8 @@ uint64_t mig_step(st_store *st, uint64_t budget_us) {
       to = TM_DRAM;
     else
       break;
-    int none;
-    st_entry *e = pick(st, to, start + (int64_t)budget_us, &none);
+    int none, db;
+    st_entry *e = pick(st, to, start + (int64_t)budget_us, &none, &db);
     if (e == NULL) {
       m->starved++;
       /* Nothing movable in that direction: the demand cannot be met now. */
@@ -337,6 +338,7 @@ uint64_t mig_step(st_store *st, uint64_t budget_us) {
     if (to == TM_PMEM) {
       /* Repay the debt first, then the controller's quota, then the pressure. */
       int64_t d = b < m->debt ? b : m->debt;
+      if (d > 0) gate_watch(st, &m->gate, GATE_DISPLACED, db, e);
       m->debt -= d;
       b -= d;
       int64_t q = b < m->quota[TM_PMEM] ? b : m->quota[TM_PMEM];
@@ -393,6 +395,7 @@ void mig_note_read(st_store *st, st_db *db, const st_entry *e, uint64_t idle_ms)
   size_t klen;
   const unsigned char *key = entry_key(e, &klen);
   if (klen > POOL_KEY_INLINE || !movable(e) || !passes_bar(st, e, idle_ms)) return;
+  if (!gate_admit(&m->gate)) return;
   mig_pending *p = &m->pending[m->npending++];
   p->db = db->id;
   p->klen = (uint8_t)klen;
@@ -408,6 +411,7 @@ void mig_after_command(st_store *st) {
     size_t bytes = mig_move(st, e, TM_DRAM);
     if (bytes == 0) continue;
     count_move(st, TM_DRAM, bytes);
+    gate_watch(st, &m->gate, GATE_PROMOTED, p->db, e);
     m->promoted_on_read++;
     m->debt += (int64_t)bytes;
   }

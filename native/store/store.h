@@ -62,7 +62,8 @@ enum {
   E_SELF_PMEM = 1 << 1, /* the entry block itself spilled to PMem (DRAM was full) */
   E_EXPIRES = 1 << 2,   /* an expire area (int64 ms + uint32 heap index) precedes the key */
   E_LONGKEY = 1 << 3,   /* key length > 255: a uint32 length precedes the key */
-  E_RAWSTR = 1 << 4     /* string made by APPEND/SETRANGE: OBJECT ENCODING says "raw" */
+  E_RAWSTR = 1 << 4,    /* string made by APPEND/SETRANGE: OBJECT ENCODING says "raw" */
+  E_MIG_PROBE = 1 << 5  /* watched by the promotion gate (mig_gate.h); a read clears it */
 };
 
 /* One key: a single DRAM block (category keys) holding this header, then the optional expire

@@ -412,6 +412,8 @@ function migrationLines({ tiering: t }: NativeStoreInfo): string[] {
     `migrated_to_dram_bytes:${t.toDramBytes}`,
     `migrated_to_dram_values:${t.toDramValues}`,
     `promoted_on_read:${t.promotedOnRead}`,
+    `promote_admit:${t.promoteAdmit.toFixed(4)}`,
+    `promote_refused:${t.promoteRefused}`,
     `migrate_quota_to_pmem:${t.quotaPmem}`,
     `migrate_quota_to_dram:${t.quotaDram}`,
     `migrate_debt:${t.debt}`,

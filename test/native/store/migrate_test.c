@@ -126,6 +126,9 @@ static void reset(st_store *st) {
   st_mig_request(st, TM_DRAM, 0);
   st->mig->debt = 0;
   st->mig->tokens = 1e9;
+  st->mig->gate.admit =
+      1; /* the gate open: these tests check the bar and the debt (mig_gate_test) */
+  st->mig->gate.credit = 0;
 }
 
 /* Sampled, as Redis's eviction, plus the sweep: not exact, so checked over many keys against a
