@@ -99,6 +99,47 @@ describe('live controller on the native allocator', () => {
     expect(a.threshold).toBe(512);
   });
 
+  it('counts client buffers at their rest level: a reply chunk live at one timer tick and not the next moves nothing', () => {
+    const m = new ModelAllocator(4096);
+    for (let i = 0; i < 800; i++) m.zmallocDram(1000, 'data');
+    for (let i = 0; i < 200; i++) m.zmallocPmem(1000, 'data');
+    m.zmallocDram(17 * 1024, 'buffers'); // an idle client's buffers
+    const live = attachController(m, { targetShare: 0.8, volumeBytes: 64 * 1024 }, { timer: false });
+    const chunk = 16 * 1024;
+    const buffers = (): number => m.stats().tiers.dram.byCategory.buffers.liveBytes;
+    let withChunk = 0;
+    // As a reader running a command sees it (INFO: its own query buffer or reply chunk live).
+    const atRest = (): number => {
+      const s = m.stats();
+      const dram = s.tiers.dram.liveBytes - buffers() + withChunk;
+      return dram / (dram + s.tiers.pmem.liveBytes);
+    };
+    const shares: number[] = [];
+    for (let k = 0; k < 12; k++) {
+      // Timer ticks find a 16 KiB chunk live or released at random; here every other one.
+      const h = k % 2 === 0 ? m.zmallocDram(chunk, 'buffers') : null;
+      if (h !== null) withChunk = buffers();
+      shares.push(live.tick().share);
+      if (h !== null) m.zfree(h);
+    }
+    // One reading from the first tick that saw the chunk: 0.9 points apart otherwise.
+    for (const s of shares) expect(s).toBeCloseTo(atRest(), 12);
+    // A timer tick that finds a pipeline in flight (256 KiB of query buffer) does not raise the
+    // rest level: far more than a reader's own chunks above the floor.
+    const inFlight = m.zmallocDram(256 * 1024, 'buffers');
+    live.tick();
+    m.zfree(inFlight);
+    expect(live.tick().share).toBeCloseTo(atRest(), 12);
+    // An early tick mid-pipeline (256 KiB of query buffer live) counts the buffers at rest too.
+    const pipeline = m.zmallocDram(256 * 1024, 'buffers');
+    const before = live.ticks;
+    for (let i = 0; i < 40 && live.ticks === before; i++) m.zmalloc(2000);
+    expect(live.ticks).toBe(before + 1);
+    expect(live.last!.share).toBeCloseTo(atRest(), 12);
+    m.zfree(pipeline);
+    live.stop();
+  });
+
   it('runs on its timer and detaches cleanly', async () => {
     a = createAllocator({ pmem: 'auto' });
     ctl = attachController(a, { targetShare: 0.5, periodMs: 5, volumeBytes: 0 });

@@ -141,7 +141,17 @@ export const DEFAULT_TUNING: Readonly<ControllerTuning> = Object.freeze({
   rateReset: true,
   volumeShare: 0.005,
   volumeFloor: 16 * 1024,
-  trim: Object.freeze({ tau: 0.02, play: 0.003, playNoise: 2, minSlope: 0.02, walkFrom: 1, walkEdge: 0.02 }),
+  trim: Object.freeze({
+    tau: 0.02,
+    play: 0.003,
+    playNoise: 2,
+    minSlope: 0.02,
+    walkFrom: 1,
+    walkEdge: 0.02,
+    noiseGoal: 0.0015,
+    noiseSpan: 0.25,
+    maxBoost: 3,
+  }),
   migrateDeadZone: 0.005,
   migrateHorizonMs: 2000,
   migrateSlowFlow: 0.05,
@@ -160,6 +170,9 @@ export interface ThresholdController {
   readonly last: ControllerTick | null;
   /** The learned bias of the size map (flow-share units); exposed for tests and metrics. */
   readonly bias: number;
+  /** The factor the trim raised its gains by at its last step against the stock's own noise
+   *  (trim.ts; 1: not raised); exposed for tests and metrics. */
+  readonly trimBoost: number;
   /** Routed bytes after which the next early tick should run (0 = none): a share of the live
    *  stock, so a flow that is large next to the stock (a size shift, a load into a small
    *  store) is steered within the timer period. */
@@ -679,6 +692,9 @@ export function createThresholdController(
     },
     get bias() {
       return s.bias;
+    },
+    get trimBoost() {
+      return s.trim.boost;
     },
     get volumeTrigger() {
       return volumeTrigger(s);
