@@ -45,8 +45,25 @@ const RESTORE: Record<string, string> = {
   'latency-monitor-threshold': '0',
 };
 
-/** INFO memory's maxmemory line (the rest is each server's own). */
-const maxmemoryLine = (v: string): string => /^maxmemory:.*$/m.exec(v)?.[0] ?? 'no maxmemory line';
+/** INFO memory's maxmemory and maxmemory_human lines (the rest is each server's own). */
+const maxmemoryLine = (v: string): string =>
+  (v.match(/^maxmemory(_human)?:.*$/gm) ?? ['no maxmemory line']).map((l) => l.trimEnd()).join(' ');
+/** maxmemory_human's unit steps (Redis's bytesToHuman: B, then K to P with two decimals, then B),
+ * an exact tie for %.2f (1152 B: 1.125K prints 1.12K) and a value that rounds up (1023.999K). */
+const HUMAN = [
+  '1000',
+  '1023',
+  '1024',
+  '1152',
+  '1160',
+  '99000',
+  '1048575',
+  '5000000',
+  '8000000000',
+  '1099511627776',
+  '1152921504606846975',
+  '1152921504606846976',
+];
 
 async function transcript(port: number): Promise<string[]> {
   const c = await RespClient.connect(port);
@@ -70,6 +87,12 @@ async function transcript(port: number): Promise<string[]> {
       out.push(`GET obuf -> ${await call('CONFIG', 'GET', 'client-output-buffer-limit')}`);
     }
     await call('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    for (const v of HUMAN) {
+      out.push(`SET maxmemory ${v} -> ${await call('CONFIG', 'SET', 'maxmemory', v)}`);
+      const info = await c.call('INFO', 'memory');
+      out.push(maxmemoryLine(info.kind === 'bulk' ? (info.data?.toString() ?? '') : ''));
+    }
+    await call('CONFIG', 'SET', 'maxmemory', '0');
     // The unsigned maxmemory at its top is "no limit" to the engine: writes still run.
     out.push(await call('CONFIG', 'SET', 'maxmemory', '18446744073709551615'));
     out.push(await call('SET', 'k', 'v'));

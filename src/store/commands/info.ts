@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { CATEGORIES } from '../../types.js';
-import { formatBytes, shareToRatio } from '../../units.js';
+import { shareToRatio } from '../../units.js';
 import { aofInfo, aofSizes } from '../aof.js';
 import type { JsCtx } from '../control.js';
 import { DATA_TYPES } from '../data/types.js';
@@ -43,11 +43,25 @@ const DEFAULT_SECTIONS = ALL_SECTIONS.filter(
   (n) => n !== 'commandstats' && n !== 'latencystats' && n !== 'memoryprofile',
 );
 
-function human(n: number): string {
-  return formatBytes(n)
-    .replace(' ', '')
-    .replace('iB', '')
-    .replace(/^(\d+)B$/, '$1B');
+/** Redis's bytesToHuman: two decimals from K to P, bytes below 1 KiB and from 1 EiB up. */
+function human(n: number | bigint): string {
+  const bytes = BigInt(n);
+  const units = ['K', 'M', 'G', 'T', 'P'];
+  if (bytes < 1024n) return `${bytes}B`;
+  for (let i = 0; i < units.length; i++) {
+    if (bytes < 1024n ** BigInt(i + 2)) return `${printf2(Number(bytes) / 1024 ** (i + 1))}${units[i]}`;
+  }
+  return `${bytes}B`;
+}
+
+/** printf's %.2f: an exact tie goes to the even digit (1152 B is 1.12K), where toFixed rounds up. */
+function printf2(x: number): string {
+  const hundredths = x * 100;
+  if (hundredths - Math.floor(hundredths) === 0.5) {
+    const down = Math.floor(hundredths);
+    return ((down % 2 === 0 ? down : down + 1) / 100).toFixed(2);
+  }
+  return x.toFixed(2);
 }
 
 function share(x: number): string {
@@ -187,7 +201,7 @@ function memory({ host, info }: Source): string[] {
     'used_memory_scripts_human:0B',
     // Redis prints its unsigned maxmemory as a long long (2^64-1 -> -1).
     `maxmemory:${BigInt.asIntN(64, info.tiering.maxmemory)}`,
-    `maxmemory_human:${human(Number(info.tiering.maxmemory))}`,
+    `maxmemory_human:${human(info.tiering.maxmemory)}`,
     `maxmemory_policy:${MAXMEMORY_POLICIES[info.tiering.maxmemoryPolicy] ?? 'noeviction'}`,
     'allocator_frag_ratio:1.00',
     'allocator_frag_bytes:0',
