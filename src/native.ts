@@ -177,6 +177,8 @@ export interface NativeStore {
   /** Define a user of the configuration (a `user` line's words after `user`: name, rules...),
    *  as Redis at start-up (the default user is reset first): null, or Redis's log text. */
   aclConfDefine(words: readonly Uint8Array[]): string | null;
+  /** Every user's ACL LIST line ("user <name> <rules>"), in ACL LIST's order. */
+  aclUserLines(): string[];
   /** The control plane's commands (INFO, CONFIG, MEMORY STATS): args in, RESP bytes out. */
   setDefer(fn: (slot: number, args: Buffer[]) => Uint8Array | string): void;
   /** fn() between two commands after every everyBytes of routed allocation; null removes it. */

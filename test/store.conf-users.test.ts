@@ -2,10 +2,11 @@
 // lines stop start-up with Redis's text (at the line, or from the load after the whole file),
 // users in the file together with an aclfile stop it too, good lines give the same users (ACL
 // LIST, AUTH), `default` redefined wins over requirepass, and ACL LOAD/SAVE still answer as
-// without an aclfile.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// without an aclfile. CONFIG REWRITE writes the users back as Redis does (none with an aclfile),
+// and tiermem restarted from its rewritten file has the same users and passwords.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from './diff/redis-server.js';
 import { canonicalReply } from './diff/acl-rules.js';
@@ -158,6 +159,95 @@ describe('the user directive against redis-server 7.0.15', () => {
       expect(want[0]).toContain('user alice on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4');
       expect(want[2]).toBe('+PONG'); // default: nopass despite requirepass
       expect(want[15]).toContain('not configured to use an ACL file');
+    } finally {
+      await Promise.all([redis.close(), tm.close()]);
+    }
+  });
+});
+
+describe('CONFIG REWRITE of the users against redis-server 7.0.15', () => {
+  /** Both started in their own directory from the same file text (port P, DIR for the directory). */
+  async function startBoth(name: string, text: string): Promise<{ files: [string, string]; ports: [number, number] }> {
+    const ports: [number, number] = [await freePort(), await freePort()];
+    const files = ['r', 't'].map((side, i) => {
+      const d = join(dir, `${name}-${side}`);
+      mkdirSync(d);
+      const f = join(d, 'users.conf');
+      writeFileSync(f, text.replaceAll('PORT', String(ports[i])).replaceAll('DIR', d));
+      return f;
+    }) as [string, string];
+    return { files, ports };
+  }
+  /** The rewritten file with its port and directory as written (they differ by side). */
+  const rewritten = (f: string, port: number): string =>
+    readFileSync(f, 'latin1').replaceAll(String(port), 'PORT').replaceAll(dirname(f), 'DIR');
+
+  it('users replace the old user lines in place, the rest are appended or removed; a restart keeps them', async () => {
+    const text = [
+      '# users',
+      'port PORT',
+      'dir DIR',
+      'user alice on >pw ~k* +get',
+      "save ''",
+      'user bob on nopass ~* +@all',
+      'maxmemory 10mb',
+      'user zed off',
+      '',
+    ].join('\n');
+    const { files, ports } = await startBoth('rw', text);
+    let redis = await redisFromFile(files[0], ports[0]);
+    let tm = await tiermemFromFile(files[1], tmArgs('rw'));
+    const changes = [
+      ['ACL', 'SETUSER', 'carol', 'on', '>c', '(+get ~x)', '%R~r*'],
+      ['ACL', 'DELUSER', 'bob', 'zed'],
+      ['ACL', 'SETUSER', 'alice', '>newpw', 'allchannels'],
+      ['ACL', 'SETUSER', 'default', '>dpw'],
+      ['AUTH', 'dpw'],
+      ['CONFIG', 'REWRITE'],
+    ];
+    try {
+      expect(await call(tm.port, ...changes)).toEqual(await call(ports[0], ...changes));
+      const want = rewritten(files[0], ports[0]);
+      expect(rewritten(files[1], ports[1])).toBe(want);
+      expect(want).toContain('\nuser alice on #30c952fab122c3f9759f02a6d95c3758b246b4fee239957b2d4fee46e26170c4 #');
+      expect(want).toMatch(
+        /\nuser carol on #2e7d2c03\S+ %R~r\* resetchannels -@all \(~x resetchannels -@all \+get\)\nmaxmemory/,
+      );
+      expect(want).toMatch(/\nmaxmemory 10mb\nuser default on #[0-9a-f]{64} ~\* &\* \+@all\n/); // zed's line
+      expect(want).not.toContain('bob');
+      // Both restarted from their rewritten files (default is reset as it loads: sanitize-payload).
+      await Promise.all([redis.close(), tm.close()]);
+      [redis, tm] = await Promise.all([redisFromFile(files[0], ports[0]), tiermemFromFile(files[1], tmArgs('rw2'))]);
+      const script = [
+        ['AUTH', 'dpw'],
+        ['ACL', 'LIST'],
+        ['AUTH', 'alice', 'newpw'],
+        ['AUTH', 'carol', 'c'],
+        ['GET', 'x'],
+      ];
+      const after = await call(ports[0], ...script);
+      expect(await call(tm.port, ...script)).toEqual(after);
+      expect(after[1]).toContain('user default on sanitize-payload #');
+    } finally {
+      await Promise.all([redis.close(), tm.close()]);
+    }
+  });
+
+  it('with an aclfile the users stay in it: no user line is written', async () => {
+    const text = ['port PORT', 'dir DIR', 'aclfile DIR/users.acl', "save ''", ''].join('\n');
+    const { files, ports } = await startBoth('acl', text);
+    for (const f of files) writeFileSync(join(dirname(f), 'users.acl'), 'user default on nopass ~* &* +@all\n');
+    const redis = await redisFromFile(files[0], ports[0]);
+    const tm = await tiermemFromFile(files[1], tmArgs('acl'));
+    try {
+      const cmds = [
+        ['ACL', 'SETUSER', 'alice', 'on', '>pw'],
+        ['CONFIG', 'REWRITE'],
+      ];
+      expect(await call(tm.port, ...cmds)).toEqual(await call(ports[0], ...cmds));
+      const want = rewritten(files[0], ports[0]);
+      expect(rewritten(files[1], ports[1])).toBe(want);
+      expect(want).not.toMatch(/^user /m);
     } finally {
       await Promise.all([redis.close(), tm.close()]);
     }

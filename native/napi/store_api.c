@@ -1159,12 +1159,35 @@ static napi_value js_acl_conf_define(napi_env env, napi_callback_info info) {
   return r;
 }
 
+/* aclUserLines() -> every user's ACL LIST line, in order (CONFIG REWRITE's user lines). */
+static napi_value js_acl_user_lines(napi_env env, napi_callback_info info) {
+  PROLOGUE(0);
+  (void)argv;
+  napi_value r;
+  uint32_t i = 0;
+  NAPI_CALL(env, napi_create_array(env, &r));
+  for (const st_user *u = ts->st->acl->users; u != NULL; u = u->next) {
+    char *line = acl_describe_user(u);
+    if (line == NULL) {
+      tm_napi_throw(env, E_NO_MEMORY, "no memory to describe the users");
+      return NULL;
+    }
+    napi_value v;
+    napi_status s = napi_create_string_latin1(env, line, NAPI_AUTO_LENGTH, &v);
+    free(line);
+    NAPI_CALL(env, s);
+    NAPI_CALL(env, napi_set_element(env, r, i++, v));
+  }
+  return r;
+}
+
 static const tm_fn_def store_functions[] = {
   { "setRequirepass", js_set_requirepass },
   { "passwordless", js_passwordless },
   { "setAclFile", js_set_acl_file },
   { "aclLoad", js_acl_load },
   { "aclConfDefine", js_acl_conf_define },
+  { "aclUserLines", js_acl_user_lines },
   { "feed", js_feed },
   { "drain", js_drain },
   { "woken", js_woken },

@@ -10,6 +10,7 @@ import { native } from '../native.js';
 import { TiermemError } from '../errors.js';
 import type { StartupSetting } from './conf-file.js';
 import type { StoreHost } from './host.js';
+import type { RewriteLine } from './config-params.js';
 
 export const USER_DIRECTIVE = 'user';
 
@@ -59,4 +60,14 @@ export function defineConfiguredUsers(host: StoreHost, users: readonly (readonly
     const why = host.engine.aclConfDefine(bytes(words));
     if (why !== null) throw new TiermemError('ERR_TIERMEM_INVALID_ARG', `${why}\n${CRITICAL}`);
   }
+}
+
+/**
+ * CONFIG REWRITE's `user` lines, as Redis's rewriteConfigUserOption: every user's ACL LIST line
+ * (passwords as their SHA-256), written even when it is the default; none with an aclfile (the
+ * file's `user` lines are removed then).
+ */
+export function userRewriteLines(host: StoreHost): readonly RewriteLine[] {
+  if (host.aclfile !== '') return [];
+  return host.engine.aclUserLines().map((line) => ({ line, force: true }));
 }
