@@ -2,8 +2,8 @@
  * polynomial 0xad93d23594c935a9, reflected input and output, initial value 0 (what Redis passes),
  * no final xor. Check value: crc64(0, "123456789", 9) == 0xe9c6d914c4b8d9ca.
  *
- * Computed 8 bytes at a time (slice-by-8 tables built on first use), so checksumming a 1 GiB
- * snapshot costs well under a second. Running use: crc = crc64(crc, next, n) over consecutive
+ * Computed 16 bytes at a time (slice-by-16 tables, 32 KiB, built when the library loads):
+ * about 0.2 ns a byte, so give it whole buffers rather than many small pieces. Running use: crc = crc64(crc, next, n) over consecutive
  * pieces gives the CRC of the whole. */
 #ifndef TM_STORE_CRC64_H
 #define TM_STORE_CRC64_H

@@ -49,7 +49,32 @@ static uint32_t *table(void) {
   return tls_table = t;
 }
 
-size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t out_len) {
+/* The first len' >= len with len' == maxlen or in[ref + len'] != in[ip + len'] (liblzf's
+ * byte loop), 8 bytes at a time: long matches (runs of one byte, repeated values) are most of
+ * the work on compressible input. */
+static inline size_t match_end(const unsigned char *in, size_t ref, size_t ip, size_t len,
+                               size_t maxlen) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  while (len + 8 <= maxlen) {
+    uint64_t a, b;
+    memcpy(&a, in + ref + len, 8);
+    memcpy(&b, in + ip + len, 8);
+    if (a != b) return len + (size_t)__builtin_ctzll(a ^ b) / 8;
+    len += 8;
+  }
+#endif
+  while (len < maxlen && in[ref + len] == in[ip + len]) len++;
+  return len;
+}
+
+/* The compressor. probe_at: 0, or an output length at which the input is taken for
+ * incompressible, and 0 returned, if no back-reference was found so far, or (over a head of at
+ * least LZF_PROBE_NET bytes, where chance 3-byte repeats in random data become likely) if the
+ * output is no shorter than the input read. The check rides on the literal path's out-of-space
+ * test (the limit is lowered to probe_at until it passes), so it costs nothing per literal byte
+ * and changes no output byte. */
+static inline size_t compress(const void *in_data, size_t in_len, void *out_data, size_t out_len,
+                              size_t probe_at) {
   const unsigned char *const in = in_data;
   unsigned char *const out = out_data;
   if (in_len == 0 || out_len == 0 || in_len >= UINT32_MAX / 2) return 0;
@@ -63,6 +88,8 @@ size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t o
   next_base += (uint32_t)in_len;
 
   size_t ip = 0, op = 1; /* op: past the control byte of the literal run being built */
+  size_t lit_limit = probe_at > 0 && probe_at < out_len ? probe_at : out_len;
+  int matched = 0;
   unsigned lit = 0;
   uint32_t hval = in_len >= 2 ? FRST(in) : 0;
   while (ip + 2 < in_len) {
@@ -86,10 +113,7 @@ size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t o
           len++;
           differed = in[ref + len] != in[ip + len];
         }
-      if (!differed) {
-        do len++;
-        while (len < maxlen && in[ref + len] == in[ip + len]);
-      }
+      if (!differed) len = match_end(in, ref, ip, len + 1, maxlen);
       len -= 2; /* octets - 2 */
       ip++;
       if (len < 7) {
@@ -101,6 +125,7 @@ size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t o
       out[op++] = (unsigned char)off;
       lit = 0;
       op++;
+      matched = 1;
       ip += len + 1;
       if (ip + 2 >= in_len) break;
       ip -= 2;
@@ -113,7 +138,10 @@ size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t o
       ip++;
       continue;
     }
-    if (op >= out_len) return 0;
+    if (op >= lit_limit) {
+      if (op >= out_len || !matched || (probe_at >= LZF_PROBE_NET && ip <= op)) return 0;
+      lit_limit = out_len; /* the probe passed: compress to the end */
+    }
     lit++;
     out[op++] = in[ip++];
     if (lit == MAX_LIT) {
@@ -135,6 +163,16 @@ size_t lzf_compress(const void *in_data, size_t in_len, void *out_data, size_t o
   out[op - lit - 1] = (unsigned char)(lit - 1);
   op -= !lit;
   return op;
+}
+
+size_t lzf_compress(const void *in, size_t in_len, void *out, size_t out_len) {
+  return compress(in, in_len, out, out_len, 0);
+}
+
+size_t lzf_compress_probed(const void *in, size_t in_len, void *out, size_t out_len) {
+  size_t probe_at = in_len / LZF_PROBE_SHARE;
+  if (probe_at < LZF_PROBE_MIN) probe_at = LZF_PROBE_MIN;
+  return compress(in, in_len, out, out_len, probe_at);
 }
 
 size_t lzf_decompress(const void *in, size_t in_len, void *out, size_t out_len) {

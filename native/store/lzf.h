@@ -17,6 +17,21 @@
 #include <stddef.h>
 
 size_t lzf_compress(const void *in, size_t in_len, void *out, size_t out_len);
+
+/* lzf_compress for the RDB writer, which gives up early on incompressible input: when the output
+ * reaches max(LZF_PROBE_MIN, in_len / LZF_PROBE_SHARE) bytes with no repeat of 3 bytes found so
+ * far (or, from a head of LZF_PROBE_NET bytes, with the output no shorter than the input read),
+ * it returns 0 instead of compressing the rest only to find that it does not fit. Otherwise it
+ * returns exactly what lzf_compress returns, the same bytes. A random 1 KiB value costs about
+ * an eighth of the full attempt. The only difference from Redis's choice: a value whose head
+ * looks incompressible but whose rest would save 4 bytes is written raw (valid, just bigger;
+ * on 3000 chunks of source text of 21 B - 70 KB, with or without 40 random hex digits in front,
+ * 8 were, less than 0.01% of the bytes LZF saves). DUMP payloads must equal Redis's, so DUMP
+ * uses lzf_compress. */
+#define LZF_PROBE_MIN 128
+#define LZF_PROBE_SHARE 8
+#define LZF_PROBE_NET 512
+size_t lzf_compress_probed(const void *in, size_t in_len, void *out, size_t out_len);
 size_t lzf_decompress(const void *in, size_t in_len, void *out, size_t out_len);
 
 #endif

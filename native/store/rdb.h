@@ -100,7 +100,10 @@ typedef struct rdb_out {
   int checksum;     /* rdbchecksum */
   int err;          /* errno of the first failure, 0 if none */
   int cur_db;       /* db of the last SELECTDB written, -1 before the first */
-  uint64_t crc;     /* CRC64 of every byte appended so far */
+  int exact_lzf;    /* 1: Redis's compress-or-not choice for every string (DUMP); 0 (the
+                       default): lzf_compress_probed, which gives up early on incompressible input */
+  uint64_t crc;     /* CRC64 of the bytes before buf[crc_len] (rdb_out_crc brings it up to date) */
+  size_t crc_len;   /* buf[0..crc_len) is in crc: the rest is summed in one pass when needed */
   uint64_t written; /* bytes handed to the file */
   uint64_t synced;  /* bytes handed to writeback (sync_file_range), to keep dirty pages few */
   size_t flush_at;  /* write to fd once this much is buffered */
@@ -113,6 +116,8 @@ typedef struct rdb_out {
 void rdb_out_init(rdb_out *o, st_store *st, int fd, int compress, int checksum);
 /* Write what is buffered to the file (no-op in memory). 0, or -1 (o->err set). */
 int rdb_out_flush(rdb_out *o);
+/* The CRC64 of every byte appended so far (0 with checksum off). */
+uint64_t rdb_out_crc(rdb_out *o);
 /* Release the buffer. */
 void rdb_out_free(rdb_out *o);
 

@@ -29,12 +29,26 @@ void rdb_out_init(rdb_out *o, st_store *st, int fd, int compress, int checksum) 
 void rdb_out_free(rdb_out *o) {
   if (o->buf != NULL) sm_free(&o->st->mem, SM_STORE, TM_CAT_BUFFERS, o->buf, o->cap, o->tier);
   o->buf = NULL;
-  o->cap = o->len = 0;
+  o->cap = o->len = o->crc_len = 0;
+}
+
+/* The CRC is summed over the buffer in one pass per flush rather than per appended piece (a
+ * record is several pieces of a few bytes, and crc64 is fast only over long runs). */
+static void crc_catch_up(rdb_out *o) {
+  if (o->checksum && o->len > o->crc_len)
+    o->crc = crc64(o->crc, o->buf + o->crc_len, o->len - o->crc_len);
+  o->crc_len = o->len;
+}
+
+uint64_t rdb_out_crc(rdb_out *o) {
+  crc_catch_up(o);
+  return o->checksum ? o->crc : 0;
 }
 
 int rdb_out_flush(rdb_out *o) {
   if (o->err) return -1;
   if (o->fd < 0 || o->len == 0) return 0;
+  crc_catch_up(o);
   size_t off = 0;
   while (off < o->len) {
     ssize_t n = write(o->fd, o->buf + off, o->len - off);
@@ -46,7 +60,7 @@ int rdb_out_flush(rdb_out *o) {
     off += (size_t)n;
   }
   o->written += o->len;
-  o->len = 0;
+  o->len = o->crc_len = 0;
 #ifdef SYNC_FILE_RANGE_WRITE
   /* Hand finished pages to writeback as we go, so the final fsync has little left to do and
    * the page cache does not fill with a whole snapshot of dirty pages. Asynchronous. */
@@ -82,10 +96,7 @@ static int reserve(rdb_out *o, size_t n) {
 }
 
 /* The bytes just placed at buf[len..len+n) become part of the stream. */
-static void commit(rdb_out *o, size_t n) {
-  if (o->checksum) o->crc = crc64(o->crc, o->buf + o->len, n);
-  o->len += n;
-}
+static void commit(rdb_out *o, size_t n) { o->len += n; }
 
 void rdb_put_raw(rdb_out *o, const void *p, size_t n) {
   if (n == 0 || reserve(o, n) != 0) return;
@@ -154,7 +165,8 @@ static void put_ll_string(rdb_out *o, long long v) {
 static int put_lzf(rdb_out *o, const void *p, size_t n) {
   if (reserve(o, n + 32) != 0) return 1; /* the error is sticky: nothing more gets written */
   unsigned char *dst = o->buf + o->len + 19;
-  size_t clen = lzf_compress(p, n, dst, n - 4);
+  size_t clen =
+      o->exact_lzf ? lzf_compress(p, n, dst, n - 4) : lzf_compress_probed(p, n, dst, n - 4);
   if (clen == 0) return 0;
   unsigned char hdr[19];
   size_t h = 0;
@@ -435,22 +447,26 @@ void rdb_put_header(rdb_out *o, int64_t now_ms, int aof_base) {
 void rdb_put_eof(rdb_out *o) {
   unsigned char op = RDB_OPCODE_EOF;
   rdb_put_raw(o, &op, 1);
-  uint64_t crc = o->checksum ? o->crc : 0;
+  uint64_t crc = rdb_out_crc(o);
   unsigned char b[8];
   for (int i = 0; i < 8; i++) b[i] = (unsigned char)(crc >> (8 * i));
   rdb_put_raw(o, b, 8);
 }
 
 int rdb_dump_payload(rdb_out *o, const st_entry *e) {
-  int saved = o->checksum;
+  crc_catch_up(o); /* what came before is summed (or not) under the caller's setting */
+  int saved = o->checksum, saved_exact = o->exact_lzf;
   o->checksum = 1;
+  o->exact_lzf = 1; /* the payload must be byte-identical to redis-server's DUMP */
   rdb_put_value(o, e);
   unsigned char ver[2] = { RDB_VERSION & 0xff, (RDB_VERSION >> 8) & 0xff };
   rdb_put_raw(o, ver, 2);
-  uint64_t crc = o->crc;
+  uint64_t crc = rdb_out_crc(o);
   unsigned char b[8];
   for (int i = 0; i < 8; i++) b[i] = (unsigned char)(crc >> (8 * i));
   rdb_put_raw(o, b, 8);
+  crc_catch_up(o);
   o->checksum = saved;
+  o->exact_lzf = saved_exact;
   return o->err ? -1 : 0;
 }

@@ -142,7 +142,7 @@ static void zsets(st_client *c) {
   }
   unsigned char ver[2] = { 10, 0 };
   rdb_put_raw(&o, ver, 2);
-  uint64_t cc = o.crc;
+  uint64_t cc = rdb_out_crc(&o);
   rdb_put_raw(&o, &cc, 8);
   const char *argv2[] = { "RESTORE", "zbig", "0", (const char *)o.buf };
   size_t lens2[] = { 7, 4, 1, o.len };
