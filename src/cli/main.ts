@@ -17,7 +17,7 @@ import { addStatusCommands } from './commands/status.js';
 import { CliError, EXIT } from './exit-codes.js';
 import type { ExitCode } from './exit-codes.js';
 
-function buildProgram(): Command {
+function buildProgram(serveArgs: readonly string[]): Command {
   const program = new Command('tiermem')
     .description('tiered DRAM/PMem allocator service: run it, watch it, retune it')
     .version(packageVersion())
@@ -46,7 +46,7 @@ function buildProgram(): Command {
   addRecordCommand(program);
   addRecommendCommand(program);
   addProfileCommand(program);
-  addServeCommand(program);
+  addServeCommand(program, serveArgs);
   return program;
 }
 
@@ -70,12 +70,31 @@ function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
+/**
+ * Where `serve` stands in argv (after only the program's own options), or -1: its arguments are
+ * read as redis-server reads its own (src/cli/serve-argv.ts), which commander's option grammar
+ * cannot express (`--user alice on -@all +get`, `--list-max-listpack-size -3`).
+ */
+function serveAt(program: Command, argv: readonly string[]): number {
+  for (let i = 2; i < argv.length; i++) {
+    const a = argv[i]!;
+    const o = program.options.find((x) => a === x.long || a === x.short || a.startsWith(`${x.long}=`));
+    if (o === undefined) return a === 'serve' ? i : -1;
+    if (o.required && !a.includes('=')) i++;
+  }
+  return -1;
+}
+
 async function main(argv: string[]): Promise<void> {
   exitQuietlyOnClosedPipe(process.stdout);
   exitQuietlyOnClosedPipe(process.stderr);
   const json = argv.includes('--json');
   try {
-    await buildProgram().parseAsync(argv);
+    const serveArgs: string[] = [];
+    const program = buildProgram(serveArgs);
+    const at = serveAt(program, argv);
+    if (at >= 0) serveArgs.push(...argv.splice(at + 1));
+    await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       // Help and version are "errors" under exitOverride; their text is already printed.

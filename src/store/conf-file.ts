@@ -151,14 +151,17 @@ export const trimLine = (l: string): string => l.replace(/^[ \t\r\n]+|[ \t\r\n]+
 /** Include depth at which a cycle is assumed (Redis itself recurses without bound). */
 const MAX_INCLUDE_DEPTH = 16;
 
-/** Parse configuration text into directives (include lines are expanded in place). */
-export function parseConfText(text: string, file: string | null, depth = 0): Directive[] {
+/**
+ * Parse configuration text into directives (include lines are expanded in place). `lineBase`:
+ * lines before this text in the one text Redis parses (a file's, before stdin and the flags).
+ */
+export function parseConfText(text: string, file: string | null, depth = 0, lineBase = 0): Directive[] {
   const out: Directive[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const t = trimLine(lines[i]!);
     if (t === '' || t.startsWith('#')) continue;
-    const where = { file, line: i + 1, text: t };
+    const where = { file, line: lineBase + i + 1, text: t };
     const argv = splitArgs(t);
     if (argv === null) throw new ConfFileError(where, 'Unbalanced quotes in configuration line');
     if (argv.length === 0) continue;

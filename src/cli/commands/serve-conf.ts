@@ -61,12 +61,14 @@ function savePoints(args: readonly string[]): string[] | null {
 
 /**
  * Interpret directives. `check(flags)` validates serve-option values (throws with a reason), so
- * a bad value is reported at its line.
+ * a bad value is reported at its line; for the directives in `asFlags` (the command line's) a
+ * bad tiermem option value is reported as the flag's own one-line error instead.
  */
 export function interpretDirectives(
   directives: readonly Directive[],
   options: readonly Option[],
   check: (flags: Record<string, string | boolean>) => void,
+  asFlags: ReadonlySet<Directive> = new Set(),
 ): ConfLayer {
   const flags: Record<string, string | boolean> = {};
   const settings: StartupSetting[] = [];
@@ -113,6 +115,7 @@ export function interpretDirectives(
       try {
         check(one);
       } catch (e) {
+        if (asFlags.has(d)) throw e;
         fail((e as Error).message);
       }
       Object.assign(flags, one);
@@ -128,11 +131,4 @@ export function interpretDirectives(
     fail('Bad directive or wrong number of arguments');
   }
   return { flags, save: save?.join(' '), settings };
-}
-
-/** The save points the file and the flag give together: Redis adds a flag's points to the file's. */
-export function combineSave(file: string | undefined, flag: string | undefined): string | undefined {
-  if (flag === undefined) return file;
-  if (file === undefined || flag.trim() === '') return flag;
-  return [file, flag].filter((s) => s !== '').join(' ');
 }

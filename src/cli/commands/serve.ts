@@ -3,20 +3,20 @@
 
 import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { Option, type Command } from 'commander';
+import type { Command, Option } from 'commander';
 import { CONTROLLER_PARAMS, describeRange, type ParamDescriptor } from '../../controller/params.js';
 import { isTiermemError } from '../../errors.js';
 import { formatBytes } from '../../units.js';
 import { readConfigFile, resolveConfig } from '../../service/config.js';
 import type { ServiceConfig, ServiceConfigInput } from '../../service/config.js';
-import { CONFIG_PARAMS } from '../../store/config-params.js';
-import { quoteArg, readConfFile, type StartupSetting } from '../../store/conf-file.js';
-import { combineSave, interpretDirectives, type ConfLayer } from './serve-conf.js';
+import { parseConfText, readConfFile, type Directive } from '../../store/conf-file.js';
+import { interpretDirectives } from './serve-conf.js';
+import { parseServeArgv, type ServeArgv } from '../serve-argv.js';
 import { loadServiceDeps } from '../../service/deps.js';
 import { startService } from '../../service/service.js';
 import { closeOnSignals } from '../../service/signals.js';
 import { numberArg } from '../args.js';
-import { globals } from '../context.js';
+import { globals, type GlobalOptions } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
 interface ServeFlags {
@@ -132,24 +132,33 @@ function isJson(path: string, text: string): boolean {
   return /\.json$/i.test(path) || /^\s*\{/.test(text);
 }
 
+/** One serve option's value checked alone (an admin port needs a token file, given apart). */
+function checkOne(one: Record<string, string | boolean>): void {
+  const admin = one.adminPort !== undefined || one.adminHost !== undefined;
+  resolveConfig(flagsLayer(one as ServeFlags, undefined, admin ? 'token-file' : undefined));
+}
+
+const newlines = (text: string): number => text.split('\n').length - 1;
+
+/** Directives serve takes on its command line but not in a file: where the file is, and the
+ *  client-side globals (`tiermem serve --json` was always accepted). */
+const COMMAND_LINE_ONLY = new Set(['config', 'json', 'admin-url']);
+
 /**
- * The configuration from defaults, the config file and the flags, in that order (later wins), as
- * redis-server reads its file then its command line. A redis.conf-style file's CONFIG parameters
- * and those given as flags become the store's start-up settings, the file's first.
+ * The configuration from defaults, the config file, stdin and the command line, in that order
+ * (later wins), as redis-server 7.0.15 reads its file, stdin and then its arguments as one text:
+ * the command line's directives are numbered as the lines after the file's and stdin's.
  */
-function loadConfig(
-  positional: string | undefined,
-  f: ServeFlags,
-  own: readonly Option[],
-  cmdSettings: StartupSetting[],
-  socket: string | undefined,
-  tokenFile: string | undefined,
-): ServiceConfig {
-  if (positional !== undefined && f.config !== undefined)
+function loadConfig(argv: ServeArgv, own: readonly Option[], g: GlobalOptions): ServiceConfig {
+  const configArgs = argv.directives.filter((d) => d.name === 'config');
+  if (configArgs.some((d) => d.args.length !== 1)) throw new CliError(EXIT.USAGE, '--config takes one file');
+  if (configArgs.length > 1 || (argv.configFile !== undefined && configArgs.length > 0))
     throw new CliError(EXIT.USAGE, 'give the config file once: as the argument or with --config');
-  const path = positional ?? f.config;
+  const path = argv.configFile ?? configArgs[0]?.args[0];
   let json: ServiceConfigInput = {};
-  let conf: ConfLayer | null = null;
+  let fileDirectives: Directive[] = [];
+  let lines = 0;
+  let fromFile = false;
   if (path !== undefined) {
     let text = '';
     try {
@@ -158,23 +167,35 @@ function loadConfig(
       /* reported by the reader below, with Redis's text or the JSON reader's */
     }
     if (isJson(path, text)) json = readConfigFile(path);
-    else conf = interpretDirectives(readConfFile(path), own, (one) => resolveConfig(flagsLayer(one as ServeFlags)));
+    else {
+      fileDirectives = readConfFile(path);
+      lines = newlines(text);
+      fromFile = true;
+    }
   }
-  const fileFlags = { ...(conf?.flags ?? {}), ...(conf?.save !== undefined ? { save: conf.save } : {}) } as ServeFlags;
-  const save = combineSave(conf?.save, f.save);
-  const adminPort = f.adminPort ?? fileFlags.adminPort;
-  const config = resolveConfig(
-    json,
-    flagsLayer(fileFlags, fileFlags.socket as string | undefined, fileFlags.tokenFile as string | undefined),
-    flagsLayer({ ...f, save }, socket, adminPort !== undefined ? tokenFile : undefined),
+  const stdinText = argv.stdin ? readFileSync(0, 'latin1') : '';
+  const stdinDirectives = parseConfText(stdinText, null, 0, lines);
+  const argDirectives = parseConfText(argv.text, null, 0, lines + newlines(stdinText) + 1).filter(
+    (d) => !COMMAND_LINE_ONLY.has(d.name),
   );
-  config.store.settings = [...(conf?.settings ?? []), ...cmdSettings];
+  const conf = interpretDirectives(
+    [...fileDirectives, ...stdinDirectives, ...argDirectives],
+    own,
+    checkOne,
+    new Set(argDirectives),
+  );
+  const flags = { ...conf.flags, ...(conf.save !== undefined ? { save: conf.save } : {}) } as ServeFlags;
+  // The global --token-file is also a client option: serve reads it only for the HTTP admin API.
+  const tokenFile =
+    (flags.tokenFile as string | undefined) ?? (flags.adminPort !== undefined ? g.tokenFile : undefined);
+  const config = resolveConfig(json, flagsLayer(flags, (flags.socket as string | undefined) ?? g.socket, tokenFile));
+  config.store.settings = conf.settings;
   config.store.configFile =
-    conf !== null && path !== undefined ? { path: resolvePath(path), directives: directiveNames(own) } : null;
+    fromFile && path !== undefined ? { path: resolvePath(path), directives: directiveNames(own) } : null;
   return config;
 }
 
-export function addServeCommand(program: Command): void {
+export function addServeCommand(program: Command, rawArgs: readonly string[]): void {
   const serve = program
     .command('serve')
     .description(
@@ -242,25 +263,17 @@ export function addServeCommand(program: Command): void {
     ...serve.options,
     ...program.options.filter((o) => o.long === '--socket' || o.long === '--token-file'),
   ];
-  const taken = new Set([...own, ...program.options].map((o) => o.long));
-  const paramFlags = CONFIG_PARAMS.filter((p) => !taken.has(`--${p.name}`)).map((p) => {
-    const o = new Option(`--${p.name} <value>`).hideHelp();
-    serve.addOption(o);
-    return { name: p.name, key: o.attributeName() };
-  });
-  serve.action(async (configFile: string | undefined, f: ServeFlags, cmd: Command) => {
-    const g = globals(cmd);
+  const switches = new Set([
+    'json',
+    ...own.filter((o) => !o.required && !o.optional && o.long !== undefined).map((o) => o.long!.slice(2)),
+  ]);
+  serve.action(async (_configFile: string | undefined, _f: ServeFlags, cmd: Command) => {
+    // main.ts hands serve its arguments untouched: they are read as redis-server reads its own.
+    const argv = parseServeArgv(rawArgs, switches);
+    if (argv.help) cmd.help();
     let config;
     try {
-      const cmdSettings: StartupSetting[] = [];
-      for (const p of paramFlags) {
-        const v = f[p.key];
-        if (typeof v === 'string') {
-          const text = `${p.name} ${quoteArg(v)}`;
-          cmdSettings.push({ name: p.name, value: v, where: { file: null, line: cmdSettings.length + 2, text } });
-        }
-      }
-      config = loadConfig(configFile, f, own, cmdSettings, g.socket, g.tokenFile);
+      config = loadConfig(argv, own, globals(cmd));
     } catch (e) {
       if (isTiermemError(e)) throw new CliError(EXIT.USAGE, e.message);
       throw e;
