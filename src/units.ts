@@ -136,3 +136,12 @@ export function parseChoice<T extends string>(names: readonly T[], value: unknow
   if (typeof value === 'string' && (names as readonly string[]).includes(value)) return value as T;
   throw choiceError(names, value, what);
 }
+
+/** A byte count exactly, also beyond 2^53 (Redis's memory parameters reach 2^64-1): plain
+ *  digits (as Redis's check leaves a value), else what parseMemory takes. */
+export function parseBytes(v: string): bigint | null {
+  const t = v.trim();
+  if (/^\d+$/.test(t)) return BigInt(t);
+  const n = parseMemory(t);
+  return n === null ? null : BigInt(n);
+}

@@ -1,7 +1,7 @@
 // The append-only file's CONFIG parameters (Redis 7.0.15's names, defaults and errors); the state
 // they drive is in aof.ts and aof-rewrite.ts.
 
-import { parseMemory } from '../units.js';
+import { parseBytes } from '../units.js';
 import type { ConfigParam } from './config-params.js';
 import type { StoreHost } from './host.js';
 
@@ -104,14 +104,16 @@ export const AOF_PARAMS: readonly ConfigParam[] = [
   {
     name: 'auto-aof-rewrite-min-size',
     format: 'memory',
+    // Exact to Redis's range (0..LLONG_MAX), also beyond 2^53: the cron compares it as a BigInt.
+    exact: true,
     default: String(64 * 1024 * 1024),
-    get: (e) => String(e.aofRewrite?.autoMinSize ?? 64 * 1024 * 1024),
+    get: (e) => String(e.aofRewrite?.autoMinSize ?? 64n * 1024n * 1024n),
     set: (e, v) => {
-      const n = parseMemory(v);
+      const n = parseBytes(v);
       if (n === null) return 'argument must be a memory value';
       if (e.aofRewrite) e.aofRewrite.autoMinSize = n;
       return null;
     },
-    validate: (_e, v) => (parseMemory(v) === null ? 'argument must be a memory value' : null),
+    validate: (_e, v) => (parseBytes(v) === null ? 'argument must be a memory value' : null),
   },
 ];

@@ -41,7 +41,7 @@ export class AofRewriter {
   lastCowSize = 0;
   /** auto-aof-rewrite-percentage (0: off) and auto-aof-rewrite-min-size, Redis's defaults. */
   autoPercentage = 100;
-  autoMinSize = 64 * 1024 * 1024;
+  autoMinSize = 64n * 1024n * 1024n;
   private job: Job | null = null;
   private limitDelayMinutes = 0;
   private limitUntil = 0;
@@ -242,7 +242,7 @@ export class AofRewriter {
       return;
     }
     const size = this.aof.currentSize;
-    if (this.aof.state !== 'on' || this.autoPercentage === 0 || size <= this.autoMinSize) return;
+    if (this.aof.state !== 'on' || this.autoPercentage === 0 || BigInt(size) <= this.autoMinSize) return;
     const base = this.aof.baseSize > 0 ? this.aof.baseSize : 1;
     const growth = Math.floor((size * 100) / base) - 100;
     if (growth >= this.autoPercentage && !this.limited()) {

@@ -4,7 +4,7 @@
 
 import { statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
+import { parseBytes, parseMemory, parseRatio, ratioToShare, shareToRatio } from '../units.js';
 import { DEFAULT_MIGRATE_RATE, MAXMEMORY_POLICIES } from './tiering.js';
 import { DEFAULT_CONTROLLER_PARAMS } from '../controller/params.js';
 import { formatMemory, quoteArg } from './conf-file.js';
@@ -75,15 +75,6 @@ function memoryParam(
     },
     validate: (_e, v) => (parseMemory(v) === null ? NOT_MEMORY : null),
   };
-}
-
-/** A byte count exactly, also beyond 2^53 (Redis's memory parameters reach 2^64-1): plain
- *  digits (as Redis's check leaves a value), else what parseMemory takes. */
-function parseBytes(v: string): bigint | null {
-  const t = v.trim();
-  if (/^\d+$/.test(t)) return BigInt(t);
-  const n = parseMemory(t);
-  return n === null ? null : BigInt(n);
 }
 
 /** What the engine is given: a number while exact, else the BigInt. */

@@ -161,7 +161,8 @@ export async function startStoreServer(opts: StoreServerOptions): Promise<StoreS
   if (rewriter && host.persistence) host.persistence.backgroundBusy = (): boolean => rewriter.inProgress;
   if (rewriter && opts.aof?.autoRewritePercentage !== undefined)
     rewriter.autoPercentage = opts.aof.autoRewritePercentage;
-  if (rewriter && opts.aof?.autoRewriteMinSize !== undefined) rewriter.autoMinSize = opts.aof.autoRewriteMinSize;
+  if (rewriter && opts.aof?.autoRewriteMinSize !== undefined)
+    rewriter.autoMinSize = BigInt(opts.aof.autoRewriteMinSize);
   try {
     // Before loading, as Redis reads its config first (encodings and limits apply to the load).
     applyStartupSettings(host, opts.settings ?? []);
