@@ -8,14 +8,28 @@
 
 static const size_t levels[] = { 4096, 8192, 16384, 32768, 65536 };
 
-int ql_exceeds(int fill, size_t bytes, uint64_t count) {
-  if (fill < 0) {
-    size_t i = (size_t)(-(long)fill) - 1;
-    if (i >= sizeof levels / sizeof *levels) i = sizeof levels / sizeof *levels - 1;
-    return bytes > levels[i];
-  }
-  if (bytes > SIZE_SAFETY_LIMIT) return 1;
-  return count > (fill == 0 ? 1u : (uint64_t)fill);
+#define SIZE_ESTIMATE_OVERHEAD 8 /* 7.0's per-element estimate on top of its string length */
+#define FILL_MAX 32767
+
+/* 1: within the size level of a negative fill; 0: over it, or fill counts entries. */
+static int meets_level(int fill, size_t sz) {
+  if (fill >= 0) return 0;
+  size_t i = (size_t)(-(long)fill) - 1;
+  return i < sizeof levels / sizeof *levels && sz <= levels[i];
+}
+
+int ql_allow_insert(int fill, size_t bytes, uint64_t count, size_t sz) {
+  size_t new_sz = bytes + sz + SIZE_ESTIMATE_OVERHEAD;
+  if (meets_level(fill, new_sz)) return 1;
+  if (new_sz > SIZE_SAFETY_LIMIT) return 0;
+  return fill >= 0 && count < (uint64_t)fill;
+}
+
+int ql_allow_merge(int fill, size_t a_bytes, size_t b_bytes, uint64_t count) {
+  size_t merge_sz = a_bytes + b_bytes - 11; /* one header and terminator fewer */
+  if (meets_level(fill, merge_sz)) return 1;
+  if (merge_sz > SIZE_SAFETY_LIMIT) return 0;
+  return fill >= 0 && count <= (uint64_t)fill;
 }
 
 int ql_convertible(const quicklist *ql) {
@@ -32,7 +46,7 @@ int ql_convertible(const quicklist *ql) {
 
 int ql_fill(int64_t cfg) {
   if (cfg < -5) return -5;
-  if (cfg > 65535) return 65535; /* bytes are capped at 8 KiB anyway: no node gets near it */
+  if (cfg > FILL_MAX) return FILL_MAX;
   return (int)cfg;
 }
 
@@ -182,16 +196,15 @@ static void node_drop(sm *m, quicklist *ql, ql_node *n) {
   node_free(m, n);
 }
 
-/* Merge a's next node into a when both fit one node. Optional work: an OOM just skips it. */
-static int try_merge(sm *m, quicklist *ql, ql_node *a) {
-  ql_node *b = a ? a->next : NULL;
-  if (b == NULL || ql->borrowed) return 0;
+/* Merge a's next node into a (Redis's _quicklistListpackMerge, after its AllowMerge check).
+ * The node that survives, or NULL when nothing changed: optional work, an OOM just skips it. */
+static ql_node *merge_next(sm *m, quicklist *ql, ql_node *a) {
+  ql_node *b = a->next;
   size_t ab = lp_bytes(a->lp), bb = lp_bytes(b->lp), nb = ab + bb - LP_HDR_SIZE - 1;
   uint64_t count = (uint64_t)a->count + b->count;
-  if (ql_exceeds(ql->fill, nb, count)) return 0;
   size_t before = lp_use(m, a);
   unsigned char *lp = sm_realloc(m, OWNER, TM_CAT_DATA, a->lp, ab, nb, &a->lp_tier);
-  if (lp == NULL) return 0;
+  if (lp == NULL) return NULL;
   memcpy(lp + ab - 1, b->lp + LP_HDR_SIZE, bb - LP_HDR_SIZE); /* b's entries and terminator */
   lp_header(lp, nb, count);
   set_lp(m, ql, a, lp, before);
@@ -199,7 +212,27 @@ static int try_merge(sm *m, quicklist *ql, ql_node *a) {
   a->count = (uint32_t)count;
   ql->count += b->count; /* the entries moved, they did not go */
   node_free(m, b);
-  return 1;
+  return a;
+}
+
+static int may_merge(const quicklist *ql, const ql_node *a, const ql_node *b) {
+  return a != NULL && b != NULL &&
+         ql_allow_merge(ql->fill, lp_bytes(a->lp), lp_bytes(b->lp), (uint64_t)a->count + b->count);
+}
+
+/* After a split around `center`, Redis's _quicklistMergeNodes: the two nodes before it, the two
+ * after it, then center with its previous node and the result with its next, in that order. */
+static void merge_around(sm *m, quicklist *ql, ql_node *center) {
+  ql_node *prev = center->prev, *next = center->next;
+  ql_node *prev_prev = prev ? prev->prev : NULL, *next_next = next ? next->next : NULL;
+  if (may_merge(ql, prev, prev_prev)) merge_next(m, ql, prev_prev);
+  if (may_merge(ql, next, next_next)) merge_next(m, ql, next);
+  ql_node *target = center;
+  if (may_merge(ql, center, center->prev)) {
+    ql_node *kept = merge_next(m, ql, center->prev);
+    if (kept) target = kept;
+  }
+  if (may_merge(ql, target, target->next)) merge_next(m, ql, target);
 }
 
 /* ------------------------------------------------------------------------------ lifecycle */
@@ -225,6 +258,30 @@ quicklist *ql_adopt(sm *m, int fill, unsigned char *lp, uint8_t lp_tier) {
   }
   link_after(m, ql, NULL, n);
   return ql;
+}
+
+int ql_append_lp(sm *m, quicklist *ql, unsigned char *lp, uint8_t lp_tier) {
+  ql_node *n = node_alloc(m, lp, lp_tier, lp_length(lp));
+  if (n == NULL) return -1;
+  link_before(m, ql, NULL, n);
+  return 0;
+}
+
+quicklist *ql_dup(sm *m, const quicklist *ql) {
+  quicklist *d = ql_new(m, ql->fill);
+  if (d == NULL) return NULL;
+  for (const ql_node *n = ql->head; n != NULL; n = n->next) {
+    uint8_t t;
+    size_t bytes = lp_bytes(n->lp);
+    unsigned char *lp = sm_alloc(m, OWNER, TM_CAT_DATA, bytes, &t);
+    if (lp != NULL) memcpy(lp, n->lp, bytes);
+    if (lp == NULL || ql_append_lp(m, d, lp, t) != 0) {
+      if (lp) lp_free(m, OWNER, lp, t);
+      ql_free(m, d);
+      return NULL;
+    }
+  }
+  return d;
 }
 
 static void ql_struct_free(sm *m, quicklist *ql) {
@@ -295,7 +352,6 @@ void ql_iter_at(quicklist *ql, ql_iter *it, int64_t index, int fwd) {
   uint32_t off;
   it->ql = ql;
   it->fwd = fwd;
-  it->dirty = 0;
   it->p = NULL;
   it->node = ql_locate(ql, index, &off);
   it->nextp = it->node ? lp_seek(it->node->lp, off) : NULL;
@@ -306,17 +362,9 @@ static unsigned char *node_start(const ql_node *n, int fwd) {
 }
 
 int ql_next(sm *m, ql_iter *it, lp_val *v) {
+  (void)m;
   while (it->node != NULL && it->nextp == NULL) {
-    ql_node *left = it->node;
-    it->node = it->fwd ? left->next : left->prev;
-    /* Merge the node we leave with the one behind it: the iterator holds neither. */
-    if (it->dirty) {
-      it->dirty = 0;
-      if (it->fwd)
-        try_merge(m, it->ql, left->prev);
-      else
-        try_merge(m, it->ql, left);
-    }
+    it->node = it->fwd ? it->node->next : it->node->prev;
     if (it->node) it->nextp = node_start(it->node, it->fwd);
   }
   if (it->node == NULL) {
@@ -338,7 +386,6 @@ int ql_iter_del(sm *m, ql_iter *it) {
     it->node = ahead;
     it->nextp = ahead ? node_start(ahead, it->fwd) : NULL;
     it->p = NULL;
-    it->dirty = ahead != NULL; /* ahead and the node behind are neighbours now: merge later */
     return 0;
   }
   size_t poff = 0;
@@ -353,58 +400,112 @@ int ql_iter_del(sm *m, ql_iter *it) {
   ql->count--;
   it->nextp = it->fwd ? nextp : (pp ? lp + poff : NULL);
   it->p = NULL;
-  it->dirty = 1;
   return 0;
 }
 
 void ql_iter_done(sm *m, ql_iter *it) {
-  if (it->dirty && it->node != NULL) {
-    try_merge(m, it->ql, it->node);
-    try_merge(m, it->ql, it->node->prev);
-  }
+  (void)m;
   it->node = NULL;
-  it->dirty = 0;
 }
 
 /* ------------------------------------------------------------------------------ changes */
 
-int ql_push(sm *m, quicklist *ql, int where, const unsigned char *s, uint32_t len) {
-  ql_node *n = where == QL_HEAD ? ql->head : ql->tail;
-  if (n != NULL &&
-      (ql->borrowed || n->count == 0 ||
-       !ql_exceeds(ql->fill, lp_bytes(n->lp) + ql_entry_size(s, len), (uint64_t)n->count + 1))) {
-    int fresh = n->lp == NULL; /* an emptied borrowed node */
-    if (fresh && (n->lp = lp_new(m, OWNER, &n->lp_tier)) == NULL) return -1;
-    size_t before = fresh ? 0 : lp_use(m, n);
-    unsigned char *lp = where == QL_HEAD ? lp_prepend(m, OWNER, n->lp, &n->lp_tier, s, len)
-                                         : lp_append(m, OWNER, n->lp, &n->lp_tier, s, len);
-    if (lp == NULL) {
-      if (fresh) {
-        lp_free(m, OWNER, n->lp, n->lp_tier);
-        n->lp = NULL;
-      }
-      return -1;
+/* Add s at the `where` end (QL_HEAD/QL_TAIL) of node n. */
+static int node_add(sm *m, quicklist *ql, ql_node *n, int where, const unsigned char *s,
+                    uint32_t len) {
+  int fresh = n->lp == NULL; /* an emptied borrowed node */
+  if (fresh && (n->lp = lp_new(m, OWNER, &n->lp_tier)) == NULL) return -1;
+  size_t before = fresh ? 0 : lp_use(m, n);
+  unsigned char *lp = where == QL_HEAD ? lp_prepend(m, OWNER, n->lp, &n->lp_tier, s, len)
+                                       : lp_append(m, OWNER, n->lp, &n->lp_tier, s, len);
+  if (lp == NULL) {
+    if (fresh) {
+      lp_free(m, OWNER, n->lp, n->lp_tier);
+      n->lp = NULL;
     }
-    set_lp(m, ql, n, lp, before);
-    n->count++;
-    ql->count++;
-    return 0;
+    return -1;
   }
-  ql_node *nn = node_with(m, s, len);
-  if (nn == NULL) return -1;
-  if (where == QL_HEAD)
-    link_after(m, ql, NULL, nn);
-  else
-    link_before(m, ql, NULL, nn);
+  set_lp(m, ql, n, lp, before);
+  n->count++;
+  ql->count++;
   return 0;
 }
 
-/* Insert s before/after entry p of node n: into n if it fits, else into the neighbour or a
- * new node at n's ends, else split n at the insertion point. Allocations come first. */
+/* A new node holding s alone, linked after `at` (after) or before it; at NULL: at the tail
+ * (after) or the head. */
+static int node_new_by(sm *m, quicklist *ql, ql_node *at, int after, const unsigned char *s,
+                       uint32_t len) {
+  ql_node *nn = node_with(m, s, len);
+  if (nn == NULL) return -1;
+  if (after)
+    link_before(m, ql, at ? at->next : NULL, nn);
+  else
+    link_after(m, ql, at ? at->prev : NULL, nn);
+  return 0;
+}
+
+static int allows(const quicklist *ql, const ql_node *n, uint32_t len) {
+  return n != NULL && ql_allow_insert(ql->fill, lp_bytes(n->lp), n->count, len);
+}
+
+int ql_push(sm *m, quicklist *ql, int where, const unsigned char *s, uint32_t len) {
+  ql_node *n = where == QL_HEAD ? ql->head : ql->tail;
+  if (n != NULL && (ql->borrowed || n->count == 0 || allows(ql, n, len)))
+    return node_add(m, ql, n, where, s, len);
+  return node_new_by(m, ql, n, where == QL_TAIL, s, len);
+}
+
+/* Split n around entry p and insert s (Redis's _quicklistSplitNode + insert): after p, n keeps
+ * the entries up to p and a new node after it takes the rest with s at its head; before p, a new
+ * node before n takes the entries before p with s at its tail. Then the neighbourhood merges. */
+static int split_insert(sm *m, quicklist *ql, ql_node *n, unsigned char *p, int after,
+                        const unsigned char *s, uint32_t len) {
+  unsigned char *cut = after ? lp_next(n->lp, p) : p;
+  uint32_t left = 0;
+  for (unsigned char *q = lp_first(n->lp); q != cut; q = lp_next(n->lp, q)) left++;
+  uint32_t right = n->count - left, moved = after ? right : left;
+  size_t cut_off = (size_t)(cut - n->lp), total = lp_bytes(n->lp);
+  const unsigned char *from = after ? cut : n->lp + LP_HDR_SIZE;
+  size_t nbytes = after ? total - 1 - cut_off : cut_off - LP_HDR_SIZE;
+  uint8_t t;
+  unsigned char *lp = lp_of_range(m, from, nbytes, moved, &t);
+  if (lp == NULL) return -1;
+  unsigned char *g =
+      after ? lp_prepend(m, OWNER, lp, &t, s, len) : lp_append(m, OWNER, lp, &t, s, len);
+  if (g == NULL) {
+    lp_free(m, OWNER, lp, t);
+    return -1;
+  }
+  ql_node *nn = node_alloc(m, g, t, moved + 1);
+  if (nn == NULL) {
+    lp_free(m, OWNER, g, t);
+    return -1;
+  }
+  size_t before = lp_use(m, n);
+  unsigned char *rest =
+      lp_delete_range(m, OWNER, n->lp, &n->lp_tier, after ? (long)left : 0, (long)moved);
+  if (rest == NULL) {
+    node_free(m, nn);
+    return -1;
+  }
+  set_lp(m, ql, n, rest, before);
+  n->count -= moved;
+  ql->count -= moved;
+  if (after)
+    link_after(m, ql, n, nn);
+  else
+    link_before(m, ql, n, nn);
+  merge_around(m, ql, n);
+  return 0;
+}
+
+/* Insert s before/after (LP_BEFORE/LP_AFTER) entry p of node n, by Redis's _quicklistInsert:
+ * into n if allowed; else at n's edge into the neighbour if allowed, or a new node there; else
+ * split n. A borrowed node takes it (the caller converted if Redis would not). */
 static int insert_at(sm *m, quicklist *ql, ql_node *n, unsigned char *p, int where,
                      const unsigned char *s, uint32_t len) {
-  size_t es = ql_entry_size(s, len);
-  if (ql->borrowed || !ql_exceeds(ql->fill, lp_bytes(n->lp) + es, (uint64_t)n->count + 1)) {
+  int after = where == LP_AFTER;
+  if (ql->borrowed || allows(ql, n, len)) {
     size_t before = lp_use(m, n);
     unsigned char *lp = lp_insert(m, OWNER, n->lp, &n->lp_tier, s, len, p, where, NULL);
     if (lp == NULL) return -1;
@@ -413,93 +514,61 @@ static int insert_at(sm *m, quicklist *ql, ql_node *n, unsigned char *p, int whe
     ql->count++;
     return 0;
   }
-  int at_head = where == LP_BEFORE && p == lp_first(n->lp);
-  int at_tail = where == LP_AFTER && lp_next(n->lp, p) == NULL;
-  if (at_head || at_tail) {
+  int at_tail = after && lp_next(n->lp, p) == NULL;
+  int at_head = !after && p == lp_first(n->lp);
+  if (at_tail || at_head) {
     ql_node *nb = at_tail ? n->next : n->prev;
-    if (nb && !ql_exceeds(ql->fill, lp_bytes(nb->lp) + es, (uint64_t)nb->count + 1)) {
-      size_t before = lp_use(m, nb);
-      unsigned char *lp = at_tail ? lp_prepend(m, OWNER, nb->lp, &nb->lp_tier, s, len)
-                                  : lp_append(m, OWNER, nb->lp, &nb->lp_tier, s, len);
-      if (lp == NULL) return -1;
-      set_lp(m, ql, nb, lp, before);
-      nb->count++;
-      ql->count++;
-      return 0;
-    }
-    ql_node *nn = node_with(m, s, len);
-    if (nn == NULL) return -1;
-    if (at_tail)
-      link_after(m, ql, n, nn);
-    else
-      link_before(m, ql, n, nn);
-    return 0;
+    if (allows(ql, nb, len)) return node_add(m, ql, nb, at_tail ? QL_HEAD : QL_TAIL, s, len);
+    return node_new_by(m, ql, n, at_tail, s, len);
   }
-  /* Split: r takes the entries from the cut on; s goes to r's head, or alone between. */
-  unsigned char *cut = where == LP_AFTER ? lp_next(n->lp, p) : p;
-  uint32_t left = 0;
-  for (unsigned char *q = lp_first(n->lp); q != cut; q = lp_next(n->lp, q)) left++;
-  uint32_t right = n->count - left;
-  size_t cut_off = (size_t)(cut - n->lp), total = lp_bytes(n->lp);
-  uint8_t rt;
-  unsigned char *rlp = lp_of_range(m, cut, total - 1 - cut_off, right, &rt);
-  if (rlp == NULL) return -1;
-  ql_node *r = node_alloc(m, rlp, rt, right), *mid = NULL;
-  if (r == NULL) {
-    lp_free(m, OWNER, rlp, rt);
-    return -1;
-  }
-  if (!ql_exceeds(ql->fill, lp_bytes(rlp) + es, (uint64_t)right + 1)) {
-    unsigned char *g = lp_prepend(m, OWNER, r->lp, &r->lp_tier, s, len);
-    if (g == NULL) goto oom;
-    r->lp = g;
-    r->count++;
-  } else if ((mid = node_with(m, s, len)) == NULL) {
-    goto oom;
-  }
-  size_t before = lp_use(m, n);
-  unsigned char *l = lp_delete_range(m, OWNER, n->lp, &n->lp_tier, (long)left, (long)right);
-  if (l == NULL) goto oom;
-  set_lp(m, ql, n, l, before);
-  n->count = left;
-  ql->count -= right;
-  link_after(m, ql, n, r);
-  if (mid) link_after(m, ql, n, mid);
-  try_merge(m, ql, r);
-  try_merge(m, ql, n->prev);
-  return 0;
-oom:
-  node_free(m, r);
-  if (mid) node_free(m, mid);
-  return -1;
+  return split_insert(m, ql, n, p, after, s, len);
 }
 
 int ql_iter_insert(sm *m, ql_iter *it, int where, const unsigned char *s, uint32_t len) {
   int rc = insert_at(m, it->ql, it->node, it->p, where, s, len);
   it->node = NULL; /* n may have split or merged: the iteration is over */
-  it->dirty = 0;
   return rc;
+}
+
+int ql_move_self(sm *m, quicklist *ql, int from, int to, const unsigned char *s, uint32_t len) {
+  if (ql->count <= 1) return 0;
+  ql_node *src = from == QL_HEAD ? ql->head : ql->tail;
+  ql_node *dst = to == QL_HEAD ? ql->head : ql->tail;
+  if (src->count == 1) { /* the pop drops src: the push goes to the list without it */
+    if (dst == src) dst = from == QL_HEAD ? src->next : src->prev;
+    int into = allows(ql, dst, len);
+    if (!into && from == to) return 0; /* popped and pushed back as a node of its own */
+    if ((into ? node_add(m, ql, dst, to, s, len)
+              : node_new_by(m, ql, dst, to == QL_TAIL, s, len)) != 0)
+      return -1;
+    node_drop(m, ql, src);
+    return 0;
+  }
+  size_t bytes = lp_bytes(dst->lp);
+  uint64_t count = dst->count;
+  if (dst == src) { /* the pop shrank it first */
+    bytes -= lp_entry_bytes(node_start(src, from == QL_HEAD));
+    count--;
+  }
+  int into = ql_allow_insert(ql->fill, bytes, count, len);
+  if (!into && ql->borrowed) return 1;
+  if ((into ? node_add(m, ql, dst, to, s, len) : node_new_by(m, ql, dst, to == QL_TAIL, s, len)) !=
+      0)
+    return -1;
+  uint64_t at = from == QL_HEAD ? (to == QL_HEAD ? 1 : 0) : ql->count - (to == QL_TAIL ? 2 : 1);
+  if (ql_del_range(m, ql, at, 1) == 0) return 0;
+  ql_del_range(m, ql, to == QL_HEAD ? 0 : ql->count - 1, 1); /* a refused shrink: undo the push */
+  return -1;
 }
 
 int ql_replace(sm *m, quicklist *ql, uint64_t index, const unsigned char *s, uint32_t len) {
   uint32_t off;
   ql_node *n = ql_locate(ql, (int64_t)index, &off);
-  unsigned char *p = lp_seek(n->lp, off);
-  size_t old = lp_entry_bytes(p), es = ql_entry_size(s, len);
-  if (ql->borrowed || es <= old || !ql_exceeds(ql->fill, lp_bytes(n->lp) - old + es, n->count)) {
-    size_t before = lp_use(m, n);
-    unsigned char *lp = lp_replace(m, OWNER, n->lp, &n->lp_tier, p, s, len, NULL);
-    if (lp == NULL) return -1;
-    set_lp(m, ql, n, lp, before);
-    if (es < old) { /* a big element replaced by a small one: maybe it fits a neighbour now */
-      try_merge(m, ql, n);
-      try_merge(m, ql, n->prev);
-    }
-    return 0;
-  }
-  /* Too big for its node: the new element goes in after the old one, which then goes. */
-  if (insert_at(m, ql, n, p, LP_AFTER, s, len) != 0) return -1;
-  return ql_del_range(m, ql, index, 1);
+  size_t before = lp_use(m, n);
+  unsigned char *lp = lp_replace(m, OWNER, n->lp, &n->lp_tier, lp_seek(n->lp, off), s, len, NULL);
+  if (lp == NULL) return -1;
+  set_lp(m, ql, n, lp, before);
+  return 0;
 }
 
 /* Delete `take` entries from offset off of n (not all of them). */
@@ -523,18 +592,14 @@ int ql_del_range(sm *m, quicklist *ql, uint64_t start, uint64_t n) {
     take_b = b->count < rest ? b->count : rest;
   }
   int a_whole = take_a == a->count, b_whole = take_b == b->count;
-  /* The partial nodes first (the only steps that can fail), then whole nodes go. */
+  /* The partial nodes first (the only steps that can fail), then whole nodes go. Nothing
+   * merges afterwards: Redis's quicklistDelRange and quicklistDelIndex do not. */
   if (!a_whole && node_del(m, ql, a, off, take_a) != 0) return -1;
   if (b != a && !b_whole && node_del(m, ql, b, 0, take_b) != 0) return -1;
   ql_node *stop = b->next;
   for (ql_node *x = a, *nx; x != stop; x = nx) {
     nx = x->next;
     if ((x != a || a_whole) && (x != b || b_whole)) node_drop(m, ql, x);
-  }
-  /* A hole in the middle (not at an end: pops stay O(1)): merge what is left around it. */
-  if (!a_whole && a->next != NULL && (a != b || off > 0)) {
-    try_merge(m, ql, a);
-    try_merge(m, ql, a->prev);
   }
   return 0;
 }
@@ -556,7 +621,6 @@ int ql_check(const sm *m, const quicklist *ql) {
     }
     if (!lp_validate(n->lp, lp_bytes(n->lp), 1) || lp_length(n->lp) != n->count) return 0;
     if (!ql->borrowed && n->count == 0) return 0;
-    if (n->count > 1 && ql_exceeds(ql->fill, lp_bytes(n->lp), n->count)) return 0;
   }
   if (ql->tail != prev) return 0;
   return count == ql->count && len == ql->len && (ql->borrowed || bytes == ql->bytes);

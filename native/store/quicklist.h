@@ -7,12 +7,17 @@
  * Totals (elements, nodes, usable bytes of everything) are kept, so LLEN and MEMORY USAGE are
  * O(1).
  *
- * Node size: `fill` is Redis's list-max-listpack-size. Negative: a node's listpack may hold
- * 4/8/16/32/64 KiB (-1..-5); positive (or 0): that many entries (0 means 1), and at most 8 KiB.
- * Pushes go into the end node while it fits, else into a new node; inserts in a full node split
- * it; deletes free emptied nodes and merge small neighbours (each merge copies one node at most:
- * bounded work). Sizes are exact (the listpack bytes an entry takes), so "fits" means the
- * same thing here and in t_list.c's decision to keep a small list as one plain listpack.
+ * Node boundaries are Redis 7.0.15's, so DUMP writes the same nodes: `fill` is
+ * list-max-listpack-size. Negative: a node's listpack may hold 4/8/16/32/64 KiB (-1..-5, lower
+ * values act as -5); positive: that many entries, and at most 8 KiB; 0 admits no second entry.
+ * Whether an element may join a node is decided with 7.0's estimate (the node's bytes + the
+ * element's string length + 8: ql_allow_insert), not its exact listpack size. Pushes go into
+ * the end node when allowed, else into a new node. LINSERT follows _quicklistInsert: into the
+ * node, else at a node's edge into the neighbour or a new node, else the node splits at the
+ * insertion point and the split neighbourhood merges by _quicklistNodeAllowMerge. LSET
+ * replaces in place with no size check (a node may then exceed the limit, as in Redis).
+ * Deletions never merge: emptied nodes go, others just shrink. Nodes read from a payload
+ * (RESTORE, RDB) are kept as given.
  *
  * Borrowed quicklists: t_list.c runs a small list (ENC_LISTPACK: the entry holds one listpack)
  * through the same code by wrapping it in a quicklist and node on its stack with `borrowed` set.
@@ -51,15 +56,17 @@ typedef struct quicklist {
   uint8_t borrowed; /* a stack wrapper around one listpack (see above) */
 } quicklist;
 
-/* Whether a node of `bytes` listpack bytes and `count` entries is over the limit (Redis 7.2's
- * quicklistNodeExceedsLimit). */
-int ql_exceeds(int fill, size_t bytes, uint64_t count);
+/* Whether an element of `sz` string bytes may join a node of `bytes` listpack bytes and `count`
+ * entries (Redis 7.0's _quicklistNodeAllowInsert; a missing node allows nothing). */
+int ql_allow_insert(int fill, size_t bytes, uint64_t count, size_t sz);
+/* Whether two nodes may merge into one (Redis 7.0's _quicklistNodeAllowMerge). */
+int ql_allow_merge(int fill, size_t a_bytes, size_t b_bytes, uint64_t count);
 /* Whether a one-node list is small enough to go back to a plain listpack: half the limit
  * (Redis 7.2's shrinking conversion, so push/pop at the limit does not convert back and forth). */
 int ql_convertible(const quicklist *ql);
 /* Listpack bytes s[0..len) takes as an entry (encoding, data, backlen). */
 size_t ql_entry_size(const unsigned char *s, uint32_t len);
-/* Clamp a configured list-max-listpack-size to what the structure accepts. */
+/* Clamp a configured list-max-listpack-size as Redis's quicklistSetFill: -5..32767. */
 int ql_fill(int64_t cfg);
 
 /* ------------------------------------------------------------------------------ lifecycle */
@@ -69,6 +76,12 @@ quicklist *ql_new(sm *m, int fill);
 /* A quicklist holding lp as its one node (lp becomes the quicklist's). NULL on OOM: lp is
  * still the caller's. */
 quicklist *ql_adopt(sm *m, int fill, unsigned char *lp, uint8_t lp_tier);
+/* Link lp (a valid listpack with entries) as a new tail node, as it is (Redis's
+ * quicklistAppendListpack: RESTORE keeps a payload's nodes). -1 on OOM: lp is still the
+ * caller's. */
+int ql_append_lp(sm *m, quicklist *ql, unsigned char *lp, uint8_t lp_tier);
+/* A copy with the same nodes (Redis's quicklistDup, for COPY). NULL on OOM. */
+quicklist *ql_dup(sm *m, const quicklist *ql);
 /* The reverse for a one-node list: frees the node and the struct and hands back the listpack
  * (an empty one for an empty list, or NULL on OOM, then ql is intact). */
 unsigned char *ql_release_lp(sm *m, quicklist *ql, uint8_t *tier);
@@ -92,7 +105,6 @@ typedef struct ql_iter {
   unsigned char *p;     /* the element the last ql_next returned (NULL after ql_iter_del) */
   unsigned char *nextp; /* the element ql_next returns next, in node; NULL: move on */
   int fwd;
-  int dirty; /* node lost entries: try merging it when leaving it */
 } ql_iter;
 
 void ql_iter_at(quicklist *ql, ql_iter *it, int64_t index, int fwd);
@@ -103,20 +115,25 @@ int ql_iter_del(sm *m, ql_iter *it);
 /* Insert s before or after (LP_BEFORE/LP_AFTER) the element ql_next returned. Ends the
  * iteration (call ql_iter_done only). -1 on OOM. */
 int ql_iter_insert(sm *m, ql_iter *it, int where, const unsigned char *s, uint32_t len);
-/* End an iteration: merges the last node touched if it shrank. */
+/* End an iteration (nothing to release: deletions never merge). */
 void ql_iter_done(sm *m, ql_iter *it);
 
 /* ------------------------------------------------------------------------------ changes */
 
 /* Add s at the head or the tail. -1 on OOM. */
 int ql_push(sm *m, quicklist *ql, int where, const unsigned char *s, uint32_t len);
-/* Replace element index (in range, 0-based). -1 on OOM. */
+/* Move the element at end `from` to end `to` of the same list, as Redis's LMOVE does it (pop,
+ * then push: the push sees the node the pop left). s/len are a copy of that element. Allocation
+ * first: -1 on OOM with the list unchanged. Borrowed: 1 (nothing changed) when Redis would
+ * need a second node; the caller converts and calls again. */
+int ql_move_self(sm *m, quicklist *ql, int from, int to, const unsigned char *s, uint32_t len);
+/* Replace element index (in range, 0-based), in place whatever its size. -1 on OOM. */
 int ql_replace(sm *m, quicklist *ql, uint64_t index, const unsigned char *s, uint32_t len);
 /* Delete n elements from index start (start + n <= count). -1 on OOM. */
 int ql_del_range(sm *m, quicklist *ql, uint64_t start, uint64_t n);
 
-/* Check every invariant (counts, links, totals, each listpack's validity, sizes within the
- * limit unless one entry alone); 1 if all hold. For tests. */
+/* Check every invariant (counts, links, totals, each listpack's validity); 1 if all hold. For
+ * tests. Sizes are not checked: LSET may leave a node over the limit, as Redis does. */
 int ql_check(const sm *m, const quicklist *ql);
 
 #endif

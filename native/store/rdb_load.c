@@ -185,8 +185,8 @@ static void elem_lp(elem *x, const unsigned char *p) {
 
 /* ------------------------------------------------------------------------------ builders */
 
-/* A list, rebuilt with the store's node sizes: a quicklist, handed back as a plain listpack when
- * it ends up one node. */
+/* A list: a quicklist, handed back as a plain listpack when it ends up one node. Elements are
+ * pushed by Redis's rules (types 1 and 10); quicklist payloads (14, 18) keep their nodes. */
 typedef struct list_b {
   st_store *st;
   quicklist *ql;
@@ -203,6 +203,29 @@ static int list_add(list_b *b, const unsigned char *s, size_t len) {
   return ql_push(&b->st->mem, b->ql, QL_TAIL, s, (uint32_t)len);
 }
 
+/* A quicklist node from a payload as it is (listpack validated, or a ziplist's elements): a
+ * copy appended as the tail node. An empty one is skipped, as Redis does. */
+static int list_add_node(list_b *b, const unsigned char *lp, size_t len) {
+  if (lp_length(lp) == 0) return 0;
+  uint8_t tier;
+  unsigned char *copy = sm_alloc(&b->st->mem, ST_LIST, TM_CAT_DATA, len, &tier);
+  if (copy == NULL) return -1;
+  memcpy(copy, lp, len);
+  if (ql_append_lp(&b->st->mem, b->ql, copy, tier) == 0) return 0;
+  lp_free(&b->st->mem, ST_LIST, copy, tier);
+  return -1;
+}
+
+/* A ziplist's elements appended to a listpack (Redis converts a type-14 node so). */
+static int lp_sink(void *ctx, const elem *x) {
+  void **a = ctx; /* { st, lp, tier } */
+  st_store *st = a[0];
+  unsigned char *lp = lp_append(&st->mem, ST_LIST, a[1], a[2], x->s, (uint32_t)x->len);
+  if (lp == NULL) return 1; /* not -1: that is ziplist_each's "invalid" */
+  a[1] = lp;
+  return 0;
+}
+
 static int list_finish(list_b *b, st_entry *tmp) {
   uint8_t tier;
   if (b->ql->count == 0) {
@@ -210,10 +233,12 @@ static int list_finish(list_b *b, st_entry *tmp) {
     return 1;
   }
   if (b->ql->len == 1) {
+    int fill = b->ql->fill;
     unsigned char *lp = ql_release_lp(&b->st->mem, b->ql, &tier);
     if (lp != NULL) {
       tmp->val = lp;
       tmp->meta = (ST_LIST << 4) | ENC_LISTPACK;
+      tmp->vlen = (uint32_t)(fill + 6); /* t_list.c's list_fill: the fill it was made with */
       entry_set_val_tier(tmp, tier);
       return 0;
     }
@@ -809,7 +834,24 @@ static int load_list(rdb_in *in, int type, st_entry *tmp) {
         rdb_in_fail(in, "invalid listpack in a quicklist node");
         goto fail;
       }
-      r = listpack_each(s.s, sink_elem, &k);
+      r = list_add_node(&b, s.s, s.len) == 0 ? 0 : B_OOM;
+    } else if (type == RDB_TYPE_LIST_QUICKLIST) {
+      uint8_t tier;
+      unsigned char *lp = lp_new(&st->mem, ST_LIST, &tier);
+      if (lp == NULL) {
+        r = B_OOM;
+        goto bad;
+      }
+      void *ctx[3] = { st, lp, &tier };
+      int zr = ziplist_each(s.s, s.len, lp_sink, ctx);
+      lp = ctx[1];
+      r = zr == 0 && list_add_node(&b, lp, lp_bytes(lp)) != 0 ? B_OOM : 0;
+      lp_free(&st->mem, ST_LIST, lp, tier);
+      if (zr == -1) {
+        rdb_in_fail(in, "invalid ziplist");
+        goto fail;
+      }
+      if (zr != 0) r = B_OOM;
     } else {
       r = ziplist_each(s.s, s.len, sink_elem, &k);
       if (r == -1) {

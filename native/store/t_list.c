@@ -1,11 +1,13 @@
 /* t_list.c - the list type: its value lifecycle and its commands.
  *
  * Encodings. ENC_LISTPACK: e->val is one listpack (TM_CAT_DATA, routed; its tier in the entry)
- * while the list fits one quicklist node under list-max-listpack-size. ENC_QUICKLIST: e->val is
- * a quicklist (quicklist.h). A list grows into a quicklist before an addition would overflow
- * the node limit (exact entry sizes), and goes back to a listpack when deletions leave one node
- * at half the limit (Redis 7.2's conversions; OBJECT ENCODING says "listpack" for small lists,
- * where Redis 7.0 says "quicklist" for all).
+ * while the list is one quicklist node. ENC_QUICKLIST: e->val is a quicklist (quicklist.h). A
+ * list grows into a quicklist before an addition for which Redis 7.0 would start a second node
+ * (quicklist.h's rules), and goes back to a listpack when deletions leave one node at half the
+ * limit (Redis 7.2's conversion, invisible: the node is the same). OBJECT ENCODING says
+ * "quicklist" for both, as Redis 7.0 does. A list keeps the list-max-listpack-size it was made
+ * with, as Redis's quicklist does (its `fill`): a quicklist in ql->fill, a listpack in e->vlen
+ * (see list_fill).
  *
  * Both encodings run through the quicklist code: a small list is wrapped in a borrowed
  * quicklist on the stack (a "view"), which never splits (the conversion check came first).
@@ -46,6 +48,17 @@ uint64_t list_length(const st_entry *e) {
   return e->val ? lp_length(e->val) : 0;
 }
 
+/* ------------------------------------------------------------------------------ fill */
+
+/* A listpack-encoded list's fill lives in e->vlen as fill + 6 (fill is -5..32767); 0, a value
+ * made before it was kept, means the current list-max-listpack-size. */
+static uint32_t fill_code(int fill) { return (uint32_t)(fill + 6); }
+
+static int list_fill(const st_store *st, const st_entry *e) {
+  if (entry_enc(e) == ENC_QUICKLIST) return ((const quicklist *)e->val)->fill;
+  return e->vlen ? (int)e->vlen - 6 : ql_fill(st->cfg.list_max_listpack_size);
+}
+
 /* ------------------------------------------------------------------------------ views */
 
 typedef struct lview {
@@ -64,7 +77,7 @@ static quicklist *view(st_store *st, st_entry *e, lview *v) {
   v->q.head = v->q.tail = &v->n;
   v->q.count = v->n.count;
   v->q.len = 1;
-  v->q.fill = ql_fill(st->cfg.list_max_listpack_size);
+  v->q.fill = list_fill(st, e);
   v->q.borrowed = 1;
   return v->ql = &v->q;
 }
@@ -81,6 +94,7 @@ static void try_shrink(st_store *st, st_entry *e) {
   quicklist *ql = e->val;
   if (entry_enc(e) != ENC_QUICKLIST || ql->len != 1 || !ql_convertible(ql)) return;
   uint8_t tier;
+  e->vlen = fill_code(ql->fill);
   e->val = ql_release_lp(&st->mem, ql, &tier);
   entry_set_enc(e, ENC_LISTPACK);
   entry_set_val_tier(e, tier);
@@ -98,14 +112,23 @@ static void list_changed(st_client *c, st_entry *e, lview *v, int shrank) {
   key_modified(c, c->db, e);
 }
 
-/* Before adding `add` entries of `bytes` listpack bytes: a listpack that would outgrow one
- * node becomes a quicklist first (Redis 7.2's listTypeTryConversionAppend). 1 if it did, 0 if
- * not needed, -1 on OOM (nothing changed). */
-static int make_room(st_store *st, st_entry *e, size_t bytes, uint64_t add) {
-  if (entry_enc(e) != ENC_LISTPACK) return 0;
+/* One more element of `len` string bytes pushed at an end of a one-node list of *bytes and
+ * *count: 0 if Redis would start a new node for it; else 1, and the node's figures grow. */
+static int one_more(int fill, size_t *bytes, uint64_t *count, const unsigned char *s,
+                    uint32_t len) {
+  if (*count > 0 && !ql_allow_insert(fill, *bytes, *count, len)) return 0;
+  *bytes += ql_entry_size(s, len);
+  ++*count;
+  return 1;
+}
+
+/* Before an addition to e: a listpack becomes a quicklist first unless `fits` (the addition
+ * keeps one node under Redis 7.0's rules). 1 if it converted, 0 if not needed, -1 on OOM
+ * (nothing changed). */
+static int make_room(st_store *st, st_entry *e, int fits) {
+  if (entry_enc(e) != ENC_LISTPACK || fits) return 0;
   unsigned char *lp = e->val;
-  int fill = ql_fill(st->cfg.list_max_listpack_size);
-  if (!ql_exceeds(fill, lp_bytes(lp) + bytes, lp_length(lp) + add)) return 0;
+  int fill = list_fill(st, e);
   quicklist *ql = ql_adopt(&st->mem, fill, lp, entry_val_tier(e));
   if (ql == NULL) return -1;
   e->val = ql;
@@ -118,20 +141,21 @@ static int make_room(st_store *st, st_entry *e, size_t bytes, uint64_t add) {
 static void undo_room(st_store *st, st_entry *e, int converted) {
   if (converted != 1 || entry_enc(e) != ENC_QUICKLIST || ((quicklist *)e->val)->len != 1) return;
   uint8_t tier;
+  e->vlen = fill_code(((quicklist *)e->val)->fill);
   e->val = ql_release_lp(&st->mem, e->val, &tier);
   entry_set_enc(e, ENC_LISTPACK);
   entry_set_val_tier(e, tier);
 }
 
-/* A new empty list value, held in a keyless stack entry until db_add: a listpack if `bytes`
- * in `n` entries fit one node, else a quicklist. -1 on OOM. */
-static int new_value(st_store *st, st_entry *tmp, size_t bytes, uint64_t n) {
+/* A new empty list value of `fill`, held in a keyless stack entry until db_add: a listpack if
+ * what goes in stays one node (`small`), else a quicklist. -1 on OOM. */
+static int new_value(st_store *st, st_entry *tmp, int fill, int small) {
   memset(tmp, 0, sizeof *tmp);
-  int fill = ql_fill(st->cfg.list_max_listpack_size);
   uint8_t tier;
-  if (!ql_exceeds(fill, LP_HDR_SIZE + 1 + bytes, n)) {
+  if (small) {
     tmp->val = lp_new(&st->mem, ST_LIST, &tier);
     tmp->meta = (ST_LIST << 4) | ENC_LISTPACK;
+    tmp->vlen = fill_code(fill);
   } else {
     quicklist *ql = ql_new(&st->mem, fill);
     tmp->val = ql;
@@ -145,7 +169,7 @@ static int new_value(st_store *st, st_entry *tmp, size_t bytes, uint64_t n) {
 /* Store a value built in tmp under argv[k]. -1 on OOM (tmp's value freed). */
 static st_entry *add_value(st_client *c, int k, st_entry *tmp) {
   st_entry *e = db_add(c, c->db, c->argv[k].ptr, c->argv[k].len, ST_LIST, entry_enc(tmp), tmp->val,
-                       0, entry_val_tier(tmp));
+                       tmp->vlen, entry_val_tier(tmp));
   if (e == NULL) list_free(c->st, tmp);
   return e;
 }
@@ -204,6 +228,16 @@ int list_where_arg(st_client *c, int i) {
   return -1;
 }
 
+/* Whether pushing args [first, argc) one by one at an end keeps listpack lp (NULL: a new list)
+ * one node under `fill`. */
+static int lp_takes_args(int fill, const unsigned char *lp, const st_client *c, int first) {
+  size_t bytes = lp ? lp_bytes(lp) : LP_HDR_SIZE + 1;
+  uint64_t count = lp ? lp_length(lp) : 0;
+  for (int i = first; i < c->argc; i++)
+    if (!one_more(fill, &bytes, &count, argp(c, i), argl(c, i))) return 0;
+  return 1;
+}
+
 /* Listpack bytes of args [first, argc). Arguments above 4 GiB cannot be list elements. */
 static int args_size(const st_client *c, int first, size_t *bytes) {
   size_t b = 0;
@@ -216,9 +250,9 @@ static int args_size(const st_client *c, int first, size_t *bytes) {
 }
 
 /* Push args [first, argc) at `where`, all or nothing. -1 on OOM (e holds what it held). */
-static int push_args(st_store *st, st_entry *e, const st_client *c, int first, int where,
-                     size_t bytes) {
-  int converted = make_room(st, e, bytes, (uint64_t)(c->argc - first));
+static int push_args(st_store *st, st_entry *e, const st_client *c, int first, int where) {
+  int converted = make_room(
+      st, e, entry_enc(e) != ENC_LISTPACK || lp_takes_args(list_fill(st, e), e->val, c, first));
   if (converted < 0) return -1;
   lview v;
   quicklist *ql = view(st, e, &v);
@@ -253,11 +287,12 @@ static void push_cmd(st_client *c, int where, int xx) {
   }
   if (e == NULL) {
     st_entry tmp;
-    if (new_value(st, &tmp, bytes, (uint64_t)(c->argc - 2)) != 0) {
+    int fill = ql_fill(st->cfg.list_max_listpack_size);
+    if (new_value(st, &tmp, fill, lp_takes_args(fill, NULL, c, 2)) != 0) {
       reply_oom(c);
       return;
     }
-    if (push_args(st, &tmp, c, 2, where, bytes) != 0) {
+    if (push_args(st, &tmp, c, 2, where) != 0) {
       list_free(st, &tmp);
       reply_oom(c);
       return;
@@ -267,7 +302,7 @@ static void push_cmd(st_client *c, int where, int xx) {
       return;
     }
   } else {
-    if (push_args(st, e, c, 2, where, bytes) != 0) {
+    if (push_args(st, e, c, 2, where) != 0) {
       reply_oom(c);
       return;
     }
@@ -501,15 +536,15 @@ void cmd_lset(st_client *c) {
     reply_error(&c->out, "%s", ERR_OUT_OF_RANGE);
     return;
   }
+  /* In place whatever the size, as Redis 7.0's quicklistReplaceEntry: no conversion. */
   size_t bytes;
-  int converted = args_size(c, 3, &bytes) == 0 ? make_room(st, e, bytes, 1) : -1;
+  if (args_size(c, 3, &bytes) != 0) {
+    reply_oom(c);
+    return;
+  }
   lview v;
-  if (converted < 0 ||
-      ql_replace(&st->mem, view(st, e, &v), (uint64_t)index, argp(c, 3), argl(c, 3)) != 0) {
-    if (converted >= 0) {
-      unview(e, &v);
-      undo_room(st, e, converted);
-    }
+  if (ql_replace(&st->mem, view(st, e, &v), (uint64_t)index, argp(c, 3), argl(c, 3)) != 0) {
+    unview(e, &v);
     reply_oom(c);
     return;
   }
@@ -536,7 +571,14 @@ void cmd_linsert(st_client *c) {
     return;
   }
   size_t bytes;
-  int converted = args_size(c, 4, &bytes) == 0 ? make_room(st, e, bytes, 1) : -1;
+  int converted = -1;
+  if (args_size(c, 4, &bytes) == 0) {
+    int fill = list_fill(st, e);
+    converted =
+        make_room(st, e,
+                  entry_enc(e) != ENC_LISTPACK ||
+                      ql_allow_insert(fill, lp_bytes(e->val), lp_length(e->val), argl(c, 4)));
+  }
   if (converted < 0) {
     reply_oom(c);
     return;
@@ -649,6 +691,44 @@ void cmd_ltrim(st_client *c) {
 
 /* ------------------------------------------------------------------------------ move */
 
+/* LMOVE within one list: Redis pops, then pushes (ql_move_self keeps that order's node
+ * layout). A string element is copied first: the listpack moves under it. */
+static void move_self(st_client *c, st_entry *e, int from, int to) {
+  st_store *st = c->st;
+  sm *m = &st->mem;
+  lview v;
+  lp_val val;
+  char ibuf[LP_INTBUF];
+  uint32_t len;
+  ql_get(view(st, e, &v), from == QL_HEAD ? 0 : -1, &val);
+  const unsigned char *s = lp_val_bytes(&val, ibuf, &len);
+  unsigned char *copy = NULL;
+  uint8_t ctier = TM_DRAM;
+  if (!val.is_int && len > 0) {
+    if ((copy = sm_alloc(m, SM_STORE, TM_CAT_BUFFERS, len, &ctier)) == NULL) {
+      reply_oom(c);
+      return;
+    }
+    memcpy(copy, s, len);
+    s = copy;
+  }
+  int rc = ql_move_self(m, view(st, e, &v), from, to, s, len);
+  if (rc == 1) { /* one listpack, and Redis would start a second node */
+    int converted = make_room(st, e, 0);
+    rc = converted < 0 ? -1 : ql_move_self(m, view(st, e, &v), from, to, s, len);
+    if (rc != 0 && converted == 1) undo_room(st, e, converted);
+  }
+  if (rc != 0) {
+    unview(e, &v);
+    sm_free(m, SM_STORE, TM_CAT_BUFFERS, copy, len, ctier);
+    reply_oom(c);
+    return;
+  }
+  reply_bulk(&c->out, s, len);
+  sm_free(m, SM_STORE, TM_CAT_BUFFERS, copy, len, ctier);
+  list_changed(c, e, &v, 0);
+}
+
 /* Pop from `from` of argv[1], push to `to` of argv[2]: the push (and a new key) first, the
  * pop last, so an OOM changes nothing. */
 void list_move(st_client *c, int from, int to) {
@@ -663,40 +743,27 @@ void list_move(st_client *c, int from, int to) {
   }
   st_entry *dst = lookup_write_typed(c, &c->argv[2], ST_LIST, &wrong);
   if (wrong) return;
-  int same = dst == src;
+  if (dst == src) return move_self(c, src, from, to);
   lview sv, dv;
   lp_val val;
   char ibuf[LP_INTBUF];
   uint32_t len;
-  ql_get(view(st, src, &sv), from == QL_HEAD ? 0 : -1, &val);
+  quicklist *sq = view(st, src, &sv);
+  ql_get(sq, from == QL_HEAD ? 0 : -1, &val);
   const unsigned char *s = lp_val_bytes(&val, ibuf, &len);
-  size_t es = ql_entry_size(s, len);
-  int converted = dst ? make_room(st, dst, es, 1) : 0;
+  int converted = dst ? make_room(st, dst,
+                                  entry_enc(dst) != ENC_LISTPACK ||
+                                      ql_allow_insert(list_fill(st, dst), lp_bytes(dst->val),
+                                                      lp_length(dst->val), len))
+                      : 0;
   if (converted < 0) {
     reply_oom(c);
     return;
   }
-  /* The conversion may have changed src (same key): look again. A string pushed into the
-   * list it comes from must be copied first (the listpack may move under it). */
-  quicklist *sq = view(st, src, &sv);
-  ql_get(sq, from == QL_HEAD ? 0 : -1, &val);
-  s = lp_val_bytes(&val, ibuf, &len);
-  unsigned char *copy = NULL;
-  uint8_t ctier = TM_DRAM;
-  if (same && !val.is_int && len > 0) {
-    if ((copy = sm_alloc(m, SM_STORE, TM_CAT_BUFFERS, len, &ctier)) == NULL) {
-      undo_room(st, dst, converted);
-      reply_oom(c);
-      return;
-    }
-    memcpy(copy, s, len);
-    s = copy;
-  }
   st_entry tmp;
-  quicklist *dq = same ? sq : NULL;
   int rc;
   if (dst == NULL) {
-    rc = new_value(st, &tmp, es, 1);
+    rc = new_value(st, &tmp, ql_fill(st->cfg.list_max_listpack_size), 1);
     if (rc == 0) {
       quicklist *tq = view(st, &tmp, &dv);
       rc = ql_push(m, tq, to, s, len);
@@ -707,29 +774,23 @@ void list_move(st_client *c, int from, int to) {
         rc = -1;
     }
   } else {
-    if (!same) dq = view(st, dst, &dv);
-    rc = ql_push(m, dq, to, s, len);
-    if (!same) unview(dst, &dv);
+    rc = ql_push(m, view(st, dst, &dv), to, s, len);
+    unview(dst, &dv);
     if (rc != 0) undo_room(st, dst, converted);
   }
   if (rc != 0) {
-    if (same) unview(src, &sv);
-    sm_free(m, SM_STORE, TM_CAT_BUFFERS, copy, len, ctier);
     reply_oom(c);
     return;
   }
-  if (!same) key_modified(c, c->db, dst);
+  key_modified(c, c->db, dst);
   reply_pos pos;
   reply_mark(&c->out, &pos);
   reply_bulk(&c->out, s, len);
-  uint64_t at = from == QL_HEAD ? (same && to == QL_HEAD ? 1 : 0)
-                                : sq->count - (same && to == QL_TAIL ? 2 : 1);
-  if (ql_del_range(m, sq, at, 1) != 0) {
+  if (ql_del_range(m, sq, from == QL_HEAD ? 0 : sq->count - 1, 1) != 0) {
     reply_truncate(&c->out, &pos);
     reply_oom(c);
   }
-  sm_free(m, SM_STORE, TM_CAT_BUFFERS, copy, len, ctier);
-  list_changed(c, src, &sv, !same);
+  list_changed(c, src, &sv, 1);
 }
 
 void cmd_lmove(st_client *c) {
@@ -788,10 +849,15 @@ void list_each(st_store *st, st_entry *e, int64_t start, int fwd, st_elem_fn *fn
 st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned char *const *s,
                      const size_t *len) {
   st_store *st = c->st;
-  size_t bytes = 0;
-  for (size_t i = 0; i < n; i++) bytes += ql_entry_size(s[i], (uint32_t)len[i]);
+  /* Redis 7.0's SORT ... STORE makes its list with quicklistCreate's default fill (-2), not
+   * list-max-listpack-size. */
+  int fill = -2, small = 1;
+  size_t bytes = LP_HDR_SIZE + 1;
+  uint64_t count = 0;
+  for (size_t i = 0; i < n && small; i++)
+    small = one_more(fill, &bytes, &count, s[i], (uint32_t)len[i]);
   st_entry tmp;
-  if (new_value(st, &tmp, bytes, n) != 0) return NULL;
+  if (new_value(st, &tmp, fill, small) != 0) return NULL;
   lview v;
   quicklist *ql = view(st, &tmp, &v);
   for (size_t i = 0; i < n; i++) {
@@ -804,28 +870,17 @@ st_entry *list_store(st_client *c, const resp_arg *key, size_t n, const unsigned
   unview(&tmp, &v);
   st_entry *e = lookup_overwrite(c, key); /* replaced: the hook runs there */
   if (e == NULL) {
-    e = db_add(c, c->db, key->ptr, key->len, ST_LIST, entry_enc(&tmp), tmp.val, 0,
+    e = db_add(c, c->db, key->ptr, key->len, ST_LIST, entry_enc(&tmp), tmp.val, tmp.vlen,
                entry_val_tier(&tmp));
     if (e == NULL) list_free(st, &tmp);
     return e;
   }
-  db_replace_value(c, c->db, e, ST_LIST, entry_enc(&tmp), tmp.val, 0, entry_val_tier(&tmp));
+  db_replace_value(c, c->db, e, ST_LIST, entry_enc(&tmp), tmp.val, tmp.vlen, entry_val_tier(&tmp));
   db_persist(c->db, e); /* after the hook saw the old TTL */
   return e;
 }
 
 /* ------------------------------------------------------------------------------ for COPY */
-
-static int push_tail(void *ctx, const unsigned char *s, size_t len, int transient) {
-  (void)transient;
-  void **a = ctx; /* { st, ql, failed } */
-  st_store *st = a[0];
-  if (ql_push(&st->mem, a[1], QL_TAIL, s, (uint32_t)len) != 0) {
-    a[2] = a[1];
-    return 1;
-  }
-  return 0;
-}
 
 int list_dup(st_store *st, st_entry *e, str_val *out) {
   if (entry_enc(e) == ENC_LISTPACK) {
@@ -834,17 +889,11 @@ int list_dup(st_store *st, st_entry *e, str_val *out) {
     unsigned char *p = sm_alloc(&st->mem, ST_LIST, TM_CAT_DATA, n, &tier);
     if (p == NULL) return -1;
     memcpy(p, e->val, n);
-    *out = (str_val){ p, 0, tier, ENC_LISTPACK };
+    *out = (str_val){ p, e->vlen, tier, ENC_LISTPACK }; /* its fill too */
     return 0;
   }
-  quicklist *ql = ql_new(&st->mem, ql_fill(st->cfg.list_max_listpack_size));
+  quicklist *ql = ql_dup(&st->mem, e->val); /* the same nodes, as Redis's quicklistDup */
   if (ql == NULL) return -1;
-  void *ctx[3] = { st, ql, NULL };
-  list_each(st, e, 0, 1, push_tail, ctx);
-  if (ctx[2] != NULL) {
-    ql_free(&st->mem, ql);
-    return -1;
-  }
   *out = (str_val){ ql, 0, ql->self_tier, ENC_QUICKLIST };
   return 0;
 }

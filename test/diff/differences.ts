@@ -152,17 +152,6 @@ export const DELIBERATE_DIFFERENCES: readonly DeliberateDifference[] = [
     },
   },
   {
-    id: 'dump-quicklist-nodes',
-    reason:
-      "KNOWN STORE DIFFERENCE, not yet fixed: where a list's quicklist splits into nodes differs from Redis 7.0.15 after LINSERT, LSET and LREM (Redis 7.0 sizes an insert with the ziplist-era estimate, replaces in place without a size check; RPUSH/LPUSH/pops/LTRIM layouts match), and RESTORE re-packs a payload's nodes where Redis keeps them. The elements are the same (LRANGE in the state check); only DUMP's node boundaries differ: accepted when both payloads are quicklists (RDB type 18)",
-    tolerates: (args, redis, store) =>
-      nameIs(args, 'DUMP') &&
-      redis.kind === 'bulk' &&
-      store.kind === 'bulk' &&
-      redis.data?.[0] === 18 &&
-      store.data?.[0] === 18,
-  },
-  {
     id: 'sort-sticky-errno',
     reason:
       "Redis 7.0's SORT tests errno after strtod without clearing it, so once any call on the server left ERANGE (a SCAN cursor past 2^64, an out-of-range score) a numeric SORT fails with this error until errno changes; the store checks each score alone",

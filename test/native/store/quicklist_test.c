@@ -124,24 +124,33 @@ static void test_sizes(sm *m) {
     CHECK(lp_bytes(lp) - 7 == ql_entry_size((const unsigned char *)big, lens[i]));
     lp_free(m, ST_LIST, lp, t);
   }
-  CHECK(!ql_exceeds(-2, 8192, 1000) && ql_exceeds(-2, 8193, 1));
-  CHECK(!ql_exceeds(-1, 4096, 1) && ql_exceeds(-1, 4097, 1));
-  CHECK(!ql_exceeds(-5, 65536, 1) && ql_exceeds(-5, 65537, 1) && ql_exceeds(-9, 65537, 1));
-  CHECK(!ql_exceeds(5, 100, 5) && ql_exceeds(5, 100, 6) && ql_exceeds(5, 8193, 1));
-  CHECK(!ql_exceeds(0, 100, 1) && ql_exceeds(0, 100, 2));
+  /* Redis 7.0's estimate: node bytes + string length + 8 within the level. */
+  CHECK(ql_allow_insert(-2, 8180, 1000, 4) && !ql_allow_insert(-2, 8180, 1, 5));
+  CHECK(ql_allow_insert(-1, 4000, 1, 88) && !ql_allow_insert(-1, 4000, 1, 89));
+  CHECK(ql_allow_insert(-5, 65000, 1, 528) && !ql_allow_insert(-5, 65000, 1, 529));
+  CHECK(!ql_allow_insert(-9, 100, 1, 1)); /* no such level (ql_fill clamps it to -5) */
+  CHECK(ql_allow_insert(5, 100, 4, 1) && !ql_allow_insert(5, 100, 5, 1));
+  CHECK(!ql_allow_insert(5, 8180, 1, 5)); /* 8 KiB caps a counted node all the same */
+  CHECK(!ql_allow_insert(0, 7, 1, 1) && !ql_allow_insert(0, 7, 0, 1));
+  /* Merges: the two sizes less one header and terminator (11 bytes). */
+  CHECK(ql_allow_merge(-2, 4100, 4103, 2) && !ql_allow_merge(-2, 4100, 4104, 2));
+  CHECK(ql_allow_merge(3, 50, 50, 3) && !ql_allow_merge(3, 50, 50, 4));
+  CHECK(!ql_allow_merge(3, 4100, 4104, 2) && !ql_allow_merge(0, 20, 20, 2));
   CHECK(ql_fill(-100) == -5 && ql_fill(-2) == -2 && ql_fill(128) == 128);
+  CHECK(ql_fill(40000) == 32767);
 }
 
-/* Exactly at the node limit: a node fills to 8192 bytes, then the next push opens a node. */
+/* Exactly at the node limit by Redis 7.0's estimate: a push is allowed while the node's bytes +
+ * the string's length + 8 stay within 8192; the next one opens a node. */
 static void test_limit(sm *m) {
   quicklist *ql = ql_new(m, -2);
   char e[64];
   memset(e, 'a', sizeof e);
-  /* 10-byte entries (8 + 1 header + 1 backlen): 7 + 818 * 10 = 8187, +5 bytes with one of 3. */
-  for (int i = 0; i < 818; i++) CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)e, 8) == 0);
-  CHECK(ql->len == 1 && lp_bytes(ql->head->lp) == 8187);
-  CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)e, 3) == 0); /* 5 bytes: exactly 8192 */
-  CHECK(ql->len == 1 && lp_bytes(ql->head->lp) == 8192);
+  /* 10-byte entries (8 + 1 header + 1 backlen): 7 + 817 * 10 = 8177, and 8177 + 8 + 8 > 8192. */
+  for (int i = 0; i < 817; i++) CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)e, 8) == 0);
+  CHECK(ql->len == 1 && lp_bytes(ql->head->lp) == 8177);
+  CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)e, 7) == 0); /* 8177 + 7 + 8 = 8192 */
+  CHECK(ql->len == 1 && lp_bytes(ql->head->lp) == 8186);
   CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)"7", 1) == 0);
   CHECK(ql->len == 2 && ql->tail->count == 1);
   CHECK(ql_push(m, ql, QL_HEAD, (unsigned char *)"x", 1) == 0);
@@ -165,7 +174,13 @@ static void test_limit(sm *m) {
   ql_free(m, ql);
 }
 
-/* Splits in the middle of full nodes, then merges when the middle is emptied. */
+static uint64_t nodes_now(const quicklist *ql) {
+  uint64_t n = 0;
+  for (const ql_node *x = ql->head; x; x = x->next) n++;
+  return n;
+}
+
+/* Splits in the middle of full nodes; deletions never merge. */
 static void test_split_merge(sm *m) {
   model md = { 0 };
   quicklist *ql = ql_new(m, -1);
@@ -178,7 +193,9 @@ static void test_split_merge(sm *m) {
   uint64_t nodes = ql->len;
   CHECK(nodes > 5);
   /* Insert after every 100th element: splits of full nodes. */
-  for (size_t i = 50; i < md.n; i += 100) {
+  /* Small inserts: the split halves merge back (Redis's _quicklistMergeNodes: its estimate
+   * refused the entry, the exact sizes fit), so the node count stays. */
+  for (size_t i = 50; i < md.n; i += 400) {
     ql_iter it;
     lp_val v;
     ql_iter_at(ql, &it, (int64_t)i, 1);
@@ -187,9 +204,31 @@ static void test_split_merge(sm *m) {
     ql_iter_done(m, &it);
     model_insert(&md, i + 1, "NEW", 3);
   }
+  CHECK(ql->len == nodes && same(m, ql, &md));
+  /* 1500-byte inserts: the halves stay apart. */
+  static char mid[1500];
+  memset(mid, 'm', sizeof mid);
+  for (size_t i = 250; i < md.n; i += 400) {
+    ql_iter it;
+    lp_val v;
+    ql_iter_at(ql, &it, (int64_t)i, 1);
+    CHECK(ql_next(m, &it, &v));
+    CHECK(ql_iter_insert(m, &it, LP_AFTER, (unsigned char *)mid, sizeof mid) == 0);
+    ql_iter_done(m, &it);
+    model_insert(&md, i + 1, mid, sizeof mid);
+  }
   CHECK(ql->len > nodes);
   CHECK(same(m, ql, &md));
-  /* Remove most elements with an iterator: nodes merge as they empty out. */
+  /* LSET-style replacement in a full node: in place, the node goes over the limit. */
+  static char big[3000];
+  memset(big, 'z', sizeof big);
+  CHECK(ql_replace(m, ql, 3, (unsigned char *)big, sizeof big) == 0);
+  model_del(&md, 3, 1);
+  model_insert(&md, 3, big, sizeof big);
+  CHECK(same(m, ql, &md));
+  CHECK(ql->len == nodes_now(ql) && lp_bytes(ql->head->lp) > 4096);
+  uint64_t split = ql->len;
+  /* Remove most elements with an iterator: nodes shrink, none merge (as Redis's LREM). */
   ql_iter it;
   lp_val v;
   size_t i = 0, kept = 0;
@@ -204,14 +243,14 @@ static void test_split_merge(sm *m) {
   }
   ql_iter_done(m, &it);
   CHECK(same(m, ql, &md));
-  CHECK(ql->len <= nodes / 5 + 2);
-  /* LSET-style replacement too big for a full node. */
-  static char big[3000];
-  memset(big, 'z', sizeof big);
-  CHECK(ql_replace(m, ql, 3, (unsigned char *)big, sizeof big) == 0);
-  model_del(&md, 3, 1);
-  model_insert(&md, 3, big, sizeof big);
-  CHECK(same(m, ql, &md));
+  CHECK(ql->len == split);
+  /* A copy has the same nodes. */
+  quicklist *d = ql_dup(m, ql);
+  int eq = d != NULL && d->len == ql->len && same(m, d, &md);
+  for (ql_node *a = ql->head, *b = d ? d->head : NULL; eq && a; a = a->next, b = b->next)
+    eq = lp_bytes(a->lp) == lp_bytes(b->lp) && memcmp(a->lp, b->lp, lp_bytes(a->lp)) == 0;
+  CHECK(eq);
+  if (d) ql_free(m, d);
   ql_free(m, ql);
   model_free(&md);
 }
@@ -390,6 +429,8 @@ static void test_oom(tm_heap *h, sm *m) {
   memset(big, 'q', sizeof big);
   CHECK(ql_replace(m, ql, 7, (unsigned char *)big, sizeof big) != 0);
   CHECK(ql_adopt(m, 4, ql->head->lp, ql->head->lp_tier) == NULL);
+  CHECK(ql_move_self(m, ql, QL_TAIL, QL_HEAD, (unsigned char *)"e19", 3) != 0);
+  CHECK(ql_dup(m, ql) == NULL);
   CHECK(ql_new(m, 4) == NULL);
   CHECK(ql->bytes == bytes && same(m, ql, &md));
   /* Shrinking works under the limit: deleting needs no new room. */
