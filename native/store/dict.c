@@ -373,6 +373,13 @@ static inline dict_node *lookup(dict *d, const void *key, size_t len, uint64_t h
   return NULL;
 }
 
+dict_node *const *dict_slot(const dict *d, uint64_t hash) {
+  if (dict_size(d) == 0) return NULL;
+  uint64_t i = hash & (d->t[0].size - 1);
+  if (t0_live(d, i)) return &d->t[0].b[i];
+  return &d->t[1].b[hash & (d->t[1].size - 1)];
+}
+
 dict_node *dict_find_hashed(dict *d, const void *key, size_t len, uint64_t hash) {
   dict_pos pos;
   return lookup(d, key, len, hash, &pos);

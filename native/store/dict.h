@@ -106,6 +106,11 @@ dict_node *dict_find(dict *d, const void *key, size_t len);
 /* The same with hash = dict_hash(key, len) already computed (find-then-add). */
 dict_node *dict_find_hashed(dict *d, const void *key, size_t len, uint64_t hash);
 
+/* The bucket slot a lookup of this hash looks at first (mid-rehash a key added since the resize
+ * began may be in the new table instead), or NULL when the dict is empty. Read-only, no rehash step: for prefetching a batch of lookups (prefetch.c). The slot
+ * is valid until the next change to the dict. */
+dict_node *const *dict_slot(const dict *d, uint64_t hash);
+
 /* Where a found node is linked: lets the caller unlink or replace it without a second
  * lookup. Valid until the next call on the dict other than dict_*_pos / dict_size. */
 typedef struct dict_pos {

@@ -170,6 +170,45 @@ static int argv_push(resp_parser *p, const unsigned char *ptr, size_t len, long 
 
 /* ------------------------------------------------------------------------------ parsing */
 
+#define PEEK_MAX_ARGS 64
+
+/* A decimal header number ("*3", "$256") at b[i..len) ending in CR plus one byte: its value and
+ * the index after the line, or 0 when the line is incomplete or not plain digits. */
+static size_t peek_number(const unsigned char *b, size_t i, size_t len, size_t *out) {
+  size_t v = 0, start = i;
+  while (i < len && b[i] >= '0' && b[i] <= '9' && i - start < 10)
+    v = v * 10 + (size_t)(b[i++] - '0');
+  if (i == start || i + 1 >= len || b[i] != '\r') return 0;
+  *out = v;
+  return i + 2;
+}
+
+int resp_peek(const resp_parser *p, resp_arg *args, int max) {
+  if (p->state != S_IDLE) return 0;
+  const unsigned char *b = p->buf;
+  size_t i = p->pos, len = p->len;
+  int n = 0;
+  while (n < max && i < len && b[i] == '*') {
+    size_t argc, at = peek_number(b, i + 1, len, &argc);
+    if (at == 0 || argc == 0 || argc > PEEK_MAX_ARGS) break;
+    resp_arg arg = { NULL, 0 };
+    for (size_t a = 0; a < argc && at != 0; a++) {
+      size_t blen;
+      if (at >= len || b[at] != '$' || (at = peek_number(b, at + 1, len, &blen)) == 0 ||
+          len - at < blen + 2) {
+        at = 0;
+        break;
+      }
+      if (a == 1) arg = (resp_arg){ b + at, blen };
+      at += blen + 2;
+    }
+    if (at == 0) break;
+    args[n++] = arg;
+    i = at;
+  }
+  return n;
+}
+
 /* The end of the current line: the first `ch` at or after the line's start, as strchr finds
  * it, so a NUL before it hides it for good. The search resumes where it stopped. Returns the
  * index, or -1 if not (yet) there. */

@@ -99,6 +99,12 @@ void resp_init(resp_parser *p, sm *m);
 int resp_feed(resp_parser *p, const void *data, size_t n);
 /* Parse the next request: RESP_CMD, RESP_EMPTY, RESP_NEED_MORE or RESP_ERROR. */
 int resp_next(resp_parser *p, resp_cmd *cmd);
+/* Look ahead without parsing (prefetch.c): for up to max complete multibulk requests buffered
+ * from the parse position (between requests only), the argument after each one's name in
+ * args[i] ({NULL, 0} when it has none). Stops early at anything else: an inline or incomplete
+ * request, one with more than 64 arguments, bytes the parser would refuse. Returns how many
+ * requests it covered; the parser is unchanged. O(arguments), payloads are skipped. */
+int resp_peek(const resp_parser *p, resp_arg *args, int max);
 /* Drop consumed bytes (moves the unparsed tail to the front: O(remaining)); shrinks a large
  * buffer that is now mostly empty. */
 void resp_compact(resp_parser *p);

@@ -19,6 +19,7 @@
 #include "purge.h"
 #include "snapshot.h"
 #include "monitor.h"
+#include "prefetch.h"
 #include "pubsub.h"
 #include "store.h"
 #include "util.h"
@@ -436,7 +437,10 @@ void st_set_volume_hook(st_store *st, uint64_t every, void (*hook)(st_store *, v
 /* Parse and run the complete commands in c's query buffer, until it is blocked or closing. */
 static void run_input(st_client *c) {
   resp_cmd cmd;
+  int ahead = 0; /* commands whose keys were prefetched and have not run yet */
   while (!(c->flags & (CL_BLOCKED | CL_CLOSE_AFTER_REPLY | CL_CLOSE_ASAP))) {
+    if (ahead == 0) ahead = prefetch_ahead(c);
+    if (ahead > 0) ahead--;
     int r = resp_next(&c->in, &cmd);
     if (r == RESP_NEED_MORE) break;
     if (r == RESP_EMPTY) continue;
