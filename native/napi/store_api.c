@@ -29,8 +29,8 @@
  * bytes, close request and output-buffer class; after feed/timers: S_EVENTS (EV_WOKEN: other
  * clients have output or a close request: call woken(); EV_INTERNAL: internal failures wait to be
  * logged) and S_TIMER (ms until a deadline set
- * by the commands just run, or -1). JS sets S_DIRECT before a feed: 1 when the socket has
- * nothing queued, so the feed may send the replies itself (send_direct). */
+ * by the commands just run, or -1). JS sets S_DIRECT before a feed or drain: 1 when the socket
+ * has nothing queued, so the call may send the replies itself (send_direct). */
 enum {
   S_PENDING = 0,
   S_CLOSE = 1,
@@ -195,7 +195,9 @@ static napi_value js_timers(napi_env env, napi_callback_info info) {
   return tm_make_double(env, (double)next);
 }
 
-/* drain(slot, out, offset) -> more reply bytes (after a feed left some pending) */
+/* drain(slot, out, offset) -> more reply bytes (after a feed left some pending, or for a
+ * client another client's command wrote to: PUBLISH, MONITOR, a served block) that JS must write;
+ * as for a feed, the rest was sent here when status[S_DIRECT] allowed it */
 static napi_value js_drain(napi_env env, napi_callback_info info) {
   PROLOGUE(3);
   st_client *c = client_at(env, ts, argv[0], NULL);
@@ -203,7 +205,7 @@ static napi_value js_drain(napi_env env, napi_callback_info info) {
   uint8_t *out;
   size_t cap;
   if (out_area(env, argv[1], argv[2], &out, &cap) != 0) return NULL;
-  return tm_make_double(env, (double)ship(ts, c, out, cap));
+  return tm_make_double(env, (double)send_direct(ts, c, out, ship(ts, c, out, cap)));
 }
 
 static int get_string(napi_env env, napi_value v, char *buf, size_t cap) {

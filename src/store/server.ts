@@ -186,7 +186,7 @@ export class StoreNetServer {
     this.ensureRoom();
     // The engine may send the replies itself when nothing waits ahead of them: nothing queued on
     // the socket (or held for the AOF commit); it still returns what the kernel did not take.
-    this.status[S_DIRECT] = c.socket.writableLength === 0 && this.held.size === 0 && !c.paused ? 1 : 0;
+    this.status[S_DIRECT] = this.mayDirect(c);
     const written = this.engine.feed(c.slot, chunk, n, this.slab, this.slabPos);
     const events = this.status[S_EVENTS]!;
     const timer = this.status[S_TIMER]!;
@@ -211,9 +211,18 @@ export class StoreNetServer {
       const c = this.host.clients.get(slot) as Connection | undefined;
       if (c === undefined || c.closed) continue;
       this.ensureRoom();
+      // As for a feed: a subscriber's messages or a monitor's lines go out from the engine when
+      // nothing waits ahead of them.
+      this.status[S_DIRECT] = this.mayDirect(c);
       this.ship(c, this.engine.drain(c.slot, this.slab, this.slabPos));
       this.pump(c);
     }
+  }
+
+  /** 1 when the engine may send c's replies itself: nothing queued on the socket (or held for
+   *  the AOF commit) that they would overtake, and reading not paused for a backlog. */
+  private mayDirect(c: Connection): number {
+    return c.socket.writableLength === 0 && this.held.size === 0 && !c.paused ? 1 : 0;
   }
 
   private armTimer(ms: number): void {
