@@ -498,6 +498,7 @@ static int64_t *config_field(st_config *cfg, const char *name) {
     { "rdbcompression", offsetof(st_config, rdbcompression) },
     { "rdbchecksum", offsetof(st_config, rdbchecksum) },
     { "misconf", offsetof(st_config, misconf) },
+    { "aof-write-errno", offsetof(st_config, aof_write_errno) },
     { "test-faults", offsetof(st_config, test_faults) },
   };
   for (size_t i = 0; i < sizeof fields / sizeof *fields; i++)

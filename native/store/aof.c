@@ -129,6 +129,16 @@ int aof_enable(st_store *st, int on) {
 
 int aof_enabled(const st_store *st) { return st->aof != NULL && st->aof->enabled; }
 int aof_lost(const st_store *st) { return st->aof != NULL && st->aof->lost; }
+
+const char *aof_disk_error(st_store *st) {
+  static char text[128]; /* the request path runs on one thread */
+  if (st->cfg.misconf) return ERR_MISCONF;
+  if (st->cfg.aof_write_errno == 0) return NULL;
+  snprintf(text, sizeof text, "MISCONF Errors writing to the AOF file: %s",
+           strerror((int)st->cfg.aof_write_errno));
+  return text;
+}
+
 size_t aof_pending(const st_store *st) { return st->aof != NULL ? st->aof->len : 0; }
 
 size_t aof_take(st_store *st, void *out, size_t cap) {

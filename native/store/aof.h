@@ -41,6 +41,11 @@ size_t aof_take(st_store *st, void *out, size_t cap);
 void aof_walk(const st_store *st, st_walk_fn *visit, void *arg);
 /* Buffer dropped with the store. */
 void aof_free(st_store *st);
+/* Redis's writeCommandsDeniedByDiskError + writeCommandsGetDiskErrorMessage: why writes (and
+ * PING) are refused now, or NULL. A failed background save (cfg.misconf) comes first, then an
+ * AOF write error (cfg.aof_write_errno): "MISCONF Errors writing to the AOF file: <strerror>".
+ * The text lives until the next call. */
+const char *aof_disk_error(st_store *st);
 /* 1 if the buffer could not grow (an OOM lost propagated bytes): the owner must fail writes. */
 int aof_lost(const st_store *st);
 

@@ -325,9 +325,10 @@ static int execute(st_client *c) {
   }
   if (c->st->cfg.maxmemory > 0 && oom_refused(c, cmd)) return 0;
   /* The MISCONF refusal (Redis's writeCommandsDeniedByDiskError), before MULTI queueing. */
-  if (c->st->cfg.misconf &&
+  const char *disk_error = aof_disk_error(c->st);
+  if (disk_error != NULL &&
       ((checked_flags(c, cmd) & CMD_WRITE) || strcmp(cmd->name, "ping") == 0)) {
-    refuse(c, cmd, ERR_MISCONF);
+    refuse(c, cmd, disk_error);
     return 0;
   }
   /* Subscribed mode (RESP2). */

@@ -237,6 +237,9 @@ typedef struct st_config {
   int64_t rdbchecksum;       /* 1: CRC64 at the end of RDB files */
   int64_t misconf;           /* set by the control plane: a background save failed and
                     * stop-writes-on-bgsave-error applies, so writes get MISCONF */
+  int64_t aof_write_errno;   /* set by the control plane: the errno of the AOF's failed write
+                              * (or everysec fsync) while appendonly is on, 0 when it succeeds
+                              * again; writes get aof_disk_error()'s MISCONF (aof.h) */
   int64_t test_faults;       /* tests only (internal.h): set when TIERMEM_TEST_FAULTS=1 at start */
 } st_config;
 
@@ -756,7 +759,8 @@ void list_move(st_client *c, int from, int to);
  *   5. [subscribed mode (RESP2): only (P|S)SUBSCRIBE/(P|S)UNSUBSCRIBE/PING/QUIT/RESET]
  *   5a. maxmemory reached, nothing evictable: CMD_DENYOOM, or anything but EXEC/DISCARD/QUIT/RESET
  *       while queueing -> OOM
- *   5b. cfg.misconf (a BGSAVE failed, stop-writes-on-bgsave-error) and a write or PING -> MISCONF
+ *   5b. cfg.misconf (a BGSAVE failed, stop-writes-on-bgsave-error) or cfg.aof_write_errno (an
+ *       AOF write failed) and a write or PING -> MISCONF (aof_disk_error's text)
  *   5c. CLIENT PAUSE (ALL, or WRITE and a write or an EXEC queueing one) -> held (blk_postpone)
  *   6. CL_MULTI and not multi_runs_now(cmd) -> multi_queue (QUEUED)
  *   7. st_call.

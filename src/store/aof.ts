@@ -7,6 +7,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { constants as osConstants } from 'node:os';
+import { getSystemErrorMap } from 'node:util';
 import type { NativeStore } from '../native.js';
 import type { AofRewriter } from './aof-rewrite.js';
 import { loadRdbFile } from './persistence.js';
@@ -176,6 +178,11 @@ export class AppendOnlyFile {
   private incrSize = 0;
   lastWriteOk = true;
   lastFsyncOk = true;
+  /** What a failed write left to write (Redis keeps it in aof_buf and retries each second). */
+  private unwritten: Buffer | null = null;
+  private writeErrno = 0;
+  private fsyncErrno = 0;
+  private lastWriteErrorLog = 0;
   delayedFsync = 0;
 
   constructor(
@@ -308,38 +315,97 @@ export class AppendOnlyFile {
     this.commit();
   }
 
+  /**
+   * Redis's flushAppendOnlyFile: one write of what an earlier failure left plus `bytes`. A
+   * failure (ENOSPC, EIO, a short write, which is undone with ftruncate) exits with appendfsync
+   * always, as acknowledged writes must be on disk; otherwise the bytes are kept and retried
+   * each second and writes get MISCONF until a write succeeds (aof_last_write_status).
+   */
   private write(bytes: Buffer): void {
+    const all = this.unwritten === null ? bytes : Buffer.concat([this.unwritten, bytes]);
+    this.unwritten = null;
+    let written = 0;
+    let errno = 0;
     try {
-      let off = 0;
-      while (off < bytes.length) off += fs.writeSync(this.fd, bytes, off);
-      this.currentSize += bytes.length;
-      this.incrSize += bytes.length;
-      this.lastWriteOk = true;
+      while (written < all.length) written += fs.writeSync(this.fd, all, written);
     } catch (e) {
-      this.lastWriteOk = false;
-      this.fatal(`Error writing to the AOF file: ${(e as Error).message}`);
+      errno = Math.abs((e as NodeJS.ErrnoException).errno ?? osConstants.errno.EIO);
+    }
+    if (written < all.length) {
+      this.writeFailed(all, written, errno);
       return;
     }
+    if (!this.lastWriteOk) {
+      this.log('AOF write error looks solved, Redis can write again.');
+      this.lastWriteOk = true;
+      this.publishDiskError();
+    }
+    this.currentSize += all.length;
+    this.incrSize += all.length;
     if (this.fsync === 'always') {
       try {
         fs.fdatasyncSync(this.fd);
       } catch (e) {
         this.lastFsyncOk = false;
-        this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${(e as Error).message}`);
+        this.log(
+          `Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${errnoText(e)}. Exiting...`,
+        );
+        process.exit(1);
       }
     } else {
       this.unsynced = true;
     }
   }
 
-  /** Redis exits when it cannot write an acknowledged write; so does this store. */
-  private fatal(msg: string): void {
-    this.log(msg + '. Exiting...');
-    process.exit(1);
+  private writeFailed(all: Buffer, written: number, errno: number): void {
+    // Redis's AOF_WRITE_LOG_ERROR_RATE: one line per 30 s.
+    const canLog = Date.now() - this.lastWriteErrorLog > 30_000;
+    if (canLog) this.lastWriteErrorLog = Date.now();
+    if (written === 0) {
+      if (canLog) this.log(`Error writing to the AOF file: ${strerror(errno)}`);
+      this.writeErrno = errno;
+    } else {
+      if (canLog) this.log(`Short write while writing to the AOF file: (nwritten=${written}, expected=${all.length})`);
+      try {
+        fs.ftruncateSync(this.fd, this.incrSize);
+        written = 0;
+      } catch (e) {
+        if (canLog)
+          this.log(
+            'Could not remove short write from the append-only file.  Redis may refuse to load the AOF ' +
+              `the next time it starts.  ftruncate: ${errnoText(e)}`,
+          );
+      }
+      this.writeErrno = osConstants.errno.ENOSPC;
+    }
+    if (this.fsync === 'always') {
+      this.log("Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+      process.exit(1);
+    }
+    this.currentSize += written;
+    this.incrSize += written;
+    this.unwritten = all.subarray(written);
+    this.lastWriteOk = false;
+    this.publishDiskError();
+  }
+
+  /** The engine's MISCONF for writes (Redis's writeCommandsDeniedByDiskError, its AOF part):
+   *  a write error's errno, else an everysec fsync error's, while appendonly is not off. */
+  private publishDiskError(): void {
+    const errno = this.state === 'off' ? 0 : !this.lastWriteOk ? this.writeErrno : this.fsyncErrno;
+    this.engine.configSet('aof-write-errno', errno);
+  }
+
+  /** Bytes a failed write left to retry (INFO aof_buffer_length). */
+  get bufferLength(): number {
+    return this.unwritten?.length ?? 0;
   }
 
   /** everysec: fdatasync off the loop (libuv's pool), at most one in flight. */
   private everySecond(): void {
+    // serverCron's retry of a failed write, once a second.
+    if (!this.lastWriteOk && this.unwritten !== null && this.fd >= 0 && this.state !== 'off')
+      this.write(Buffer.alloc(0));
     if (this.fsync !== 'everysec' || !this.unsynced || this.fd < 0) return;
     if (this.syncing) {
       this.delayedFsync++;
@@ -349,8 +415,11 @@ export class AppendOnlyFile {
     this.syncing = true;
     fs.fdatasync(this.fd, (err) => {
       this.syncing = false;
+      // As Redis's bio thread: the status follows the last fsync, logged when it turns bad.
+      if (err && this.lastFsyncOk) this.log(`Fail to fsync the AOF file: ${errnoText(err)}`);
       this.lastFsyncOk = err === null;
-      if (err) this.log(`Error syncing the AOF file: ${err.message}`);
+      this.fsyncErrno = err ? Math.abs(err.errno ?? osConstants.errno.EIO) : 0;
+      this.publishDiskError();
       const then = this.afterSync;
       this.afterSync = [];
       for (const f of then) f();
@@ -497,6 +566,12 @@ export class AppendOnlyFile {
   /** CONFIG SET appendonly yes: writes are not appended until the rewrite that writes the base starts. */
   beginWaitingForRewrite(): void {
     this.state = 'wait-rewrite';
+    // Redis's startAppendOnly forgets an earlier error.
+    if (!this.lastFsyncOk) this.log('AOF reopen, just ignore the AOF fsync error in bio job');
+    if (!this.lastWriteOk) this.log('AOF reopen, just ignore the last error.');
+    this.lastFsyncOk = true;
+    this.lastWriteOk = true;
+    this.publishDiskError();
   }
 
   /** CONFIG SET appendonly no (Redis's stopAppendOnly): what was propagated is written and
@@ -521,6 +596,9 @@ export class AppendOnlyFile {
     this.fd = -1;
     this.unsynced = false;
     this.state = 'off';
+    // Redis's stopAppendOnly drops aof_buf; writes are no longer refused for the AOF.
+    this.unwritten = null;
+    this.publishDiskError();
   }
 
   /** Last bytes out and synced (SHUTDOWN, close). */
@@ -669,7 +747,7 @@ export function aofInfo(aof: AppendOnlyFile | null, rw: AofRewriter | null): str
     `aof_last_bgrewrite_status:${rw && !rw.lastOk ? 'err' : 'ok'}`,
     `aof_rewrites:${rw?.rewrites ?? 0}`,
     `aof_rewrites_consecutive_failures:${rw?.consecutiveFailures ?? 0}`,
-    `aof_last_write_status:${aof && !aof.lastWriteOk ? 'err' : 'ok'}`,
+    `aof_last_write_status:${aof && !(aof.lastWriteOk && aof.lastFsyncOk) ? 'err' : 'ok'}`,
     `aof_last_cow_size:${rw?.lastCowSize ?? 0}`,
   ];
 }
@@ -681,8 +759,19 @@ export function aofSizes(aof: AppendOnlyFile | null, rw: AofRewriter | null): st
     `aof_current_size:${aof.currentSize}`,
     `aof_base_size:${aof.baseSize}`,
     `aof_pending_rewrite:${rw?.scheduled ? 1 : 0}`,
-    'aof_buffer_length:0',
+    `aof_buffer_length:${aof.bufferLength}`,
     `aof_pending_bio_fsync:${aof.fsyncInFlight ? 1 : 0}`,
     `aof_delayed_fsync:${aof.delayedFsync}`,
   ];
+}
+
+/** strerror(3)'s text for an errno (libuv's, capitalised as glibc's mostly is). */
+function strerror(errno: number): string {
+  const m = getSystemErrorMap().get(-errno)?.[1] ?? `errno ${errno}`;
+  return m.charAt(0).toUpperCase() + m.slice(1);
+}
+
+function errnoText(e: unknown): string {
+  const errno = (e as NodeJS.ErrnoException).errno;
+  return errno === undefined ? (e as Error).message : strerror(Math.abs(errno));
 }
