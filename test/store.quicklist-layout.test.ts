@@ -17,7 +17,8 @@ let rc: RespClient;
 let sc: RespClient;
 
 beforeAll(async () => {
-  [store, redis] = await Promise.all([startTestStore(), startRedisServer()]);
+  // DEBUG QUICKLIST-PACKED-THRESHOLD makes Redis build plain nodes (container 1) for payloads.
+  [store, redis] = await Promise.all([startTestStore(), startRedisServer(['--enable-debug-command', 'yes'])]);
   [rc, sc] = await Promise.all([RespClient.connect(redis.port), RespClient.connect(store.port)]);
 });
 afterAll(async () => {
@@ -112,8 +113,47 @@ function show(v: RespValue | undefined): string {
   return JSON.stringify(v).slice(0, 200);
 }
 
-/** Run `steps` random steps under `fill`; every reply and DUMP must be equal. */
-async function runFill(fill: number, seed: number, steps: number): Promise<number> {
+/** The containers of a quicklist DUMP payload's nodes (1 plain, 2 packed). */
+function containers(p: Buffer): number[] {
+  let i = 1;
+  const len = (): number => {
+    const b = p[i] ?? 0;
+    const t = b >> 6;
+    if (t === 0) return (i++, b & 63);
+    if (t === 1) return ((i += 2), ((b & 63) << 8) | (p[i - 1] ?? 0));
+    if (t === 2 && b === 0x80) return ((i += 5), p.readUInt32BE(i - 4));
+    throw new Error(`unexpected length byte ${b}`);
+  };
+  const skipString = (): void => {
+    const b = p[i] ?? 0;
+    if (b >> 6 !== 3) {
+      const l = len();
+      i += l;
+      return;
+    }
+    i++;
+    if (b === 0xc0) i += 1;
+    else if (b === 0xc1) i += 2;
+    else if (b === 0xc2) i += 4;
+    else if (b === 0xc3) {
+      const clen = len();
+      len();
+      i += clen;
+    }
+  };
+  const n = len();
+  const out: number[] = [];
+  for (let k = 0; k < n; k++) {
+    out.push(len());
+    skipString();
+  }
+  return out;
+}
+
+/** Run `steps` random steps under `fill`; every reply and DUMP must be equal. With `plain`, the
+ *  lists start as Redis's payloads holding plain nodes (elements of 100 bytes and more, built
+ *  with a lowered packed threshold), RESTOREd into both. */
+async function runFill(fill: number, seed: number, steps: number, plain = false): Promise<number> {
   const setup = [['FLUSHALL'], ['CONFIG', 'SET', 'list-max-listpack-size', String(fill)]].map(enc);
   const [r0, s0] = await Promise.all([rc.send(setup), sc.send(setup)]);
   expect(s0).toEqual(r0);
@@ -123,6 +163,22 @@ async function runFill(fill: number, seed: number, steps: number): Promise<numbe
   const log: string[] = [];
   let restorePayload: Buffer | null = null;
   let multiNode = 0;
+  if (plain) {
+    await rc.call('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '100');
+    for (let i = 0; i < 150; i++) await rc.send(step(rng, fill <= -4, pool, lens, null).cmds.map(enc));
+    await rc.call('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1073741824');
+    await rc.call('CONFIG', 'SET', 'list-max-listpack-size', String(fill)); // the steps may change it
+    let plainNodes = 0;
+    for (const k of KEYS) {
+      const d = await rc.call('DUMP', k);
+      if (d.kind !== 'bulk' || d.data === null) continue;
+      plainNodes += containers(d.data).filter((c) => c === 1).length;
+      const restore = enc(['RESTORE', k, '0', d.data.toString('latin1'), 'REPLACE', 'ABSTTL']);
+      const [rr, sr] = await Promise.all([rc.send([restore, enc(['DUMP', k])]), sc.send([restore, enc(['DUMP', k])])]);
+      expect(sr).toEqual(rr);
+    }
+    expect(plainNodes).toBeGreaterThan(3);
+  }
   for (let i = 0; i < steps; i++) {
     const st = step(rng, fill <= -4, pool, lens, restorePayload);
     const batch = [...st.cmds, ...st.dump.map((k) => ['DUMP', k]), ...KEYS.map((k) => ['LLEN', k])].map(enc);
@@ -159,6 +215,12 @@ describe('quicklist node layout equals redis-server 7.0.15 (DUMP after every ste
       const multiNode = await runFill(fill, SEED + fill, STEPS);
       // The sequences must reach multi-node lists, or they would prove nothing about splits.
       expect(multiNode).toBeGreaterThan(STEPS / 10);
+    }, 120_000);
+  }
+
+  for (const fill of [-2, 3]) {
+    it(`plain nodes from a payload (fill ${fill}): kept, and every command treats them as Redis does`, async () => {
+      await runFill(fill, SEED + 100 + fill, STEPS, true);
     }, 120_000);
   }
 

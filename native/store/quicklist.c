@@ -36,6 +36,7 @@ int ql_convertible(const quicklist *ql) {
   if (ql->len > 1) return 0;
   if (ql->len == 0) return 1;
   const ql_node *n = ql->head;
+  if (n->plain) return 0; /* a listpack-encoded list has no place for the flag */
   if (ql->fill < 0) {
     size_t i = (size_t)(-(long)ql->fill) - 1;
     if (i >= sizeof levels / sizeof *levels) i = sizeof levels / sizeof *levels - 1;
@@ -124,6 +125,7 @@ static ql_node *node_alloc(sm *m, unsigned char *lp, uint8_t lp_tier, uint32_t c
   n->count = count;
   n->lp_tier = lp_tier;
   n->self_tier = t;
+  n->plain = 0;
   return n;
 }
 
@@ -216,7 +218,7 @@ static ql_node *merge_next(sm *m, quicklist *ql, ql_node *a) {
 }
 
 static int may_merge(const quicklist *ql, const ql_node *a, const ql_node *b) {
-  return a != NULL && b != NULL &&
+  return a != NULL && b != NULL && !a->plain && !b->plain &&
          ql_allow_merge(ql->fill, lp_bytes(a->lp), lp_bytes(b->lp), (uint64_t)a->count + b->count);
 }
 
@@ -267,6 +269,14 @@ int ql_append_lp(sm *m, quicklist *ql, unsigned char *lp, uint8_t lp_tier) {
   return 0;
 }
 
+int ql_append_plain(sm *m, quicklist *ql, const unsigned char *s, uint32_t len) {
+  ql_node *n = node_with(m, s, len);
+  if (n == NULL) return -1;
+  n->plain = 1;
+  link_before(m, ql, NULL, n);
+  return 0;
+}
+
 quicklist *ql_dup(sm *m, const quicklist *ql) {
   quicklist *d = ql_new(m, ql->fill);
   if (d == NULL) return NULL;
@@ -280,6 +290,7 @@ quicklist *ql_dup(sm *m, const quicklist *ql) {
       ql_free(m, d);
       return NULL;
     }
+    d->tail->plain = n->plain;
   }
   return d;
 }
@@ -445,7 +456,7 @@ static int node_new_by(sm *m, quicklist *ql, ql_node *at, int after, const unsig
 }
 
 static int allows(const quicklist *ql, const ql_node *n, uint32_t len) {
-  return n != NULL && ql_allow_insert(ql->fill, lp_bytes(n->lp), n->count, len);
+  return n != NULL && !n->plain && ql_allow_insert(ql->fill, lp_bytes(n->lp), n->count, len);
 }
 
 int ql_push(sm *m, quicklist *ql, int where, const unsigned char *s, uint32_t len) {
@@ -537,7 +548,9 @@ int ql_move_self(sm *m, quicklist *ql, int from, int to, const unsigned char *s,
   if (src->count == 1) { /* the pop drops src: the push goes to the list without it */
     if (dst == src) dst = from == QL_HEAD ? src->next : src->prev;
     int into = allows(ql, dst, len);
-    if (!into && from == to) return 0; /* popped and pushed back as a node of its own */
+    /* Popped and pushed back as a node of its own: unchanged, unless it was plain (the new
+     * node is packed). */
+    if (!into && from == to && !src->plain) return 0;
     if ((into ? node_add(m, ql, dst, to, s, len)
               : node_new_by(m, ql, dst, to == QL_TAIL, s, len)) != 0)
       return -1;
@@ -564,6 +577,11 @@ int ql_move_self(sm *m, quicklist *ql, int from, int to, const unsigned char *s,
 int ql_replace(sm *m, quicklist *ql, uint64_t index, const unsigned char *s, uint32_t len) {
   uint32_t off;
   ql_node *n = ql_locate(ql, (int64_t)index, &off);
+  if (n->plain) { /* Redis: insert after it, then drop it */
+    if (insert_at(m, ql, n, lp_first(n->lp), LP_AFTER, s, len) != 0) return -1;
+    node_drop(m, ql, n);
+    return 0;
+  }
   size_t before = lp_use(m, n);
   unsigned char *lp = lp_replace(m, OWNER, n->lp, &n->lp_tier, lp_seek(n->lp, off), s, len, NULL);
   if (lp == NULL) return -1;

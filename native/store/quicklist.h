@@ -17,7 +17,8 @@
  * insertion point and the split neighbourhood merges by _quicklistNodeAllowMerge. LSET
  * replaces in place with no size check (a node may then exceed the limit, as in Redis).
  * Deletions never merge: emptied nodes go, others just shrink. Nodes read from a payload
- * (RESTORE, RDB) are kept as given.
+ * (RESTORE, RDB) are kept as given, plain ones (container 1) too: a plain node takes no other
+ * element, and LSET on it inserts the new value after it and drops it, as Redis does.
  *
  * Borrowed quicklists: t_list.c runs a small list (ENC_LISTPACK: the entry holds one listpack)
  * through the same code by wrapping it in a quicklist and node on its stack with `borrowed` set.
@@ -44,6 +45,8 @@ typedef struct ql_node {
   uint32_t count;    /* entries in lp */
   uint8_t lp_tier;   /* where lp lives */
   uint8_t self_tier; /* where this node block lives */
+  uint8_t plain;     /* Redis's PLAIN container (one element, from a payload): lp holds it as
+                      * one entry; nothing joins or merges into it; DUMP writes it raw */
 } ql_node;
 
 typedef struct quicklist {
@@ -80,6 +83,9 @@ quicklist *ql_adopt(sm *m, int fill, unsigned char *lp, uint8_t lp_tier);
  * quicklistAppendListpack: RESTORE keeps a payload's nodes). -1 on OOM: lp is still the
  * caller's. */
 int ql_append_lp(sm *m, quicklist *ql, unsigned char *lp, uint8_t lp_tier);
+/* A plain node holding s as it is, appended at the tail (Redis's quicklistAppendPlainNode).
+ * -1 on OOM. */
+int ql_append_plain(sm *m, quicklist *ql, const unsigned char *s, uint32_t len);
 /* A copy with the same nodes (Redis's quicklistDup, for COPY). NULL on OOM. */
 quicklist *ql_dup(sm *m, const quicklist *ql);
 /* The reverse for a one-node list: frees the node and the struct and hands back the listpack

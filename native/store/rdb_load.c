@@ -232,7 +232,7 @@ static int list_finish(list_b *b, st_entry *tmp) {
     ql_free(&b->st->mem, b->ql);
     return 1;
   }
-  if (b->ql->len == 1) {
+  if (b->ql->len == 1 && !b->ql->head->plain) {
     int fill = b->ql->fill;
     unsigned char *lp = ql_release_lp(&b->st->mem, b->ql, &tier);
     if (lp != NULL) {
@@ -818,8 +818,12 @@ static int load_list(rdb_in *in, int type, st_entry *tmp) {
     uint64_t container = 2;
     if (type == RDB_TYPE_LIST_QUICKLIST_2 && get_count(in, &container) != 0) goto fail;
     if (rdb_get_string(in, 1, &s) != 0) goto fail;
-    if (type == RDB_TYPE_LIST_QUICKLIST_2 && container == 1) { /* a plain node: one element */
-      if (list_add(&b, s.s, s.len) != 0) {
+    if (type == RDB_TYPE_LIST_QUICKLIST_2 && container == 1) { /* a plain node, kept plain */
+      if (s.len == 0 || s.len > UINT32_MAX) {
+        rdb_in_fail(in, "invalid plain quicklist node");
+        goto fail;
+      }
+      if (ql_append_plain(&st->mem, b.ql, s.s, (uint32_t)s.len) != 0) {
         r = B_OOM;
         goto bad;
       }

@@ -201,6 +201,15 @@ static void put_lp_entry(rdb_out *o, const unsigned char *p) {
     rdb_put_string(o, v.s, v.len);
 }
 
+/* A quicklist node: container 2 and its listpack, or a plain node's (1) element as it is. */
+static void put_ql_node(rdb_out *o, const ql_node *n) {
+  rdb_put_len(o, n->plain ? 1 : 2);
+  if (n->plain)
+    put_lp_entry(o, lp_first(n->lp));
+  else
+    rdb_put_string(o, n->lp, lp_bytes(n->lp));
+}
+
 static void put_double_bin(rdb_out *o, double d) {
   unsigned char b[8];
   uint64_t bits;
@@ -246,10 +255,7 @@ static void put_body(rdb_out *o, const st_entry *e, int t) {
       } else {
         const quicklist *ql = e->val;
         rdb_put_len(o, ql->len);
-        for (const ql_node *n = ql->head; n != NULL; n = n->next) {
-          rdb_put_len(o, 2);
-          rdb_put_string(o, n->lp, lp_bytes(n->lp));
-        }
+        for (const ql_node *n = ql->head; n != NULL; n = n->next) put_ql_node(o, n);
         return;
       }
     case RDB_TYPE_SET_INTSET: rdb_put_string(o, e->val, is_bytes(e->val)); return;
@@ -380,8 +386,7 @@ int rdb_put_record_more(rdb_out *o, rdb_piecewise *w, size_t max) {
       for (size_t i = 0; n != NULL && i < max; i++, n = n->next) {
         /* A node is up to list-max-listpack-size entries: weigh it as that many elements. */
         if (w->elem) w->elem(w->elem_arg, n);
-        rdb_put_len(o, 2);
-        rdb_put_string(o, n->lp, lp_bytes(n->lp));
+        put_ql_node(o, n);
         i += n->count > 0 ? n->count - 1 : 0;
       }
       w->node = n;

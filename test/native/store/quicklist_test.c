@@ -403,6 +403,27 @@ static void test_borrowed(sm *m) {
   CHECK(m->cell[ST_LIST][TM_CAT_DATA][TM_DRAM].bytes == 0);
 }
 
+/* Plain nodes (a payload's container 1): nothing joins or merges into them; LSET on one inserts
+ * after it and drops it (Redis's quicklistReplaceEntry); a copy keeps the flag. */
+static void test_plain(sm *m) {
+  quicklist *ql = ql_new(m, -2);
+  CHECK(ql_append_plain(m, ql, (unsigned char *)"big", 3) == 0);
+  CHECK(ql_push(m, ql, QL_TAIL, (unsigned char *)"a", 1) == 0); /* not into the plain node */
+  CHECK(ql_push(m, ql, QL_HEAD, (unsigned char *)"h", 1) == 0);
+  CHECK(ql->len == 3 && ql->head->next->plain && ql->head->next->count == 1 && ql_check(m, ql));
+  quicklist *d = ql_dup(m, ql);
+  CHECK(d != NULL && d->head->next->plain && !d->head->plain);
+  ql_free(m, d);
+  CHECK(ql_replace(m, ql, 1, (unsigned char *)"new", 3) == 0); /* into the next node's head */
+  CHECK(ql->len == 2 && !ql->head->plain && !ql->tail->plain && ql->tail->count == 2);
+  lp_val v;
+  CHECK(ql_get(ql, 1, &v) && val_eq(&v, "new", 3) && ql_check(m, ql));
+  ql_free(m, ql);
+  quicklist *one = ql_new(m, -2);
+  CHECK(ql_append_plain(m, one, (unsigned char *)"x", 1) == 0 && !ql_convertible(one));
+  ql_free(m, one);
+}
+
 /* Every allocation refused: nothing changes. */
 static void test_oom(tm_heap *h, sm *m) {
   model md = { 0 };
@@ -459,6 +480,7 @@ int main(void) {
   test_model(&m, 0, 5000, 50);
   test_model(&m, 128, 10000, 4);
   test_borrowed(&m);
+  test_plain(&m);
   test_oom(h, &m);
   /* Exact accounting: all list memory is back. */
   int zero = 1;
