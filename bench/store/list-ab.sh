@@ -4,7 +4,9 @@
 # other jobs hits all three alike. Tests: redis-benchmark's LPUSH and RPUSH, and LINSERT after the
 # head element of a list (every insert lands in the head node: splits and merges included).
 # Usage: bench/store/list-ab.sh BASE [requests, default 100000] [rounds, default 3] [pipeline, default 16]
-# Prints one line per round and test: requests per second of redis, base, this; ratio this/base.
+# Prints one line per round and test: requests per second of redis, base, this and the ratio
+# this/base, then the server CPU (INFO's used_cpu_user + used_cpu_sys) per request in
+# microseconds and its ratio: far less sensitive to other jobs' load than throughput.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BASE=${1:?usage: list-ab.sh BASE [requests] [rounds] [pipeline]}
@@ -36,8 +38,17 @@ start "$PWD" this
 TPORT=$PORT
 until redis-cli -p "$RPORT" ping >/dev/null 2>&1; do sleep 0.1; done
 
-rps() { # port, benchmark args... -> requests per second
+cpu() { redis-cli -p "$1" info cpu | awk -F: '/^used_cpu_(user|sys):/ { s += $2 } END { printf "%.6f", s }'; }
+
+rps() { # port, test -> "requests-per-second cpu-us-per-request"
   redis-cli -p "$1" flushall >/dev/null
+  local port=$1 c0 r
+  c0=$(cpu "$port")
+  r=$(rps1 "$@")
+  echo "$r $(awk -v a="$c0" -v b="$(cpu "$port")" -v n="$N" 'BEGIN { printf "%.3f", (b - a) * 1e6 / n }')"
+}
+
+rps1() {
   local port=$1
   shift
   if [ "$1" = linsert ]; then
@@ -59,7 +70,11 @@ for r in $(seq "$ROUNDS"); do
       2) c=$(rps "$TPORT" $t); a=$(rps "$RPORT" $t); b=$(rps "$BPORT" $t) ;;
       0) b=$(rps "$BPORT" $t); c=$(rps "$TPORT" $t); a=$(rps "$RPORT" $t) ;;
     esac
-    echo "round $r $t redis=$a base=$b this=$c this/base=$(awk -v c="$c" -v b="$b" 'BEGIN { printf "%.3f", c / b }')"
+    read -r a ac <<<"$a"
+    read -r b bc <<<"$b"
+    read -r c cc <<<"$c"
+    echo "round $r $t rps redis=$a base=$b this=$c this/base=$(awk -v c="$c" -v b="$b" 'BEGIN { printf "%.3f", c / b }')" \
+      "cpu-us/req redis=$ac base=$bc this=$cc this/base=$(awk -v c="$cc" -v b="$bc" 'BEGIN { printf "%.3f", c / b }')"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
