@@ -530,6 +530,47 @@ uint64_t dict_scan(dict *d, uint64_t v, dict_scan_fn *fn, void *arg) {
   return v;
 }
 
+/* How far ahead of the bucket being visited its slot, its first node and (through `ahead`)
+ * what that node points to are fetched. Many buckets are empty and cost nothing to visit, so
+ * the distances are counted in buckets, generously. */
+#define AHEAD_SLOT 16
+#define AHEAD_NODE 8
+#define AHEAD_CALL 3
+
+uint64_t dict_scan_run(dict *d, uint64_t v, unsigned max, const int *stop, dict_scan_fn *fn,
+                       dict_scan_fn *ahead, void *arg) {
+  if (d->state == DICT_REHASHING || dict_size(d) == 0 || d->t[0].size < 2) {
+    for (unsigned i = 0; i < max; i++) {
+      v = dict_scan(d, v, fn, arg);
+      if (v == 0 || (stop != NULL && *stop)) break;
+    }
+    return v;
+  }
+  /* In a stable table the walk visits bucket rev(p) at position p = 0, 1, ... size - 1 (p's
+   * bits reversed), the cursor dict_scan returns. Paused, and fn never adds: the table keeps
+   * its size, so the buckets ahead are known. */
+  d->pause++;
+  dict_node *const *b = d->t[0].b;
+  const uint64_t size = d->t[0].size;
+  const unsigned sh = 64 - (unsigned)__builtin_ctzll(size);
+#define BUCKET(p) rev64((p) << sh)
+  uint64_t p = rev64(v & (size - 1)) >> sh;
+  for (unsigned i = 0; i < max && p < size;) {
+    if (p + AHEAD_SLOT < size) __builtin_prefetch(&b[BUCKET(p + AHEAD_SLOT)]);
+    if (p + AHEAD_NODE < size && b[BUCKET(p + AHEAD_NODE)] != NULL)
+      __builtin_prefetch(b[BUCKET(p + AHEAD_NODE)]);
+    if (ahead != NULL && p + AHEAD_CALL < size && b[BUCKET(p + AHEAD_CALL)] != NULL)
+      ahead(b[BUCKET(p + AHEAD_CALL)], arg);
+    emit(b[BUCKET(p)], fn, arg);
+    p++;
+    i++;
+    if (stop != NULL && *stop) break;
+  }
+  d->pause--;
+  return p < size ? BUCKET(p) : 0;
+#undef BUCKET
+}
+
 /* ------------------------------------------------------------------------------ iterator */
 
 void dict_iter_init(dict_iter *it, dict *d) {

@@ -163,6 +163,16 @@ int dict_rehash_us(dict *d, uint64_t us);
 typedef void dict_scan_fn(dict_node *n, void *arg);
 uint64_t dict_scan(dict *d, uint64_t cursor, dict_scan_fn *fn, void *arg);
 
+/* dict_scan called up to `max` times in a row (fewer when the cursor returns to 0, or once
+ * *stop is nonzero after a bucket), with the memory of the buckets ahead fetched while fn works:
+ * the bucket slots 16 cursors ahead, the first nodes 8 ahead, and `ahead` (may be NULL) is
+ * called on the first node 3 ahead, to prefetch what fn will read through it. A walk of a big
+ * table otherwise waits on a cache miss for each slot and node (the slots are visited in
+ * bit-reversed order). Same nodes, same order, same returned cursor as the dict_scan calls; fn
+ * may unlink (and free) the node it is given, never add. */
+uint64_t dict_scan_run(dict *d, uint64_t cursor, unsigned max, const int *stop, dict_scan_fn *fn,
+                       dict_scan_fn *ahead, void *arg);
+
 /* Whole-table walk. Pauses rehashing (and resizes) until dict_iter_done, so every node
  * present throughout is returned exactly once. While it runs the caller may find, add (new
  * nodes may or may not be returned) and unlink or replace the node last returned, but no other

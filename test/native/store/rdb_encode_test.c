@@ -10,6 +10,7 @@
 
 #include "cmdtest.h"
 #include "crc64.h"
+#include "dict.h"
 #include "lzf.h"
 #include "rdb.h"
 #include "snapshot.h"
@@ -137,6 +138,8 @@ static unsigned char *read_file(const char *path, size_t *size) {
   return b;
 }
 
+static void scan_run_is_dict_scan(st_client *c, dict *d);
+
 /* DUMP must equal redis-server 7.0.15's (LZF, 294 bytes); the snapshot writes the same value
  * raw (its first eighth is incompressible) and the file still loads it. Then many flushes:
  * the trailer's CRC, summed per buffer, is the CRC of the file's bytes. */
@@ -191,6 +194,7 @@ static void dump_exact_save_probed(tm_heap *h) {
   const char *got = exec(c2, "GET", "s", NULL);
   CHECK(strncmp(got, "$1024\r\n", 7) == 0 && memcmp(got + 7, v, sizeof v) == 0);
   CHECK_REPLY(c2, ":3001\r\n", "DBSIZE");
+  scan_run_is_dict_scan(c2, &st2->dbs[0].keys);
   got = exec(c2, "GET", "k2999", NULL);
   CHECK(strncmp(got, "$1024\r\n", 7) == 0 && memcmp(got + 7, last, sizeof last) == 0);
   st_client_free(c2);
@@ -198,6 +202,68 @@ static void dump_exact_save_probed(tm_heap *h) {
   unlink(path);
   st_client_free(c);
   st_destroy(st);
+}
+
+typedef struct visit_log {
+  const dict_node *seen[20000];
+  size_t n;
+  size_t stop_at; /* set stop once this many nodes were seen (0: never) */
+  int stop;
+  size_t aheads;
+} visit_log;
+
+static void log_visit(dict_node *n, void *arg) {
+  visit_log *l = arg;
+  if (l->n < sizeof l->seen / sizeof l->seen[0]) l->seen[l->n] = n;
+  if (++l->n == l->stop_at) l->stop = 1;
+}
+
+static void log_ahead(dict_node *n, void *arg) {
+  (void)n;
+  ((visit_log *)arg)->aheads++;
+}
+
+/* dict_scan_run visits what successive dict_scan calls visit, in the same order, and returns
+ * the cursor they would: stable and mid-rehash, any batch size, and stopping after the bucket
+ * in which *stop was set. */
+static void scan_run_is_dict_scan(st_client *c, dict *d) {
+  static visit_log ref, got;
+  char k[32];
+  for (int round = 0; round < 2; round++) {
+    if (round == 1) { /* grow the keyspace until a rehash is under way */
+      for (int i = 0; i < 20000 && d->state != DICT_REHASHING; i++) {
+        snprintf(k, sizeof k, "grow%d", i);
+        exec(c, "SET", k, "x", NULL);
+      }
+      CHECK(d->state == DICT_REHASHING);
+    }
+    memset(&ref, 0, sizeof ref);
+    uint64_t cur = 0, buckets = 0;
+    do {
+      cur = dict_scan(d, cur, log_visit, &ref);
+      buckets++;
+    } while (cur != 0);
+    CHECK(ref.n >= dict_size(d) && ref.n <= sizeof ref.seen / sizeof ref.seen[0]);
+    const unsigned batches[] = { 1, 3, 16, 1u << 30 };
+    for (size_t b = 0; b < sizeof batches / sizeof batches[0]; b++) {
+      memset(&got, 0, sizeof got);
+      cur = 0;
+      do cur = dict_scan_run(d, cur, batches[b], NULL, log_visit, log_ahead, &got);
+      while (cur != 0);
+      CHECK(got.n == ref.n && memcmp(got.seen, ref.seen, ref.n * sizeof ref.seen[0]) == 0);
+      CHECK(round == 1 || got.aheads > 0);
+    }
+    /* Stop after the bucket holding the 100th node: the cursor dict_scan returns there. */
+    memset(&ref, 0, sizeof ref);
+    ref.stop_at = 100;
+    cur = 0;
+    do cur = dict_scan(d, cur, log_visit, &ref);
+    while (!ref.stop);
+    memset(&got, 0, sizeof got);
+    got.stop_at = 100;
+    uint64_t run = dict_scan_run(d, 0, 1u << 30, &got.stop, log_visit, NULL, &got);
+    CHECK(run == cur && got.n == ref.n && got.n >= 100);
+  }
 }
 
 int main(void) {
