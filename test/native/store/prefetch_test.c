@@ -166,5 +166,5 @@ int main(void) {
   test_peek();
   test_pipeline(heap);
   tm_heap_destroy(heap);
-  return check_done("prefetch");
+  return check_done("prefetch_test");
 }
