@@ -201,7 +201,10 @@ export function addServeCommand(program: Command, rawArgs: readonly string[]): v
     .description(
       'run the service: allocator, controller, store engine (Redis protocol), metrics endpoint and admin API',
     )
-    .argument('[configfile]', 'config file, as redis-server takes it: redis.conf directives (or JSON)')
+    .argument(
+      '[configfile]',
+      'config file, first, as redis-server takes it: redis.conf directives (or JSON); - reads stdin',
+    )
     .option('-c, --config <file>', 'the config file, given as an option (flags override it)')
     .option(
       '--pmem <spec>',
@@ -255,7 +258,9 @@ export function addServeCommand(program: Command, rawArgs: readonly string[]): v
     .addHelpText(
       'after',
       '\nEvery CONFIG parameter is also a flag, as redis-server takes them: --maxmemory 4gb, ' +
-        '--hash-max-listpack-entries 64.\nThe config file takes the same names, one directive per line ' +
+        '--hash-max-listpack-entries 64.\nAs in redis-server, a flag takes every word up to the next --name: ' +
+        "--user alice on '>pw' -@all +get, --list-max-listpack-size -3.\n" +
+        'The config file takes the same names, one directive per line ' +
         '(docs/service.md, Configuration).',
     );
   // The file's directives are these options (and the global admin ones) plus CONFIG parameters.
