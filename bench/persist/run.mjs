@@ -27,6 +27,7 @@ import {
   fillValues,
   freePort,
   info,
+  InfoPoller,
   launch,
   median,
   rate,
@@ -110,11 +111,14 @@ async function measure(kind) {
     const tSave = Date.now();
     const load0 = loadavg()[0];
     cli(port, 'bgsave');
+    // Every 50 ms over one connection (InfoPoller): the save's end to 50 ms, and the RSS peak.
+    const poll = new InfoPoller(port);
     for (;;) {
       rssPeak = Math.max(rssPeak, treeRssKb(s.child.pid) * 1024);
-      if (info(port, 'persistence').rdb_bgsave_in_progress === '0') break;
-      await sleep(20);
+      if ((await poll.info('persistence')).rdb_bgsave_in_progress === '0') break;
+      await sleep(50);
     }
+    poll.close();
     const saveS = (Date.now() - tSave) / 1000;
     const during = (commands(port) - c0) / saveS;
     const p = info(port, 'persistence');

@@ -23,6 +23,7 @@
 import net from 'node:net';
 import type { NativeStore } from '../native.js';
 import type { ClientHandle, StoreHost } from './host.js';
+import { clientReads } from './loop-activity.js';
 import { admission, applyKeepalive, refuse } from './security.js';
 
 /** Stop draining replies to a client (and reading from it) while its socket holds this much. */
@@ -182,6 +183,7 @@ export class StoreNetServer {
   /** The first n bytes of chunk arrived (chunk may be the shared read buffer). */
   private onData(c: Connection, chunk: Buffer, n: number): void {
     if (c.closed || this.host.closed) return;
+    clientReads.count++;
     c.lastActive = Date.now();
     this.ensureRoom();
     // The engine may send the replies itself when nothing waits ahead of them: nothing queued on
