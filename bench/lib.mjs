@@ -22,15 +22,18 @@ export const cli = (port, ...args) =>
     maxBuffer: 1 << 30,
   }).trim();
 
-/** INFO <section> of a server as an object (field -> value). */
-export function info(port, section) {
+/** INFO's text as an object (field -> value). */
+function parseInfo(text) {
   const out = {};
-  for (const line of cli(port, 'info', section).split(/\r?\n/)) {
+  for (const line of text.split(/\r?\n/)) {
     const i = line.indexOf(':');
     if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
   }
   return out;
 }
+
+/** INFO <section> of a server as an object (field -> value). */
+export const info = (port, section) => parseInfo(cli(port, 'info', section));
 
 /**
  * INFO over one kept connection, for polling while a server is measured: spawning redis-cli 50
@@ -61,12 +64,7 @@ export class InfoPoller {
     this.buf = this.buf.subarray(nl + 2 + len + 2);
     const w = this.waiting;
     this.waiting = null;
-    const out = {};
-    for (const line of text.split(/\r?\n/)) {
-      const i = line.indexOf(':');
-      if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
-    }
-    w.resolve(out);
+    w.resolve(parseInfo(text));
   }
 
   /** INFO <section> as an object (field -> value). */

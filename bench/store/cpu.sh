@@ -18,10 +18,8 @@ ROOT_A=${5:-}
 OUT=bench/out/store
 mkdir -p "$OUT"
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# free_port, pids and cleanup
+. bench/store/lib.sh
 trap cleanup EXIT
 
 names=(redis)
@@ -33,7 +31,7 @@ pids+=($!)
 ports+=("$RPORT")
 spids+=($!)
 
-start_store() { # name root
+start_tree_store() { # name root
   local port log
   port=$(free_port)
   log="$OUT/cpu-$1.log"
@@ -44,8 +42,8 @@ start_store() { # name root
   ports+=("$port")
   for _ in $(seq 1 100); do grep -q '^ready' "$log" 2>/dev/null && break; sleep 0.1; done
 }
-[ -n "$ROOT_A" ] && start_store A "$(cd "$ROOT_A" && pwd)"
-start_store B "$ROOT_B"
+[ -n "$ROOT_A" ] && start_tree_store A "$(cd "$ROOT_A" && pwd)"
+start_tree_store B "$ROOT_B"
 for _ in $(seq 1 50); do redis-cli -p "$RPORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
 ticks() { awk '{print $14, $15}' "/proc/$1/stat"; } # user sys

@@ -16,9 +16,8 @@ P=${4:-16}
 OUT=bench/out/store
 mkdir -p "$OUT"
 
-free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# free_port, pids and cleanup
+. bench/store/lib.sh
 trap cleanup EXIT
 
 RPORT=$(free_port)
